@@ -1,0 +1,136 @@
+package org.mlpages.history;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One prediction as it was served: which model, on what input, with what answer, how fast. */
+@Entity
+@Table(name = "prediction")
+public class Prediction {
+
+	@Id
+	@GeneratedValue(strategy = GenerationType.IDENTITY)
+	private Long id;
+
+	@Column(name = "created_at", nullable = false)
+	private Instant createdAt;
+
+	@Column(nullable = false)
+	private String channel;
+
+	@Column(name = "model_name", nullable = false)
+	private String modelName;
+
+	@Column(name = "model_sha256", nullable = false)
+	private String modelSha256;
+
+	@Column(name = "stored_file")
+	private String storedFile;
+
+	@Column(name = "original_name")
+	private String originalName;
+
+	@Column(name = "image_width")
+	private Integer imageWidth;
+
+	@Column(name = "image_height")
+	private Integer imageHeight;
+
+	@Column(nullable = false)
+	private String label;
+
+	@Convert(converter = ProbabilitiesConverter.class)
+	@Column(nullable = false, columnDefinition = "TEXT")
+	private Map<String, Double> probabilities = new LinkedHashMap<>();
+
+	@Column(name = "inference_ms", nullable = false)
+	private double inferenceMs;
+
+	@Column(name = "latency_ms", nullable = false)
+	private double latencyMs;
+
+	protected Prediction() {
+	}
+
+	Prediction(PredictionRecord record) {
+		this.createdAt = record.createdAt();
+		this.channel = record.channel().name().toLowerCase(java.util.Locale.ROOT);
+		this.modelName = record.modelName();
+		this.modelSha256 = record.modelSha256();
+		this.storedFile = record.storedFile();
+		this.originalName = record.originalName();
+		this.imageWidth = record.imageWidth();
+		this.imageHeight = record.imageHeight();
+		this.label = record.label();
+		this.probabilities = new LinkedHashMap<>(record.probabilities());
+		this.inferenceMs = record.inferenceMs();
+		this.latencyMs = record.latencyMs();
+	}
+
+	public Long getId() {
+		return id;
+	}
+
+	public Instant getCreatedAt() {
+		return createdAt;
+	}
+
+	public String getChannel() {
+		return channel;
+	}
+
+	public String getModelName() {
+		return modelName;
+	}
+
+	public String getModelSha256() {
+		return modelSha256;
+	}
+
+	public String getStoredFile() {
+		return storedFile;
+	}
+
+	public String getOriginalName() {
+		return originalName;
+	}
+
+	public Integer getImageWidth() {
+		return imageWidth;
+	}
+
+	public Integer getImageHeight() {
+		return imageHeight;
+	}
+
+	public String getLabel() {
+		return label;
+	}
+
+	public Map<String, Double> getProbabilities() {
+		return probabilities;
+	}
+
+	public double getInferenceMs() {
+		return inferenceMs;
+	}
+
+	public double getLatencyMs() {
+		return latencyMs;
+	}
+
+	/** The probability of the predicted label, for one-line summaries. */
+	public double getTopProbability() {
+		return probabilities.getOrDefault(label, 0.0);
+	}
+
+}

@@ -1,0 +1,106 @@
+package org.mlpages.image;
+
+import java.io.IOException;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.mlpages.history.Prediction;
+import org.mlpages.history.PredictionLog;
+import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.system.InputRejectedException;
+
+import org.springframework.context.MessageSource;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * The page of an image model: a form to upload a photo, and after it the photo, the answer and every
+ * class's probability. A result has its own address, so reloading it does not classify the photo again.
+ */
+@Controller
+class ImageClassificationController {
+
+	private static final String VIEW = "image/classify";
+
+	private final ImageClassificationService service;
+
+	private final PredictionLog predictionLog;
+
+	private final UploadStore uploads;
+
+	private final MessageSource messages;
+
+	ImageClassificationController(ImageClassificationService service, PredictionLog predictionLog,
+			UploadStore uploads, MessageSource messages) {
+		this.service = service;
+		this.predictionLog = predictionLog;
+		this.uploads = uploads;
+		this.messages = messages;
+	}
+
+	@GetMapping("/image/{modelName}")
+	String form(@PathVariable String modelName, Model model) {
+		model.addAttribute("imageModel", service.model(modelName));
+		return VIEW;
+	}
+
+	@PostMapping("/image/{modelName}")
+	String classify(@PathVariable String modelName, @RequestParam(name = "image", required = false) MultipartFile image,
+			Model model, Locale locale, HttpServletResponse response) throws IOException {
+		ImageModel imageModel = service.model(modelName);
+		try {
+			if (image == null || (image.isEmpty() && !hasName(image))) {
+				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.missing", "no file chosen");
+			}
+			UploadedPhoto photo = UploadedPhoto.of(image.getOriginalFilename(), image.getBytes());
+			Prediction prediction = service.classify(modelName, photo, Channel.PAGE);
+			return "redirect:/image/" + modelName + "/predictions/" + prediction.getId();
+		}
+		catch (InputRejectedException ex) {
+			response.setStatus(ex.status().value());
+			model.addAttribute("imageModel", imageModel);
+			model.addAttribute("error", messages.getMessage(ex.messageKey(), ex.messageArguments(), locale));
+			return VIEW;
+		}
+	}
+
+	@GetMapping("/image/{modelName}/predictions/{id}")
+	String result(@PathVariable String modelName, @PathVariable long id, Model model) {
+		ImageModel imageModel = service.model(modelName);
+		Prediction prediction = predictionLog.find(id)
+			.filter(found -> found.getModelName().equals(modelName))
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "prediction.unknown",
+					"no prediction " + id + " for model " + modelName));
+		model.addAttribute("imageModel", imageModel);
+		model.addAttribute("prediction", prediction);
+		return VIEW;
+	}
+
+	@GetMapping("/uploads/{storedName}")
+	ResponseEntity<FileSystemResource> upload(@PathVariable String storedName) {
+		return uploads.find(storedName)
+			.map(file -> ResponseEntity.ok()
+				.contentType(MediaType.parseMediaType(UploadStore.mediaType(storedName)))
+				.cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(7)).cachePrivate())
+				.header("X-Content-Type-Options", "nosniff")
+				.body(new FileSystemResource(file)))
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "upload.unknown",
+					"no stored upload named " + storedName));
+	}
+
+	private static boolean hasName(MultipartFile image) {
+		return image.getOriginalFilename() != null && !image.getOriginalFilename().isBlank();
+	}
+
+}

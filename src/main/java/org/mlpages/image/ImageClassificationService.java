@@ -1,0 +1,114 @@
+package org.mlpages.image;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+
+import ai.djl.translate.TranslateException;
+import org.mlpages.history.Prediction;
+import org.mlpages.history.PredictionLog;
+import org.mlpages.history.PredictionRecord;
+import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.image.photo.DecodedPhoto;
+import org.mlpages.image.photo.PhotoDecoder;
+import org.mlpages.image.photo.PhotoRejectedException;
+import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.MlPagesProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * One photo through one model, the same for the page and the API: decode, prepare, predict, keep the
+ * photo, log the row. A photo refused at any step leaves neither a file nor a row.
+ */
+@Service
+public class ImageClassificationService {
+
+	private static final Logger log = LoggerFactory.getLogger(ImageClassificationService.class);
+
+	private final ImageModels models;
+
+	private final PhotoDecoder decoder;
+
+	private final UploadStore uploads;
+
+	private final PredictionLog predictionLog;
+
+	private final long maxPixels;
+
+	ImageClassificationService(ImageModels models, UploadStore uploads, PredictionLog predictionLog,
+			MlPagesProperties properties) {
+		this.models = models;
+		this.uploads = uploads;
+		this.predictionLog = predictionLog;
+		this.maxPixels = properties.image().maxPixels();
+		this.decoder = new PhotoDecoder(maxPixels);
+	}
+
+	public ImageModel model(String name) {
+		return models.find(name)
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+					"no ready image model named " + name, name));
+	}
+
+	public Prediction classify(String modelName, UploadedPhoto photo, Channel channel) {
+		long start = System.nanoTime();
+		ImageModel model = model(modelName);
+		DecodedPhoto decoded = decode(photo);
+		float[] tensor = model.preprocessor().toTensor(decoded.image());
+		long inferenceStart = System.nanoTime();
+		float[] scores = predict(model, tensor);
+		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
+		Map<String, Double> probabilities = model.probabilities(scores);
+		String label = topLabel(probabilities);
+		String stored = store(photo, decoded);
+		try {
+			double latencyMs = (System.nanoTime() - start) / 1e6;
+			return predictionLog.record(new PredictionRecord(Instant.now(), channel, model.name(), model.sha256(),
+					stored, photo.originalName(), decoded.width(), decoded.height(), label, probabilities, inferenceMs,
+					latencyMs));
+		}
+		catch (RuntimeException ex) {
+			uploads.delete(stored);
+			throw ex;
+		}
+	}
+
+	private DecodedPhoto decode(UploadedPhoto photo) {
+		try {
+			return decoder.decode(photo.bytes());
+		}
+		catch (PhotoRejectedException ex) {
+			log.info("photo '{}' ({} bytes) refused: {}", photo.originalName(), photo.bytes().length, ex.getMessage());
+			throw PhotoRejections.toInputRejected(ex, maxPixels);
+		}
+	}
+
+	private static float[] predict(ImageModel model, float[] tensor) {
+		var input = model.preprocessor().preprocessing();
+		try {
+			return model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()))[0];
+		}
+		catch (TranslateException ex) {
+			throw new IllegalStateException("model " + model.name() + " failed to predict", ex);
+		}
+	}
+
+	private static String topLabel(Map<String, Double> probabilities) {
+		return probabilities.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+	}
+
+	private String store(UploadedPhoto photo, DecodedPhoto decoded) {
+		try {
+			return uploads.save(photo.bytes(), decoded.format());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot store the upload", ex);
+		}
+	}
+
+}

@@ -1,0 +1,106 @@
+package org.mlpages.image;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import org.mlpages.catalog.ModelCard;
+import org.mlpages.image.photo.TensorPreprocessor;
+import org.mlpages.keras.ImportedModel;
+
+/** A Keras image classifier converted, loaded and ready to answer, with what its card shows. */
+public final class ImageModel implements AutoCloseable {
+
+	private final String name;
+
+	private final Path file;
+
+	private final ImageModelDescriptor descriptor;
+
+	private final ImportedModel imported;
+
+	private final ZooModel<PhotoBatch, float[][]> zooModel;
+
+	private final PredictorPool predictors;
+
+	private final Duration loadTime;
+
+	private final TensorPreprocessor preprocessor;
+
+	ImageModel(String name, Path file, ImageModelDescriptor descriptor, ImportedModel imported,
+			ZooModel<PhotoBatch, float[][]> zooModel, int poolSize, Duration loadTime) {
+		this.name = name;
+		this.file = file;
+		this.descriptor = descriptor;
+		this.imported = imported;
+		this.zooModel = zooModel;
+		this.predictors = new PredictorPool(zooModel, poolSize);
+		this.loadTime = loadTime;
+		this.preprocessor = new TensorPreprocessor(descriptor.input().preprocessing());
+	}
+
+	public String name() {
+		return name;
+	}
+
+	public String sha256() {
+		return imported.sha256();
+	}
+
+	public ImageModelDescriptor descriptor() {
+		return descriptor;
+	}
+
+	/** Turns a decoded photo into this model's input; thread-safe. */
+	public TensorPreprocessor preprocessor() {
+		return preprocessor;
+	}
+
+	/** Class scores for each photo of the batch, in label order. */
+	public float[][] predict(PhotoBatch batch) throws TranslateException {
+		return predictors.predict(batch);
+	}
+
+	/** Label id to probability, in the model's label order. */
+	public Map<String, Double> probabilities(float[] scores) {
+		Map<String, Double> probabilities = new LinkedHashMap<>();
+		for (int i = 0; i < scores.length; i++) {
+			probabilities.put(descriptor.labels().get(i).id(), (double) scores[i]);
+		}
+		return probabilities;
+	}
+
+	public String displayLabel(String labelId, Locale locale) {
+		return descriptor.labels()
+			.stream()
+			.filter(label -> label.id().equals(labelId))
+			.findFirst()
+			.map(label -> label.displayName(locale))
+			.orElse(labelId);
+	}
+
+	public String pagePath() {
+		return "/image/" + name;
+	}
+
+	ModelCard card(Locale locale) {
+		return new ModelCard(name, "image-classifier", descriptor.title().in(locale), ModelCard.Status.READY, null,
+				file.getFileName().toString(), imported.fileSize(), imported.sha256(),
+				"Keras " + imported.kerasVersion() + " (" + imported.backend() + ")",
+				Arrays.toString(imported.inputShape()),
+				descriptor.labels().stream().map(label -> label.displayName(locale)).toList(),
+				descriptor.input().summary(), loadTime.toMillis(), pagePath());
+	}
+
+	@Override
+	public void close() {
+		predictors.close();
+		zooModel.close();
+	}
+
+}

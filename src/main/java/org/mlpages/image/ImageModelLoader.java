@@ -1,0 +1,71 @@
+package org.mlpages.image;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+
+import ai.djl.MalformedModelException;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import org.mlpages.image.ImageModelDescriptor.InvalidDescriptorException;
+import org.mlpages.keras.ImportedModel;
+import org.mlpages.keras.KerasModelImporter;
+import org.mlpages.keras.TensorFlowNatives;
+import org.mlpages.system.MlPagesProperties;
+
+import org.springframework.stereotype.Component;
+
+/** Turns {@code name.h5} + {@code name.yml} into a model that answers: convert, check, load with DJL. */
+@Component
+class ImageModelLoader {
+
+	private final Path cacheDir;
+
+	private final int poolSize;
+
+	private final KerasModelImporter importer = new KerasModelImporter();
+
+	ImageModelLoader(MlPagesProperties properties) {
+		this.cacheDir = properties.cacheDir();
+		this.poolSize = properties.image().effectivePoolSize();
+	}
+
+	ImageModel load(String name, Path modelFile, Path descriptorFile)
+			throws IOException, ModelNotFoundException, MalformedModelException {
+		long start = System.nanoTime();
+		ImageModelDescriptor descriptor = ImageModelDescriptorReader.read(descriptorFile);
+		TensorFlowNatives.ensureLoaded(cacheDir);
+		ImportedModel imported = importer.importModel(modelFile, cacheDir);
+		checkAgrees(descriptor, imported);
+		Criteria<PhotoBatch, float[][]> criteria = Criteria.builder()
+			.setTypes(PhotoBatch.class, float[][].class)
+			.optModelPath(imported.savedModelDir())
+			.optEngine("TensorFlow")
+			.optTranslator(new ProbabilitiesTranslator(false))
+			.build();
+		ZooModel<PhotoBatch, float[][]> zooModel = criteria.loadModel();
+		return new ImageModel(name, modelFile, descriptor, imported, zooModel, poolSize,
+				Duration.ofNanos(System.nanoTime() - start));
+	}
+
+	/** A descriptor written for another model fails here, at start-up, not on someone's photo. */
+	private static void checkAgrees(ImageModelDescriptor descriptor, ImportedModel imported) {
+		if (imported.outputSize() != descriptor.labels().size()) {
+			throw new InvalidDescriptorException("the model has " + imported.outputSize() + " outputs but the descriptor lists "
+					+ descriptor.labels().size() + " labels");
+		}
+		long[] shape = imported.inputShape();
+		if (shape.length != 4 || shape[3] != 3) {
+			throw new InvalidDescriptorException(
+					"the model's input is " + Arrays.toString(shape) + ", not a batch of RGB images");
+		}
+		if ((shape[1] > 0 && shape[1] != descriptor.input().height())
+				|| (shape[2] > 0 && shape[2] != descriptor.input().width())) {
+			throw new InvalidDescriptorException("the model expects " + shape[2] + "x" + shape[1]
+					+ " images but the descriptor says " + descriptor.input().width() + "x" + descriptor.input().height());
+		}
+	}
+
+}

@@ -1,0 +1,114 @@
+package org.mlpages.system;
+
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.MessageSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * The one error model of the app: every refusal or failure becomes a status, a message in the reader's
+ * language and a log line; a page gets the error page, the API a problem detail. Never a stack trace.
+ */
+@ControllerAdvice
+class RequestErrorAdvice {
+
+	private static final Logger log = LoggerFactory.getLogger(RequestErrorAdvice.class);
+
+	private final MessageSource messages;
+
+	private final Menu menu;
+
+	private final DataSize maxFileSize;
+
+	RequestErrorAdvice(MessageSource messages, Menu menu,
+			@org.springframework.beans.factory.annotation.Value("${spring.servlet.multipart.max-file-size:10MB}") DataSize maxFileSize) {
+		this.messages = messages;
+		this.menu = menu;
+		this.maxFileSize = maxFileSize;
+	}
+
+	@ExceptionHandler(InputRejectedException.class)
+	Object rejected(InputRejectedException ex, HttpServletRequest request, Locale locale) {
+		log.info("{} {} refused ({}): {}", request.getMethod(), request.getRequestURI(), ex.status().value(),
+				ex.getMessage());
+		return respond(ex, request, locale);
+	}
+
+	@ExceptionHandler(MaxUploadSizeExceededException.class)
+	Object tooLarge(MaxUploadSizeExceededException ex, HttpServletRequest request, Locale locale) {
+		return rejected(new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "upload.rejected.too-large",
+				"upload over the size limit: " + ex.getMessage(), maxFileSize.toMegabytes()), request, locale);
+	}
+
+	@ExceptionHandler(MissingServletRequestPartException.class)
+	Object missingPart(MissingServletRequestPartException ex, HttpServletRequest request, Locale locale) {
+		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.missing",
+				"no part named " + ex.getRequestPartName()), request, locale);
+	}
+
+	@ExceptionHandler(MultipartException.class)
+	Object badMultipart(MultipartException ex, HttpServletRequest request, Locale locale) {
+		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.malformed",
+				"malformed multipart request: " + ex.getMessage()), request, locale);
+	}
+
+	@ExceptionHandler({ DataAccessException.class, TransactionException.class })
+	Object databaseDown(RuntimeException ex, HttpServletRequest request, Locale locale) {
+		log.error("{} {}: the database did not answer: {}", request.getMethod(), request.getRequestURI(),
+				ex.getMessage());
+		return respond(new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "error.database", ex.getMessage()),
+				request, locale);
+	}
+
+	@ExceptionHandler(Exception.class)
+	Object unexpected(Exception ex, HttpServletRequest request, Locale locale) {
+		if (ex instanceof ErrorResponse response) {
+			// Spring's own refusals (unknown path, wrong method ...) keep their status
+			HttpStatusCode status = response.getStatusCode();
+			log.info("{} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
+			return respond(new InputRejectedException(HttpStatus.valueOf(status.value()), "error.status",
+					ex.getMessage(), status.value()), request, locale);
+		}
+		log.error("{} {} failed", request.getMethod(), request.getRequestURI(), ex);
+		return respond(new InputRejectedException(HttpStatus.INTERNAL_SERVER_ERROR, "error.unexpected",
+				ex.getMessage()), request, locale);
+	}
+
+	private Object respond(InputRejectedException ex, HttpServletRequest request, Locale locale) {
+		String message = messages.getMessage(ex.messageKey(), ex.messageArguments(), locale);
+		if (isApi(request)) {
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), message);
+			problem.setTitle(ex.status().getReasonPhrase());
+			problem.setProperty("code", ex.code());
+			return ResponseEntity.status(ex.status()).body(problem);
+		}
+		ModelAndView page = new ModelAndView("error", ex.status());
+		page.addObject("status", ex.status().value());
+		page.addObject("message", message);
+		page.addObject("menuEntries", menu.entries(locale));
+		page.addObject("currentPath", "");
+		return page;
+	}
+
+	static boolean isApi(HttpServletRequest request) {
+		return request.getRequestURI().startsWith(request.getContextPath() + "/api/");
+	}
+
+}

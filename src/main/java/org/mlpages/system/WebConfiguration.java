@@ -1,0 +1,55 @@
+package org.mlpages.system;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.LocaleResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.i18n.CookieLocaleResolver;
+import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
+
+/**
+ * Language: the browser's Accept-Language until the reader picks one with the switch in the layout
+ * ({@code ?lang=fr}), which a cookie then remembers.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration implements WebMvcConfigurer {
+
+	static final List<Locale> SUPPORTED = List.of(Locale.ENGLISH, Locale.FRENCH);
+
+	@Bean
+	LocaleResolver localeResolver() {
+		CookieLocaleResolver resolver = new CookieLocaleResolver("mlpages-lang");
+		resolver.setDefaultLocaleFunction(WebConfiguration::preferredSupportedLocale);
+		resolver.setCookieMaxAge(Duration.ofDays(365));
+		return resolver;
+	}
+
+	/** The browser's first language that the app speaks; English when it speaks none of them. */
+	static Locale preferredSupportedLocale(HttpServletRequest request) {
+		for (Locale candidate : Collections.list(request.getLocales())) {
+			for (Locale supported : SUPPORTED) {
+				if (supported.getLanguage().equals(candidate.getLanguage())) {
+					return supported;
+				}
+			}
+		}
+		return Locale.ENGLISH;
+	}
+
+	@Override
+	public void addInterceptors(InterceptorRegistry registry) {
+		LocaleChangeInterceptor interceptor = new LocaleChangeInterceptor();
+		interceptor.setParamName("lang");
+		interceptor.setIgnoreInvalidLocale(true);
+		registry.addInterceptor(interceptor);
+	}
+
+}

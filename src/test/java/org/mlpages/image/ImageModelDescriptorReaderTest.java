@@ -1,0 +1,81 @@
+package org.mlpages.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlpages.image.ImageModelDescriptor.InvalidDescriptorException;
+import org.mlpages.image.photo.ResizeMode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageModelDescriptorReaderTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void readsTheShippedDescriptor() {
+		ImageModelDescriptor descriptor = ImageModelDescriptorReader.read(Path.of("models/cat_dog_model.yml"));
+
+		assertThat(descriptor.title().in(Locale.FRENCH)).isEqualTo("Chat ou chien ?");
+		assertThat(descriptor.title().in(Locale.GERMAN)).isEqualTo("Cat or dog?");
+		assertThat(descriptor.labelIds()).containsExactly("Cat", "Dog");
+		assertThat(descriptor.labels().get(1).displayName(Locale.FRENCH)).isEqualTo("Chien");
+		assertThat(descriptor.input().resize()).isEqualTo(ResizeMode.CENTER_CROP);
+		assertThat(descriptor.input().width()).isEqualTo(224);
+		assertThat(descriptor.input().scale() * 127.5f).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-6f));
+		assertThat(descriptor.input().offset()).isEqualTo(-1f);
+	}
+
+	@Test
+	void fillsDefaultsForAMinimalDescriptor() throws IOException {
+		Path file = write("""
+				title:
+				  en: Birds
+				labels:
+				  - id: sparrow
+				  - id: robin
+				""");
+
+		ImageModelDescriptor descriptor = ImageModelDescriptorReader.read(file);
+
+		assertThat(descriptor.input().width()).isEqualTo(224);
+		assertThat(descriptor.input().resize()).isEqualTo(ResizeMode.CENTER_CROP);
+		assertThat(descriptor.labels().get(0).displayName(Locale.FRENCH)).isEqualTo("sparrow");
+	}
+
+	@Test
+	void namesTheFieldThatIsWrong() throws IOException {
+		Path noLabels = write("title:\n  en: Birds\n");
+		Path badResize = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: b\ninput:\n  resize: squash\n");
+		Path twice = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: a\n");
+
+		assertThatThrownBy(() -> ImageModelDescriptorReader.read(noLabels)).isInstanceOf(InvalidDescriptorException.class)
+			.hasMessageContaining("labels");
+		assertThatThrownBy(() -> ImageModelDescriptorReader.read(badResize))
+			.isInstanceOf(InvalidDescriptorException.class)
+			.hasMessageContaining("input.resize");
+		assertThatThrownBy(() -> ImageModelDescriptorReader.read(twice)).isInstanceOf(InvalidDescriptorException.class)
+			.hasMessageContaining("twice");
+	}
+
+	@Test
+	void aFileThatIsNotYamlIsReportedNotThrownRaw() throws IOException {
+		Path file = write("title: [unclosed\n  - : :\n");
+
+		assertThatThrownBy(() -> ImageModelDescriptorReader.read(file)).isInstanceOf(InvalidDescriptorException.class)
+			.hasMessageContaining(file.getFileName().toString());
+	}
+
+	private Path write(String yaml) throws IOException {
+		Path file = Files.createTempFile(dir, "model", ".yml");
+		Files.writeString(file, yaml);
+		return file;
+	}
+
+}

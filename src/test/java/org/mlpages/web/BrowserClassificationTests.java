@@ -1,0 +1,105 @@
+package org.mlpages.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What a person sees, in a real browser: Debian's headless Chromium picks a photo in the form, submits
+ * it and reads the answer. Runs where {@code chromium} and {@code chromium-driver} are installed (CI
+ * installs them and sets MLPAGES_REQUIRE_BROWSER, so there a missing browser fails instead of skipping).
+ */
+class BrowserClassificationTests extends WebTestSupport {
+
+	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	private static WebDriver browser;
+
+	@BeforeAll
+	static void startBrowser() throws IOException {
+		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+		if (System.getenv("MLPAGES_REQUIRE_BROWSER") != null) {
+			assertThat(installed).as("chromium and chromium-driver must be installed").isTrue();
+		}
+		assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM.toFile());
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync",
+				"--disable-dev-shm-usage", "--window-size=1200,900", "--lang=en-US",
+				"--user-data-dir=" + Files.createTempDirectory("mlpages-chromium"));
+		// an explicit driver keeps Selenium Manager from trying to download one
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.build();
+		browser = new ChromeDriver(service, options);
+	}
+
+	@AfterAll
+	static void stopBrowser() {
+		if (browser != null) {
+			browser.quit();
+		}
+	}
+
+	@Test
+	void aPersonUploadsACatPhotoAndReadsTheAnswer() throws IOException {
+		browser.get(uri("/image/" + TestModels.REFERENCE + "?lang=en").toString());
+
+		browser.findElement(By.id("image")).sendKeys(PHOTOS.resolve("nasser0111_cat.jpg").toAbsolutePath().toString());
+		browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+
+		WebElement answer = new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("answer")));
+		assertThat(answer.getText()).matches("Cat \\d{2,3} %");
+		WebElement photo = browser.findElement(By.cssSelector("#result img"));
+		assertThat(((Number) ((org.openqa.selenium.JavascriptExecutor) browser)
+			.executeScript("return arguments[0].naturalWidth", photo)).intValue()).as("the photo is shown back")
+			.isEqualTo(1200);
+		assertThat(browser.findElements(By.cssSelector("#probabilities .progress-bar"))).hasSize(2)
+			.allSatisfy(bar -> assertThat(bar.isDisplayed()).isTrue());
+		screenshot("classification.png");
+	}
+
+	@Test
+	void aPersonWhoSendsSomethingElseReadsWhyInFrench() throws IOException {
+		browser.get(uri("/image/" + TestModels.REFERENCE + "?lang=fr").toString());
+		Path text = Files.createTempFile("notes", ".jpg");
+		Files.writeString(text, "shopping list: milk, eggs");
+
+		browser.findElement(By.id("image")).sendKeys(text.toAbsolutePath().toString());
+		browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+
+		WebElement error = new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+		assertThat(error.getText()).contains("n’est pas une image");
+		screenshot("rejected.png");
+	}
+
+	private static void screenshot(String name) throws IOException {
+		Path dir = Files.createDirectories(Path.of("target/screenshots"));
+		Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+		Files.copy(shot, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+}

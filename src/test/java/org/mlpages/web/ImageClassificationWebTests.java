@@ -1,0 +1,116 @@
+package org.mlpages.web;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Photos through the page and the API of the running app, compared with the reference outputs. The
+ * reference resized whole photos, so these tests use the shipped model described that way; JPEG decoders
+ * differ by a level here and there, hence a tolerance on the probabilities, not on the label.
+ */
+class ImageClassificationWebTests extends WebTestSupport {
+
+	private static final ReferenceOutputs REFERENCE = ReferenceOutputs.load();
+
+	/** Probability difference allowed between this app and the reference for the same photo. */
+	private static final double TOLERANCE = 0.01;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Test
+	void theApiGivesTheReferenceAnswerForEveryReferencePhoto() {
+		for (int i = 0; i < REFERENCE.photos().size(); i++) {
+			String name = REFERENCE.photos().get(i);
+			HttpResponse<String> response = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image",
+					name, photo(name), "en");
+
+			assertThat(response.statusCode()).as(name).isEqualTo(200);
+			JsonNode body = JSON.readTree(response.body());
+			assertThat(body.get("label").asString()).as(name).isEqualTo(REFERENCE.label(i));
+			assertThat(body.get("probabilities").get("Cat").asDouble()).as(name)
+				.isCloseTo(REFERENCE.probabilities()[i][0], within(TOLERANCE));
+			assertThat(body.get("probabilities").get("Dog").asDouble()).as(name)
+				.isCloseTo(REFERENCE.probabilities()[i][1], within(TOLERANCE));
+			assertThat(body.get("model").asString()).isEqualTo(TestModels.REFERENCE);
+			assertThat(body.get("modelSha256").asString()).hasSize(64);
+			assertThat(body.get("latencyMs").asDouble()).isPositive();
+		}
+	}
+
+	@Test
+	void thePageShowsThePhotoTheAnswerAndABarPerClass() {
+		String name = "nasser0111_dog.jpg";
+		long rowsBefore = predictionRows();
+
+		HttpResponse<String> response = upload("/image/" + TestModels.REFERENCE, "image", name, photo(name), "en");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.uri().getPath()).matches("/image/" + TestModels.REFERENCE + "/predictions/\\d+");
+		Document page = html(response);
+		assertThat(page.selectFirst("#answer").text()).matches("Dog \\d{1,3} %");
+		assertThat(page.select("#probabilities .probability")).hasSize(2);
+		assertThat(page.select("#probabilities .prob-label").eachText()).containsExactly("Cat", "Dog");
+		assertThat(page.selectFirst("#timing").text()).contains("ms");
+		Element photo = page.selectFirst("#result img");
+		HttpResponse<String> image = get(photo.attr("src"), "en");
+		assertThat(image.statusCode()).isEqualTo(200);
+		assertThat(image.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+		assertThat(predictionRows()).isEqualTo(rowsBefore + 1);
+	}
+
+	@Test
+	void thePageSpeaksFrenchToAFrenchBrowser() {
+		String name = "nasser0111_cat.jpg";
+
+		Document page = html(upload("/image/" + TestModels.REFERENCE, "image", name, photo(name), "fr-FR,fr;q=0.9"));
+
+		assertThat(page.selectFirst("#answer").text()).matches("Chat \\d{1,3} %");
+		assertThat(page.select("#probabilities .prob-label").eachText()).containsExactly("Chat", "Chien");
+		assertThat(page.selectFirst("h1").text()).startsWith("Chat ou chien ?");
+		assertThat(page.selectFirst("html").attr("lang")).isEqualTo("fr");
+	}
+
+	@Test
+	void theShippedDescriptorCropsTheCentreAndStillAnswers() {
+		// a square photo crops to itself, so the shipped model must agree with the reference there
+		String name = "cdf_validation_dog.2001.jpg";
+		int index = REFERENCE.photos().indexOf(name);
+
+		HttpResponse<String> response = upload("/api/v1/models/" + TestModels.SHIPPED + "/predictions", "image", name,
+				photo(name), "en");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode body = JSON.readTree(response.body());
+		assertThat(body.get("label").asString()).isEqualTo(REFERENCE.label(index));
+	}
+
+	@Test
+	void everyPredictionIsARowWithItsInputAndModel() {
+		String name = "cdf_validation_cat.2003.jpg";
+		HttpResponse<String> response = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image",
+				name, photo(name), "en");
+		long id = JSON.readTree(response.body()).get("id").asLong();
+
+		Map<String, Object> row = jdbc.queryForMap("select * from prediction where id = ?", id);
+
+		assertThat(row.get("model_name")).isEqualTo(TestModels.REFERENCE);
+		assertThat((String) row.get("model_sha256")).matches("[0-9a-f]{64}");
+		assertThat((String) row.get("stored_file")).matches("[0-9a-f-]{36}\\.jpg");
+		assertThat(row.get("original_name")).isEqualTo(name);
+		assertThat(((Number) row.get("image_width")).intValue()).isEqualTo(240);
+		assertThat(((Number) row.get("image_height")).intValue()).isEqualTo(189);
+		assertThat(row.get("channel")).isEqualTo("api");
+		assertThat((String) row.get("probabilities")).contains("\"Cat\"").contains("\"Dog\"");
+		assertThat(UPLOADS.resolve((String) row.get("stored_file"))).exists();
+	}
+
+}

@@ -1,0 +1,27 @@
+package org.mlpages.web;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** A multipart/form-data body with one file part, as a browser or curl sends it. */
+record Multipart(String boundary, byte[] body) {
+
+	static Multipart file(String field, String fileName, byte[] content) {
+		String boundary = "----mlpages" + UUID.randomUUID();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+				+ fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+		out.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+		out.writeBytes(content);
+		out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+		return new Multipart(boundary, out.toByteArray());
+	}
+
+	HttpRequest.Builder post(HttpRequest.Builder builder) {
+		return builder.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+	}
+
+}

@@ -1,0 +1,102 @@
+package org.mlpages.web;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pages every visitor sees, the model cards, the health check and the database underneath. */
+class SitePagesWebTests extends WebTestSupport {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Test
+	void theMenuListsEveryPageOnEveryPage() {
+		for (String path : new String[] { "/", "/history", "/image/" + TestModels.SHIPPED }) {
+			Document page = html(get(path, "en"));
+
+			assertThat(page.select("#menu a").eachText()).as(path)
+				.containsExactly("About", "Cat or dog?", "Cat or dog? (whole photo)", "History");
+			assertThat(page.select("#menu a.active")).as(path).hasSize(1);
+		}
+	}
+
+	@Test
+	void theAboutPageShowsACardPerModelAndWhyTheBrokenOnesFailed() {
+		Document page = html(get("/", "en"));
+
+		Element card = page.selectFirst("#model-" + TestModels.SHIPPED);
+		assertThat(card.text()).contains("cat_dog_model.h5", "224", "Cat, Dog", "center crop", "ms", "2.38 MB");
+		assertThat(card.selectFirst(".sha").text()).matches("[0-9a-f]{64}");
+		assertThat(page.selectFirst("#model-broken .model-error").text()).isNotBlank();
+		assertThat(page.selectFirst("#model-no_descriptor .model-error").text()).contains("no_descriptor.yml");
+	}
+
+	@Test
+	void theApiListsTheModelCards() {
+		JsonNode cards = JSON.readTree(get("/api/v1/models", "en").body());
+
+		assertThat(cards.findValuesAsString("name")).contains(TestModels.SHIPPED, TestModels.REFERENCE, "broken",
+				"no_descriptor");
+		JsonNode shipped = cards.valueStream().filter(card -> card.get("name").asString().equals(TestModels.SHIPPED))
+			.findFirst()
+			.orElseThrow();
+		assertThat(shipped.get("status").asString()).isEqualTo("READY");
+		assertThat(shipped.get("inputShape").asString()).isEqualTo("[-1, 224, 224, 3]");
+		assertThat(shipped.get("format").asString()).contains("Keras");
+	}
+
+	@Test
+	void healthReportsEachModelsState() {
+		HttpResponse<String> response = get("/actuator/health", "en");
+
+		JsonNode models = JSON.readTree(response.body()).get("components").get("models");
+		assertThat(models.get("status").asString()).isEqualTo("UP");
+		assertThat(models.get("details").get(TestModels.SHIPPED).get("status").asString()).isEqualTo("READY");
+		assertThat(models.get("details").get("broken").get("status").asString()).isEqualTo("FAILED");
+	}
+
+	@Test
+	void theHistoryShowsTheLatestPredictions() {
+		String name = "cdf_validation_dog.2009.jpg";
+		upload("/image/" + TestModels.REFERENCE, "image", name, photo(name), "en");
+
+		Document page = html(get("/history", "en"));
+
+		Element newest = page.selectFirst("#history tbody tr");
+		assertThat(newest.text()).contains(TestModels.REFERENCE, name, "162x198", "page");
+	}
+
+	@Test
+	void theLanguageSwitchIsRememberedAcrossPages() {
+		HttpResponse<String> switched = get("/history?lang=fr", "en");
+		String cookie = switched.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+
+		HttpResponse<String> next = send(HttpRequest.newBuilder(uri("/")).header("Cookie", cookie).GET());
+
+		assertThat(html(switched).selectFirst("h1").text()).isEqualTo("Historique des prédictions");
+		assertThat(html(next).selectFirst("h1").text()).isEqualTo("À propos de mlpages");
+	}
+
+	@Test
+	void anUnknownPageGetsAPageNotAStackTrace() {
+		HttpResponse<String> response = get("/image/no-such-model", "en");
+
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(html(response).selectFirst("#error").text()).contains("no-such-model");
+		assertThat(response.body()).doesNotContain("Exception", "at org.");
+	}
+
+	@Test
+	void theDatabaseIsASqliteFileInWalMode() {
+		assertThat(jdbc.queryForObject("pragma journal_mode", String.class)).isEqualToIgnoringCase("wal");
+		assertThat(java.nio.file.Path.of("target/test-data/mlpages.db")).exists();
+	}
+
+}

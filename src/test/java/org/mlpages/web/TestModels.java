@@ -1,0 +1,53 @@
+package org.mlpages.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The models folder the web tests start with: the shipped model with its shipped descriptor, the same
+ * model described with the whole-photo resize the reference outputs were computed with, and two models
+ * that cannot load, to show they do not stop the others.
+ */
+final class TestModels {
+
+	static final Path DIR = Path.of("target/test-models");
+
+	/** Same weights as the shipped model; resizes the whole photo, as the reference outputs did. */
+	static final String REFERENCE = "cat_dog_reference";
+
+	static final String SHIPPED = "cat_dog_model";
+
+	private static boolean prepared;
+
+	private TestModels() {
+	}
+
+	static synchronized void prepare() {
+		if (prepared) {
+			return;
+		}
+		try {
+			Files.createDirectories(DIR);
+			Path shipped = Path.of("models");
+			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve(SHIPPED + ".h5"), StandardCopyOption.REPLACE_EXISTING);
+			Files.copy(shipped.resolve(SHIPPED + ".yml"), DIR.resolve(SHIPPED + ".yml"), StandardCopyOption.REPLACE_EXISTING);
+			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve(REFERENCE + ".h5"), StandardCopyOption.REPLACE_EXISTING);
+			Files.writeString(DIR.resolve(REFERENCE + ".yml"), Files.readString(shipped.resolve(SHIPPED + ".yml"))
+				.replace("resize: center-crop", "resize: stretch")
+				.replace("Cat or dog?", "Cat or dog? (whole photo)")
+				.replace("Chat ou chien ?", "Chat ou chien ? (photo entière)"));
+			Files.writeString(DIR.resolve("broken.h5"), "this is not an HDF5 file");
+			Files.writeString(DIR.resolve("broken.yml"), "title:\n  en: Broken\nlabels:\n  - id: a\n  - id: b\n");
+			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve("no_descriptor.h5"),
+					StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		prepared = true;
+	}
+
+}

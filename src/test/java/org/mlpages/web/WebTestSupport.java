@@ -1,0 +1,101 @@
+package org.mlpages.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The real app on a random port, spoken to over HTTP as a browser or a client would. All web tests share
+ * this one application context, so the model is converted and loaded once per run.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+abstract class WebTestSupport {
+
+	static {
+		TestModels.prepare();
+	}
+
+	static final Path PHOTOS = Path.of("src/test/resources/photos");
+
+	static final Path UPLOADS = Path.of("target/test-uploads");
+
+	private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	URI uri(String path) {
+		return URI.create("http://localhost:" + port + path);
+	}
+
+	HttpResponse<String> get(String path, String acceptLanguage) {
+		return send(HttpRequest.newBuilder(uri(path)).header("Accept-Language", acceptLanguage).GET());
+	}
+
+	HttpResponse<String> upload(String path, String field, String fileName, byte[] content, String acceptLanguage) {
+		return send(Multipart.file(field, fileName, content)
+			.post(HttpRequest.newBuilder(uri(path)).header("Accept-Language", acceptLanguage)));
+	}
+
+	HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static Document html(HttpResponse<String> response) {
+		return Jsoup.parse(response.body());
+	}
+
+	static byte[] photo(String name) {
+		try {
+			return Files.readAllBytes(PHOTOS.resolve(name));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	long predictionRows() {
+		return jdbc.queryForObject("select count(*) from prediction", Long.class);
+	}
+
+	static long storedUploads() {
+		if (!Files.isDirectory(UPLOADS)) {
+			return 0;
+		}
+		try (Stream<Path> files = Files.list(UPLOADS)) {
+			return files.filter(file -> !file.getFileName().toString().startsWith(".")).count();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
