@@ -47,7 +47,7 @@ public final class BatchNormalizationConverter implements LayerConverter {
     }
 
     /** @return {scale, offset} per channel */
-    static float[][] fold(KerasLayer layer, LayerWeights weights) {
+    public static float[][] fold(KerasLayer layer, LayerWeights weights) {
         double epsilon = layer.number("epsilon", 1e-3);
         Weight mean = weights.require("moving_mean");
         Weight variance = weights.require("moving_variance");

@@ -51,7 +51,9 @@ public final class ReLUConverter implements LayerConverter {
         }
         Operand<TFloat32> t = tf.constant(threshold);
         Operand<TFloat32> above = max == null ? x : tf.math.minimum(x, tf.constant(max.floatValue()));
-        Operand<TFloat32> below = tf.math.mul(tf.constant(slope), tf.math.sub(x, t));
+        Operand<TFloat32> below = slope == 0f
+                ? tf.zerosLike(x)
+                : tf.math.mul(tf.constant(slope), tf.math.sub(x, t));
         // "greater", not "greater or equal": at x == threshold Keras yields 0 either way
         return tf.select(tf.math.greater(x, t), above, below);
     }
