@@ -48,4 +48,14 @@ public final class LayerWeights {
         }
         return w;
     }
+
+    /** A 1-D weight of the given length, such as a bias: checked here for a clearer error than TF's. */
+    public Weight requireVector(String name, long length) {
+        Weight w = require(name);
+        if (w.rank() != 1 || w.dim(0) != length) {
+            throw new KerasImportException("Layer '" + layerName + "': " + name + " has shape "
+                    + java.util.Arrays.toString(w.shape()) + ", expected [" + length + "]");
+        }
+        return w;
+    }
 }

@@ -63,7 +63,7 @@ class KerasH5FileTest {
     void splitLayerNamesAndTopLevelLeafWeights() {
         Path h5 = new TinyKerasFile().config("{}").splitLayerNames(2)
                 .weight("dense", "dense/kernel:0", new float[][] {{1, 2}, {3, 4}})
-                .weight("dense", "dense/bias:0", new float[][] {{5, 6}})
+                .weight("dense", "dense/bias:0", new float[] {5, 6})
                 .group("dropout")
                 .weight("out", "out/kernel:0", new float[][] {{7}})
                 .write(dir.resolve("tiny.h5"));

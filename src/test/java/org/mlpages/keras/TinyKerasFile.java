@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class TinyKerasFile {
 
-    private final Map<String, Map<String, float[][]>> groups = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
     private String modelConfig;
     private String kerasVersion = "2.4.0";
     private int layerNameChunks = 1;
@@ -36,9 +36,14 @@ final class TinyKerasFile {
         return this;
     }
 
-    /** A top-level layer group; weights are 2-D here, which is all the tests need. */
+    /** A top-level layer group without weights. */
     TinyKerasFile group(String topLevelLayer) {
         groups.computeIfAbsent(topLevelLayer, k -> new LinkedHashMap<>());
+        return this;
+    }
+
+    TinyKerasFile weight(String topLevelLayer, String weightName, float[] value) {
+        groups.computeIfAbsent(topLevelLayer, k -> new LinkedHashMap<>()).put(weightName, value);
         return this;
     }
 
@@ -56,7 +61,9 @@ final class TinyKerasFile {
             h5.putAttribute("backend", "tensorflow");
             WritableGroup mw = h5.putGroup("model_weights");
             List<String> names = new ArrayList<>(groups.keySet());
-            if (layerNameChunks <= 1) {
+            if (names.isEmpty()) {
+                // jHDF cannot write an empty array attribute; a missing one reads the same
+            } else if (layerNameChunks <= 1) {
                 mw.putAttribute("layer_names", names.toArray(String[]::new));
             } else {
                 int per = (names.size() + layerNameChunks - 1) / layerNameChunks;

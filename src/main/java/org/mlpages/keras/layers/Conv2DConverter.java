@@ -41,7 +41,7 @@ public final class Conv2DConverter implements LayerConverter {
         Operand<TFloat32> y = tf.nn.conv2d(LayerConverter.single(layer, inputs), kernel.constant(tf),
                 opts.strides(), opts.padding(), Conv2d.dilations(opts.dilations()));
         if (layer.bool("use_bias", true)) {
-            y = tf.nn.biasAdd(y, weights.require("bias").constant(tf));
+            y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(3)).constant(tf));
         }
         return Activations.apply(tf, Activations.of(layer), y);
     }

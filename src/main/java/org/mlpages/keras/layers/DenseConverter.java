@@ -50,7 +50,7 @@ public final class DenseConverter implements LayerConverter {
             y = tf.reshape(prod, outShape);
         }
         if (layer.bool("use_bias", true)) {
-            y = tf.nn.biasAdd(y, weights.require("bias").constant(tf));
+            y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(1)).constant(tf));
         }
         return Activations.apply(tf, Activations.of(layer), y);
     }

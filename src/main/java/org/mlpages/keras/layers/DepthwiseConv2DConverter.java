@@ -45,7 +45,7 @@ public final class DepthwiseConv2DConverter implements LayerConverter {
                 kernel.constant(tf), opts.strides(), opts.padding(),
                 DepthwiseConv2dNative.dilations(opts.dilations()));
         if (layer.bool("use_bias", true)) {
-            y = tf.nn.biasAdd(y, weights.require("bias").constant(tf));
+            y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(2) * kernel.dim(3)).constant(tf));
         }
         return Activations.apply(tf, Activations.of(layer), y);
     }
