@@ -10,6 +10,7 @@ import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ final class KerasH5File implements WeightSource, AutoCloseable {
 
     private final HdfFile hdf;
     private final Group weightsRoot;
+    /** weight_names per top-level group: a nested model asks once per leaf, and the list can be long. */
+    private final Map<String, List<String>> weightNames = new HashMap<>();
 
     private KerasH5File(HdfFile hdf) {
         this.hdf = hdf;
@@ -70,7 +73,8 @@ final class KerasH5File implements WeightSource, AutoCloseable {
                 return LayerWeights.none(layerName);
             }
             Map<String, Weight> weights = new LinkedHashMap<>();
-            for (String weightName : stringList(group, "weight_names")) {
+            List<String> names = weightNames.computeIfAbsent(topLevelLayer, k -> stringList(group, "weight_names"));
+            for (String weightName : names) {
                 if (nested && !belongsTo(weightName, layerName)) {
                     continue;
                 }
