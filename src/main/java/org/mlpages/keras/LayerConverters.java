@@ -9,13 +9,21 @@ import java.util.Set;
 import org.mlpages.keras.layers.ActivationConverter;
 import org.mlpages.keras.layers.AddConverter;
 import org.mlpages.keras.layers.BatchNormalizationConverter;
+import org.mlpages.keras.layers.ConcatenateConverter;
 import org.mlpages.keras.layers.Conv2DConverter;
 import org.mlpages.keras.layers.DenseConverter;
 import org.mlpages.keras.layers.DepthwiseConv2DConverter;
 import org.mlpages.keras.layers.DropoutConverter;
+import org.mlpages.keras.layers.FlattenConverter;
 import org.mlpages.keras.layers.GlobalAveragePooling2DConverter;
+import org.mlpages.keras.layers.GlobalMaxPooling2DConverter;
 import org.mlpages.keras.layers.InputLayerConverter;
+import org.mlpages.keras.layers.LeakyReLUConverter;
+import org.mlpages.keras.layers.MergeConverter;
+import org.mlpages.keras.layers.Pooling2DConverter;
 import org.mlpages.keras.layers.ReLUConverter;
+import org.mlpages.keras.layers.RescalingConverter;
+import org.mlpages.keras.layers.SoftmaxConverter;
 import org.mlpages.keras.layers.ZeroPadding2DConverter;
 
 /** The one place where converters are registered, by Keras class name. */
@@ -50,7 +58,15 @@ public final class LayerConverters {
                 new AddConverter(),
                 new GlobalAveragePooling2DConverter(),
                 new DenseConverter(),
-                new DropoutConverter()));
+                new DropoutConverter(),
+                new Pooling2DConverter(),
+                new GlobalMaxPooling2DConverter(),
+                new FlattenConverter(),
+                new MergeConverter(),
+                new ConcatenateConverter(),
+                new LeakyReLUConverter(),
+                new SoftmaxConverter(),
+                new RescalingConverter()));
     }
 
     public Optional<LayerConverter> find(String kerasClass) {
