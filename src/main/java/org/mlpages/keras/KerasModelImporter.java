@@ -19,6 +19,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -104,10 +105,17 @@ public final class KerasModelImporter {
             try {
                 int outputSize;
                 try (Graph graph = new Graph()) {
-                    Ops tf = Ops.create(graph);
-                    ModelGraphBuilder.Built built = builder.build(tf, model, INPUT_KEY, OUTPUT_KEY);
-                    long[] outShape = built.output().shape().asArray();
-                    outputSize = outShape.length == 0 ? 1 : (int) outShape[outShape.length - 1];
+                    ModelGraphBuilder.Built built;
+                    try {
+                        built = builder.build(Ops.create(graph), model, INPUT_KEY, OUTPUT_KEY);
+                    } catch (IllegalArgumentException e) {
+                        // TF's shape inference rejects ops whose weights do not fit their inputs
+                        throw new KerasImportException("TensorFlow rejected the converted graph: " + e.getMessage(), e);
+                    }
+                    org.tensorflow.ndarray.Shape outShape = built.output().shape();
+                    outputSize = outShape.isUnknown() ? -1
+                            : outShape.numDimensions() == 0 ? 1
+                            : (int) outShape.size(outShape.numDimensions() - 1);
                     Signature signature = Signature.builder()
                             .key(SIGNATURE_KEY)
                             .input(INPUT_KEY, built.input())
@@ -118,10 +126,9 @@ public final class KerasModelImporter {
                                 .withSession(session)
                                 .withSignature(signature)
                                 .export();
+                    } catch (TensorFlowException e) {
+                        throw new IOException("Cannot write the SavedModel into " + tmp + ": " + e.getMessage(), e);
                     }
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    // TF reports shape mismatches between layers (i.e. inconsistent weights) this way
-                    throw new KerasImportException("TensorFlow rejected the converted graph: " + e.getMessage(), e);
                 }
                 Map<String, Object> metadata = new LinkedHashMap<>();
                 metadata.put("formatVersion", FORMAT_VERSION);
@@ -155,7 +162,10 @@ public final class KerasModelImporter {
         }
         try {
             Map<String, Object> m = JSON.readValue(file.toFile(), Map.class);
-            return m.get("formatVersion") instanceof Number v && v.intValue() == FORMAT_VERSION ? m : null;
+            boolean current = m.get("formatVersion") instanceof Number v && v.intValue() == FORMAT_VERSION;
+            boolean whole = m.get("inputShape") instanceof List && m.get("layers") instanceof List
+                    && m.get("outputSize") instanceof Number;
+            return current && whole ? m : null;
         } catch (JacksonException e) {
             return null;
         }
