@@ -107,11 +107,12 @@ public final class PhotoDecoder {
                             format + " of " + width + "x" + height + " exceeds " + maxPixels + " pixels", format,
                             width, height, null);
                 }
+                checkStructure(bytes, format);
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener(warningCollector(warnings));
                 ImageReadParam param = reader.getDefaultReadParam();
                 BufferedImage image = reader.read(0, param);
-                checkComplete(bytes, format, image, width, height, warnings);
+                checkDecoded(format, image, width, height, warnings);
                 return image;
             } finally {
                 reader.dispose();
@@ -126,18 +127,33 @@ public final class PhotoDecoder {
         }
     }
 
-    private static void checkComplete(byte[] bytes, String format, BufferedImage image, int width, int height,
+    /** Cheap checks for truncation that a reader would not report, done before spending time on decoding. */
+    private static void checkStructure(byte[] bytes, String format) throws IIOException {
+        if ("webp".equals(format)) {
+            // the lossless decoder can run out of data without noticing; the RIFF header states the full length
+            long riffSize = (bytes[4] & 0xFFL) | (bytes[5] & 0xFFL) << 8 | (bytes[6] & 0xFFL) << 16
+                    | (bytes[7] & 0xFFL) << 24;
+            if (bytes.length < riffSize + 8) {
+                throw new IIOException("WebP data ends after " + bytes.length + " of " + (riffSize + 8) + " bytes");
+            }
+        } else if ("jpeg".equals(format) && !JpegStructure.hasEndOfImage(bytes)) {
+            throw new IIOException("JPEG data ends before its EOI marker (truncated)");
+        }
+    }
+
+    /**
+     * JPEG readers fill missing or undecodable rows with grey and merely warn. The EOI check catches files cut
+     * short; these warnings also catch scans that end early inside a file that still has its EOI.
+     */
+    private static void checkDecoded(String format, BufferedImage image, int width, int height,
             List<String> warnings) throws IIOException {
         if (image == null || image.getWidth() != width || image.getHeight() != height) {
             throw new IIOException("decoded size differs from the declared " + width + "x" + height);
         }
         if ("jpeg".equals(format)) {
-            if (!JpegStructure.hasEndOfImage(bytes)) {
-                throw new IIOException("JPEG data ends before its EOI marker (truncated)");
-            }
             for (String warning : warnings) {
                 String w = warning.toLowerCase(Locale.ROOT);
-                if (w.contains("truncated") || w.contains("premature end") || w.contains("eoi")) {
+                if (w.contains("truncated") || w.contains("premature end") || w.contains("missing eoi")) {
                     throw new IIOException("JPEG reader warning: " + warning);
                 }
             }
