@@ -44,7 +44,7 @@ $C -size 20x30 xc:'#00ff00' -size 20x30 xc:'rgba(255,0,255,0)' +append +repage P
 # two frames: red, then blue
 $C -delay 50 -size 40x30 xc:'#ff0000' xc:'#0000ff' -loop 0 animated.gif
 $C quadrants.ppm -type TrueColor BMP3:image.bmp
-$C quadrants.ppm -depth 8 -compress lzw image.tiff
+$C quadrants.ppm -depth 8 -compress lzw -orient RightTop image.tiff
 $C quadrants.ppm -quality 80 -define webp:lossless=false lossy.webp
 $C transparent.png -define webp:lossless=true lossless-alpha.webp
 cp lossy.webp webp-named.jpg

@@ -2,7 +2,9 @@ package org.mlpages.image.photo;
 
 import com.drew.imaging.jpeg.JpegMetadataReader;
 import com.drew.imaging.png.PngMetadataReader;
+import com.drew.imaging.tiff.TiffMetadataReader;
 import com.drew.imaging.webp.WebpMetadataReader;
+import com.drew.lang.ByteArrayReader;
 import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifDirectoryBase;
@@ -37,6 +39,8 @@ final class Orientation {
                         List.of(new ExifReader()));
                 case "png" -> PngMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
                 case "webp" -> WebpMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
+                // TIFF keeps the tag in the image's own IFD0, which ImageIO's reader does not apply either
+                case "tiff" -> TiffMetadataReader.readMetadata(new ByteArrayReader(bytes));
                 default -> null;
             };
             if (metadata == null) {

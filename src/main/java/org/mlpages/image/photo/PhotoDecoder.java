@@ -4,7 +4,6 @@ import org.mlpages.image.photo.PhotoRejectedException.Reason;
 
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.spi.ImageReaderSpi;
@@ -78,8 +77,7 @@ public final class PhotoDecoder {
                     PhotoRejectedException.UNKNOWN, PhotoRejectedException.UNKNOWN, null);
         }
 
-        BufferedImage decoded = decodePixels(bytes, format);
-        BufferedImage rgb = RgbConversion.toIntRgb(decoded);
+        BufferedImage rgb = decodePixels(bytes, format);
         int orientation = Orientation.read(bytes, format);
         BufferedImage upright = Orientation.apply(rgb, orientation);
         return new DecodedPhoto(upright, format, upright.getWidth(), upright.getHeight(), orientation);
@@ -110,10 +108,9 @@ public final class PhotoDecoder {
                 checkStructure(bytes, format);
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener(warningCollector(warnings));
-                ImageReadParam param = reader.getDefaultReadParam();
-                BufferedImage image = reader.read(0, param);
+                BufferedImage image = reader.read(0, reader.getDefaultReadParam());
                 checkDecoded(format, image, width, height, warnings);
-                return image;
+                return RgbConversion.toIntRgb(image);
             } finally {
                 reader.dispose();
             }

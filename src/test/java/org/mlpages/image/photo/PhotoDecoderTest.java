@@ -167,7 +167,8 @@ class PhotoDecoderTest {
     void tiff() {
         DecodedPhoto photo = decoder.decode(Fixtures.photo("image.tiff"));
         assertThat(photo.format()).isEqualTo("tiff");
-        assertCorners(photo, 0, RED, GREEN, BLUE, YELLOW);
+        assertThat(photo.exifOrientation()).isEqualTo(6);
+        assertCorners(photo, 0, BLUE, RED, YELLOW, GREEN);
     }
 
     @Test
