@@ -1,7 +1,6 @@
 package org.mlpages.image.photo;
 
 import com.drew.imaging.jpeg.JpegMetadataReader;
-import com.drew.imaging.png.PngMetadataReader;
 import com.drew.imaging.tiff.TiffMetadataReader;
 import com.drew.imaging.webp.WebpMetadataReader;
 import com.drew.lang.ByteArrayReader;
@@ -14,6 +13,7 @@ import com.drew.metadata.exif.ExifReader;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,7 +37,7 @@ final class Orientation {
                 // only the EXIF segment reader: the others (ICC, XMP, IPTC, ...) cost time and bring failure modes
                 case "jpeg" -> JpegMetadataReader.readMetadata(new ByteArrayInputStream(bytes),
                         List.of(new ExifReader()));
-                case "png" -> PngMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
+                case "png" -> pngExif(bytes);
                 case "webp" -> WebpMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
                 // TIFF keeps the tag in the image's own IFD0, which ImageIO's reader does not apply either
                 case "tiff" -> TiffMetadataReader.readMetadata(new ByteArrayReader(bytes));
@@ -57,6 +57,30 @@ final class Orientation {
             // metadata-extractor parses untrusted offsets; whatever goes wrong there, the pixels may be fine
             return NORMAL;
         }
+    }
+
+    /**
+     * The EXIF of a PNG's eXIf chunk. Not metadata-extractor's PngMetadataReader: it also inflates every zTXt and
+     * iCCP chunk, so a few hundred KB of crafted PNG cost it close to a GB of heap.
+     */
+    private static Metadata pngExif(byte[] png) {
+        Metadata metadata = new Metadata();
+        int at = 8;
+        while (at + 8 <= png.length) {
+            long length = (png[at] & 0xFFL) << 24 | (png[at + 1] & 0xFF) << 16 | (png[at + 2] & 0xFF) << 8
+                    | (png[at + 3] & 0xFF);
+            int dataStart = at + 8;
+            if (length > png.length - dataStart) {
+                break;
+            }
+            if (png[at + 4] == 'e' && png[at + 5] == 'X' && png[at + 6] == 'I' && png[at + 7] == 'f') {
+                byte[] tiff = Arrays.copyOfRange(png, dataStart, dataStart + (int) length);
+                new ExifReader().extract(new ByteArrayReader(tiff), metadata);
+                break;
+            }
+            at = dataStart + (int) length + 4;
+        }
+        return metadata;
     }
 
     /** Returns an upright copy of a TYPE_INT_RGB image, or the image itself for orientation 1. */

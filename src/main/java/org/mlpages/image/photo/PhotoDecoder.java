@@ -93,7 +93,10 @@ public final class PhotoDecoder {
                         width, height, null);
             }
             try {
-                reader.setInput(in, true, false);
+                // The JDK's PNG reader inflates every zTXt/iTXt/iCCP chunk when reading metadata: a PNG of a few
+                // hundred KB can cost it a GB of heap. It still applies PLTE and tRNS when told to ignore metadata.
+                // Other readers need their metadata (GIF transparency, JPEG Adobe/ICC markers) and do not inflate.
+                reader.setInput(in, true, "png".equals(format));
                 width = reader.getWidth(0);
                 height = reader.getHeight(0);
                 if (width <= 0 || height <= 0) {

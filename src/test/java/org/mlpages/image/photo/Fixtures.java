@@ -57,6 +57,17 @@ final class Fixtures {
         return out.toByteArray();
     }
 
+    /** Copies a PNG with extra chunks inserted right after IHDR (which always ends at byte 33). */
+    static byte[] pngWithChunksAfterHeader(byte[] png, Object... typesAndData) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, 33);
+        for (int i = 0; i < typesAndData.length; i += 2) {
+            chunk(out, (String) typesAndData[i], (byte[]) typesAndData[i + 1]);
+        }
+        out.write(png, 33, png.length - 33);
+        return out.toByteArray();
+    }
+
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         CRC32 crc = new CRC32();
