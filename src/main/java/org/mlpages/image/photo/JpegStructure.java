@@ -13,12 +13,29 @@ final class JpegStructure {
     private static final int SOS = 0xDA;
     private static final int EOI = 0xD9;
 
+    /**
+     * Each progressive scan makes the decoder pass over the whole coefficient buffer, so a small file with
+     * thousands of near-empty scans costs minutes of CPU (the reason for libjpeg-turbo's scan limit). Encoders write
+     * about 10; a colour image cannot usefully have more than a few dozen.
+     */
+    static final int MAX_SCANS = 100;
+
+    /** What the walk found: whether EOI follows the image data, and how many scans came before it. */
+    record Summary(boolean complete, int scans) {
+    }
+
     private JpegStructure() {
     }
 
     /** True when the image data is followed by an EOI marker. Expects {@code b} to start with SOI. */
     static boolean hasEndOfImage(byte[] b) {
+        return walk(b).complete();
+    }
+
+    /** Walks the file from SOI to EOI. Expects {@code b} to start with SOI. */
+    static Summary walk(byte[] b) {
         int n = b.length;
+        int scans = 0;
         int pos = 2;
         while (pos < n) {
             // tolerate junk between segments (libjpeg does, with a warning) by seeking the next marker
@@ -30,28 +47,29 @@ final class JpegStructure {
                 pos++;
             }
             if (pos >= n) {
-                return false;
+                return new Summary(false, scans);
             }
             int marker = b[pos++] & 0xFF;
             if (marker == EOI) {
-                return true;
+                return new Summary(true, scans);
             }
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x00) {
                 continue;
             }
             if (pos + 2 > n) {
-                return false;
+                return new Summary(false, scans);
             }
             int length = (b[pos] & 0xFF) << 8 | (b[pos + 1] & 0xFF);
             if (length < 2) {
-                return false;
+                return new Summary(false, scans);
             }
             pos += length;
             if (marker == SOS) {
+                scans++;
                 pos = skipEntropyCodedData(b, pos);
             }
         }
-        return false;
+        return new Summary(false, scans);
     }
 
     /** Returns the position of the FF that starts the next real marker, or {@code b.length} if there is none. */

@@ -95,8 +95,9 @@ public final class PhotoDecoder {
             try {
                 // The JDK's PNG reader inflates every zTXt/iTXt/iCCP chunk when reading metadata: a PNG of a few
                 // hundred KB can cost it a GB of heap. It still applies PLTE and tRNS when told to ignore metadata.
-                // Other readers need their metadata (GIF transparency, JPEG Adobe/ICC markers) and do not inflate.
-                reader.setInput(in, true, "png".equals(format));
+                // The TIFF reader then keeps only the tags it needs to decode. The other readers need their
+                // metadata (GIF transparency, JPEG Adobe/ICC markers) and inflate none of it.
+                reader.setInput(in, true, "png".equals(format) || "tiff".equals(format));
                 width = reader.getWidth(0);
                 height = reader.getHeight(0);
                 if (width <= 0 || height <= 0) {
@@ -136,8 +137,14 @@ public final class PhotoDecoder {
             if (bytes.length < riffSize + 8) {
                 throw new IIOException("WebP data ends after " + bytes.length + " of " + (riffSize + 8) + " bytes");
             }
-        } else if ("jpeg".equals(format) && !JpegStructure.hasEndOfImage(bytes)) {
-            throw new IIOException("JPEG data ends before its EOI marker (truncated)");
+        } else if ("jpeg".equals(format)) {
+            JpegStructure.Summary jpeg = JpegStructure.walk(bytes);
+            if (!jpeg.complete()) {
+                throw new IIOException("JPEG data ends before its EOI marker (truncated)");
+            }
+            if (jpeg.scans() > JpegStructure.MAX_SCANS) {
+                throw new IIOException("JPEG has " + jpeg.scans() + " scans, more than " + JpegStructure.MAX_SCANS);
+            }
         }
     }
 

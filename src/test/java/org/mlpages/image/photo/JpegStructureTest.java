@@ -47,6 +47,12 @@ class JpegStructureTest {
         assertThat(JpegStructure.hasEndOfImage(jpeg)).isTrue();
     }
 
+    @Test
+    void countsScans() {
+        byte[] jpeg = concat(SOI, segment(0xDA, 10), bytes(1), segment(0xDA, 10), bytes(2), segment(0xDA, 10), EOI);
+        assertThat(JpegStructure.walk(jpeg)).isEqualTo(new JpegStructure.Summary(true, 3));
+    }
+
     /** A marker segment whose payload bytes contain FF D9, which must be skipped by its length. */
     private static byte[] segment(int marker, int length) {
         byte[] s = new byte[2 + length];

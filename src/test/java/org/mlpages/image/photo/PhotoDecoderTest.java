@@ -316,6 +316,24 @@ class PhotoDecoderTest {
     }
 
     @Test
+    void jpegWithTooManyScansIsRejectedBeforeDecoding() {
+        // a progressive JPEG with its last scan repeated past the limit: each would cost a pass over the image
+        byte[] jpeg = Fixtures.photo("progressive.jpg");
+        int lastScan = lastIndexOf(jpeg, 0xFF, 0xDA);
+        byte[] scan = Arrays.copyOfRange(jpeg, lastScan, jpeg.length - 2);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, jpeg.length - 2);
+        for (int i = 0; i < JpegStructure.MAX_SCANS; i++) {
+            out.writeBytes(scan);
+        }
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD9});
+
+        PhotoRejectedException e = rejected(out.toByteArray());
+        assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
+        assertThat(e.getMessage()).contains("scans");
+    }
+
+    @Test
     void headerOnlyIsCorrupt() {
         PhotoRejectedException e = rejected(Fixtures.pngHeader(40, 30));
         assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
@@ -381,6 +399,15 @@ class PhotoDecoderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, format, out);
         return out.toByteArray();
+    }
+
+    private static int lastIndexOf(byte[] bytes, int first, int second) {
+        for (int i = bytes.length - 2; i >= 0; i--) {
+            if ((bytes[i] & 0xFF) == first && (bytes[i + 1] & 0xFF) == second) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
     }
 
     private static int rgb(DecodedPhoto photo, int x, int y) {
