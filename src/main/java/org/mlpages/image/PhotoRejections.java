@@ -21,8 +21,8 @@ final class PhotoRejections {
 			case CORRUPT -> new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "upload.rejected.corrupt",
 					ex.getMessage());
 			case TOO_MANY_PIXELS -> new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE,
-					"upload.rejected.too-many-pixels", ex.getMessage(), ex.declaredWidth(), ex.declaredHeight(),
-					maxPixels / 1_000_000.0);
+					"upload.rejected.too-many-pixels", ex.getMessage(), String.valueOf(ex.declaredWidth()),
+					String.valueOf(ex.declaredHeight()), maxPixels / 1_000_000.0);
 		};
 	}
 

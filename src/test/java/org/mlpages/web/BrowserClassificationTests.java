@@ -76,8 +76,11 @@ class BrowserClassificationTests extends WebTestSupport {
 		assertThat(((Number) ((org.openqa.selenium.JavascriptExecutor) browser)
 			.executeScript("return arguments[0].naturalWidth", photo)).intValue()).as("the photo is shown back")
 			.isEqualTo(1200);
-		assertThat(browser.findElements(By.cssSelector("#probabilities .progress-bar"))).hasSize(2)
+		assertThat(browser.findElements(By.cssSelector("#probabilities .progress"))).hasSize(2)
 			.allSatisfy(bar -> assertThat(bar.isDisplayed()).isTrue());
+		assertThat(browser.findElement(By.cssSelector("#probabilities .progress-bar.bg-success")).getSize().getWidth())
+			.as("the winning class's bar fills most of its track")
+			.isGreaterThan(browser.findElement(By.cssSelector("#probabilities .progress")).getSize().getWidth() / 2);
 		screenshot("classification.png");
 	}
 
