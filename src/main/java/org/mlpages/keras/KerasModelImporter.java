@@ -1,5 +1,6 @@
 package org.mlpages.keras;
 
+import io.jhdf.exceptions.HdfException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -79,7 +80,12 @@ public final class KerasModelImporter {
             if (cached != null) {
                 return toImportedModel(target, sha, size, cached, true, start);
             }
-            Map<String, Object> metadata = convert(h5File, cacheRoot, models, target);
+            Map<String, Object> metadata;
+            try {
+                metadata = convert(h5File, cacheRoot, models, target);
+            } catch (HdfException e) {
+                throw new KerasImportException("Cannot read " + h5File.getFileName() + ": " + e.getMessage(), e);
+            }
             return toImportedModel(target, sha, size, metadata, false, start);
         }
     }
