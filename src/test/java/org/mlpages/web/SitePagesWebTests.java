@@ -36,6 +36,8 @@ class SitePagesWebTests extends WebTestSupport {
 		assertThat(card.selectFirst(".sha").text()).matches("[0-9a-f]{64}");
 		assertThat(page.selectFirst("#model-broken .model-error").text()).isNotBlank();
 		assertThat(page.selectFirst("#model-no_descriptor .model-error").text()).contains("no_descriptor.yml");
+		assertThat(page.selectFirst("#model-recurrent .model-error").text()).as("names the layer and its class")
+			.contains("lstm_1", "LSTM");
 	}
 
 	@Test

@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+
 /**
  * The models folder the web tests start with: the shipped model with its shipped descriptor, the same
  * model described with the whole-photo resize the reference outputs were computed with, and two models
@@ -43,11 +46,29 @@ final class TestModels {
 			Files.writeString(DIR.resolve("broken.yml"), "title:\n  en: Broken\nlabels:\n  - id: a\n  - id: b\n");
 			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve("no_descriptor.h5"),
 					StandardCopyOption.REPLACE_EXISTING);
+			writeRecurrentModel(DIR.resolve("recurrent.h5"));
+			Files.writeString(DIR.resolve("recurrent.yml"), "title:\n  en: Words\nlabels:\n  - id: a\n  - id: b\n");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 		prepared = true;
+	}
+
+	/** A model with a layer the importer does not convert (an LSTM), written as Keras would lay it out. */
+	private static void writeRecurrentModel(Path file) throws IOException {
+		Files.deleteIfExists(file);
+		String config = """
+				{"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+				  {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 224, 224, 3], "dtype": "float32",
+				   "name": "input_1"}},
+				  {"class_name": "LSTM", "config": {"name": "lstm_1", "units": 2}}]}}""";
+		try (WritableHdfFile h5 = HdfFile.write(file)) {
+			h5.putAttribute("model_config", config);
+			h5.putAttribute("keras_version", "2.4.0");
+			h5.putAttribute("backend", "tensorflow");
+			h5.putGroup("model_weights").putAttribute("layer_names", new String[] { "lstm_1" });
+		}
 	}
 
 }
