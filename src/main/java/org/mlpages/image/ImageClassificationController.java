@@ -9,6 +9,7 @@ import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.MlPagesProperties;
 
 import org.springframework.context.MessageSource;
 import org.springframework.core.io.FileSystemResource;
@@ -19,6 +20,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -41,12 +43,20 @@ class ImageClassificationController {
 
 	private final MessageSource messages;
 
+	private final String maxFileSizeInMegabytes;
+
 	ImageClassificationController(ImageClassificationService service, PredictionLog predictionLog,
-			UploadStore uploads, MessageSource messages) {
+			UploadStore uploads, MessageSource messages, MlPagesProperties properties) {
 		this.service = service;
 		this.predictionLog = predictionLog;
 		this.uploads = uploads;
 		this.messages = messages;
+		this.maxFileSizeInMegabytes = properties.upload().maxFileSizeInMegabytes();
+	}
+
+	@ModelAttribute("maxFileSizeInMegabytes")
+	String maxFileSizeInMegabytes() {
+		return maxFileSizeInMegabytes;
 	}
 
 	@GetMapping("/image/{modelName}")

@@ -13,7 +13,6 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -35,13 +34,12 @@ class RequestErrorAdvice {
 
 	private final Menu menu;
 
-	private final DataSize maxFileSize;
+	private final MlPagesProperties.Upload uploadLimits;
 
-	RequestErrorAdvice(MessageSource messages, Menu menu,
-			@org.springframework.beans.factory.annotation.Value("${spring.servlet.multipart.max-file-size:10MB}") DataSize maxFileSize) {
+	RequestErrorAdvice(MessageSource messages, Menu menu, MlPagesProperties properties) {
 		this.messages = messages;
 		this.menu = menu;
-		this.maxFileSize = maxFileSize;
+		this.uploadLimits = properties.upload();
 	}
 
 	@ExceptionHandler(InputRejectedException.class)
@@ -54,7 +52,7 @@ class RequestErrorAdvice {
 	@ExceptionHandler(MaxUploadSizeExceededException.class)
 	Object tooLarge(MaxUploadSizeExceededException ex, HttpServletRequest request, Locale locale) {
 		return rejected(new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "upload.rejected.too-large",
-				"upload over the size limit: " + ex.getMessage(), maxFileSize.toMegabytes()), request, locale);
+				"upload over the size limit: " + ex.getMessage(), uploadLimits.maxFileSizeInMegabytes()), request, locale);
 	}
 
 	@ExceptionHandler(MissingServletRequestPartException.class)

@@ -64,7 +64,7 @@ class BrowserClassificationTests extends WebTestSupport {
 
 	@Test
 	void aPersonUploadsACatPhotoAndReadsTheAnswer() throws IOException {
-		browser.get(uri("/image/" + TestModels.REFERENCE + "?lang=en").toString());
+		browser.get(uri("/image/" + TestModels.SHIPPED + "?lang=en").toString());
 
 		browser.findElement(By.id("image")).sendKeys(PHOTOS.resolve("nasser0111_cat.jpg").toAbsolutePath().toString());
 		browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
