@@ -1,7 +1,13 @@
 package org.mlpages.image.photo;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Walks a JPEG's marker segments and entropy-coded data to see whether the file reaches its EOI marker.
+ * Walks a JPEG's marker segments: to see whether the file reaches its EOI marker, to count its scans and to drop
+ * its colour profile.
  * <p>
  * Decoders fill the missing rest of a truncated JPEG with grey and at most warn, so a photo cut off by a failed
  * upload would otherwise be classified as if that grey were real. Searching the last bytes for FF D9 is not enough:
@@ -12,6 +18,7 @@ final class JpegStructure {
 
     private static final int SOS = 0xDA;
     private static final int EOI = 0xD9;
+    private static final byte[] ICC_PROFILE = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * Each progressive scan makes the decoder pass over the whole coefficient buffer, so a small file with
@@ -70,6 +77,68 @@ final class JpegStructure {
             }
         }
         return new Summary(false, scans);
+    }
+
+    /**
+     * A copy without the ICC_PROFILE (APP2) segments of a greyscale or colour JPEG, or {@code b} itself when there
+     * are none or the JPEG is CMYK/YCCK (whose conversion to RGB needs its profile).
+     * <p>
+     * TwelveMonkeys converts the pixels of a JPEG with a non-sRGB profile (Display P3 from phones, Adobe RGB from
+     * cameras) to sRGB. PIL and tf.io.decode_jpeg, which fed the models in training, use the stored values as they
+     * are; without the profile TwelveMonkeys does the same.
+     */
+    static byte[] withoutColourProfile(byte[] b) {
+        int n = b.length;
+        int pos = 2;
+        int components = 0;
+        List<int[]> profiles = new ArrayList<>();
+        while (pos + 4 <= n && (b[pos] & 0xFF) == 0xFF) {
+            int marker = b[pos + 1] & 0xFF;
+            if (marker == SOS || marker == EOI || marker == 0xFF) {
+                break;
+            }
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                pos += 2;
+                continue;
+            }
+            int end = pos + 2 + ((b[pos + 2] & 0xFF) << 8 | (b[pos + 3] & 0xFF));
+            if (end > n) {
+                break;
+            }
+            if (marker == 0xE2 && startsWith(b, pos + 4, ICC_PROFILE)) {
+                profiles.add(new int[] {pos, end});
+            } else if (isStartOfFrame(marker) && pos + 9 < n) {
+                components = b[pos + 9] & 0xFF;
+            }
+            pos = end;
+        }
+        if (profiles.isEmpty() || components == 4) {
+            return b;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(n);
+        int copied = 0;
+        for (int[] segment : profiles) {
+            out.write(b, copied, segment[0] - copied);
+            copied = segment[1];
+        }
+        out.write(b, copied, n - copied);
+        return out.toByteArray();
+    }
+
+    private static boolean isStartOfFrame(int marker) {
+        return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    }
+
+    private static boolean startsWith(byte[] b, int offset, byte[] prefix) {
+        if (offset + prefix.length > b.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[offset + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns the position of the FF that starts the next real marker, or {@code b.length} if there is none. */

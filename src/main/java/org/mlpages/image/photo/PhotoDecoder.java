@@ -77,7 +77,8 @@ public final class PhotoDecoder {
                     PhotoRejectedException.UNKNOWN, PhotoRejectedException.UNKNOWN, null);
         }
 
-        BufferedImage rgb = decodePixels(bytes, format);
+        byte[] pixelSource = "jpeg".equals(format) ? JpegStructure.withoutColourProfile(bytes) : bytes;
+        BufferedImage rgb = decodePixels(pixelSource, format);
         int orientation = Orientation.read(bytes, format);
         BufferedImage upright = Orientation.apply(rgb, orientation);
         return new DecodedPhoto(upright, format, upright.getWidth(), upright.getHeight(), orientation);

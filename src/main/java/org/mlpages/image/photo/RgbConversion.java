@@ -1,8 +1,11 @@
 package org.mlpages.image.photo;
 
+import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
@@ -12,9 +15,6 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
-import java.awt.image.ComponentColorModel;
-import java.awt.Color;
-import java.awt.color.ColorSpace;
 
 /**
  * Turns whatever an ImageIO reader produced into TYPE_INT_RGB, with transparency flattened onto white.

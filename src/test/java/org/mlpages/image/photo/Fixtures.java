@@ -114,6 +114,20 @@ final class Fixtures {
         return out.toByteArray();
     }
 
+    /** Copies a JPEG with an ICC profile (small enough for one APP2 segment) inserted after SOI. */
+    static byte[] jpegWithIccProfile(byte[] jpeg, byte[] profile) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        byte[] magic = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = 2 + magic.length + 2 + profile.length;
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (length >> 8), (byte) length});
+        out.writeBytes(magic);
+        out.writeBytes(new byte[] {1, 1});
+        out.writeBytes(profile);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     /** A little-endian TIFF structure whose IFD0 holds only the Orientation tag. */
     static byte[] exifOrientation(int orientation) {
         return ByteBuffer.allocate(26).order(java.nio.ByteOrder.LITTLE_ENDIAN)

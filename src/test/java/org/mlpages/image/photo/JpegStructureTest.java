@@ -53,6 +53,28 @@ class JpegStructureTest {
         assertThat(JpegStructure.walk(jpeg)).isEqualTo(new JpegStructure.Summary(true, 3));
     }
 
+    @Test
+    void dropsColourProfilesOfRgbButNotOfCmyk() {
+        byte[] icc = concat(bytes(0xFF, 0xE2, 0, 2 + 12 + 2 + 3), "ICC_PROFILE".getBytes(), bytes(0, 1, 1, 7, 7, 7));
+        byte[] rgb = concat(SOI, segment(0xE0, 16), icc, sof(3), segment(0xDA, 10), bytes(1, 2), EOI);
+        byte[] cmyk = concat(SOI, icc, sof(4), segment(0xDA, 10), bytes(1, 2), EOI);
+
+        assertThat(JpegStructure.withoutColourProfile(rgb))
+                .isEqualTo(concat(SOI, segment(0xE0, 16), sof(3), segment(0xDA, 10), bytes(1, 2), EOI));
+        assertThat(JpegStructure.withoutColourProfile(cmyk)).isSameAs(cmyk);
+        byte[] plain = concat(SOI, sof(3), segment(0xDA, 10), bytes(1), EOI);
+        assertThat(JpegStructure.withoutColourProfile(plain)).isSameAs(plain);
+    }
+
+    /** A baseline frame header: 8-bit, 16x16, with the given number of components. */
+    private static byte[] sof(int components) {
+        byte[] header = concat(bytes(0xFF, 0xC0, 0, 8 + 3 * components, 8, 0, 16, 0, 16, components));
+        for (int i = 0; i < components; i++) {
+            header = concat(header, bytes(i + 1, 0x11, 0));
+        }
+        return header;
+    }
+
     /** A marker segment whose payload bytes contain FF D9, which must be skipped by its length. */
     private static byte[] segment(int marker, int length) {
         byte[] s = new byte[2 + length];

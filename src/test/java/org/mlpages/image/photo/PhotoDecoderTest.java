@@ -113,6 +113,17 @@ class PhotoDecoderTest {
     }
 
     @Test
+    void embeddedColourProfileOfAnRgbJpegIsIgnoredLikePilAndTensorFlowDo() throws IOException {
+        // linear-light RGB would turn stored 100 into about 170 in sRGB; the models were trained on stored values
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        byte[] jpeg = Fixtures.jpegWithIccProfile(flatJpeg(0x6496C8), profile);
+
+        DecodedPhoto photo = decoder.decode(jpeg);
+
+        assertColour(rgb(photo, 20, 15), 0x6496C8, 2);
+    }
+
+    @Test
     void cmykJpegIsConvertedToRgb() {
         // the JDK's own JPEG reader throws on CMYK; decoding at all shows TwelveMonkeys' reader was picked
         DecodedPhoto photo = decoder.decode(Fixtures.photo("cmyk.jpg"));
@@ -382,6 +393,18 @@ class PhotoDecoderTest {
         assertThat(e).as("expected a rejection").isNotNull();
         assertThat(e.getMessage()).isNotBlank();
         return e;
+    }
+
+    private static byte[] flatJpeg(int rgb) throws IOException {
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
     }
 
     private static byte[] quadrantsJpeg() throws IOException {
