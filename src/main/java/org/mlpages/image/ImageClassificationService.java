@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import ai.djl.translate.TranslateException;
 import org.mlpages.history.Prediction;
@@ -39,6 +40,12 @@ public class ImageClassificationService {
 	private final PredictionLog predictionLog;
 
 	private final long maxPixels;
+
+	/**
+	 * A 40-megapixel photo takes some 450 MB while it is decoded; decoding is CPU-bound anyway, so no more
+	 * run at once than there are cores, whatever the number of request threads.
+	 */
+	private final Semaphore decodePermits = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
 	ImageClassificationService(ImageModels models, UploadStore uploads, PredictionLog predictionLog,
 			MlPagesProperties properties) {
@@ -80,11 +87,21 @@ public class ImageClassificationService {
 
 	private DecodedPhoto decode(UploadedPhoto photo) {
 		try {
+			decodePermits.acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting to decode", ex);
+		}
+		try {
 			return decoder.decode(photo.bytes());
 		}
 		catch (PhotoRejectedException ex) {
 			log.info("photo '{}' ({} bytes) refused: {}", photo.originalName(), photo.bytes().length, ex.getMessage());
 			throw PhotoRejections.toInputRejected(ex, maxPixels);
+		}
+		finally {
+			decodePermits.release();
 		}
 	}
 

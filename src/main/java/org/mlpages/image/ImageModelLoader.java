@@ -9,6 +9,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
 import org.mlpages.image.ImageModelDescriptor.InvalidDescriptorException;
 import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasModelImporter;
@@ -46,8 +47,24 @@ class ImageModelLoader {
 			.optTranslator(new ProbabilitiesTranslator(false))
 			.build();
 		ZooModel<PhotoBatch, float[][]> zooModel = criteria.loadModel();
-		return new ImageModel(name, modelFile, descriptor, imported, zooModel, poolSize,
+		ImageModel model = new ImageModel(name, modelFile, descriptor, imported, zooModel, poolSize,
 				Duration.ofNanos(System.nanoTime() - start));
+		warmUp(model);
+		return model;
+	}
+
+	/**
+	 * TensorFlow optimises a graph on its first run, which takes ten times a normal prediction: pay it
+	 * here, at start-up, rather than on the first visitor's photo.
+	 */
+	private static void warmUp(ImageModel model) {
+		var input = model.preprocessor().preprocessing();
+		try {
+			model.predict(new PhotoBatch(new float[input.width() * input.height() * 3], 1, input.height(), input.width()));
+		}
+		catch (TranslateException ex) {
+			throw new IllegalStateException("the model loaded but cannot predict: " + ex.getMessage(), ex);
+		}
 	}
 
 	/** A descriptor written for another model fails here, at start-up, not on someone's photo. */

@@ -21,10 +21,10 @@ import org.springframework.stereotype.Component;
 class UploadStore {
 
 	private static final Map<String, String> EXTENSIONS = Map.of("jpeg", "jpg", "png", "png", "gif", "gif", "bmp",
-			"bmp", "webp", "webp");
+			"bmp", "webp", "webp", "tiff", "tif");
 
 	private static final Pattern STORED_NAME = Pattern
-		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(jpg|png|gif|bmp|webp)");
+		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(jpg|png|gif|bmp|webp|tif)");
 
 	private final Path dir;
 
@@ -75,6 +75,7 @@ class UploadStore {
 			case "gif" -> "image/gif";
 			case "bmp" -> "image/bmp";
 			case "webp" -> "image/webp";
+			case "tif" -> "image/tiff";
 			default -> "application/octet-stream";
 		};
 	}

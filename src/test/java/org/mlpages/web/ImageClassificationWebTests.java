@@ -1,7 +1,13 @@
 package org.mlpages.web;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -43,6 +49,29 @@ class ImageClassificationWebTests extends WebTestSupport {
 			assertThat(body.get("model").asString()).isEqualTo(TestModels.REFERENCE);
 			assertThat(body.get("modelSha256").asString()).hasSize(64);
 			assertThat(body.get("latencyMs").asDouble()).isPositive();
+		}
+	}
+
+	@Test
+	void concurrentClientsEachGetTheAnswerForTheirOwnPhoto() throws Exception {
+		int clients = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		try {
+			List<Future<JsonNode>> answers = new ArrayList<>();
+			for (int i = 0; i < REFERENCE.photos().size(); i++) {
+				String name = REFERENCE.photos().get(i);
+				answers.add(pool.submit(() -> JSON.readTree(upload("/api/v1/models/" + TestModels.REFERENCE
+						+ "/predictions", "image", name, photo(name), "en").body())));
+			}
+			for (int i = 0; i < answers.size(); i++) {
+				JsonNode body = answers.get(i).get(60, TimeUnit.SECONDS);
+				assertThat(body.get("label").asString()).as(REFERENCE.photos().get(i)).isEqualTo(REFERENCE.label(i));
+				assertThat(body.get("probabilities").get("Cat").asDouble()).as(REFERENCE.photos().get(i))
+					.isCloseTo(REFERENCE.probabilities()[i][0], within(TOLERANCE));
+			}
+		}
+		finally {
+			pool.shutdownNow();
 		}
 	}
 
