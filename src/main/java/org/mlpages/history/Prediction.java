@@ -12,7 +12,10 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One prediction as it was served: which model, on what input, with what answer, how fast. */
+/**
+ * One prediction as it was served: which model, on what input, with what answer, how fast. Rows are
+ * written by {@link PredictionWriter} only; this mapping reads them.
+ */
 @Entity
 @Table(name = "prediction")
 public class Prediction {
@@ -23,6 +26,9 @@ public class Prediction {
 
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
+
+	@Column(nullable = false)
+	private String kind;
 
 	@Column(nullable = false)
 	private String channel;
@@ -45,12 +51,17 @@ public class Prediction {
 	@Column(name = "image_height")
 	private Integer imageHeight;
 
+	@Column(name = "input_json", columnDefinition = "TEXT")
+	private String inputJson;
+
 	@Column(nullable = false)
 	private String label;
 
 	@Convert(converter = ProbabilitiesConverter.class)
 	@Column(nullable = false, columnDefinition = "TEXT")
 	private Map<String, Double> probabilities = new LinkedHashMap<>();
+
+	private Double threshold;
 
 	@Column(name = "inference_ms", nullable = false)
 	private double inferenceMs;
@@ -61,27 +72,28 @@ public class Prediction {
 	protected Prediction() {
 	}
 
-	Prediction(PredictionRecord record) {
-		this.createdAt = record.createdAt();
-		this.channel = record.channel().name().toLowerCase(java.util.Locale.ROOT);
-		this.modelName = record.modelName();
-		this.modelSha256 = record.modelSha256();
-		this.storedFile = record.storedFile();
-		this.originalName = record.originalName();
-		this.imageWidth = record.imageWidth();
-		this.imageHeight = record.imageHeight();
-		this.label = record.label();
-		this.probabilities = new LinkedHashMap<>(record.probabilities());
-		this.inferenceMs = record.inferenceMs();
-		this.latencyMs = record.latencyMs();
-	}
-
 	public Long getId() {
 		return id;
 	}
 
 	public Instant getCreatedAt() {
 		return createdAt;
+	}
+
+	public String getKind() {
+		return kind;
+	}
+
+	public boolean isImage() {
+		return PredictionRecord.IMAGE.equals(kind);
+	}
+
+	public String getInputJson() {
+		return inputJson;
+	}
+
+	public Double getThreshold() {
+		return threshold;
 	}
 
 	public String getChannel() {
@@ -126,6 +138,11 @@ public class Prediction {
 
 	public double getLatencyMs() {
 		return latencyMs;
+	}
+
+	/** Where the page that shows this prediction lives. */
+	public String getResultPath() {
+		return (isImage() ? "/image/" + modelName : "/" + modelName) + "/predictions/" + id;
 	}
 
 	/** The probability of the predicted label, for one-line summaries. */

@@ -10,7 +10,7 @@ import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The one place that writes prediction rows, and reads them back for the history page. */
+/** The one place that logs predictions, and reads them back for the history page. */
 @Service
 public class PredictionLog {
 
@@ -18,16 +18,21 @@ public class PredictionLog {
 
 	private final PredictionRepository repository;
 
-	PredictionLog(PredictionRepository repository) {
+	private final PredictionWriter writer;
+
+	PredictionLog(PredictionRepository repository, PredictionWriter writer) {
 		this.repository = repository;
+		this.writer = writer;
 	}
 
-	@Transactional
-	public Prediction record(PredictionRecord record) {
-		Prediction saved = repository.save(new Prediction(record));
-		log.info("prediction {} model={} label={} latency={}ms", saved.getId(), record.modelName(), record.label(),
-				String.format(java.util.Locale.ROOT, "%.1f", record.latencyMs()));
-		return saved;
+	/** Logs the prediction; returns once its row is committed. */
+	public LoggedPrediction record(PredictionRecord record) {
+		long id = writer.write(record);
+		if (log.isDebugEnabled()) {
+			log.debug("prediction {} model={} label={} latency={}ms", id, record.modelName(), record.label(),
+					String.format(java.util.Locale.ROOT, "%.1f", record.latencyMs()));
+		}
+		return new LoggedPrediction(id, record);
 	}
 
 	@Transactional(readOnly = true)

@@ -6,17 +6,39 @@ import java.util.Map;
 /**
  * What a feature hands to the {@link PredictionLog} after a prediction.
  *
+ * @param kind what was predicted, {@code image} or {@code tabular}
  * @param probabilities label to probability, in the model's label order
+ * @param inputJson for a tabular model, the answers it was given, as JSON; null for an image
+ * @param threshold the probability a decision was held against, or null
  */
-public record PredictionRecord(Instant createdAt, Channel channel, String modelName, String modelSha256,
-		String storedFile, String originalName, Integer imageWidth, Integer imageHeight, String label,
-		Map<String, Double> probabilities, double inferenceMs, double latencyMs) {
+public record PredictionRecord(Instant createdAt, String kind, Channel channel, String modelName,
+		String modelSha256, String storedFile, String originalName, Integer imageWidth, Integer imageHeight,
+		String inputJson, String label, Map<String, Double> probabilities, Double threshold, double inferenceMs,
+		double latencyMs) {
+
+	public static final String IMAGE = "image";
+
+	public static final String TABULAR = "tabular";
 
 	/** Where the request came from. */
 	public enum Channel {
 
 		PAGE, API
 
+	}
+
+	public static PredictionRecord image(Channel channel, String modelName, String modelSha256, String storedFile,
+			String originalName, int width, int height, String label, Map<String, Double> probabilities,
+			double inferenceMs, double latencyMs) {
+		return new PredictionRecord(Instant.now(), IMAGE, channel, modelName, modelSha256, storedFile, originalName,
+				width, height, null, label, probabilities, null, inferenceMs, latencyMs);
+	}
+
+	public static PredictionRecord tabular(Channel channel, String modelName, String modelSha256, String inputJson,
+			String label, Map<String, Double> probabilities, double threshold, double inferenceMs,
+			double latencyMs) {
+		return new PredictionRecord(Instant.now(), TABULAR, channel, modelName, modelSha256, null, null, null, null,
+				inputJson, label, probabilities, threshold, inferenceMs, latencyMs);
 	}
 
 }

@@ -8,8 +8,6 @@ import org.springframework.data.repository.Repository;
 
 interface PredictionRepository extends Repository<Prediction, Long> {
 
-	Prediction save(Prediction prediction);
-
 	List<Prediction> findByOrderByCreatedAtDescIdDesc(Pageable pageable);
 
 	Optional<Prediction> findById(Long id);

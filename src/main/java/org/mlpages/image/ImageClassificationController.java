@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
@@ -74,8 +75,8 @@ class ImageClassificationController {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.missing", "no file chosen");
 			}
 			UploadedPhoto photo = UploadedPhoto.of(image.getOriginalFilename(), image.getBytes());
-			Prediction prediction = service.classify(modelName, photo, Channel.PAGE);
-			return "redirect:/image/" + modelName + "/predictions/" + prediction.getId();
+			LoggedPrediction prediction = service.classify(modelName, photo, Channel.PAGE);
+			return "redirect:/image/" + modelName + "/predictions/" + prediction.id();
 		}
 		catch (InputRejectedException ex) {
 			response.setStatus(ex.status().value());

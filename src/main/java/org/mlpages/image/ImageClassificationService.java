@@ -2,12 +2,11 @@ package org.mlpages.image;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 import ai.djl.translate.TranslateException;
-import org.mlpages.history.Prediction;
+import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord;
 import org.mlpages.history.PredictionRecord.Channel;
@@ -62,7 +61,7 @@ public class ImageClassificationService {
 					"no ready image model named " + name, name));
 	}
 
-	public Prediction classify(String modelName, UploadedPhoto photo, Channel channel) {
+	public LoggedPrediction classify(String modelName, UploadedPhoto photo, Channel channel) {
 		long start = System.nanoTime();
 		ImageModel model = model(modelName);
 		DecodedPhoto decoded = decode(photo);
@@ -75,8 +74,8 @@ public class ImageClassificationService {
 		String stored = store(photo, decoded);
 		try {
 			double latencyMs = (System.nanoTime() - start) / 1e6;
-			return predictionLog.record(new PredictionRecord(Instant.now(), channel, model.name(), model.sha256(),
-					stored, photo.originalName(), decoded.width(), decoded.height(), label, probabilities, inferenceMs,
+			return predictionLog.record(PredictionRecord.image(channel, model.name(), model.sha256(), stored,
+					photo.originalName(), decoded.width(), decoded.height(), label, probabilities, inferenceMs,
 					latencyMs));
 		}
 		catch (RuntimeException ex) {

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 
-import org.mlpages.history.Prediction;
+import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.PredictionRecord;
 import org.mlpages.history.PredictionRecord.Channel;
 
 import org.springframework.http.MediaType;
@@ -28,19 +29,19 @@ class ImagePredictionApiController {
 	PredictionResponse predict(@PathVariable String modelName, @RequestPart("image") MultipartFile image)
 			throws IOException {
 		service.model(modelName);
-		Prediction prediction = service.classify(modelName, UploadedPhoto.of(image.getOriginalFilename(), image.getBytes()),
-				Channel.API);
+		LoggedPrediction prediction = service.classify(modelName,
+				UploadedPhoto.of(image.getOriginalFilename(), image.getBytes()), Channel.API);
 		return PredictionResponse.of(prediction);
 	}
 
 	record PredictionResponse(long id, Instant createdAt, String model, String modelSha256, String label,
 			Map<String, Double> probabilities, int width, int height, double inferenceMs, double latencyMs) {
 
-		static PredictionResponse of(Prediction prediction) {
-			return new PredictionResponse(prediction.getId(), prediction.getCreatedAt(), prediction.getModelName(),
-					prediction.getModelSha256(), prediction.getLabel(), prediction.getProbabilities(),
-					prediction.getImageWidth(), prediction.getImageHeight(), prediction.getInferenceMs(),
-					prediction.getLatencyMs());
+		static PredictionResponse of(LoggedPrediction prediction) {
+			PredictionRecord row = prediction.record();
+			return new PredictionResponse(prediction.id(), row.createdAt(), row.modelName(), row.modelSha256(),
+					row.label(), row.probabilities(), row.imageWidth(), row.imageHeight(), row.inferenceMs(),
+					row.latencyMs());
 		}
 
 	}

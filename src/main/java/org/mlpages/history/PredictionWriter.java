@@ -1,0 +1,208 @@
+package org.mlpages.history;
+
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes prediction rows with group commit: requests that arrive while a transaction is being committed
+ * wait together and go into the next one. Each caller returns only once its own row is committed, so no
+ * answer is ever given that the log does not hold, yet SQLite pays one commit for many rows instead of
+ * one each.
+ */
+@Component
+class PredictionWriter implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(PredictionWriter.class);
+
+	static final int MAX_BATCH = 256;
+
+	private static final long WAIT_SECONDS = 30;
+
+	private static final String INSERT = """
+			insert into prediction (created_at, kind, channel, model_name, model_sha256, stored_file, original_name,
+			  image_width, image_height, input_json, label, probabilities, threshold, inference_ms, latency_ms)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+	private final ProbabilitiesConverter probabilities = new ProbabilitiesConverter();
+
+	private final BlockingQueue<PendingRow> queue = new ArrayBlockingQueue<>(8 * MAX_BATCH);
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private volatile Thread writer;
+
+	private volatile boolean running;
+
+	PredictionWriter(JdbcTemplate jdbc, TransactionTemplate transactions) {
+		this.jdbc = jdbc;
+		this.transactions = transactions;
+	}
+
+	/** Blocks until the row is committed and returns its id. */
+	long write(PredictionRecord record) {
+		PendingRow row = new PendingRow(record, new CompletableFuture<>());
+		if (!running) {
+			throw new DataAccessResourceFailureException("the application is stopping");
+		}
+		try {
+			if (!queue.offer(row, WAIT_SECONDS, TimeUnit.SECONDS)) {
+				throw new DataAccessResourceFailureException("the prediction log is not keeping up");
+			}
+			return row.id().get(WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DataAccessResourceFailureException("interrupted while logging a prediction", ex);
+		}
+		catch (TimeoutException ex) {
+			throw new DataAccessResourceFailureException("the database did not commit the prediction in time", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof DataAccessException dataAccess) {
+				throw dataAccess;
+			}
+			throw new DataAccessResourceFailureException("cannot log the prediction", ex.getCause());
+		}
+	}
+
+	private void writeBatches() {
+		List<PendingRow> batch = new ArrayList<>(MAX_BATCH);
+		while (running || !queue.isEmpty()) {
+			try {
+				PendingRow first = queue.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			queue.drainTo(batch, MAX_BATCH - 1);
+			commit(batch);
+			batch.clear();
+		}
+		failPending(new DataAccessResourceFailureException("the application is stopping"));
+	}
+
+	private void commit(List<PendingRow> batch) {
+		try {
+			List<Long> ids = transactions.execute(status -> batch.stream().map(row -> insert(row.record())).toList());
+			for (int i = 0; i < batch.size(); i++) {
+				batch.get(i).id().complete(ids.get(i));
+			}
+		}
+		catch (RuntimeException ex) {
+			log.error("could not log {} prediction(s): {}", batch.size(), ex.getMessage());
+			batch.forEach(row -> row.id().completeExceptionally(ex));
+		}
+	}
+
+	private long insert(PredictionRecord record) {
+		GeneratedKeyHolder key = new GeneratedKeyHolder();
+		jdbc.update(connection -> {
+			PreparedStatement insert = connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS);
+			insert.setTimestamp(1, Timestamp.from(record.createdAt()));
+			insert.setString(2, record.kind());
+			insert.setString(3, record.channel().name().toLowerCase(Locale.ROOT));
+			insert.setString(4, record.modelName());
+			insert.setString(5, record.modelSha256());
+			insert.setString(6, record.storedFile());
+			insert.setString(7, record.originalName());
+			setInteger(insert, 8, record.imageWidth());
+			setInteger(insert, 9, record.imageHeight());
+			insert.setString(10, record.inputJson());
+			insert.setString(11, record.label());
+			insert.setString(12, probabilities.convertToDatabaseColumn(record.probabilities()));
+			if (record.threshold() == null) {
+				insert.setNull(13, Types.DOUBLE);
+			}
+			else {
+				insert.setDouble(13, record.threshold());
+			}
+			insert.setDouble(14, record.inferenceMs());
+			insert.setDouble(15, record.latencyMs());
+			return insert;
+		}, key);
+		return key.getKey().longValue();
+	}
+
+	private static void setInteger(PreparedStatement statement, int index, Integer value) throws java.sql.SQLException {
+		if (value == null) {
+			statement.setNull(index, Types.INTEGER);
+		}
+		else {
+			statement.setInt(index, value);
+		}
+	}
+
+	private void failPending(RuntimeException reason) {
+		List<PendingRow> left = new ArrayList<>();
+		queue.drainTo(left);
+		left.forEach(row -> row.id().completeExceptionally(reason));
+	}
+
+	@Override
+	public void start() {
+		Thread thread = new Thread(this::writeBatches, "prediction-writer");
+		thread.setDaemon(true);
+		running = true;
+		writer = thread;
+		thread.start();
+	}
+
+	@Override
+	public void stop() {
+		Thread thread = writer;
+		writer = null;
+		running = false;
+		if (thread != null) {
+			try {
+				thread.join(TimeUnit.SECONDS.toMillis(5));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return writer != null;
+	}
+
+	/** Stops after the web server (which stops last-started first), so in-flight requests are logged. */
+	@Override
+	public int getPhase() {
+		return Integer.MIN_VALUE + 1000;
+	}
+
+	private record PendingRow(PredictionRecord record, CompletableFuture<Long> id) {
+	}
+
+}
