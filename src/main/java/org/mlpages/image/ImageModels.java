@@ -49,9 +49,6 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 					throw new IllegalArgumentException(
 							"a model name may hold only letters, digits, '_' and '-' (at most 64)");
 				}
-				if (!Files.isRegularFile(modelFile)) {
-					throw new IllegalArgumentException("the descriptor has no " + modelFile.getFileName() + " beside it");
-				}
 				if (descriptorFile == null) {
 					throw new IllegalArgumentException("no " + name + ".yml descriptor beside " + modelFile.getFileName()
 							+ " (see the README, 'Adding a model')");
@@ -63,7 +60,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 			}
 			catch (Exception | LinkageError ex) {
 				String reason = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
-				failed.put(name, new FailedModel(name, Files.isRegularFile(modelFile) ? modelFile : descriptorFile, reason));
+				failed.put(name, new FailedModel(name, modelFile, reason));
 				log.error("Model {} not loaded: {}", name, reason, log.isDebugEnabled() ? ex : null);
 			}
 		}
@@ -78,9 +75,10 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 			return names;
 		}
 		try (Stream<Path> files = Files.list(dir)) {
+			// a descriptor without a .h5 belongs to another kind of model (a tabular one, say)
 			files.map(file -> file.getFileName().toString())
-				.filter(file -> file.endsWith(".h5") || file.endsWith(".yml") || file.endsWith(".yaml"))
-				.map(file -> file.substring(0, file.lastIndexOf('.')))
+				.filter(file -> file.endsWith(".h5"))
+				.map(file -> file.substring(0, file.length() - ".h5".length()))
 				.forEach(names::add);
 		}
 		catch (IOException ex) {
