@@ -1,5 +1,6 @@
 package org.mlpages.image;
 
+import org.mlpages.system.LocalizedText;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;

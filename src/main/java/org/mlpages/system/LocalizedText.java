@@ -1,4 +1,4 @@
-package org.mlpages.image;
+package org.mlpages.system;
 
 import java.util.Locale;
 
