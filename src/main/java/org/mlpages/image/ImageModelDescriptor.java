@@ -1,6 +1,5 @@
 package org.mlpages.image;
 
-import org.mlpages.system.LocalizedText;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +7,7 @@ import java.util.Set;
 
 import org.mlpages.image.photo.Preprocessing;
 import org.mlpages.image.photo.ResizeMode;
+import org.mlpages.system.LocalizedText;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
