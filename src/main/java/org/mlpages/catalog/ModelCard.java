@@ -1,6 +1,7 @@
 package org.mlpages.catalog;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a person or a client may want to know about one model before trusting its answers. Texts are
@@ -20,10 +21,11 @@ import java.util.List;
  * @param preprocessing how an input is turned into the tensor the model expects
  * @param loadMillis time from file to a ready model
  * @param pagePath where its page lives, or null
+ * @param details further facts worth showing, in order (e.g. a tabular model's training provenance)
  */
 public record ModelCard(String name, String kind, String title, Status status, String error, String file,
 		long fileSize, String sha256, String format, String inputShape, List<String> labels, String preprocessing,
-		long loadMillis, String pagePath) {
+		long loadMillis, String pagePath, Map<String, String> details) {
 
 	public enum Status {
 

@@ -94,7 +94,7 @@ public final class ImageModel implements AutoCloseable {
 				"Keras " + imported.kerasVersion() + " (" + imported.backend() + ")",
 				Arrays.toString(imported.inputShape()),
 				descriptor.labels().stream().map(label -> label.displayName(locale)).toList(),
-				descriptor.input().summary(), loadTime.toMillis(), pagePath());
+				descriptor.input().summary(), loadTime.toMillis(), pagePath(), Map.of());
 	}
 
 	@Override

@@ -138,7 +138,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 			}
 			return new ModelCard(name, "image-classifier", name, ModelCard.Status.FAILED, reason,
 					file != null ? file.getFileName().toString() : null, size, null, null, null, List.of(), null, 0,
-					null);
+					null, Map.of());
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.TransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -65,6 +66,12 @@ class RequestErrorAdvice {
 	Object badMultipart(MultipartException ex, HttpServletRequest request, Locale locale) {
 		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.malformed",
 				"malformed multipart request: " + ex.getMessage()), request, locale);
+	}
+
+	@ExceptionHandler(HttpMessageNotReadableException.class)
+	Object unreadable(HttpMessageNotReadableException ex, HttpServletRequest request, Locale locale) {
+		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "error.body.unreadable",
+				"unreadable request body: " + ex.getMessage()), request, locale);
 	}
 
 	@ExceptionHandler({ DataAccessException.class, TransactionException.class })
