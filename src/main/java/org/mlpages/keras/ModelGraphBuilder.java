@@ -81,6 +81,9 @@ final class ModelGraphBuilder {
             if (first.nested() != null) {
                 return inputShape(first.nested());
             }
+            if (model.buildInputShape() != null && !model.buildInputShape().isEmpty()) {
+                return toShape(model.buildInputShape());
+            }
             throw new KerasImportException("Sequential model '" + model.name() + "' declares no input shape");
         }
         Ref in = model.inputs().get(0);
@@ -100,15 +103,20 @@ final class ModelGraphBuilder {
         for (String key : new String[] {"batch_input_shape", "batch_shape"}) {
             JsonNode s = config.get(key);
             if (s != null && s.isArray() && !s.isEmpty()) {
-                long[] shape = new long[s.size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = s.get(i).isNumber() ? s.get(i).longValue() : -1L;
-                }
-                shape[0] = -1L;
-                return shape;
+                return toShape(s);
             }
         }
         return null;
+    }
+
+    /** A JSON batch shape with nulls for unknown sizes; the batch dimension always becomes -1. */
+    private static long[] toShape(JsonNode s) {
+        long[] shape = new long[s.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = s.get(i).isNumber() ? s.get(i).longValue() : -1L;
+        }
+        shape[0] = -1L;
+        return shape;
     }
 
     Built build(Ops tf, ModelDefinition model, String inputName, String outputName) {
