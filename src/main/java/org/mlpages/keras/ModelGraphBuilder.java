@@ -43,6 +43,12 @@ final class ModelGraphBuilder {
     Inspection inspect(ModelDefinition model) {
         List<String> summary = new ArrayList<>();
         inspect(model, "", summary);
+        checkEndpoints(model);
+        return new Inspection(inputShape(model), List.copyOf(summary));
+    }
+
+    /** Refuses models with several inputs or outputs: the SavedModel signature has one of each. */
+    void checkEndpoints(ModelDefinition model) {
         int inputs = model.isSequential() ? 1 : model.inputs().size();
         if (inputs != 1) {
             throw new KerasImportException("Model '" + model.name() + "' has " + inputs + " inputs; only one is supported");
@@ -51,7 +57,6 @@ final class ModelGraphBuilder {
             throw new KerasImportException("Model '" + model.name() + "' has " + model.outputs().size()
                     + " outputs; only one is supported");
         }
-        return new Inspection(inputShape(model), List.copyOf(summary));
     }
 
     private void inspect(ModelDefinition model, String path, List<String> summary) {
