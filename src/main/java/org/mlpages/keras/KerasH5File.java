@@ -46,9 +46,30 @@ final class KerasH5File implements WeightSource, AutoCloseable {
     String modelConfigJson() {
         String json = stringAttribute(hdf, "model_config");
         if (json == null) {
-            throw new KerasImportException("No model_config attribute: the file holds weights only, not a model");
+            throw new KerasImportException("No model_config attribute: the file holds weights only, not a model"
+                    + " (give the architecture JSON that model.to_json() writes with it)");
         }
         return json;
+    }
+
+    boolean hasModelConfig() {
+        return hdf.getAttribute("model_config") != null;
+    }
+
+    /**
+     * Fails for a Keras 3 {@code .weights.h5} (saving_lib's H5IOStore: {@code layers/<snake_case class>/vars/0},
+     * positional, no {@code layer_names}), which this reader does not map onto layer names.
+     */
+    void requireLegacyWeightsLayout() {
+        boolean keras3Store = hdf.getChild("layers") instanceof Group && !hdf.getAttributes().containsKey("layer_names")
+                && !(hdf.getChild("model_weights") instanceof Group);
+        if (keras3Store) {
+            throw new KerasImportException("This is a Keras 3 .weights.h5 file (layers/*/vars/*), which is not"
+                    + " supported: save the whole model with model.save(\"model.h5\") instead");
+        }
+        if (layerNames().isEmpty() && !(hdf.getChild("model_weights") instanceof Group)) {
+            throw new KerasImportException("The file has neither model_weights nor layer_names: not a Keras .h5 file");
+        }
     }
 
     String kerasVersion() {
@@ -130,6 +151,17 @@ final class KerasH5File implements WeightSource, AutoCloseable {
             }
         } else if (flat instanceof Number n) {
             data = new float[] {n.floatValue()};
+        } else if (flat instanceof long[] l) {
+            // Normalization's sample count is an int64; nothing reads it, but it must not fail the import
+            data = new float[l.length];
+            for (int i = 0; i < l.length; i++) {
+                data[i] = l[i];
+            }
+        } else if (flat instanceof int[] l) {
+            data = new float[l.length];
+            for (int i = 0; i < l.length; i++) {
+                data[i] = l[i];
+            }
         } else {
             throw new KerasImportException("Weight " + group.getPath() + weightName + " is of type "
                     + ds.getJavaType() + ", not floating point");

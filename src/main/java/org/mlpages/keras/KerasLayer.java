@@ -5,8 +5,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * One layer entry of a Keras model config: its name, class and {@code config} object, with lenient
  * typed accessors that turn malformed values into {@link KerasImportException}s naming the layer.
+ *
+ * @param kerasMajor 2 for Keras 2.x / tf.keras / tf_keras, 3 for Keras 3: a few functions kept their
+ *                   name but changed their formula between the two (hard_sigmoid), so converters ask
  */
-public record KerasLayer(String name, String className, JsonNode config) {
+public record KerasLayer(String name, String className, JsonNode config, int kerasMajor) {
+
+    public KerasLayer(String name, String className, JsonNode config) {
+        this(name, className, config, 2);
+    }
 
     public KerasImportException malformed(String what) {
         return new KerasImportException("Layer '" + name + "' (" + className + "): " + what);

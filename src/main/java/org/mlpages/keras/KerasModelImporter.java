@@ -42,7 +42,7 @@ public final class KerasModelImporter {
     /** Written last into a SavedModel directory; describes the import and marks the directory complete. */
     static final String METADATA_FILE = "keras-import.json";
     /** Bump when converters change what they produce, so cached SavedModels are rebuilt. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final ConcurrentMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
@@ -65,12 +65,25 @@ public final class KerasModelImporter {
      * @throws IOException               if the file cannot be read or the cache cannot be written
      */
     public ImportedModel importModel(Path h5File, Path cacheRoot) throws IOException {
+        return importModel(h5File, null, cacheRoot);
+    }
+
+    /**
+     * As {@link #importModel(Path, Path)}, for a full model ({@code archJson} null) or for a weights-only
+     * file from {@code save_weights()} with the JSON that {@code model.to_json()} wrote. The architecture,
+     * when given, takes precedence over a {@code model_config} in the file.
+     */
+    public ImportedModel importModel(Path h5File, Path archJson, Path cacheRoot) throws IOException {
         long start = System.nanoTime();
         if (!Files.isRegularFile(h5File)) {
             throw new NoSuchFileException(h5File.toString());
         }
+        if (archJson != null && !Files.isRegularFile(archJson)) {
+            throw new NoSuchFileException(archJson.toString());
+        }
         long size = Files.size(h5File);
-        String sha = sha256(h5File);
+        // the architecture is part of what is converted, so part of the cache key
+        String sha = archJson == null ? sha256(h5File) : sha256(sha256(h5File) + "+" + sha256(archJson));
         Path models = cacheRoot.toAbsolutePath().normalize().resolve("savedmodels");
         Path target = models.resolve(sha);
 
@@ -82,7 +95,7 @@ public final class KerasModelImporter {
             }
             Map<String, Object> metadata;
             try {
-                metadata = convert(h5File, cacheRoot, models, target);
+                metadata = convert(h5File, archJson, cacheRoot, models, target);
             } catch (HdfException e) {
                 throw new KerasImportException("Cannot read " + h5File.getFileName() + ": " + e.getMessage(), e);
             }
@@ -90,15 +103,11 @@ public final class KerasModelImporter {
         }
     }
 
-    private Map<String, Object> convert(Path h5File, Path cacheRoot, Path models, Path target) throws IOException {
+    private Map<String, Object> convert(Path h5File, Path archJson, Path cacheRoot, Path models, Path target)
+            throws IOException {
         try (KerasH5File file = KerasH5File.open(h5File)) {
-            JsonNode config;
-            try {
-                config = JSON.readTree(file.modelConfigJson());
-            } catch (JacksonException e) {
-                throw new KerasImportException("model_config is not valid JSON: " + e.getOriginalMessage(), e);
-            }
-            ModelDefinition model = ModelDefinition.parse(config);
+            Parsed parsed = parse(file, archJson);
+            ModelDefinition model = parsed.model();
             ModelGraphBuilder builder = new ModelGraphBuilder(converters, file);
             // Everything that can be rejected from the config alone is, before TensorFlow is touched.
             ModelGraphBuilder.Inspection inspection = builder.inspect(model);
@@ -139,8 +148,8 @@ public final class KerasModelImporter {
                 Map<String, Object> metadata = new LinkedHashMap<>();
                 metadata.put("formatVersion", FORMAT_VERSION);
                 metadata.put("source", h5File.getFileName().toString());
-                metadata.put("kerasVersion", file.kerasVersion());
-                metadata.put("backend", file.backend());
+                metadata.put("kerasVersion", parsed.kerasVersion());
+                metadata.put("backend", parsed.backend());
                 metadata.put("inputShape", inspection.inputShape());
                 metadata.put("outputSize", outputSize);
                 metadata.put("inputKey", INPUT_KEY);
@@ -157,6 +166,39 @@ public final class KerasModelImporter {
             throw new IOException("Converted model in " + target + " is incomplete");
         }
         return metadata;
+    }
+
+    /** A model's parsed config with the version and backend of whichever source described it. */
+    record Parsed(ModelDefinition model, String kerasVersion, String backend, JsonNode config) {
+    }
+
+    /**
+     * Reads the architecture from {@code archJson} ({@code model.to_json()}: the model config plus
+     * {@code keras_version} and {@code backend}) or else from the file's {@code model_config}.
+     */
+    static Parsed parse(KerasH5File file, Path archJson) throws IOException {
+        file.requireLegacyWeightsLayout();
+        JsonNode config;
+        String version = file.kerasVersion();
+        String backend = file.backend();
+        try {
+            if (archJson != null) {
+                config = JSON.readTree(Files.readString(archJson));
+                if (config.path("keras_version").isString()) {
+                    version = config.path("keras_version").stringValue();
+                }
+                if (config.path("backend").isString()) {
+                    backend = config.path("backend").stringValue();
+                }
+            } else {
+                config = JSON.readTree(file.modelConfigJson());
+            }
+        } catch (JacksonException e) {
+            throw new KerasImportException((archJson != null ? archJson.getFileName().toString() : "model_config")
+                    + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        ModelDefinition model = ModelDefinition.parse(config, ModelDefinition.kerasMajor(version, config));
+        return new Parsed(model, version, backend, config);
     }
 
     /** The metadata of a complete, current SavedModel directory, or null. */
@@ -186,6 +228,15 @@ public final class KerasModelImporter {
         return new ImportedModel(dir, sha, size, (String) m.get("kerasVersion"), (String) m.get("backend"),
                 inputShape, ((Number) m.get("outputSize")).intValue(), (String) m.get("inputKey"),
                 (String) m.get("outputKey"), layers, fromCache, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JRE has SHA-256", e);
+        }
     }
 
     static String sha256(Path file) throws IOException {

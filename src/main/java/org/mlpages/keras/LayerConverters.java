@@ -25,6 +25,16 @@ import org.mlpages.keras.layers.ReLUConverter;
 import org.mlpages.keras.layers.RescalingConverter;
 import org.mlpages.keras.layers.SoftmaxConverter;
 import org.mlpages.keras.layers.ZeroPadding2DConverter;
+import org.mlpages.keras.layers.Conv2DTransposeConverter;
+import org.mlpages.keras.layers.Cropping2DConverter;
+import org.mlpages.keras.layers.ELUConverter;
+import org.mlpages.keras.layers.LayerNormalizationConverter;
+import org.mlpages.keras.layers.NormalizationConverter;
+import org.mlpages.keras.layers.PReLUConverter;
+import org.mlpages.keras.layers.PermuteConverter;
+import org.mlpages.keras.layers.ReshapeConverter;
+import org.mlpages.keras.layers.ResizingConverter;
+import org.mlpages.keras.layers.SeparableConv2DConverter;
 
 /** The one place where converters are registered, by Keras class name. */
 public final class LayerConverters {
@@ -66,7 +76,17 @@ public final class LayerConverters {
                 new ConcatenateConverter(),
                 new LeakyReLUConverter(),
                 new SoftmaxConverter(),
-                new RescalingConverter()));
+                new RescalingConverter(),
+                new Conv2DTransposeConverter(),
+                new Cropping2DConverter(),
+                new ELUConverter(),
+                new LayerNormalizationConverter(),
+                new NormalizationConverter(),
+                new PReLUConverter(),
+                new PermuteConverter(),
+                new ReshapeConverter(),
+                new ResizingConverter(),
+                new SeparableConv2DConverter()));
     }
 
     public Optional<LayerConverter> find(String kerasClass) {

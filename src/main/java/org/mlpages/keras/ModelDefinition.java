@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
  * Sequential, {@code {"layers": [...]}} since, the list-of-lists {@code inbound_nodes} of Keras 2.x and
  * tf_keras, and Keras 3's {@code {"args": [...]}} nodes with {@code keras_history}.
  */
-record ModelDefinition(String name, String className, List<LayerDef> layers, List<Ref> inputs, List<Ref> outputs) {
+record ModelDefinition(String name, String className, List<LayerDef> layers, List<Ref> inputs, List<Ref> outputs,
+        int kerasMajor, JsonNode buildInputShape) {
 
     /** A reference to output {@code tensor} of call {@code node} of a layer. */
     record Ref(String layer, int node, int tensor) {
@@ -35,11 +36,12 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
         }
 
         /**
-         * Keras numbers a nested model's calls from 1 when the model was built with its own Input: call 0
-         * is the one made while constructing it, and that call is not in the config.
+         * Keras 2 numbers a nested model's calls from 1 when the model was built with its own Input: call
+         * 0 is the one made while constructing it, and that call is not in the config. Keras 3 makes no
+         * such call.
          */
         int firstNodeIndex() {
-            if (nested == null) {
+            if (nested == null || layer.kerasMajor() >= 3) {
                 return 0;
             }
             if (!nested.isSequential()) {
@@ -54,6 +56,38 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
     }
 
     static ModelDefinition parse(JsonNode model) {
+        return parse(model, kerasMajor(null, model));
+    }
+
+    /**
+     * The Keras major version that wrote a config: from the file's {@code keras_version} when there is
+     * one ("2.2.4", "2.4.0-tf", "2.16.1", "3.6.0"), else from the config itself: only Keras 3 (and
+     * tf.keras 2.13+ in its new format, which has no h5 counterpart) writes {@code module} keys and
+     * {@code __keras_tensor__} references.
+     */
+    static int kerasMajor(String kerasVersion, JsonNode model) {
+        if (kerasVersion != null && !kerasVersion.isBlank()) {
+            String v = kerasVersion.trim();
+            int dot = v.indexOf('.');
+            try {
+                return Integer.parseInt(dot > 0 ? v.substring(0, dot) : v);
+            } catch (NumberFormatException e) {
+                // fall through to the config
+            }
+        }
+        if (model != null) {
+            String text = model.toString();
+            // tf_keras 2.13+ also writes module and registered_name keys, so those prove nothing;
+            // Keras 3 alone references tensors this way and writes dtype policies as objects
+            if (text.contains("\"__keras_tensor__\"") || text.contains("\"DTypePolicy\"")
+                    || text.contains("\"FloatDTypePolicy\"")) {
+                return 3;
+            }
+        }
+        return 2;
+    }
+
+    static ModelDefinition parse(JsonNode model, int kerasMajor) {
         if (model == null || !model.isObject()) {
             throw new KerasImportException("model_config is not a JSON object");
         }
@@ -81,7 +115,7 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
         }
         List<LayerDef> layers = new ArrayList<>();
         for (JsonNode entry : layersNode) {
-            layers.add(parseLayer(entry, name));
+            layers.add(parseLayer(entry, name, kerasMajor));
         }
         List<Ref> inputs = null;
         List<Ref> outputs = null;
@@ -89,10 +123,19 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
             inputs = parseEndpoints(config.get("input_layers"), name, "input_layers");
             outputs = parseEndpoints(config.get("output_layers"), name, "output_layers");
         }
-        return new ModelDefinition(name, className, List.copyOf(layers), inputs, outputs);
+        // Sequential models built from input_shape on their first layer only (Keras 3 without an
+        // InputLayer entry) keep the shape here or in the first layer's build_config
+        JsonNode buildShape = config.isObject() ? config.get("build_input_shape") : null;
+        if ((buildShape == null || !buildShape.isArray()) && !layersNode.isEmpty()) {
+            buildShape = layersNode.get(0).path("build_config").get("input_shape");
+        }
+        if (buildShape != null && !buildShape.isArray()) {
+            buildShape = null;
+        }
+        return new ModelDefinition(name, className, List.copyOf(layers), inputs, outputs, kerasMajor, buildShape);
     }
 
-    private static LayerDef parseLayer(JsonNode entry, String modelName) {
+    private static LayerDef parseLayer(JsonNode entry, String modelName, int kerasMajor) {
         if (entry == null || !entry.isObject()) {
             throw new KerasImportException("Model '" + modelName + "' has a layer entry that is not an object");
         }
@@ -106,7 +149,7 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
             throw new KerasImportException("Model '" + modelName + "' has a layer without class_name, name or config: "
                     + abbreviate(entry.toString()));
         }
-        ModelDefinition nested = LayerConverters.MODEL_CLASSES.contains(className) ? parse(entry) : null;
+        ModelDefinition nested = LayerConverters.MODEL_CLASSES.contains(className) ? parse(entry, kerasMajor) : null;
         List<List<Ref>> nodes = new ArrayList<>();
         JsonNode inbound = entry.get("inbound_nodes");
         if (inbound != null && inbound.isArray()) {
@@ -116,7 +159,7 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
                 nodes.add(List.copyOf(refs));
             }
         }
-        return new LayerDef(new KerasLayer(name, className, config), nested, List.copyOf(nodes));
+        return new LayerDef(new KerasLayer(name, className, config, kerasMajor), nested, List.copyOf(nodes));
     }
 
     /** Keras 2: a node is {@code [[name, node, tensor, kwargs], ...]}; Keras 3: {@code {"args": [...]}}. */

@@ -43,6 +43,12 @@ final class ModelGraphBuilder {
     Inspection inspect(ModelDefinition model) {
         List<String> summary = new ArrayList<>();
         inspect(model, "", summary);
+        checkEndpoints(model);
+        return new Inspection(inputShape(model), List.copyOf(summary));
+    }
+
+    /** Refuses models with several inputs or outputs: the SavedModel signature has one of each. */
+    void checkEndpoints(ModelDefinition model) {
         int inputs = model.isSequential() ? 1 : model.inputs().size();
         if (inputs != 1) {
             throw new KerasImportException("Model '" + model.name() + "' has " + inputs + " inputs; only one is supported");
@@ -51,7 +57,6 @@ final class ModelGraphBuilder {
             throw new KerasImportException("Model '" + model.name() + "' has " + model.outputs().size()
                     + " outputs; only one is supported");
         }
-        return new Inspection(inputShape(model), List.copyOf(summary));
     }
 
     private void inspect(ModelDefinition model, String path, List<String> summary) {
@@ -81,6 +86,9 @@ final class ModelGraphBuilder {
             if (first.nested() != null) {
                 return inputShape(first.nested());
             }
+            if (model.buildInputShape() != null && !model.buildInputShape().isEmpty()) {
+                return toShape(model.buildInputShape());
+            }
             throw new KerasImportException("Sequential model '" + model.name() + "' declares no input shape");
         }
         Ref in = model.inputs().get(0);
@@ -100,15 +108,20 @@ final class ModelGraphBuilder {
         for (String key : new String[] {"batch_input_shape", "batch_shape"}) {
             JsonNode s = config.get(key);
             if (s != null && s.isArray() && !s.isEmpty()) {
-                long[] shape = new long[s.size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = s.get(i).isNumber() ? s.get(i).longValue() : -1L;
-                }
-                shape[0] = -1L;
-                return shape;
+                return toShape(s);
             }
         }
         return null;
+    }
+
+    /** A JSON batch shape with nulls for unknown sizes; the batch dimension always becomes -1. */
+    private static long[] toShape(JsonNode s) {
+        long[] shape = new long[s.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = s.get(i).isNumber() ? s.get(i).longValue() : -1L;
+        }
+        shape[0] = -1L;
+        return shape;
     }
 
     Built build(Ops tf, ModelDefinition model, String inputName, String outputName) {

@@ -13,6 +13,14 @@
  * Conversions are cached under {@code cacheRoot/savedmodels/<sha256 of the .h5>/}; a cached model is
  * returned in milliseconds, a conversion takes about a second once TensorFlow is loaded.
  *
+ * <h2>Files</h2>
+ * Standalone Keras 2.0-2.3, tf.keras ({@code 2.x.y-tf} and later), tf_keras 2.16+ and Keras 3's legacy
+ * {@code .h5}; full models, or weights-only files from {@code save_weights()} with the JSON of
+ * {@code model.to_json()} ({@link org.mlpages.keras.KerasModelImporter#importModel(java.nio.file.Path,
+ * java.nio.file.Path, java.nio.file.Path)}). Keras 3's {@code .weights.h5} store is refused.
+ * {@link org.mlpages.keras.KerasModelInspector} describes a file without converting it, and
+ * {@link org.mlpages.keras.cli.KerasCommandLine} is the jar's {@code inspect / convert / verify} mode.
+ *
  * <h2>Errors</h2>
  * {@link org.mlpages.keras.UnsupportedLayerException} (a subclass of
  * {@link org.mlpages.keras.KerasImportException}) names the first layer without a converter, and is

@@ -25,6 +25,6 @@ public final class ActivationConverter implements LayerConverter {
     @Override
     public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights,
             List<Operand<TFloat32>> inputs) {
-        return Activations.apply(tf, Activations.of(layer), LayerConverter.single(layer, inputs));
+        return Activations.apply(tf, layer, LayerConverter.single(layer, inputs));
     }
 }

@@ -52,6 +52,6 @@ public final class DenseConverter implements LayerConverter {
         if (layer.bool("use_bias", true)) {
             y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(1)).constant(tf));
         }
-        return Activations.apply(tf, Activations.of(layer), y);
+        return Activations.apply(tf, layer, y);
     }
 }

@@ -47,6 +47,6 @@ public final class DepthwiseConv2DConverter implements LayerConverter {
         if (layer.bool("use_bias", true)) {
             y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(2) * kernel.dim(3)).constant(tf));
         }
-        return Activations.apply(tf, Activations.of(layer), y);
+        return Activations.apply(tf, layer, y);
     }
 }

@@ -9,12 +9,15 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** Multiply, Maximum, Minimum and Average: element-wise merges of several inputs (Add has its own class). */
+/**
+ * Multiply, Maximum, Minimum, Average and Subtract: element-wise merges (Add has its own class).
+ * Subtract takes exactly two inputs, first minus second.
+ */
 public final class MergeConverter implements LayerConverter {
 
     @Override
     public Set<String> kerasClasses() {
-        return Set.of("Multiply", "Maximum", "Minimum", "Average");
+        return Set.of("Multiply", "Maximum", "Minimum", "Average", "Subtract");
     }
 
     @Override
@@ -22,6 +25,12 @@ public final class MergeConverter implements LayerConverter {
             List<Operand<TFloat32>> inputs) {
         if (inputs.isEmpty()) {
             throw layer.malformed("has no inputs");
+        }
+        if ("Subtract".equals(layer.className())) {
+            if (inputs.size() != 2) {
+                throw layer.malformed("Subtract takes two inputs, got " + inputs.size());
+            }
+            return tf.math.sub(inputs.get(0), inputs.get(1));
         }
         Operand<TFloat32> acc = inputs.get(0);
         for (int i = 1; i < inputs.size(); i++) {

@@ -8,8 +8,13 @@ import org.mlpages.keras.LayerWeights;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 
-/** Rescaling: {@code x * scale + offset} with scalar scale and offset. */
+/**
+ * Rescaling: {@code x * scale + offset}. Scale and offset are numbers, or (Keras 3) lists with one
+ * value per channel, broadcast over the last axis.
+ */
 public final class RescalingConverter implements LayerConverter {
 
     @Override
@@ -19,16 +24,19 @@ public final class RescalingConverter implements LayerConverter {
 
     @Override
     public void validate(KerasLayer layer) {
-        // Keras 3 also allows per-channel lists; number() rejects them as unsupported input
-        layer.number("scale", 1);
-        layer.number("offset", 0);
+        ShapeOptions.floats(layer, "scale", 1);
+        ShapeOptions.floats(layer, "offset", 0);
     }
 
     @Override
     public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights,
             List<Operand<TFloat32>> inputs) {
         Operand<TFloat32> x = LayerConverter.single(layer, inputs);
-        return tf.math.add(tf.math.mul(x, tf.constant((float) layer.number("scale", 1))),
-                tf.constant((float) layer.number("offset", 0)));
+        return tf.math.add(tf.math.mul(x, constant(tf, ShapeOptions.floats(layer, "scale", 1))),
+                constant(tf, ShapeOptions.floats(layer, "offset", 0)));
+    }
+
+    private static Operand<TFloat32> constant(Ops tf, float[] v) {
+        return v.length == 1 ? tf.constant(v[0]) : tf.constant(Shape.of(v.length), DataBuffers.of(v, true, false));
     }
 }

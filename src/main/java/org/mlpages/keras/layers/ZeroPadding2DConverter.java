@@ -36,9 +36,14 @@ public final class ZeroPadding2DConverter implements LayerConverter {
      * @return {{top, bottom}, {left, right}}
      */
     static int[][] padding(KerasLayer layer) {
-        JsonNode p = layer.config().get("padding");
+        return pairs(layer, "padding", 1);
+    }
+
+    /** {@code key} in any of the forms above, {@code fallback} on every side when absent. */
+    static int[][] pairs(KerasLayer layer, String key, int fallback) {
+        JsonNode p = layer.config().get(key);
         if (p == null || p.isNull()) {
-            return new int[][] {{1, 1}, {1, 1}};
+            return new int[][] {{fallback, fallback}, {fallback, fallback}};
         }
         if (p.isIntegralNumber()) {
             int n = p.intValue();
@@ -53,11 +58,11 @@ public final class ZeroPadding2DConverter implements LayerConverter {
                 } else if (d.isArray() && d.size() == 2 && d.get(0).isIntegralNumber() && d.get(1).isIntegralNumber()) {
                     out[i] = new int[] {d.get(0).intValue(), d.get(1).intValue()};
                 } else {
-                    throw layer.malformed("padding is malformed: " + p);
+                    throw layer.malformed(key + " is malformed: " + p);
                 }
             }
             return out;
         }
-        throw layer.malformed("padding is malformed: " + p);
+        throw layer.malformed(key + " is malformed: " + p);
     }
 }
