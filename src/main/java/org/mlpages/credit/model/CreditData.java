@@ -83,7 +83,8 @@ final class CreditData {
      * FieldResponseProcessor constructors upper-case it).
      *
      * @throws IOException              if the file cannot be read
-     * @throws IllegalArgumentException if the header is not the 20 attributes plus {@code class}, or a row is empty
+     * @throws IllegalArgumentException if the header is not the 20 attributes plus {@code class}, a label is not
+     *                                  good/bad, or a cell is empty or not a number where one is expected
      */
     static MutableDataset<Label> load(Path csv) throws IOException {
         checkHeader(csv);
@@ -97,12 +98,24 @@ final class CreditData {
         FieldResponseProcessor<Label> response = new FieldResponseProcessor<>(List.of(LABEL_FIELD), List.of(""),
                 factory, false, false);
         RowProcessor<Label> rows = new RowProcessor.Builder<Label>().setFieldProcessors(processors).build(response);
-        MutableDataset<Label> dataset = new MutableDataset<>(new CSVDataSource<>(csv, rows, true));
+        MutableDataset<Label> dataset;
+        try {
+            dataset = new MutableDataset<>(new CSVDataSource<>(csv, rows, true));
+        } catch (NumberFormatException e) {
+            // DoubleFieldProcessor(throwOnInvalid) stops at the first bad number without saying where
+            throw new IllegalArgumentException(csv + ": a numeric cell is empty or not a number (" + e.getMessage()
+                    + ")", e);
+        }
         for (var example : dataset) {
-            if (example.size() != COLUMNS.size()) {
-                // an empty categorical cell produces no feature at all: refuse rather than train on a hole
+            // an empty numeric cell produces no feature, an empty categorical one the category "": refuse both
+            // rather than train on a hole
+            boolean emptyCategory = false;
+            for (var feature : example) {
+                emptyCategory |= feature.getName().endsWith("@");
+            }
+            if (example.size() != COLUMNS.size() || emptyCategory) {
                 throw new IllegalArgumentException(csv + ": a row has " + example.size() + " features, expected "
-                        + COLUMNS.size() + " (empty cell?)");
+                        + COLUMNS.size() + ", or an empty category (empty cell?)");
             }
             String label = example.getOutput().getLabel();
             if (!label.equals(GOOD) && !label.equals(BAD)) {
