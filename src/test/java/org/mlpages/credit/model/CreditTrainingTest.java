@@ -6,6 +6,7 @@ import org.tribuo.classification.sgd.linear.LinearSGDModel;
 import org.tribuo.transform.TransformedModel;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +46,8 @@ class CreditTrainingTest {
                 committedCandidate = c;
             }
         }
-        assertThat(fresh.path("candidates").get(0)).isEqualTo(committedCandidate);
+        // every figure equal; not the fold model's byte count, which moves with the provenance timestamps' digits
+        assertThat(withoutSize(fresh.path("candidates").get(0))).isEqualTo(withoutSize(committedCandidate));
         assertThat(fresh.path("threshold")).isEqualTo(committed.path("threshold"));
         assertThat(fresh.path("schema")).isEqualTo(committed.path("schema"));
         assertThat(fresh.path("data")).isEqualTo(committed.path("data"));
@@ -57,6 +59,12 @@ class CreditTrainingTest {
         assertThat(result.modelFile()).hasFileName("credit.model");
         assertThat(result.reportMd()).content().contains("| **logreg-slow**", "grant iff P(good) >= 0.82");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("chosen: logreg-slow");
+    }
+
+    private static JsonNode withoutSize(JsonNode candidate) {
+        ObjectNode copy = ((ObjectNode) candidate).deepCopy();
+        copy.remove("foldModelBytes");
+        return copy;
     }
 
     private static Object innerWeights(CreditModel model) {
