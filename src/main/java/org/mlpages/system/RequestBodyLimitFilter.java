@@ -1,6 +1,8 @@
 package org.mlpages.system;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,7 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -44,10 +45,14 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 		if (json && (request.getContentLengthLong() > MAX_JSON_BYTES || request.getContentLengthLong() < 0)) {
 			log.info("{} {} refused (413): JSON body of {} bytes", request.getMethod(), request.getRequestURI(),
 					request.getContentLengthLong());
-			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, messages
-				.getMessage("error.body.too-large", new Object[] { MAX_JSON_BYTES / 1024 }, request.getLocale()));
-			problem.setTitle(HttpStatus.CONTENT_TOO_LARGE.getReasonPhrase());
-			problem.setProperty("code", "too-large");
+			// written by hand: filters run before Spring MVC's problem-detail support
+			Map<String, Object> problem = new LinkedHashMap<>();
+			problem.put("type", "about:blank");
+			problem.put("title", HttpStatus.CONTENT_TOO_LARGE.getReasonPhrase());
+			problem.put("status", HttpStatus.CONTENT_TOO_LARGE.value());
+			problem.put("detail", messages.getMessage("error.body.too-large", new Object[] { MAX_JSON_BYTES / 1024 },
+					request.getLocale()));
+			problem.put("code", "too-large");
 			response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.setCharacterEncoding("UTF-8");

@@ -18,11 +18,12 @@ class SitePagesWebTests extends WebTestSupport {
 
 	@Test
 	void theMenuListsEveryPageOnEveryPage() {
-		for (String path : new String[] { "/", "/history", "/image/" + TestModels.SHIPPED }) {
+		for (String path : new String[] { "/", "/history", "/image/" + TestModels.SHIPPED, "/credit" }) {
 			Document page = html(get(path, "en"));
 
 			assertThat(page.select("#menu a").eachText()).as(path)
-				.containsExactly("About", "Cat or dog?", "Cat or dog? (whole photo)", "History");
+				.containsExactly("About", "Cat or dog?", "Cat or dog? (whole photo)", "Would the bank grant this credit?",
+						"History");
 			assertThat(page.select("#menu a.active")).as(path).hasSize(1);
 		}
 	}

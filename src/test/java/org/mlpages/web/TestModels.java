@@ -47,6 +47,9 @@ final class TestModels {
 			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve("no_descriptor.h5"),
 					StandardCopyOption.REPLACE_EXISTING);
 			writeRecurrentModel(DIR.resolve("recurrent.h5"));
+			for (String file : new String[] { "credit.model", "credit.report.json", "credit.yml" }) {
+				Files.copy(shipped.resolve(file), DIR.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+			}
 			Files.writeString(DIR.resolve("recurrent.yml"), "title:\n  en: Words\nlabels:\n  - id: a\n  - id: b\n");
 		}
 		catch (IOException ex) {

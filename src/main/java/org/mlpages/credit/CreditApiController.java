@@ -1,0 +1,101 @@
+package org.mlpages.credit;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.mlpages.credit.CreditService.CreditResult;
+import org.mlpages.credit.model.Contribution;
+import org.mlpages.credit.model.FieldError;
+import org.mlpages.history.PredictionRecord.Channel;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The credit decision for programs: a JSON object of the 20 answers in, the decision and its explanation
+ * out. Refused answers come back as a problem detail listing one error per field.
+ */
+@RestController
+class CreditApiController {
+
+	/** NaN and Infinity are read so that they are refused per field, like any other impossible number. */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		.build();
+
+	private final CreditService service;
+
+	private final MessageSource messages;
+
+	CreditApiController(CreditService service, MessageSource messages) {
+		this.service = service;
+		this.messages = messages;
+	}
+
+	@PostMapping(path = "/api/v1/models/" + CreditModels.NAME + "/predictions",
+			consumes = MediaType.APPLICATION_JSON_VALUE)
+	CreditResponse decide(@RequestBody(required = false) String body) {
+		service.model();
+		Object answers = parse(body);
+		if (!(answers instanceof Map<?, ?> map)) {
+			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, ?> fields = (Map<String, ?>) map;
+		return CreditResponse.of(service.decide(fields, Channel.API, true));
+	}
+
+	private static Object parse(String body) {
+		if (body == null || body.isBlank()) {
+			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
+		}
+		try {
+			return JSON.readValue(body, Object.class);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
+		}
+	}
+
+	@ExceptionHandler(InvalidAnswersException.class)
+	ResponseEntity<ProblemDetail> invalid(InvalidAnswersException ex, Locale locale) {
+		CreditErrorMessages errorMessages = new CreditErrorMessages(messages, service.model());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				messages.getMessage("credit.form.invalid", new Object[] { ex.errors().size() }, locale));
+		problem.setTitle(HttpStatus.BAD_REQUEST.getReasonPhrase());
+		problem.setProperty("code", "invalid-answers");
+		problem.setProperty("errors", ex.errors()
+			.stream()
+			.map(error -> new FieldProblem(error.field(), error.code().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+					errorMessages.message(error, locale)))
+			.toList());
+		return ResponseEntity.badRequest().body(problem);
+	}
+
+	record FieldProblem(String field, String code, String message) {
+	}
+
+	record CreditResponse(long id, String model, String decision, boolean granted, double probabilityGood,
+			double threshold, List<Contribution> contributions, double latencyMs) {
+
+		static CreditResponse of(CreditResult result) {
+			return new CreditResponse(result.id(), CreditModels.NAME,
+					result.decision().granted() ? CreditService.GRANTED : CreditService.REFUSED,
+					result.decision().granted(), result.decision().probabilityGood(), result.decision().threshold(),
+					result.decision().contributions(), result.latencyMs());
+		}
+
+	}
+
+}

@@ -1,0 +1,111 @@
+package org.mlpages.credit;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.mlpages.credit.CreditModels.ReadyCreditModel;
+import org.mlpages.credit.CreditService.CreditResult;
+import org.mlpages.credit.model.CreditDecision;
+import org.mlpages.history.Prediction;
+import org.mlpages.history.PredictionLog;
+import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.system.InputRejectedException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The credit page: a form with every answer the model needs, and after it the decision, how sure the
+ * model is, the threshold it was held against and which answers weighed most. A decision has its own
+ * address, so reloading it does not decide again.
+ */
+@Controller
+class CreditController {
+
+	private static final String VIEW = "credit/apply";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final CreditService service;
+
+	private final PredictionLog predictionLog;
+
+	private final MessageSource messages;
+
+	CreditController(CreditService service, PredictionLog predictionLog, MessageSource messages) {
+		this.service = service;
+		this.predictionLog = predictionLog;
+		this.messages = messages;
+	}
+
+	@GetMapping("/credit")
+	String form(@RequestParam(name = "example", required = false) Integer example, Model model, Locale locale) {
+		ReadyCreditModel credit = service.model();
+		List<Map<String, String>> examples = credit.descriptor().examples() == null ? List.of()
+				: credit.descriptor().examples();
+		Map<String, String> values = example != null && example >= 1 && example <= examples.size()
+				? examples.get(example - 1) : Map.of();
+		return render(credit, values, List.of(), model, locale);
+	}
+
+	@PostMapping("/credit")
+	String decide(@RequestParam MultiValueMap<String, String> form, Model model, Locale locale,
+			HttpServletResponse response) {
+		ReadyCreditModel credit = service.model();
+		Map<String, String> answers = new LinkedHashMap<>();
+		form.forEach((name, values) -> answers.put(name, values.isEmpty() ? null : values.get(0)));
+		try {
+			CreditResult result = service.decide(answers, Channel.PAGE, false);
+			return "redirect:/credit/predictions/" + result.id();
+		}
+		catch (InvalidAnswersException ex) {
+			response.setStatus(HttpStatus.BAD_REQUEST.value());
+			model.addAttribute("error", messages.getMessage("credit.form.invalid",
+					new Object[] { ex.errors().size() }, locale));
+			return render(credit, answers, ex.errors(), model, locale);
+		}
+	}
+
+	@GetMapping("/credit/predictions/{id}")
+	String result(@PathVariable long id, Model model, Locale locale) {
+		ReadyCreditModel credit = service.model();
+		Prediction prediction = predictionLog.find(id)
+			.filter(found -> found.getModelName().equals(CreditModels.NAME) && !found.isImage())
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "prediction.unknown",
+					"no credit decision " + id));
+		Map<String, String> answers = JSON.readValue(prediction.getInputJson(), new TypeReference<LinkedHashMap<String, String>>() {
+		});
+		model.addAttribute("prediction", prediction);
+		model.addAttribute("granted", CreditService.GRANTED.equals(prediction.getLabel()));
+		model.addAttribute("probabilityGood", prediction.getProbabilities().getOrDefault("good", 0.0));
+		if (prediction.getModelSha256().equals(credit.model().sha256())) {
+			// the same model gives the same explanation; a retrained one would explain another decision
+			CreditDecision decision = credit.model().decide(answers);
+			model.addAttribute("explanation", CreditExplanation.of(decision, answers, credit.descriptor(), credit, locale));
+		}
+		return render(credit, answers, List.of(), model, locale);
+	}
+
+	private String render(ReadyCreditModel credit, Map<String, String> values, List<org.mlpages.credit.model.FieldError> errors,
+			Model model, Locale locale) {
+		model.addAttribute("credit", credit);
+		model.addAttribute("form", CreditForm.of(credit, values, errors, messages, locale));
+		model.addAttribute("thresholdPercent", credit.model().threshold() * 100);
+		model.addAttribute("exampleCount", credit.descriptor().examples() == null ? 0 : credit.descriptor().examples().size());
+		return VIEW;
+	}
+
+}

@@ -1,0 +1,46 @@
+package org.mlpages.credit;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.mlpages.credit.model.CreditDecision;
+import org.mlpages.credit.model.CreditField;
+
+/**
+ * The answers that weighed most, as the result page draws them: each bar's length is its share of the
+ * largest contribution, its side says whether it pushed towards granting or refusing.
+ */
+record CreditExplanation(List<Bar> bars) {
+
+	static final int BARS = 10;
+
+	record Bar(String question, String answer, double value, double widthPercent, boolean towardsGranting) {
+	}
+
+	static CreditExplanation of(CreditDecision decision, Map<String, String> answers, CreditDescriptor descriptor,
+			CreditModels.ReadyCreditModel credit, Locale locale) {
+		double largest = decision.contributions()
+			.stream()
+			.mapToDouble(contribution -> Math.abs(contribution.value()))
+			.max()
+			.orElse(1);
+		List<Bar> bars = decision.contributions().stream().limit(BARS).map(contribution -> {
+			CreditDescriptor.FieldText text = descriptor.field(contribution.field()).orElse(null);
+			String question = text != null ? text.label(locale) : contribution.field();
+			String raw = answers.getOrDefault(contribution.field(), "");
+			boolean numeric = credit.model()
+				.schema()
+				.field(contribution.field())
+				.map(field -> field.kind() == CreditField.Kind.NUMERIC)
+				.orElse(false);
+			String answer = text == null ? raw
+					: numeric ? (text.unit(locale) != null ? raw + " " + text.unit(locale) : raw)
+							: text.optionLabel(raw, locale);
+			double width = largest == 0 ? 0 : 100 * Math.abs(contribution.value()) / largest;
+			return new Bar(question, answer, contribution.value(), width, contribution.value() >= 0);
+		}).toList();
+		return new CreditExplanation(bars);
+	}
+
+}

@@ -1,0 +1,119 @@
+package org.mlpages.credit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.mlpages.catalog.ModelCard;
+import org.mlpages.catalog.ModelCatalog;
+import org.mlpages.credit.model.CreditModel;
+import org.mlpages.credit.model.ModelProvenanceSummary;
+import org.mlpages.system.MenuContributor;
+import org.mlpages.system.MenuEntry;
+import org.mlpages.system.MlPagesProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The credit model from the models folder ({@code credit.model}, its side file {@code credit.report.json}
+ * and its descriptor {@code credit.yml}), loaded at start-up. When it is missing or broken the credit
+ * page is left out of the menu and its card says why; the rest of the app serves as usual.
+ */
+@Component
+public class CreditModels implements MenuContributor, ModelCatalog {
+
+	static final String NAME = "credit";
+
+	private static final Logger log = LoggerFactory.getLogger(CreditModels.class);
+
+	private final Path modelFile;
+
+	private final ReadyCreditModel ready;
+
+	private final String failure;
+
+	CreditModels(MlPagesProperties properties) {
+		Path dir = properties.modelsDir();
+		this.modelFile = dir.resolve(NAME + ".model");
+		ReadyCreditModel loaded = null;
+		String reason = null;
+		if (Files.isRegularFile(modelFile)) {
+			long start = System.nanoTime();
+			try {
+				CreditModel model = CreditModel.load(modelFile, dir.resolve(NAME + ".report.json"));
+				CreditDescriptor descriptor = CreditDescriptorReader.read(dir.resolve(NAME + ".yml"));
+				loaded = new ReadyCreditModel(model, descriptor, (System.nanoTime() - start) / 1_000_000);
+				log.info("Model {} ready: sha256={}, threshold {}, loaded in {} ms", NAME, model.sha256(),
+						model.threshold(), loaded.loadMillis());
+			}
+			catch (Exception ex) {
+				reason = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+				log.error("Model {} not loaded: {}", NAME, reason);
+			}
+		}
+		this.ready = loaded;
+		this.failure = reason;
+	}
+
+	public Optional<ReadyCreditModel> ready() {
+		return Optional.ofNullable(ready);
+	}
+
+	@Override
+	public List<MenuEntry> menuEntries(Locale locale) {
+		return ready == null ? List.of()
+				: List.of(MenuEntry.ofText("/" + NAME, ready.descriptor().title().in(locale), 300));
+	}
+
+	@Override
+	public List<ModelCard> modelCards(Locale locale) {
+		if (ready == null && failure == null) {
+			return List.of();
+		}
+		long size = fileSize();
+		if (ready == null) {
+			return List.of(new ModelCard(NAME, "tabular-classifier", NAME, ModelCard.Status.FAILED, failure,
+					modelFile.getFileName().toString(), size, null, null, null, List.of(), null, 0, null, Map.of()));
+		}
+		CreditModel model = ready.model();
+		ModelProvenanceSummary provenance = model.provenance();
+		Map<String, String> details = new LinkedHashMap<>();
+		details.put("credit.card.trainer", provenance.description() + " (" + simpleName(provenance.trainerClass()) + ")");
+		details.put("credit.card.settings", provenance.trainerSettings().toString());
+		details.put("credit.card.seed", String.valueOf(provenance.seed()));
+		details.put("credit.card.rows", String.valueOf(provenance.trainingRows()));
+		details.put("credit.card.data", provenance.dataFile() + " (SHA-256 " + provenance.dataSha256() + ")");
+		details.put("credit.card.trained-at", provenance.trainedAt());
+		details.put("credit.card.metrics", String.format(Locale.ROOT, "%d-fold CV: accuracy %.3f, AUC %.3f, cost %.3f per applicant",
+				provenance.cvFolds(), provenance.cvAccuracy(), provenance.cvAuc(), provenance.cvCostPerApplicant()));
+		details.put("credit.card.threshold", String.format(Locale.ROOT, "P(good) >= %.3f", model.threshold()));
+		return List.of(new ModelCard(NAME, "tabular-classifier", ready.descriptor().title().in(locale),
+				ModelCard.Status.READY, null, modelFile.getFileName().toString(), size, model.sha256(),
+				"Tribuo " + provenance.tribuoVersion(), model.schema().fields().size() + " answers",
+				List.of("good", "bad"), null, ready.loadMillis(), "/" + NAME, details));
+	}
+
+	private long fileSize() {
+		try {
+			return Files.size(modelFile);
+		}
+		catch (java.io.IOException ex) {
+			return 0;
+		}
+	}
+
+	private static String simpleName(String className) {
+		return className.substring(className.lastIndexOf('.') + 1);
+	}
+
+	/** The loaded model with the words its form needs. */
+	public record ReadyCreditModel(CreditModel model, CreditDescriptor descriptor, long loadMillis) {
+	}
+
+}

@@ -1,0 +1,93 @@
+package org.mlpages.credit;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.mlpages.credit.CreditModels.ReadyCreditModel;
+import org.mlpages.credit.model.CreditDecision;
+import org.mlpages.credit.model.CreditField;
+import org.mlpages.credit.model.CreditModel;
+import org.mlpages.credit.model.FieldError;
+import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.PredictionLog;
+import org.mlpages.history.PredictionRecord;
+import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.system.InputRejectedException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * One application through the credit model, the same for the page and the API: check every answer against
+ * the model's own schema (Tribuo would silently drop or guess what it does not know), decide, log.
+ */
+@Service
+class CreditService {
+
+	static final String GRANTED = "granted";
+
+	static final String REFUSED = "refused";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final CreditModels models;
+
+	private final PredictionLog predictionLog;
+
+	CreditService(CreditModels models, PredictionLog predictionLog) {
+		this.models = models;
+		this.predictionLog = predictionLog;
+	}
+
+	ReadyCreditModel model() {
+		return models.ready()
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+					"the credit model is not loaded", CreditModels.NAME));
+	}
+
+	/**
+	 * @param rejectUnknownFields whether a field the model does not know is an error (the API) or ignored
+	 * (a page form also carries its own fields)
+	 */
+	CreditResult decide(Map<String, ?> answers, Channel channel, boolean rejectUnknownFields) {
+		long start = System.nanoTime();
+		CreditModel model = model().model();
+		List<FieldError> errors = model.schema().validate(answers, rejectUnknownFields);
+		if (!errors.isEmpty()) {
+			throw new InvalidAnswersException(errors);
+		}
+		Map<String, String> validated = normalised(model, answers);
+		long inferenceStart = System.nanoTime();
+		CreditDecision decision = model.decide(validated);
+		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
+		Map<String, Double> probabilities = new LinkedHashMap<>();
+		probabilities.put("good", decision.probabilityGood());
+		probabilities.put("bad", 1 - decision.probabilityGood());
+		double latencyMs = (System.nanoTime() - start) / 1e6;
+		LoggedPrediction logged = predictionLog.record(PredictionRecord.tabular(channel, CreditModels.NAME,
+				model.sha256(), JSON.writeValueAsString(validated), decision.granted() ? GRANTED : REFUSED,
+				probabilities, decision.threshold(), inferenceMs, latencyMs));
+		return new CreditResult(logged.id(), validated, decision, latencyMs);
+	}
+
+	/** The answers as the model reads them: strings, in the schema's order, nothing else. */
+	private static Map<String, String> normalised(CreditModel model, Map<String, ?> answers) {
+		Map<String, String> validated = new LinkedHashMap<>();
+		for (CreditField field : model.schema().fields()) {
+			Object value = answers.get(field.name());
+			String text = value instanceof String string ? string.strip() : String.valueOf(value);
+			if (field.kind() == CreditField.Kind.NUMERIC && value instanceof Number number) {
+				text = field.integer() ? String.valueOf(number.longValue()) : number.toString();
+			}
+			validated.put(field.name(), text);
+		}
+		return validated;
+	}
+
+	/** A decision once logged. */
+	record CreditResult(long id, Map<String, String> answers, CreditDecision decision, double latencyMs) {
+	}
+
+}

@@ -1,0 +1,228 @@
+package org.mlpages.web;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The credit page and API of the running app, with the committed model, and every refused answer. */
+class CreditWebTests extends WebTestSupport {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final String API = "/api/v1/models/credit/predictions";
+
+	/** A careful applicant: long-standing job, savings, short small loan. */
+	static Map<String, Object> applicant() {
+		Map<String, Object> answers = new LinkedHashMap<>();
+		answers.put("checking_status", "no checking");
+		answers.put("duration", 12);
+		answers.put("credit_history", "existing paid");
+		answers.put("purpose", "radio/tv");
+		answers.put("credit_amount", 1800);
+		answers.put("savings_status", "100<=X<500");
+		answers.put("employment", "4<=X<7");
+		answers.put("installment_commitment", 2);
+		answers.put("personal_status", "male single");
+		answers.put("other_parties", "none");
+		answers.put("residence_since", 3);
+		answers.put("property_magnitude", "life insurance");
+		answers.put("age", 38);
+		answers.put("other_payment_plans", "none");
+		answers.put("housing", "own");
+		answers.put("existing_credits", 1);
+		answers.put("job", "skilled");
+		answers.put("num_dependents", 1);
+		answers.put("own_telephone", "yes");
+		answers.put("foreign_worker", "yes");
+		return answers;
+	}
+
+	@Test
+	void theFormAsksEveryQuestionInWordsNotCodes() {
+		Document page = html(get("/credit", "fr"));
+
+		assertThat(page.select("#credit-form select, #credit-form input[type=number]")).hasSize(20);
+		assertThat(page.selectFirst("label[for=checking_status]").text()).isEqualTo("Solde du compte courant");
+		assertThat(page.select("#checking_status option").eachText()).contains("À découvert (moins de 0 DM)");
+		assertThat(page.select("#purpose option").eachAttr("value")).contains("radio/tv").doesNotContain("vacation");
+		assertThat(page.selectFirst("#duration").attr("min")).isNotEmpty();
+		assertThat(page.select("#credit-form select option[selected]").eachAttr("value")).as("nothing prefilled")
+			.allMatch(String::isEmpty);
+		assertThat(page.select("#credit-form input[type=number]").eachAttr("value")).allMatch(String::isEmpty);
+	}
+
+	@Test
+	void anExampleApplicantFillsTheForm() {
+		Document page = html(get("/credit?example=1", "en"));
+
+		assertThat(page.selectFirst("#age").attr("value")).isEqualTo("38");
+		assertThat(page.selectFirst("#purpose option[selected]").attr("value")).isEqualTo("radio/tv");
+	}
+
+	@Test
+	void aPersonSubmitsTheFormAndReadsTheDecisionAndWhy() {
+		long rows = predictionRows();
+		String form = applicant().entrySet()
+			.stream()
+			.map(entry -> entry.getKey() + "=" + URLEncoder.encode(String.valueOf(entry.getValue()), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
+
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/credit"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Accept-Language", "en")
+			.POST(HttpRequest.BodyPublishers.ofString(form)));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.uri().getPath()).matches("/credit/predictions/\\d+");
+		Document page = html(response);
+		assertThat(page.selectFirst("#decision").text()).isIn("Credit granted", "Credit refused");
+		assertThat(page.selectFirst("#probability").text()).matches(".*\\d+(\\.\\d)? %.*");
+		assertThat(page.selectFirst("#threshold").text()).contains("%");
+		assertThat(page.select("#explanation .contribution")).hasSizeGreaterThanOrEqualTo(5);
+		assertThat(page.selectFirst("#explanation .contribution").text()).doesNotContain("@");
+		assertThat(predictionRows()).isEqualTo(rows + 1);
+		Map<String, Object> row = jdbc.queryForMap("select * from prediction order by id desc limit 1");
+		assertThat(row.get("kind")).isEqualTo("tabular");
+		assertThat(row.get("channel")).isEqualTo("page");
+		assertThat((String) row.get("input_json")).contains("\"purpose\":\"radio/tv\"");
+		assertThat(((Number) row.get("threshold")).doubleValue()).isBetween(0.0, 1.0);
+	}
+
+	@Test
+	void aFormWithMistakesShowsAMessageBesideEachField() {
+		long rows = predictionRows();
+
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/credit"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Accept-Language", "en")
+			.POST(HttpRequest.BodyPublishers.ofString("age=-5&duration=twelve&purpose=holidays")));
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		Document page = html(response);
+		assertThat(page.selectFirst(".invalid-feedback[data-field=age]").text()).startsWith("Enter at least");
+		assertThat(page.selectFirst(".invalid-feedback[data-field=duration]").text()).isEqualTo("Enter a number.");
+		assertThat(page.selectFirst(".invalid-feedback[data-field=purpose]").text()).startsWith("Choose one of");
+		assertThat(page.selectFirst(".invalid-feedback[data-field=housing]").text()).isEqualTo("This answer is required.");
+		assertThat(page.selectFirst("#age").attr("value")).as("what was typed is kept").isEqualTo("-5");
+		assertThat(predictionRows()).isEqualTo(rows);
+	}
+
+	@Test
+	void theApiDecidesAndExplains() {
+		long rows = predictionRows();
+
+		HttpResponse<String> response = postJson(JSON.writeValueAsString(applicant()));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode body = JSON.readTree(response.body());
+		assertThat(body.get("decision").asString()).isIn("granted", "refused");
+		assertThat(body.get("probabilityGood").asDouble()).isBetween(0.0, 1.0);
+		assertThat(body.get("granted").asBoolean())
+			.isEqualTo(body.get("probabilityGood").asDouble() >= body.get("threshold").asDouble());
+		assertThat(body.get("contributions")).hasSize(20);
+		assertThat(predictionRows()).isEqualTo(rows + 1);
+	}
+
+	static Stream<Arguments> badApplications() {
+		return Stream.of(
+				Arguments.of("a missing field", without("age"), "age", "missing"),
+				Arguments.of("an unknown category", with("purpose", "spaceship"), "purpose", "unknown-category"),
+				Arguments.of("a category in the wrong case", with("housing", "OWN"), "housing", "unknown-category"),
+				Arguments.of("a negative age", with("age", -5), "age", "too-small"),
+				Arguments.of("an absurd amount", with("credit_amount", 1e9), "credit_amount", "too-large"),
+				Arguments.of("NaN", "{\"age\": NaN}", "age", "not-finite"),
+				Arguments.of("NaN as text", with("age", "NaN"), "age", null),
+				Arguments.of("Infinity", with("duration", "Infinity"), "duration", null),
+				Arguments.of("text in a number", with("duration", "twelve"), "duration", "not-a-number"),
+				Arguments.of("a decimal for a whole number", with("existing_credits", 1.5), "existing_credits",
+						"not-an-integer"),
+				Arguments.of("an extra field", with("favourite_colour", "blue"), "favourite_colour", "unknown-field"),
+				Arguments.of("a number for a category", with("housing", 1), "housing", "not-a-string"),
+				Arguments.of("a boolean for a number", with("age", true), "age", "not-a-number"),
+				Arguments.of("an array for a category", with("job", new String[] { "skilled" }), "job", "not-a-string"),
+				Arguments.of("a null", with("job", null), "job", "missing"),
+				Arguments.of("an empty string", with("job", ""), "job", "missing"),
+				Arguments.of("script tags in a value", with("purpose", "<script>alert(1)</script>"), "purpose",
+						"unknown-category"),
+				Arguments.of("an empty object", "{}", "checking_status", "missing"),
+				Arguments.of("an empty body", "", "", "not-an-object"),
+				Arguments.of("a JSON array", "[1, 2]", "", "not-an-object"),
+				Arguments.of("broken JSON", "{\"age\": ", "", "not-an-object"));
+	}
+
+	@ParameterizedTest(name = "the API refuses {0}")
+	@MethodSource("badApplications")
+	void theApiRefusesEachBadApplicationWithAMessagePerField(String what, String body, String field, String code) {
+		long rows = predictionRows();
+
+		HttpResponse<String> response = postJson(body);
+
+		assertThat(response.statusCode()).as(what).isEqualTo(400);
+		JsonNode problem = JSON.readTree(response.body());
+		assertThat(problem.get("code").asString()).isEqualTo("invalid-answers");
+		JsonNode error = problem.get("errors")
+			.valueStream()
+			.filter(candidate -> candidate.get("field").asString().equals(field))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(what + ": no error for " + field + " in " + response.body()));
+		if (code != null) {
+			assertThat(error.get("code").asString()).as(what).isEqualTo(code);
+		}
+		assertThat(error.get("message").asString()).as(what).isNotBlank().doesNotContain("<script>");
+		assertThat(predictionRows()).as(what + ": no row").isEqualTo(rows);
+	}
+
+	@Test
+	void aHugeBodyIsRefusedBeforeItIsRead() {
+		String huge = "{\"purpose\": \"" + "x".repeat(200_000) + "\"}";
+
+		HttpResponse<String> response = postJson(huge);
+
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(JSON.readTree(response.body()).get("code").asString()).isEqualTo("too-large");
+	}
+
+	@Test
+	void theCreditCardShowsTheTrainingProvenance() {
+		Element card = html(get("/", "en")).selectFirst("#model-credit");
+
+		assertThat(card.text()).contains("credit.model", "Tribuo", "Seed", "42", "Training rows", "1000",
+				"credit-g.csv", "AUC", "Decision threshold");
+	}
+
+	private HttpResponse<String> postJson(String body) {
+		return send(HttpRequest.newBuilder(uri(API))
+			.header("Content-Type", "application/json")
+			.header("Accept-Language", "en")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	private static String with(String field, Object value) {
+		Map<String, Object> answers = applicant();
+		answers.put(field, value);
+		return JSON.writeValueAsString(answers);
+	}
+
+	private static String without(String field) {
+		Map<String, Object> answers = applicant();
+		answers.remove(field);
+		return JSON.writeValueAsString(answers);
+	}
+
+}
