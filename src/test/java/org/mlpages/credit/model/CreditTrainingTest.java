@@ -108,6 +108,22 @@ class CreditTrainingTest {
     }
 
     @Test
+    void crossFittedCostDecidesEachFoldWithTheOtherFoldsThreshold() {
+        double[] p = new double[100];
+        boolean[] good = new boolean[100];
+        int[] fold = new int[100];
+        for (int i = 0; i < 100; i++) {
+            good[i] = i % 3 != 0;
+            p[i] = good[i] ? 0.9 : 0.2;
+            fold[i] = i % 10;
+        }
+        assertThat(CreditTraining.crossFittedCost(p, good, fold)).isZero();
+        // one bad applicant scored like the good ones in fold 0: its fold's threshold comes from the clean folds
+        p[0] = 0.95;
+        assertThat(CreditTraining.crossFittedCost(p, good, fold)).isEqualTo(5);
+    }
+
+    @Test
     void refusesACsvWithOtherColumnsOrLabels(@TempDir Path dir) throws IOException {
         List<String> lines = Files.readAllLines(CreditFixtures.CSV);
         Path renamed = dir.resolve("renamed.csv");
