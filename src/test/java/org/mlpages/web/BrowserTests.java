@@ -24,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * What a person sees, in a real browser: Debian's headless Chromium picks a photo in the form, submits
- * it and reads the answer. Runs where {@code chromium} and {@code chromium-driver} are installed (CI
+ * What a person sees, in a real browser: Debian's headless Chromium picks a photo or fills the credit
+ * form, submits it and reads the answer. Runs where {@code chromium} and {@code chromium-driver} are installed (CI
  * installs them and sets MLPAGES_REQUIRE_BROWSER, so there a missing browser fails instead of skipping).
  */
-class BrowserClassificationTests extends WebTestSupport {
+class BrowserTests extends WebTestSupport {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
@@ -97,6 +97,22 @@ class BrowserClassificationTests extends WebTestSupport {
 			.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
 		assertThat(error.getText()).contains("n’est pas une image");
 		screenshot("rejected.png");
+	}
+
+	@Test
+	void aPersonFillsTheCreditFormWithAnExampleAndSeesWhatWeighed() throws IOException {
+		browser.get(uri("/credit?lang=en").toString());
+
+		browser.findElement(By.cssSelector("a.example")).click();
+		// from the keyboard, as many people submit a long form
+		browser.findElement(By.cssSelector("#credit-form button[type=submit]")).sendKeys(org.openqa.selenium.Keys.ENTER);
+
+		WebElement decision = new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+		assertThat(decision.getText()).isIn("Credit granted", "Credit refused");
+		assertThat(browser.findElements(By.cssSelector("#explanation .bar"))).hasSizeGreaterThanOrEqualTo(5)
+			.anySatisfy(bar -> assertThat(bar.getSize().getWidth()).isPositive());
+		screenshot("credit.png");
 	}
 
 	private static void screenshot(String name) throws IOException {
