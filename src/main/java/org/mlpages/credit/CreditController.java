@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.mlpages.credit.CreditModels.ReadyCreditModel;
 import org.mlpages.credit.CreditService.CreditResult;
 import org.mlpages.credit.model.CreditDecision;
 import org.mlpages.history.Prediction;
+import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.system.InputRejectedException;
@@ -45,10 +47,14 @@ class CreditController {
 
 	private final MessageSource messages;
 
-	CreditController(CreditService service, PredictionLog predictionLog, MessageSource messages) {
+	private final PredictionAccess access;
+
+	CreditController(CreditService service, PredictionLog predictionLog, MessageSource messages,
+			PredictionAccess access) {
 		this.service = service;
 		this.predictionLog = predictionLog;
 		this.messages = messages;
+		this.access = access;
 	}
 
 	@GetMapping("/credit")
@@ -63,12 +69,14 @@ class CreditController {
 
 	@PostMapping("/credit")
 	String decide(@RequestParam MultiValueMap<String, String> form, Model model, Locale locale,
-			HttpServletResponse response) {
+			HttpServletRequest request, HttpServletResponse response) {
 		ReadyCreditModel credit = service.model();
 		Map<String, String> answers = new LinkedHashMap<>();
 		form.forEach((name, values) -> answers.put(name, values.isEmpty() ? null : values.get(0)));
+		answers.remove("_csrf");
 		try {
 			CreditResult result = service.decide(answers, Channel.PAGE, false);
+			access.remember(request, result.id(), null);
 			return "redirect:/credit/predictions/" + result.id();
 		}
 		catch (InvalidAnswersException ex) {
@@ -80,10 +88,11 @@ class CreditController {
 	}
 
 	@GetMapping("/credit/predictions/{id}")
-	String result(@PathVariable long id, Model model, Locale locale) {
+	String result(@PathVariable long id, Model model, Locale locale, HttpServletRequest request) {
 		ReadyCreditModel credit = service.model();
 		Prediction prediction = predictionLog.find(id)
-			.filter(found -> found.getModelName().equals(CreditModels.NAME) && !found.isImage())
+			.filter(found -> found.getModelName().equals(CreditModels.NAME) && !found.isImage()
+					&& access.canSee(request, id))
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "prediction.unknown",
 					"no credit decision " + id));
 		Map<String, String> answers = JSON.readValue(prediction.getInputJson(), new TypeReference<LinkedHashMap<String, String>>() {

@@ -3,10 +3,12 @@ package org.mlpages.image;
 import java.io.IOException;
 import java.util.Locale;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.Prediction;
+import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.system.InputRejectedException;
@@ -46,13 +48,16 @@ class ImageClassificationController {
 
 	private final String maxFileSizeInMegabytes;
 
+	private final PredictionAccess access;
+
 	ImageClassificationController(ImageClassificationService service, PredictionLog predictionLog,
-			UploadStore uploads, MessageSource messages, MlPagesProperties properties) {
+			UploadStore uploads, MessageSource messages, MlPagesProperties properties, PredictionAccess access) {
 		this.service = service;
 		this.predictionLog = predictionLog;
 		this.uploads = uploads;
 		this.messages = messages;
 		this.maxFileSizeInMegabytes = properties.upload().maxFileSizeInMegabytes();
+		this.access = access;
 	}
 
 	@ModelAttribute("maxFileSizeInMegabytes")
@@ -68,7 +73,7 @@ class ImageClassificationController {
 
 	@PostMapping("/image/{modelName}")
 	String classify(@PathVariable String modelName, @RequestParam(name = "image", required = false) MultipartFile image,
-			Model model, Locale locale, HttpServletResponse response) throws IOException {
+			Model model, Locale locale, HttpServletRequest request, HttpServletResponse response) throws IOException {
 		ImageModel imageModel = service.model(modelName);
 		try {
 			if (image == null || (image.isEmpty() && !hasName(image))) {
@@ -76,6 +81,7 @@ class ImageClassificationController {
 			}
 			UploadedPhoto photo = UploadedPhoto.of(image.getOriginalFilename(), image.getBytes());
 			LoggedPrediction prediction = service.classify(modelName, photo, Channel.PAGE);
+			access.remember(request, prediction.id(), prediction.record().storedFile());
 			return "redirect:/image/" + modelName + "/predictions/" + prediction.id();
 		}
 		catch (InputRejectedException ex) {
@@ -87,10 +93,10 @@ class ImageClassificationController {
 	}
 
 	@GetMapping("/image/{modelName}/predictions/{id}")
-	String result(@PathVariable String modelName, @PathVariable long id, Model model) {
+	String result(@PathVariable String modelName, @PathVariable long id, Model model, HttpServletRequest request) {
 		ImageModel imageModel = service.model(modelName);
 		Prediction prediction = predictionLog.find(id)
-			.filter(found -> found.getModelName().equals(modelName))
+			.filter(found -> found.getModelName().equals(modelName) && access.canSee(request, id))
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "prediction.unknown",
 					"no prediction " + id + " for model " + modelName));
 		model.addAttribute("imageModel", imageModel);
@@ -99,8 +105,9 @@ class ImageClassificationController {
 	}
 
 	@GetMapping("/uploads/{storedName}")
-	ResponseEntity<FileSystemResource> upload(@PathVariable String storedName) {
+	ResponseEntity<FileSystemResource> upload(@PathVariable String storedName, HttpServletRequest request) {
 		return uploads.find(storedName)
+			.filter(file -> access.canSeeUpload(request, storedName))
 			.map(file -> ResponseEntity.ok()
 				.contentType(MediaType.parseMediaType(UploadStore.mediaType(storedName)))
 				.cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(7)).cachePrivate())

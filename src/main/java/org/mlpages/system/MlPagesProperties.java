@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("mlpages")
 public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @DefaultValue("uploads") Path uploadsDir,
-		@DefaultValue("data/cache") Path cacheDir, @DefaultValue Upload upload, @DefaultValue Image image) {
+		@DefaultValue("data") Path dataDir, @DefaultValue("data/cache") Path cacheDir, @DefaultValue Upload upload, @DefaultValue Image image) {
 
 	/** Feeds Spring's multipart limits (see application.yml) and the messages that quote them. */
 	public record Upload(@DefaultValue("10MB") DataSize maxFileSize, @DefaultValue("11MB") DataSize maxRequestSize) {

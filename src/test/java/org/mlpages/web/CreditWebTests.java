@@ -83,10 +83,7 @@ class CreditWebTests extends WebTestSupport {
 			.map(entry -> entry.getKey() + "=" + URLEncoder.encode(String.valueOf(entry.getValue()), StandardCharsets.UTF_8))
 			.collect(Collectors.joining("&"));
 
-		HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/credit"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.header("Accept-Language", "en")
-			.POST(HttpRequest.BodyPublishers.ofString(form)));
+		HttpResponse<String> response = postForm("/credit", form, "en");
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.uri().getPath()).matches("/credit/predictions/\\d+");
@@ -108,10 +105,7 @@ class CreditWebTests extends WebTestSupport {
 	void aFormWithMistakesShowsAMessageBesideEachField() {
 		long rows = predictionRows();
 
-		HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/credit"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.header("Accept-Language", "en")
-			.POST(HttpRequest.BodyPublishers.ofString("age=-5&duration=twelve&purpose=holidays")));
+		HttpResponse<String> response = postForm("/credit", "age=-5&duration=twelve&purpose=holidays", "en");
 
 		assertThat(response.statusCode()).isEqualTo(400);
 		Document page = html(response);

@@ -2,6 +2,8 @@ package org.mlpages.web;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +37,13 @@ abstract class WebTestSupport {
 
 	static final Path UPLOADS = Path.of("target/test-uploads");
 
-	private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+	static final String ADMIN_PASSWORD = "test-admin-password";
+
+	/** One browser per test: its own cookies, so its own session and CSRF token. */
+	private final HttpClient http = HttpClient.newBuilder()
+		.followRedirects(HttpClient.Redirect.NORMAL)
+		.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+		.build();
 
 	@LocalServerPort
 	int port;
@@ -51,9 +59,35 @@ abstract class WebTestSupport {
 		return send(HttpRequest.newBuilder(uri(path)).header("Accept-Language", acceptLanguage).GET());
 	}
 
+	/**
+	 * Posts a file as the page's form does (with the session's CSRF token in its action URL) or as an API
+	 * client does.
+	 */
 	HttpResponse<String> upload(String path, String field, String fileName, byte[] content, String acceptLanguage) {
+		String target = path.startsWith("/api/") ? path : path + "?_csrf=" + csrfToken();
 		return send(Multipart.file(field, fileName, content)
-			.post(HttpRequest.newBuilder(uri(path)).header("Accept-Language", acceptLanguage)));
+			.post(HttpRequest.newBuilder(uri(target)).header("Accept-Language", acceptLanguage)));
+	}
+
+	/** Posts a form as a browser does, with the session's CSRF token. */
+	HttpResponse<String> postForm(String path, String form, String acceptLanguage) {
+		String body = form.isEmpty() ? "_csrf=" + csrfToken() : form + "&_csrf=" + csrfToken();
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Accept-Language", acceptLanguage)
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	/** The CSRF token of this test's session, as every form of the site carries it. */
+	String csrfToken() {
+		return html(get("/login", "en")).selectFirst("input[name=_csrf]").attr("value");
+	}
+
+	void logInAsAdmin() {
+		HttpResponse<String> response = postForm("/login", "username=admin&password=" + ADMIN_PASSWORD, "en");
+		if (response.uri().getPath().startsWith("/login")) {
+			throw new IllegalStateException("admin login failed");
+		}
 	}
 
 	HttpResponse<String> send(HttpRequest.Builder request) {

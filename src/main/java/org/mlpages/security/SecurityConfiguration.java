@@ -1,0 +1,101 @@
+package org.mlpages.security;
+
+import java.io.IOException;
+import java.time.Clock;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.mlpages.system.MlPagesProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Who may see what: prediction pages and the API are open to everyone; the history, which shows what
+ * people sent, needs the admin account. Every form carries a CSRF token (the JSON API, which sets no
+ * cookie and changes nothing but the log, does not), and Spring Security's headers go on every answer.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	/** Bootstrap's styles are files, but the pages size bars with inline style attributes. */
+	private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
+			+ "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+			+ "base-uri 'self'; form-action 'self'";
+
+	@Bean
+	SecurityFilterChain webSecurity(HttpSecurity http, LoginThrottle throttle) throws Exception {
+		http.authorizeHttpRequests(requests -> requests.requestMatchers("/history", "/history/**")
+			.hasRole("ADMIN")
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+			.permitAll()
+			.requestMatchers("/actuator/**")
+			.hasRole("ADMIN")
+			.anyRequest()
+			.permitAll())
+			.formLogin(login -> login.loginPage("/login").permitAll().failureHandler((request, response, ex) -> {
+				throttle.failed(request.getRemoteAddr());
+				response.sendRedirect(request.getContextPath() + "/login?error");
+			}).successHandler(new ThrottleResettingSuccessHandler(throttle)))
+			.logout(logout -> logout.logoutSuccessUrl("/"))
+			.csrf(csrf -> csrf.ignoringRequestMatchers("/api/**")
+				.csrfTokenRequestHandler(new UploadTolerantCsrfTokenRequestHandler()))
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
+			.addFilterBefore(new ThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class);
+		return http.build();
+	}
+
+	@Bean
+	LoginThrottle loginThrottle() {
+		return new LoginThrottle(Clock.systemUTC());
+	}
+
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	UserDetailsService adminAccount(AdminAccountProperties admin, MlPagesProperties properties,
+			PasswordEncoder encoder) {
+		return new InMemoryUserDetailsManager(AdminAccount.resolve(admin, properties.dataDir(), encoder));
+	}
+
+	/** Refuses login attempts from an address that failed too often, before the password is checked. */
+	private static final class ThrottleFilter extends OncePerRequestFilter {
+
+		private final LoginThrottle throttle;
+
+		ThrottleFilter(LoginThrottle throttle) {
+			this.throttle = throttle;
+		}
+
+		@Override
+		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+				throws ServletException, IOException {
+			if (HttpMethod.POST.matches(request.getMethod()) && "/login".equals(request.getServletPath())
+					&& throttle.isBlocked(request.getRemoteAddr())) {
+				// the login page says why, with status 429, while the address stays blocked
+				response.sendRedirect(request.getContextPath() + "/login?blocked");
+				return;
+			}
+			chain.doFilter(request, response);
+		}
+
+	}
+
+}
