@@ -1,12 +1,15 @@
 package org.mlpages.history;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -15,6 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class PredictionLog {
 
 	private static final Logger log = LoggerFactory.getLogger(PredictionLog.class);
+
+	private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
 
 	private final PredictionRepository repository;
 
@@ -43,6 +48,28 @@ public class PredictionLog {
 	@Transactional(readOnly = true)
 	public Optional<Prediction> find(long id) {
 		return repository.findById(id);
+	}
+
+	/** One page of the filtered history, newest first. */
+	@Transactional(readOnly = true)
+	public Page<Prediction> page(HistoryFilter filter, int page, int size, ZoneId zone) {
+		return repository.findAll(filter.specification(zone), PageRequest.of(Math.max(0, page), size, NEWEST_FIRST));
+	}
+
+	/** The newest {@code limit} rows of the filtered history, for charts and export. */
+	@Transactional(readOnly = true)
+	public List<Prediction> newest(HistoryFilter filter, int limit, ZoneId zone) {
+		return repository.findAll(filter.specification(zone), PageRequest.of(0, limit, NEWEST_FIRST)).getContent();
+	}
+
+	@Transactional(readOnly = true)
+	public List<String> modelNames() {
+		return repository.findModelNames();
+	}
+
+	@Transactional(readOnly = true)
+	public List<String> labels() {
+		return repository.findLabels();
 	}
 
 	@Transactional(readOnly = true)

@@ -91,8 +91,12 @@ abstract class WebTestSupport {
 	}
 
 	HttpResponse<String> send(HttpRequest.Builder request) {
+		return send(request, http);
+	}
+
+	static HttpResponse<String> send(HttpRequest.Builder request, HttpClient client) {
 		try {
-			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

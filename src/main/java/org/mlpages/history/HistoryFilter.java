@@ -1,0 +1,63 @@
+package org.mlpages.history;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.persistence.criteria.Predicate;
+
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * What the history is narrowed to: a model, an answer (a label, or a credit decision), and a range of
+ * days, both ends included, in the server's time zone. Empty fields narrow nothing.
+ */
+public record HistoryFilter(String model, String label, @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+		@DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
+
+	Specification<Prediction> specification(ZoneId zone) {
+		return (root, query, cb) -> {
+			List<Predicate> predicates = new ArrayList<>();
+			if (hasText(model)) {
+				predicates.add(cb.equal(root.get("modelName"), model));
+			}
+			if (hasText(label)) {
+				predicates.add(cb.equal(root.get("label"), label));
+			}
+			if (from != null) {
+				predicates.add(cb.greaterThanOrEqualTo(root.get("createdAt"), from.atStartOfDay(zone).toInstant()));
+			}
+			if (to != null) {
+				predicates.add(cb.lessThan(root.get("createdAt"), to.plusDays(1).atStartOfDay(zone).toInstant()));
+			}
+			return cb.and(predicates.toArray(Predicate[]::new));
+		};
+	}
+
+	/** The same filter as query parameters, for paging and export links. */
+	public String query() {
+		UriComponentsBuilder builder = UriComponentsBuilder.newInstance();
+		if (hasText(model)) {
+			builder.queryParam("model", model);
+		}
+		if (hasText(label)) {
+			builder.queryParam("label", label);
+		}
+		if (from != null) {
+			builder.queryParam("from", from);
+		}
+		if (to != null) {
+			builder.queryParam("to", to);
+		}
+		String query = builder.encode().build().getQuery();
+		return query == null ? "" : query;
+	}
+
+	private static boolean hasText(String value) {
+		return value != null && !value.isBlank();
+	}
+
+}

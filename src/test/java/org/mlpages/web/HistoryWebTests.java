@@ -1,0 +1,90 @@
+package org.mlpages.web;
+
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.util.List;
+
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The admin's history: filters, pages, charts and the CSV export of the same rows. */
+class HistoryWebTests extends WebTestSupport {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static boolean seeded;
+
+	@BeforeEach
+	void someOfEachKind() {
+		if (!seeded) {
+			seed();
+			seeded = true;
+		}
+		logInAsAdmin();
+	}
+
+	private void seed() {
+		for (int i = 0; i < 26; i++) {
+			send(java.net.http.HttpRequest.newBuilder(uri("/api/v1/models/credit/predictions"))
+				.header("Content-Type", "application/json")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(CreditWebTests.applicant()))));
+		}
+		upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", "=HYPERLINK(\"x\").jpg",
+				photo("nasser0111_dog.jpg"), "en");
+	}
+
+	@Test
+	void filtersNarrowTheRowsAndPagesWalkThroughThem() {
+		Document credit = html(get("/history?model=credit", "en"));
+		Document dogs = html(get("/history?model=" + TestModels.REFERENCE + "&label=Dog", "en"));
+
+		assertThat(credit.select("#history tbody tr")).hasSize(25);
+		assertThat(credit.select("#history tbody tr td:nth-child(2)").eachText()).containsOnly("credit");
+		assertThat(dogs.select("#history tbody tr td:nth-child(5)").eachText()).isNotEmpty().containsOnly("Dog");
+		String next = credit.selectFirst("#next-page").attr("href");
+		assertThat(next).contains("page=1", "model=credit");
+		assertThat(html(get(next, "en")).select("#history tbody tr td:nth-child(2)").eachText()).containsOnly("credit");
+	}
+
+	@Test
+	void aDateRangeInThePastShowsNothing() {
+		Document page = html(get("/history?from=2001-01-01&to=2001-12-31", "en"));
+
+		assertThat(page.selectFirst("#history-empty")).isNotNull();
+	}
+
+	@Test
+	void chartsCountTodaysPredictionsByAnswer() {
+		Document page = html(get("/history?model=credit", "en"));
+
+		assertThat(page.select("#chart-days .chart-label").eachText()).contains(LocalDate.now().toString());
+		assertThat(page.select("#chart-confidence .chart-value").eachText().stream().mapToInt(Integer::parseInt).sum())
+			.isGreaterThanOrEqualTo(26);
+		assertThat(page.select("#chart-latency tbody tr td:first-child").eachText()).containsExactly("credit");
+	}
+
+	@Test
+	void theExportHoldsTheFilteredRowsWithFormulasDisarmed() {
+		HttpResponse<String> csv = get("/history/export.csv?model=" + TestModels.REFERENCE, "en");
+
+		assertThat(csv.statusCode()).isEqualTo(200);
+		assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
+		List<String> lines = csv.body().lines().toList();
+		assertThat(lines.get(0)).startsWith("id,created_at,channel,kind,model,model_sha256,label,top_probability");
+		assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).contains(TestModels.REFERENCE));
+		assertThat(csv.body()).contains("\"'=HYPERLINK(\"\"x\"\").jpg\"");
+	}
+
+	@Test
+	void theExportNeedsTheAdminAccountToo() {
+		HttpResponse<String> anonymous = send(java.net.http.HttpRequest.newBuilder(uri("/history/export.csv")).GET(),
+				java.net.http.HttpClient.newBuilder().build());
+
+		assertThat(anonymous.statusCode()).isIn(302, 401, 403);
+	}
+
+}
