@@ -130,6 +130,20 @@ class SettingsFilesTests {
 	}
 
 	@Test
+	void theReadmesStreamlitExampleReadsAsDocumented() throws IOException {
+		String readme = Files.readString(Path.of("README.md"));
+		int start = readme.indexOf("```toml\n", readme.indexOf("## Configuration and secrets")) + "```toml\n".length();
+		Path toml = write("readme.toml", readme.substring(start, readme.indexOf("```", start)));
+
+		ConfigurableEnvironment environment = start(Map.of(), toml);
+
+		assertThat(environment.getProperty("spring.datasource.url")).isEqualTo("jdbc:mysql://db.example.org:3306/mlpages");
+		assertThat(environment.getProperty("spring.datasource.password")).isEqualTo("change-me");
+		assertThat(environment.getProperty("mlpages.admin.password-hash")).startsWith("{bcrypt}");
+		assertThat(environment.getProperty("mlpages.retention.days")).isEqualTo("90");
+	}
+
+	@Test
 	void mlpagesConnectionChoosesAnotherTableAndASqliteFileGetsTheDefaultOptions() throws IOException {
 		Path toml = write("secrets.toml", """
 				[mlpages]
