@@ -4,6 +4,8 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +54,11 @@ class PredictionWriter implements SmartLifecycle {
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transactions;
+
+	private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+		.withZone(ZoneOffset.UTC);
+
+	private volatile Boolean timesAsText;
 
 	private volatile Thread writer;
 
@@ -127,7 +134,12 @@ class PredictionWriter implements SmartLifecycle {
 		GeneratedKeyHolder key = new GeneratedKeyHolder();
 		jdbc.update(connection -> {
 			PreparedStatement insert = connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS);
-			insert.setTimestamp(1, Timestamp.from(record.createdAt()));
+			if (writesTimesAsText(connection)) {
+				insert.setString(1, UTC_MILLIS.format(record.createdAt()));
+			}
+			else {
+				insert.setTimestamp(1, Timestamp.from(record.createdAt()));
+			}
 			insert.setString(2, record.kind());
 			insert.setString(3, record.channel().name().toLowerCase(Locale.ROOT));
 			insert.setString(4, record.modelName());
@@ -150,6 +162,21 @@ class PredictionWriter implements SmartLifecycle {
 			return insert;
 		}, key);
 		return key.getKey().longValue();
+	}
+
+	/**
+	 * MySQL Connector/J drops the fraction of a second from a timestamp parameter when the server is MariaDB
+	 * 10 (which announces itself as MySQL 5.5.5, older than fractional seconds). On MySQL URLs the time is
+	 * therefore sent as UTC text, which every MySQL and MariaDB server stores with its milliseconds; the
+	 * driver reads it back in UTC (org.mlpages.config.DatabaseEnvironment). SQLite keeps its epoch millis.
+	 */
+	private boolean writesTimesAsText(java.sql.Connection connection) throws java.sql.SQLException {
+		Boolean text = timesAsText;
+		if (text == null) {
+			text = connection.getMetaData().getURL().startsWith("jdbc:mysql");
+			timesAsText = text;
+		}
+		return text;
 	}
 
 	private static void setInteger(PreparedStatement statement, int index, Integer value) throws java.sql.SQLException {

@@ -12,23 +12,24 @@ import io.jhdf.WritableHdfFile;
 /**
  * The models folder the web tests start with: the shipped model with its shipped descriptor, the same
  * model described with the whole-photo resize the reference outputs were computed with, and two models
- * that cannot load, to show they do not stop the others.
+ * that cannot load, to show they do not stop the others. Public for the tests that start the app on
+ * another database (org.mlpages.history).
  */
-final class TestModels {
+public final class TestModels {
 
-	static final Path DIR = Path.of("target/test-models");
+	public static final Path DIR = Path.of("target/test-models");
 
 	/** Same weights as the shipped model; resizes the whole photo, as the reference outputs did. */
-	static final String REFERENCE = "cat_dog_reference";
+	public static final String REFERENCE = "cat_dog_reference";
 
-	static final String SHIPPED = "cat_dog_model";
+	public static final String SHIPPED = "cat_dog_model";
 
 	private static boolean prepared;
 
 	private TestModels() {
 	}
 
-	static synchronized void prepare() {
+	public static synchronized void prepare() {
 		if (prepared) {
 			return;
 		}
