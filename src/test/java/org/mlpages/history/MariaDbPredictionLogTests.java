@@ -69,7 +69,10 @@ class MariaDbPredictionLogTests {
 
 	private static TimeZone zoneBefore;
 
-	private final HttpClient http = HttpClient.newHttpClient();
+	private final HttpClient http = HttpClient.newBuilder()
+		.followRedirects(HttpClient.Redirect.NORMAL)
+		.cookieHandler(new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ALL))
+		.build();
 
 	@LocalServerPort
 	int port;
@@ -186,6 +189,7 @@ class MariaDbPredictionLogTests {
 				"image", "dog.jpg", photo));
 		long id = JSON.readTree(logged.body()).get("id").asLong();
 
+		logInAsTheSecretsFilesAdmin();
 		HttpResponse<String> history = send(HttpRequest.newBuilder(uri("/history")).GET());
 
 		assertThat(history.statusCode()).isEqualTo(200);
@@ -194,6 +198,7 @@ class MariaDbPredictionLogTests {
 
 	@Test
 	void noPasswordAppearsInPagesErrorsActuatorOrLogs(CapturedOutput output) {
+		logInAsTheSecretsFilesAdmin();
 		List<String> paths = List.of("/", "/about", "/history", "/no-such-page", "/image/no-such-model",
 				"/actuator/env", "/actuator/env/spring.datasource.password", "/actuator/env/mlpages.admin.password",
 				"/actuator/configprops", "/actuator/health");
@@ -210,6 +215,17 @@ class MariaDbPredictionLogTests {
 			.contains("HikariPool")
 			.doesNotContain(MariaDbDatabase.password())
 			.doesNotContain(ADMIN_PASSWORD);
+	}
+
+	/** The [admin] table of the TOML file is the account; the history and actuator need it. */
+	private void logInAsTheSecretsFilesAdmin() {
+		String token = org.jsoup.Jsoup.parse(send(HttpRequest.newBuilder(uri("/login")).GET()).body())
+			.selectFirst("input[name=_csrf]")
+			.attr("value");
+		HttpResponse<String> login = send(HttpRequest.newBuilder(uri("/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("username=boss&password=" + ADMIN_PASSWORD + "&_csrf=" + token)));
+		assertThat(login.uri().getPath()).as("logged in as the secrets file's admin").isEqualTo("/history");
 	}
 
 	private URI uri(String path) {

@@ -25,7 +25,9 @@ import org.springframework.test.context.ActiveProfiles;
  * The real app on a random port, spoken to over HTTP as a browser or a client would. All web tests share
  * this one application context, so the model is converted and loaded once per run.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "mlpages.admin.username=admin",
+				"mlpages.admin.password-hash={noop}" + WebTestSupport.ADMIN_PASSWORD })
 @ActiveProfiles("test")
 abstract class WebTestSupport {
 
