@@ -42,7 +42,7 @@ public final class TrainImageCommand {
               --trainer NAME      lbfgs (softmax regression, default) or tribuo-sgd
               --iterations N      L-BFGS iterations (default 300) or SGD epochs (default 30)
               --l2 X              L2 penalty of the softmax regression (default 1e-3)
-              --batch N           photos per batch through the base (default 32)
+              --batch N           photos per batch through the base (default 8)
               --resize MODE       center-crop (default) or stretch
               --scale X --offset Y   pixel value v becomes v * X + Y (default 0.0078431373 and -1: [-1, 1])
               --title-en T --title-fr T   the descriptor's title

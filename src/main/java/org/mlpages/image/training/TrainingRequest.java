@@ -75,7 +75,7 @@ public record TrainingRequest(Path data, Path validation, Path baseModel, Path o
         return new Builder(data, baseModel, output);
     }
 
-    /** Defaults: seeded split of 20 %, seed 42, L-BFGS (300 iterations, l2 1e-3), batches of 32, MobileNet input. */
+    /** Defaults: seeded split of 20 %, seed 42, L-BFGS (300 iterations, l2 1e-3), batches of 8, MobileNet input. */
     public static final class Builder {
         private final Path data;
         private final Path baseModel;
@@ -87,7 +87,7 @@ public record TrainingRequest(Path data, Path validation, Path baseModel, Path o
         private HeadTrainer trainer = HeadTrainer.SOFTMAX_LBFGS;
         private Integer iterations;
         private double l2 = 1e-3;
-        private int batchSize = 32;
+        private int batchSize = 8;
         private ResizeMode resize = ResizeMode.CENTER_CROP;
         private float scale = 1f / 127.5f;
         private float offset = -1f;
