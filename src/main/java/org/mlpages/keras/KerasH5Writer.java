@@ -35,9 +35,12 @@ import tools.jackson.databind.node.ObjectNode;
  * cannot be split, so it is compacted: initializers, null regularizers and constraints, {@code build_config},
  * {@code module} and {@code registered_name} do not change what a loaded model computes, and dropping them brings
  * a MobileNetV2 config from 120 KB to 44 KB. A config still too large is refused.</li>
- * <li>it cannot write an empty array attribute, which is what Keras gives a weightless layer as
- * {@code weight_names}. Such a layer's group is written without the attribute: Keras's
- * {@code load_attributes_from_hdf5_group} and {@link KerasH5File} both read a missing list as empty.</li>
+ * <li>it cannot write an empty array attribute, which is what Keras gives a weightless layer (InputLayer,
+ * pooling, Flatten ...) as {@code weight_names}; and an empty group, or one with attributes only, placed after a
+ * dataset comes out corrupt (its object header is overwritten: h5py reports "bad object header version number").
+ * So weightless layers get no group and are left out of {@code layer_names}. Keras's loader
+ * ({@code load_weights_from_hdf5_group}) drops weightless layers and groups without weights before it pairs them
+ * in order, so it pairs the same layers; {@link KerasH5File} reads a missing group as no weights.</li>
  * </ul>
  * Keras 2.13+ also writes an empty {@code top_level_model_weights} group; its loaders only read it when present,
  * as for files of earlier versions, so it is left out.
@@ -89,10 +92,11 @@ public final class KerasH5Writer {
                 h5.putAttribute("backend", backend == null ? "tensorflow" : backend);
                 h5.putAttribute("model_config", config);
                 WritableGroup mw = h5.putGroup("model_weights");
-                putStringList(mw, "layer_names", layers.stream().map(LayerGroup::name).toList());
+                List<LayerGroup> weighted = layers.stream().filter(l -> !l.weightNames().isEmpty()).toList();
+                putStringList(mw, "layer_names", weighted.stream().map(LayerGroup::name).toList());
                 mw.putAttribute("backend", backend == null ? "tensorflow" : backend);
                 mw.putAttribute("keras_version", kerasVersion == null ? "2.20.1" : kerasVersion);
-                for (LayerGroup layer : layers) {
+                for (LayerGroup layer : weighted) {
                     WritableGroup group = mw.putGroup(layer.name());
                     putStringList(group, "weight_names", layer.weightNames());
                     for (int i = 0; i < layer.weightNames().size(); i++) {
@@ -106,16 +110,23 @@ public final class KerasH5Writer {
                     }
                 }
             }
+            // temp files are created owner-only; a model is read by whoever serves it
+            readableByAll(tmp);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
+    static void readableByAll(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     /**
      * A string list as Keras's {@code save_attributes_to_hdf5_group} stores it: one attribute, or numbered chunks
-     * when the fixed-length array would pass the attribute limit; nothing at all for an empty list (see the class
-     * comment).
+     * when the fixed-length array would pass the attribute limit; nothing for an empty list.
      */
     static void putStringList(WritableGroup group, String name, List<String> values) {
         if (values.isEmpty()) {

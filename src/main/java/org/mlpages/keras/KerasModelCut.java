@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A Keras .h5 model cut after one of its layers (by default the last pooling layer), so that what the network
+ * A Keras .h5 model cut after one of its layers (by default the last global pooling or Flatten layer), so that what the network
  * computes up to there can serve as features for a new classification head, and the base plus that head can be
  * written back as one Keras .h5 ({@link #writeWithDenseHead}).
  *
@@ -60,8 +60,8 @@ public final class KerasModelCut implements AutoCloseable {
     }
 
     /**
-     * Opens {@code h5File} and cuts it after the leaf layer named {@code cutAt}, or after its last pooling layer
-     * (in config order) when {@code cutAt} is null.
+     * Opens {@code h5File} and cuts it after the leaf layer named {@code cutAt}, or, when {@code cutAt} is null,
+     * after its last global pooling or Flatten layer (in config order), else its last pooling layer.
      *
      * @throws KerasImportException if the file is not a Keras 2 model, the layer does not exist, or the model has
      *                              no pooling layer to cut at
@@ -81,9 +81,17 @@ public final class KerasModelCut implements AutoCloseable {
             collectLeaves(parsed.model(), leaves);
             LayerDef cut = null;
             if (cutAt == null) {
+                // The head needs one vector per image: the last global pooling or Flatten layer gives one, a
+                // MaxPooling2D followed by Flatten does not, so those are preferred to any pooling layer.
                 for (LayerDef leaf : leaves) {
-                    if (leaf.className().contains("Pooling")) {
+                    String c = leaf.className();
+                    if ((c.startsWith("Global") && c.contains("Pooling")) || c.equals("Flatten")) {
                         cut = leaf;
+                    }
+                }
+                for (int i = leaves.size() - 1; i >= 0 && cut == null; i--) {
+                    if (leaves.get(i).className().contains("Pooling")) {
+                        cut = leaves.get(i);
                     }
                 }
                 if (cut == null) {
@@ -224,26 +232,26 @@ public final class KerasModelCut implements AutoCloseable {
             Node mw = raw.getChild("model_weights");
             Group root = mw instanceof Group g ? g : raw;
             for (String name : h5.layerNames()) {
-            if (!topLevel.contains(name)) {
-                continue;
-            }
-            LayerDef def = model.layers().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
-            Node node = root.getChild(name);
-            List<String> weightNames = new ArrayList<>();
-            List<Object> values = new ArrayList<>();
-            if (node instanceof Group group) {
-                for (String w : KerasH5File.stringList(group, "weight_names")) {
-                    if (def.nested() != null && keptLeaves.stream().noneMatch(l -> KerasH5File.belongsTo(w, l))) {
-                        continue;
-                    }
-                    if (!(group.getByPath(w) instanceof Dataset ds)) {
-                        throw new KerasImportException("Weight " + name + "/" + w + " is not a dataset");
-                    }
-                    weightNames.add(w);
-                    values.add(ds.getData());
+                if (!topLevel.contains(name)) {
+                    continue;
                 }
-            }
-            groups.add(new KerasH5Writer.LayerGroup(name, weightNames, values));
+                LayerDef def = model.layers().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+                Node node = root.getChild(name);
+                List<String> weightNames = new ArrayList<>();
+                List<Object> values = new ArrayList<>();
+                if (node instanceof Group group) {
+                    for (String w : KerasH5File.stringList(group, "weight_names")) {
+                        if (def.nested() != null && keptLeaves.stream().noneMatch(l -> KerasH5File.belongsTo(w, l))) {
+                            continue;
+                        }
+                        if (!(group.getByPath(w) instanceof Dataset ds)) {
+                            throw new KerasImportException("Weight " + name + "/" + w + " is not a dataset");
+                        }
+                        weightNames.add(w);
+                        values.add(ds.getData());
+                    }
+                }
+                groups.add(new KerasH5Writer.LayerGroup(name, weightNames, values));
             }
         }
         return groups;
