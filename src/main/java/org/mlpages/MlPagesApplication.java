@@ -1,5 +1,6 @@
 package org.mlpages;
 
+import org.mlpages.image.training.TrainImageCommand;
 import org.mlpages.keras.cli.KerasCommandLine;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -13,6 +14,10 @@ public class MlPagesApplication {
 		// inspect / convert / verify: the Keras command line, without starting the web server
 		if (KerasCommandLine.isCommand(args)) {
 			System.exit(KerasCommandLine.run(args, System.out, System.err));
+		}
+		// train-image: a new head on a Keras image model, also without the web server
+		if (TrainImageCommand.isCommand(args)) {
+			System.exit(TrainImageCommand.run(args, System.out, System.err));
 		}
 		SpringApplication.run(MlPagesApplication.class, args);
 	}
