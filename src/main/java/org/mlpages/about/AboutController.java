@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.mlpages.catalog.ModelCards;
+import org.mlpages.history.RetentionProperties;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 
@@ -17,8 +18,11 @@ class AboutController implements MenuContributor {
 
 	private final ModelCards modelCards;
 
-	AboutController(ModelCards modelCards) {
+	private final RetentionProperties retention;
+
+	AboutController(ModelCards modelCards, RetentionProperties retention) {
 		this.modelCards = modelCards;
+		this.retention = retention;
 	}
 
 	@Override
@@ -29,6 +33,7 @@ class AboutController implements MenuContributor {
 	@GetMapping({ "/", "/about" })
 	String about(Model model, Locale locale) {
 		model.addAttribute("modelCards", modelCards.all(locale));
+		model.addAttribute("retentionDays", retention.days());
 		return "about";
 	}
 

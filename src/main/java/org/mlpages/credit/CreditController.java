@@ -100,6 +100,10 @@ class CreditController {
 		model.addAttribute("prediction", prediction);
 		model.addAttribute("granted", CreditService.GRANTED.equals(prediction.getLabel()));
 		model.addAttribute("probabilityGood", prediction.getProbabilities().getOrDefault("good", 0.0));
+		Map<String, String> choices = new LinkedHashMap<>();
+		choices.put(CreditService.GRANTED, messages.getMessage("credit.decision.granted", null, locale));
+		choices.put(CreditService.REFUSED, messages.getMessage("credit.decision.refused", null, locale));
+		model.addAttribute("feedbackChoices", choices);
 		if (prediction.getModelSha256().equals(credit.model().sha256())) {
 			// the same model gives the same explanation; a retrained one would explain another decision
 			CreditDecision decision = credit.model().decide(answers);

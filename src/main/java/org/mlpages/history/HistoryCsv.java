@@ -13,7 +13,7 @@ final class HistoryCsv {
 
 	static final List<String> HEADER = List.of("id", "created_at", "channel", "kind", "model", "model_sha256",
 			"label", "top_probability", "probabilities", "threshold", "original_name", "image_width", "image_height",
-			"stored_file", "input_json", "inference_ms", "latency_ms");
+			"stored_file", "input_json", "inference_ms", "latency_ms", "feedback_label");
 
 	private HistoryCsv() {
 	}
@@ -29,7 +29,7 @@ final class HistoryCsv {
 					row.getImageWidth() == null ? "" : row.getImageWidth().toString(),
 					row.getImageHeight() == null ? "" : row.getImageHeight().toString(),
 					nullToEmpty(row.getStoredFile()), nullToEmpty(row.getInputJson()), number(row.getInferenceMs()),
-					number(row.getLatencyMs())));
+					number(row.getLatencyMs()), nullToEmpty(row.getFeedbackLabel())));
 		}
 	}
 

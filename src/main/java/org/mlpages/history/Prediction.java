@@ -63,6 +63,9 @@ public class Prediction {
 
 	private Double threshold;
 
+	@Column(name = "feedback_label")
+	private String feedbackLabel;
+
 	@Column(name = "inference_ms", nullable = false)
 	private double inferenceMs;
 
@@ -90,6 +93,10 @@ public class Prediction {
 
 	public String getInputJson() {
 		return inputJson;
+	}
+
+	public String getFeedbackLabel() {
+		return feedbackLabel;
 	}
 
 	public Double getThreshold() {
@@ -138,6 +145,14 @@ public class Prediction {
 
 	public double getLatencyMs() {
 		return latencyMs;
+	}
+
+	/**
+	 * The answers a person may say were right instead: an image model's labels, or a tabular decision's
+	 * two outcomes (as the credit feature writes them).
+	 */
+	public java.util.List<String> getAnswerChoices() {
+		return isImage() ? java.util.List.copyOf(probabilities.keySet()) : java.util.List.of("granted", "refused");
 	}
 
 	/** Where the page that shows this prediction lives. */

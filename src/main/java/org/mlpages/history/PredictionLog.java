@@ -50,6 +50,12 @@ public class PredictionLog {
 		return repository.findById(id);
 	}
 
+	/** Records what a person says the right answer was; returns whether the prediction exists. */
+	@Transactional
+	public boolean recordFeedback(long id, String correctLabel) {
+		return repository.setFeedback(id, correctLabel) == 1;
+	}
+
 	/** One page of the filtered history, newest first. */
 	@Transactional(readOnly = true)
 	public Page<Prediction> page(HistoryFilter filter, int page, int size, ZoneId zone) {

@@ -5,7 +5,9 @@ import java.util.Optional;
 
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
 import org.springframework.data.repository.Repository;
 
 interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecificationExecutor<Prediction> {
@@ -19,6 +21,17 @@ interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecific
 
 	@Query("select distinct p.label from Prediction p order by p.label")
 	List<String> findLabels();
+
+	@Modifying
+	@Query("update Prediction p set p.feedbackLabel = :label where p.id = :id")
+	int setFeedback(@Param("id") long id, @Param("label") String label);
+
+	@Query("select p from Prediction p where p.createdAt < :before order by p.id")
+	List<Prediction> findOlderThan(@Param("before") java.time.Instant before, Pageable pageable);
+
+	@Modifying
+	@Query("delete from Prediction p where p.id in :ids")
+	int deleteByIds(@Param("ids") List<Long> ids);
 
 	long count();
 

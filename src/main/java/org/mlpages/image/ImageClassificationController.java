@@ -1,7 +1,9 @@
 package org.mlpages.image;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -93,7 +95,8 @@ class ImageClassificationController {
 	}
 
 	@GetMapping("/image/{modelName}/predictions/{id}")
-	String result(@PathVariable String modelName, @PathVariable long id, Model model, HttpServletRequest request) {
+	String result(@PathVariable String modelName, @PathVariable long id, Model model, HttpServletRequest request,
+			Locale locale) {
 		ImageModel imageModel = service.model(modelName);
 		Prediction prediction = predictionLog.find(id)
 			.filter(found -> found.getModelName().equals(modelName) && access.canSee(request, id))
@@ -101,6 +104,9 @@ class ImageClassificationController {
 					"no prediction " + id + " for model " + modelName));
 		model.addAttribute("imageModel", imageModel);
 		model.addAttribute("prediction", prediction);
+		Map<String, String> choices = new LinkedHashMap<>();
+		imageModel.descriptor().labels().forEach(label -> choices.put(label.id(), label.displayName(locale)));
+		model.addAttribute("feedbackChoices", choices);
 		return VIEW;
 	}
 
