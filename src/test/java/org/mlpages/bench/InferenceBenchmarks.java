@@ -1,0 +1,134 @@
+package org.mlpages.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Issue requirement 2: one 224x224 photo through the shipped model in-process, alone (batch 1) and in batches of 8
+ * and 16, plus the whole in-process pipeline (decode + preprocess + predict). Runs {@link ModelInferenceBenchmark} and
+ * {@link PhotoPipelineInProcessBenchmark} with JMH and prints per-photo times and batch-vs-single ratios.
+ *
+ * <p>Run from the project root with the test class path, e.g. {@code bench/inference.sh}. System properties:
+ * {@code bench.warmup} (iterations, 3), {@code bench.iterations} (5), {@code bench.seconds} (per iteration, 2),
+ * {@code bench.forks} (1), {@code bench.out} (a file to write the Markdown table to). Properties starting with
+ * {@code ai.djl.} (e.g. {@code ai.djl.tensorflow.num_intraop_threads}) and {@code bench.cacheDir} are passed on to
+ * the forked JVMs; environment variables (e.g. {@code TF_NUM_INTRAOP_THREADS}) are inherited.
+ */
+public final class InferenceBenchmarks {
+
+	static final double SINGLE_GOAL_MS = 15;
+
+	static final double BATCH_GOAL_MS = 8;
+
+	private InferenceBenchmarks() {
+	}
+
+	public static void main(String[] args) throws RunnerException, IOException {
+		String loadBefore = BenchSupport.load();
+		List<String> forkArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx2g"));
+		System.getProperties().stringPropertyNames().stream()
+			.filter(name -> name.startsWith("ai.djl.") || name.equals("bench.cacheDir"))
+			.forEach(name -> forkArgs.add("-D" + name + "=" + System.getProperty(name)));
+		int seconds = Integer.getInteger("bench.seconds", 2);
+		ChainedOptionsBuilder options = new OptionsBuilder()
+			.include(ModelInferenceBenchmark.class.getName() + ".*")
+			.include(PhotoPipelineInProcessBenchmark.class.getName() + ".*")
+			.warmupIterations(Integer.getInteger("bench.warmup", 3))
+			.warmupTime(TimeValue.seconds(seconds))
+			.measurementIterations(Integer.getInteger("bench.iterations", 5))
+			.measurementTime(TimeValue.seconds(seconds))
+			.forks(Integer.getInteger("bench.forks", 1))
+			.jvmArgsAppend(forkArgs.toArray(String[]::new))
+			.timeUnit(TimeUnit.MILLISECONDS);
+		Collection<RunResult> results = new Runner(options.build()).run();
+		String loadAfter = BenchSupport.load();
+
+		String table = table(results, loadBefore, loadAfter, forkArgs);
+		System.out.println();
+		System.out.println(table);
+		String out = System.getProperty("bench.out");
+		if (out != null) {
+			Path file = Path.of(out);
+			Files.createDirectories(file.toAbsolutePath().getParent());
+			Files.writeString(file, table);
+		}
+	}
+
+	static String table(Collection<RunResult> results, String loadBefore, String loadAfter, List<String> forkArgs) {
+		double single = Double.NaN;
+		for (RunResult result : results) {
+			if (name(result).equals("predict") && batch(result) == 1) {
+				single = result.getPrimaryResult().getScore();
+			}
+		}
+		StringBuilder out = new StringBuilder();
+		out.append("### In-process inference (JMH SampleTime, ms)\n\n");
+		out.append("load before/after: ").append(loadBefore).append(" / ").append(loadAfter)
+			.append("; fork JVM args: ").append(String.join(" ", forkArgs))
+			.append("; TF_NUM_INTRAOP_THREADS=").append(env("TF_NUM_INTRAOP_THREADS"))
+			.append(", TF_NUM_INTEROP_THREADS=").append(env("TF_NUM_INTEROP_THREADS"))
+			.append(", OMP_NUM_THREADS=").append(env("OMP_NUM_THREADS")).append("\n\n");
+		out.append("| benchmark | batch | mean ms/call | ± (99.9%) | p50 | p99 | ms/photo | photos/s | per-photo vs single |\n");
+		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		double bestBatch = Double.NaN;
+		for (RunResult result : results) {
+			String name = name(result);
+			int batch = batch(result);
+			var primary = result.getPrimaryResult();
+			double mean = primary.getScore();
+			double perPhoto = mean / batch;
+			var stats = primary.getStatistics();
+			out.append("| ").append(name).append(" | ").append(batch).append(" | ").append(BenchSupport.fmt(mean))
+				.append(" | ").append(BenchSupport.fmt(primary.getScoreError())).append(" | ")
+				.append(BenchSupport.fmt(stats.getPercentile(50))).append(" | ")
+				.append(BenchSupport.fmt(stats.getPercentile(99))).append(" | ").append(BenchSupport.fmt(perPhoto))
+				.append(" | ").append(BenchSupport.fmt1(1000 / perPhoto)).append(" | ");
+			if (name.equals("predict")) {
+				out.append(BenchSupport.fmt(perPhoto / single)).append(" (").append(BenchSupport.fmt1(single / perPhoto))
+					.append("x throughput)");
+				if (batch > 1 && (Double.isNaN(bestBatch) || perPhoto < bestBatch)) {
+					bestBatch = perPhoto;
+				}
+			}
+			else {
+				out.append("-");
+			}
+			out.append(" |\n");
+		}
+		out.append("\nGoal single photo (batch 1) <= ").append(BenchSupport.fmt1(SINGLE_GOAL_MS)).append(" ms: ")
+			.append(BenchSupport.fmt(single)).append(" ms -> ").append(single <= SINGLE_GOAL_MS ? "MET" : "MISSED")
+			.append("\n");
+		out.append("Goal per photo in a batch <= ").append(BenchSupport.fmt1(BATCH_GOAL_MS)).append(" ms: best ")
+			.append(BenchSupport.fmt(bestBatch)).append(" ms -> ").append(bestBatch <= BATCH_GOAL_MS ? "MET" : "MISSED")
+			.append("\n");
+		return out.toString();
+	}
+
+	private static String name(RunResult result) {
+		String benchmark = result.getParams().getBenchmark();
+		return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+	}
+
+	private static int batch(RunResult result) {
+		String batch = result.getParams().getParam("batch");
+		return batch == null ? 1 : Integer.parseInt(batch);
+	}
+
+	private static String env(String name) {
+		String value = System.getenv(name);
+		return value == null ? "unset" : value;
+	}
+
+}
