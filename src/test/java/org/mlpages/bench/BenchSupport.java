@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import org.mlpages.image.ImageModel;
@@ -126,6 +127,99 @@ final class BenchSupport {
 			return 0;
 		}
 	}
+
+	/** CPU time of this JVM and all its descendants (JMH forks, the app), from /proc, in nanoseconds. */
+	static long ownTreeCpuNanos() {
+		long total = processCpuNanos(ProcessHandle.current().pid());
+		for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+			total += processCpuNanos(child.pid());
+		}
+		return total;
+	}
+
+	/** utime + stime of one process from /proc, in nanoseconds (USER_HZ is 100 on Linux). */
+	static long processCpuNanos(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	/**
+	 * Measures how much CPU processes other than this JVM and its descendants (JMH forks, the app) took while it was
+	 * open: the machine's busy time less our own, as a % of one core (200 = both cores of this machine busy with
+	 * someone else's work). Our processes are sampled every 200 ms, so one that exits between samples loses at most
+	 * that much of its CPU time, which only overstates the others.
+	 */
+	static final class OthersCpu implements AutoCloseable {
+
+		private final long machineStart = machineBusyNanos();
+
+		private final long start = System.nanoTime();
+
+		private final java.util.Map<Long, long[]> ours = new java.util.concurrent.ConcurrentHashMap<>();
+
+		private final Thread sampler;
+
+		private volatile boolean open = true;
+
+		private boolean started;
+
+		OthersCpu() {
+			sample();
+			started = true;
+			sampler = new Thread(() -> {
+				while (open) {
+					try {
+						Thread.sleep(200);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+					sample();
+				}
+			}, "others-cpu-sampler");
+			sampler.setDaemon(true);
+			sampler.start();
+		}
+
+		private synchronized void sample() {
+			List<ProcessHandle> processes = new java.util.ArrayList<>();
+			processes.add(ProcessHandle.current());
+			processes.addAll(ProcessHandle.current().descendants().toList());
+			for (ProcessHandle process : processes) {
+				long cpu = processCpuNanos(process.pid());
+				if (cpu > 0) {
+					// {first seen, last seen}
+					// a process that appeared after the start counts from 0
+					ours.computeIfAbsent(process.pid(), pid -> new long[] { started ? 0 : cpu, cpu })[1] = cpu;
+				}
+			}
+		}
+
+		/** CPU of others so far, % of one core. */
+		double percent() {
+			sample();
+			double seconds = (System.nanoTime() - start) / 1e9;
+			long own = ours.values().stream().mapToLong(v -> v[1] - v[0]).sum();
+			long others = (machineBusyNanos() - machineStart) - own;
+			return Math.max(0, others / 1e9 / seconds * 100);
+		}
+
+		@Override
+		public void close() {
+			open = false;
+			sampler.interrupt();
+		}
+
+	}
+
+	/** Above this much CPU taken by others (% of one core) during a measurement, its figure is marked for a rerun. */
+	static final double CONTENDED_PCT = 25;
 
 	static String fmt(double value) {
 		return String.format(Locale.ROOT, "%.2f", value);

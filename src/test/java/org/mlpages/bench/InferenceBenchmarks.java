@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.results.RunResult;
@@ -22,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Run from the project root with the test class path, e.g. {@code bench/inference.sh}. System properties:
  * {@code bench.warmup} (iterations, 3), {@code bench.iterations} (5), {@code bench.seconds} (per iteration, 2),
- * {@code bench.forks} (1), {@code bench.out} (a file to write the Markdown table to). Properties starting with
+ * {@code bench.forks} (1), {@code bench.batches} (1,8,16), {@code bench.out} (a file to write the Markdown table to). Properties starting with
  * {@code ai.djl.} (e.g. {@code ai.djl.tensorflow.num_intraop_threads}) and {@code bench.cacheDir} are passed on to
  * the forked JVMs; environment variables (e.g. {@code TF_NUM_INTRAOP_THREADS}) are inherited.
  */
@@ -42,20 +44,40 @@ public final class InferenceBenchmarks {
 			.filter(name -> name.startsWith("ai.djl.") || name.equals("bench.cacheDir"))
 			.forEach(name -> forkArgs.add("-D" + name + "=" + System.getProperty(name)));
 		int seconds = Integer.getInteger("bench.seconds", 2);
-		ChainedOptionsBuilder options = new OptionsBuilder()
-			.include(ModelInferenceBenchmark.class.getName() + ".*")
-			.include(PhotoPipelineInProcessBenchmark.class.getName() + ".*")
-			.warmupIterations(Integer.getInteger("bench.warmup", 3))
-			.warmupTime(TimeValue.seconds(seconds))
-			.measurementIterations(Integer.getInteger("bench.iterations", 5))
-			.measurementTime(TimeValue.seconds(seconds))
-			.forks(Integer.getInteger("bench.forks", 1))
-			.jvmArgsAppend(forkArgs.toArray(String[]::new))
-			.timeUnit(TimeUnit.MILLISECONDS);
-		Collection<RunResult> results = new Runner(options.build()).run();
+		// one JMH run per configuration, so that each row gets the CPU other processes took during it
+		List<String[]> configs = new ArrayList<>();
+		for (String batch : System.getProperty("bench.batches", "1,8,16").split(",")) {
+			configs.add(new String[] { ModelInferenceBenchmark.class.getName() + ".predict$", batch.trim() });
+		}
+		configs.add(new String[] { PhotoPipelineInProcessBenchmark.class.getName() + ".decodePreprocess$", null });
+		configs.add(new String[] { PhotoPipelineInProcessBenchmark.class.getName() + ".decodePreprocessPredict$", null });
+		List<RunResult> results = new ArrayList<>();
+		Map<RunResult, String> conditions = new HashMap<>();
+		for (String[] config : configs) {
+			ChainedOptionsBuilder options = new OptionsBuilder().include(config[0])
+				.warmupIterations(Integer.getInteger("bench.warmup", 3))
+				.warmupTime(TimeValue.seconds(seconds))
+				.measurementIterations(Integer.getInteger("bench.iterations", 5))
+				.measurementTime(TimeValue.seconds(seconds))
+				.forks(Integer.getInteger("bench.forks", 1))
+				.jvmArgsAppend(forkArgs.toArray(String[]::new))
+				.timeUnit(TimeUnit.MILLISECONDS);
+			if (config[1] != null) {
+				options.param("batch", config[1]);
+			}
+			String load = BenchSupport.load();
+			try (BenchSupport.OthersCpu others = new BenchSupport.OthersCpu()) {
+				for (RunResult result : new Runner(options.build()).run()) {
+					double pct = others.percent();
+					results.add(result);
+					conditions.put(result, BenchSupport.fmt1(pct) + (pct > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "")
+							+ " | " + load.split(" ")[0] + " -> " + BenchSupport.load().split(" ")[0]);
+				}
+			}
+		}
 		String loadAfter = BenchSupport.load();
 
-		String table = table(results, loadBefore, loadAfter, forkArgs);
+		String table = table(results, conditions, loadBefore, loadAfter, forkArgs);
 		System.out.println();
 		System.out.println(table);
 		String out = System.getProperty("bench.out");
@@ -66,7 +88,8 @@ public final class InferenceBenchmarks {
 		}
 	}
 
-	static String table(Collection<RunResult> results, String loadBefore, String loadAfter, List<String> forkArgs) {
+	static String table(Collection<RunResult> results, Map<RunResult, String> conditions, String loadBefore,
+			String loadAfter, List<String> forkArgs) {
 		double single = Double.NaN;
 		for (RunResult result : results) {
 			if (name(result).equals("predict") && batch(result) == 1) {
@@ -80,8 +103,8 @@ public final class InferenceBenchmarks {
 			.append("; TF_NUM_INTRAOP_THREADS=").append(env("TF_NUM_INTRAOP_THREADS"))
 			.append(", TF_NUM_INTEROP_THREADS=").append(env("TF_NUM_INTEROP_THREADS"))
 			.append(", OMP_NUM_THREADS=").append(env("OMP_NUM_THREADS")).append("\n\n");
-		out.append("| benchmark | batch | mean ms/call | ± (99.9%) | p50 | p99 | ms/photo | photos/s | per-photo vs single |\n");
-		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		out.append("| benchmark | batch | mean ms/call | ± (99.9%) | p50 | p99 | ms/photo | photos/s | per-photo vs single | others' CPU % | load 1 min |\n");
+		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		double bestBatch = Double.NaN;
 		for (RunResult result : results) {
 			String name = name(result);
@@ -105,7 +128,7 @@ public final class InferenceBenchmarks {
 			else {
 				out.append("-");
 			}
-			out.append(" |\n");
+			out.append(" | ").append(conditions.get(result)).append(" |\n");
 		}
 		out.append("\nGoal single photo (batch 1) <= ").append(BenchSupport.fmt1(SINGLE_GOAL_MS)).append(" ms: ")
 			.append(BenchSupport.fmt(single)).append(" ms -> ").append(single <= SINGLE_GOAL_MS ? "MET" : "MISSED")

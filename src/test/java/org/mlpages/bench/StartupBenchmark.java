@@ -49,7 +49,7 @@ public final class StartupBenchmark {
 	private static final Pattern LATENCY_MS = Pattern.compile("\"latencyMs\":([0-9.Ee+-]+)");
 
 	record Run(String kind, int number, double firstPredictionSeconds, double startedAtSeconds, double contextSeconds,
-			double modelLoadMs, double firstInferenceMs, double firstLatencyMs, String load) {
+			double modelLoadMs, double firstInferenceMs, double firstLatencyMs, double othersCpuPct, String load) {
 	}
 
 	private StartupBenchmark() {
@@ -130,11 +130,13 @@ public final class StartupBenchmark {
 			// connection refused
 		}
 		String loadBefore = BenchSupport.load();
+		BenchSupport.OthersCpu others = new BenchSupport.OthersCpu();
 		long start = System.nanoTime();
 		Process app = ThroughputComparison.startApp(jar, port, cache, work, jvmArgs, log);
 		long deadline = start + timeout.toNanos();
 		String answer = null;
 		long end;
+		double othersPct;
 		try {
 			while (System.nanoTime() < deadline && app.isAlive()) {
 				try {
@@ -152,6 +154,8 @@ public final class StartupBenchmark {
 		}
 		finally {
 			end = System.nanoTime();
+			othersPct = others.percent();
+			others.close();
 			ThroughputComparison.stop(app);
 		}
 		if (answer == null) {
@@ -166,12 +170,12 @@ public final class StartupBenchmark {
 		Run run = new Run(kind, number, (end - start) / 1e9, hasStarted ? Double.parseDouble(started.group(2)) : Double.NaN,
 				hasStarted ? Double.parseDouble(started.group(1)) : Double.NaN,
 				loaded.find() ? Double.parseDouble(loaded.group(1)) : Double.NaN, number(INFERENCE_MS, answer),
-				number(LATENCY_MS, answer), loadBefore + " -> " + BenchSupport.load());
+				number(LATENCY_MS, answer), othersPct, loadBefore + " -> " + BenchSupport.load());
 		System.out.printf(Locale.ROOT,
 				"%-12s run %d: first prediction after %.2f s (Spring started at JVM uptime %.2f s, model load %.0f ms,"
-						+ " first inference %.0f ms, first service latency %.0f ms) load %s%n",
+						+ " first inference %.0f ms, first service latency %.0f ms) others' CPU %.0f%% load %s%n",
 				kind, number, run.firstPredictionSeconds(), run.startedAtSeconds(), run.modelLoadMs(),
-				run.firstInferenceMs(), run.firstLatencyMs(), run.load());
+				run.firstInferenceMs(), run.firstLatencyMs(), othersPct, run.load());
 		BenchSupport.deleteTree(work);
 		return run;
 	}
@@ -195,15 +199,17 @@ public final class StartupBenchmark {
 		StringBuilder out = new StringBuilder();
 		out.append("### java -jar to first served prediction (").append(label).append(")\n\n");
 		out.append("| run | cache | first prediction s | Spring \"Started\" at JVM uptime s | context refresh s | "
-				+ "model load ms | first inference ms | first request service ms | load (start -> end) |\n");
-		out.append("|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+				+ "model load ms | first inference ms | first request service ms | others' CPU % | load (start -> end) |\n");
+		out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (Run r : runs) {
 			out.append("| ").append(r.number()).append(" | ").append(r.kind()).append(" | ")
 				.append(BenchSupport.fmt(r.firstPredictionSeconds())).append(" | ")
 				.append(BenchSupport.fmt(r.startedAtSeconds())).append(" | ").append(BenchSupport.fmt(r.contextSeconds()))
 				.append(" | ").append(BenchSupport.fmt1(r.modelLoadMs())).append(" | ")
 				.append(BenchSupport.fmt1(r.firstInferenceMs())).append(" | ").append(BenchSupport.fmt1(r.firstLatencyMs()))
-				.append(" | ").append(r.load()).append(" |\n");
+				.append(" | ").append(BenchSupport.fmt1(r.othersCpuPct()))
+				.append(r.othersCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "").append(" | ").append(r.load())
+				.append(" |\n");
 		}
 		out.append("\n| cache | runs | min s | median s | max s |\n|---|---:|---:|---:|---:|\n");
 		double warmMedian = Double.NaN;

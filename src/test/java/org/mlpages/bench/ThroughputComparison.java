@@ -106,6 +106,7 @@ public final class ThroughputComparison {
 		}
 
 		List<Rate> http = new ArrayList<>();
+		List<Rate> probes = new ArrayList<>();
 		Path work = Path.of("target/bench/http");
 		BenchSupport.deleteTree(work);
 		Files.createDirectories(work);
@@ -135,13 +136,29 @@ public final class ThroughputComparison {
 					return new double[] { number(INFERENCE_MS, response.body()), number(LATENCY_MS, response.body()) };
 				}));
 			}
+			// The same upload to a model that does not exist: Tomcat + multipart parsing + a problem-detail answer,
+			// without decode, inference, file or row. What HTTP itself costs per request.
+			URI unknown = URI.create("http://127.0.0.1:" + port + "/api/v1/models/no_such_model/predictions");
+			HttpClient probeClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+			probes.add(measure("HTTP upload -> 404", 1, 3, Math.max(3, measure / 2), maxRequests, server, () -> {
+				HttpRequest request = HttpRequest.newBuilder(unknown)
+					.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+					.timeout(Duration.ofSeconds(60))
+					.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+					.build();
+				HttpResponse<String> response = probeClient.send(request, HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() != 404) {
+					throw new IOException("expected 404, got HTTP " + response.statusCode());
+				}
+				return null;
+			}));
 		}
 		finally {
 			stop(server);
 			BenchSupport.deleteTree(work);
 		}
 
-		String summary = summary(pipeline, modelOnly, http);
+		String summary = summary(pipeline, modelOnly, http, probes);
 		System.out.println();
 		System.out.println(summary);
 		String out = System.getProperty("bench.out");
@@ -210,7 +227,7 @@ public final class ThroughputComparison {
 		}
 		Thread.sleep(Math.max(0, (measureStart - System.nanoTime()) / 1_000_000));
 		cpuAtMeasureStart[0] = ownCpuNanos();
-		cpuAtMeasureStart[1] = server == null ? 0 : processCpuNanos(server.pid());
+		cpuAtMeasureStart[1] = server == null ? 0 : BenchSupport.processCpuNanos(server.pid());
 		cpuAtMeasureStart[2] = BenchSupport.machineBusyNanos();
 		loadAtStart[0] = BenchSupport.load();
 		for (Thread thread : threads) {
@@ -223,7 +240,7 @@ public final class ThroughputComparison {
 		double seconds = (measuredEnd - measureStart) / 1e9;
 		double clientCpu = (ownCpuNanos() - cpuAtMeasureStart[0]) / 1e9 / seconds * 100;
 		double serverCpu = server == null ? Double.NaN
-				: (processCpuNanos(server.pid()) - cpuAtMeasureStart[1]) / 1e9 / seconds * 100;
+				: (BenchSupport.processCpuNanos(server.pid()) - cpuAtMeasureStart[1]) / 1e9 / seconds * 100;
 		double machineCpu = (BenchSupport.machineBusyNanos() - cpuAtMeasureStart[2]) / 1e9 / seconds * 100;
 		double otherCpu = Math.max(0, machineCpu - clientCpu - (server == null ? 0 : serverCpu));
 		long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
@@ -242,13 +259,13 @@ public final class ThroughputComparison {
 		return rate;
 	}
 
-	static String summary(List<Rate> pipeline, List<Rate> modelOnly, List<Rate> http) {
+	static String summary(List<Rate> pipeline, List<Rate> modelOnly, List<Rate> http, List<Rate> probes) {
 		StringBuilder out = new StringBuilder();
 		out.append("### In-process vs HTTP throughput (photo ").append(BenchSupport.PHOTO).append(", 499x375 JPEG)\n\n");
 		out.append("| path | clients | photos/s | mean ms | p50 ms | p99 ms | n | errors | server inferenceMs | "
 				+ "server latencyMs | bench JVM CPU % | app CPU % | other processes' CPU % | load (start -> end) |\n");
 		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-		for (List<Rate> rates : List.of(modelOnly, pipeline, http)) {
+		for (List<Rate> rates : List.of(modelOnly, pipeline, http, probes)) {
 			for (Rate r : rates) {
 				out.append("| ").append(r.what()).append(" | ").append(r.clients()).append(" | ")
 					.append(BenchSupport.fmt1(r.perSecond())).append(" | ").append(BenchSupport.fmt1(r.meanMs()))
@@ -257,7 +274,7 @@ public final class ThroughputComparison {
 					.append(r.errors()).append(" | ").append(dash(r.serverInferenceMs())).append(" | ")
 					.append(dash(r.serverServiceMs())).append(" | ").append(BenchSupport.fmt1(r.clientCpuPct()))
 					.append(" | ").append(dash(r.serverCpuPct())).append(" | ").append(BenchSupport.fmt1(r.otherCpuPct()))
-					.append(" | ").append(r.load()).append(" |\n");
+					.append(r.otherCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "").append(" | ").append(r.load()).append(" |\n");
 			}
 		}
 		out.append("\n| clients | HTTP / in-process pipeline | HTTP / model alone |\n|---:|---:|---:|\n");
@@ -396,16 +413,5 @@ public final class ThroughputComparison {
 		return 0;
 	}
 
-	/** utime + stime of a process from /proc, in nanoseconds (clock ticks of 10 ms). */
-	static long processCpuNanos(long pid) {
-		try {
-			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
-		}
-		catch (IOException | RuntimeException ex) {
-			return 0;
-		}
-	}
 
 }
