@@ -69,6 +69,7 @@ public final class StartupBenchmark {
 		BenchSupport.deleteTree(root);
 		Files.createDirectories(root);
 		Path warmCache = root.resolve("cache");
+		Files.createDirectories(warmCache.getParent());
 		List<Run> runs = new ArrayList<>();
 		int number = 0;
 
@@ -76,15 +77,18 @@ public final class StartupBenchmark {
 			Path cache = root.resolve("cold-cache-" + i);
 			runs.add(run("cold", ++number, jar, jvmArgs, cache, root, body, timeout));
 			if (i == coldRuns) {
-				Files.move(cache, warmCache);
+				Files.move(cache, warmCache); // the last cold run's cache serves the runs after it
 			}
 			else {
 				BenchSupport.deleteTree(cache);
 			}
 		}
 		if (coldRuns == 0) {
-			// no cold run made the cache: make it with one unmeasured start
-			run("prepare", 0, jar, jvmArgs, warmCache, root, body, timeout);
+			// no cold run made a cache: use the benchmarks' shared one, made by one unmeasured start if need be
+			warmCache = BenchSupport.cacheDir();
+			if (!Files.isDirectory(warmCache.resolve("savedmodels"))) {
+				run("prepare", 0, jar, jvmArgs, warmCache, root, body, timeout);
+			}
 		}
 		for (int i = 1; i <= nativesOnlyRuns; i++) {
 			Path cache = root.resolve("natives-cache-" + i);

@@ -43,7 +43,7 @@ import org.mlpages.image.photo.PhotoDecoder;
  * against the pipeline and against the model alone are printed too.
  *
  * <p>System properties: {@code bench.clients} (1,2,4), {@code bench.warmupSeconds} (8), {@code bench.measureSeconds}
- * (15), {@code bench.maxRequests} (per measurement, 5000), {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM
+ * (15), {@code bench.http} (false: in-process only), {@code bench.maxRequests} (per measurement, 5000), {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM
  * arguments for the app, space separated), {@code bench.out} (write the Markdown summary there).
  */
 public final class ThroughputComparison {
@@ -107,6 +107,23 @@ public final class ThroughputComparison {
 
 		List<Rate> http = new ArrayList<>();
 		List<Rate> probes = new ArrayList<>();
+		if (Boolean.parseBoolean(System.getProperty("bench.http", "true"))) {
+			measureHttp(jar, clients, warmup, measure, maxRequests, photo, http, probes);
+		}
+
+		String summary = summary(pipeline, modelOnly, http, probes);
+		System.out.println();
+		System.out.println(summary);
+		String out = System.getProperty("bench.out");
+		if (out != null) {
+			Path file = Path.of(out);
+			Files.createDirectories(file.toAbsolutePath().getParent());
+			Files.writeString(file, summary);
+		}
+	}
+
+	private static void measureHttp(Path jar, int[] clients, int warmup, int measure, long maxRequests, byte[] photo,
+			List<Rate> http, List<Rate> probes) throws Exception {
 		Path work = Path.of("target/bench/http");
 		BenchSupport.deleteTree(work);
 		Files.createDirectories(work);
@@ -158,15 +175,6 @@ public final class ThroughputComparison {
 			BenchSupport.deleteTree(work);
 		}
 
-		String summary = summary(pipeline, modelOnly, http, probes);
-		System.out.println();
-		System.out.println(summary);
-		String out = System.getProperty("bench.out");
-		if (out != null) {
-			Path file = Path.of(out);
-			Files.createDirectories(file.toAbsolutePath().getParent());
-			Files.writeString(file, summary);
-		}
 	}
 
 	static Rate measure(String what, int clients, int warmupSeconds, int measureSeconds, long maxRequests,
@@ -276,6 +284,9 @@ public final class ThroughputComparison {
 					.append(" | ").append(dash(r.serverCpuPct())).append(" | ").append(BenchSupport.fmt1(r.otherCpuPct()))
 					.append(r.otherCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "").append(" | ").append(r.load()).append(" |\n");
 			}
+		}
+		if (http.isEmpty()) {
+			return out.toString();
 		}
 		out.append("\n| clients | HTTP / in-process pipeline | HTTP / model alone |\n|---:|---:|---:|\n");
 		for (int i = 0; i < http.size(); i++) {
