@@ -13,7 +13,10 @@
 #   BENCH_QUIET_CPU=15     before each part, wait (at most BENCH_MAX_WAIT s, default 300) until the machine was
 #                          less than this % busy (all cores, over 5 s; nothing of ours runs then). The load average
 #                          and the CPU taken by other processes are printed with every figure either way.
-#   BENCH_RERUN=1          rerun a part once when one of its figures was CONTENDED (others used > 25 % of a core)
+#   BENCH_RETRIES=2        each measurement starts when others use < 25 % of a core (waiting at most
+#                          BENCH_QUIET_WAIT=120 s) and is repeated up to this many times while they took more;
+#                          the least disturbed attempt is kept and marked CONTENDED if still above
+#   BENCH_RERUN=1          also rerun a whole part once when one of its figures stayed CONTENDED
 #   BENCH_OUT=target/bench where the Markdown results go
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +70,8 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
 fi
 CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 # shellcheck disable=SC2086
-JAVA=(java -Xms1g -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$CP")
+JAVA=(java -Xms1g -Xmx2g -Dbench.retries="${BENCH_RETRIES:-2}" -Dbench.quietWaitSeconds="${BENCH_QUIET_WAIT:-120}"
+  ${BENCH_JAVA_OPTS:-} -cp "$CP")
 
 run_part() {
   local part=$1
@@ -96,8 +100,9 @@ run_part() {
 for part in $ONLY; do
   wait_for_quiet
   run_part "$part"
-  # a figure taken while other processes used more than a quarter of a core is marked CONTENDED: rerun once
-  if grep -q CONTENDED "$OUT/$part.md" && [ "${BENCH_RERUN:-1}" = 1 ]; then
+  # each measurement already waits for a quiet moment and repeats itself (bench.retries) when other processes took
+  # more than a quarter of a core; BENCH_RERUN=1 also reruns a whole part once if a figure stayed CONTENDED
+  if grep -q CONTENDED "$OUT/$part.md" && [ "${BENCH_RERUN:-0}" = 1 ]; then
     mv "$OUT/$part.md" "$OUT/$part.contended.md"
     echo "!! $part was contended by other processes; rerunning once (first attempt kept in $part.contended.md)"
     wait_for_quiet

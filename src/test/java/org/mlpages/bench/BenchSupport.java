@@ -221,6 +221,35 @@ final class BenchSupport {
 	/** Above this much CPU taken by others (% of one core) during a measurement, its figure is marked for a rerun. */
 	static final double CONTENDED_PCT = 25;
 
+	/** How many times a contended measurement is repeated (system property {@code bench.retries}, default 2). */
+	static int retries() {
+		return Integer.getInteger("bench.retries", 2);
+	}
+
+	/**
+	 * Waits until other processes used less than {@link #CONTENDED_PCT} of a core over 3 seconds, at most
+	 * {@code bench.quietWaitSeconds} (default 120) seconds, so that a measurement starts in a quiet moment of the
+	 * shared machine. Returns what others used in the last window.
+	 */
+	static double waitForQuiet() throws InterruptedException {
+		long deadline = System.nanoTime() + Long.getLong("bench.quietWaitSeconds", 120) * 1_000_000_000L;
+		double pct;
+		int windows = 0;
+		do {
+			try (OthersCpu others = new OthersCpu()) {
+				Thread.sleep(3000);
+				pct = others.percent();
+			}
+			windows++;
+		}
+		while (pct >= CONTENDED_PCT && System.nanoTime() < deadline);
+		if (windows > 1) {
+			System.out.printf(Locale.ROOT, ".. waited %d s for a quiet machine (others now %.0f %% of a core)%n",
+					windows * 3, pct);
+		}
+		return pct;
+	}
+
 	static String fmt(double value) {
 		return String.format(Locale.ROOT, "%.2f", value);
 	}

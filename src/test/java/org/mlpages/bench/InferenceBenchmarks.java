@@ -37,7 +37,7 @@ public final class InferenceBenchmarks {
 	private InferenceBenchmarks() {
 	}
 
-	public static void main(String[] args) throws RunnerException, IOException {
+	public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
 		String loadBefore = BenchSupport.load();
 		List<String> forkArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx2g"));
 		System.getProperties().stringPropertyNames().stream()
@@ -65,15 +65,31 @@ public final class InferenceBenchmarks {
 			if (config[1] != null) {
 				options.param("batch", config[1]);
 			}
-			String load = BenchSupport.load();
-			try (BenchSupport.OthersCpu others = new BenchSupport.OthersCpu()) {
-				for (RunResult result : new Runner(options.build()).run()) {
+			// on the shared machine: start in a quiet moment; a run that other processes disturbed is repeated
+			// (bench.retries times) and the least disturbed attempt is kept
+			RunResult kept = null;
+			double keptPct = Double.MAX_VALUE;
+			String keptLoad = null;
+			int attempts = 0;
+			for (int attempt = 0; attempt <= BenchSupport.retries() && keptPct > BenchSupport.CONTENDED_PCT; attempt++) {
+				BenchSupport.waitForQuiet();
+				String load = BenchSupport.load();
+				try (BenchSupport.OthersCpu others = new BenchSupport.OthersCpu()) {
+					RunResult result = new Runner(options.build()).runSingle();
 					double pct = others.percent();
-					results.add(result);
-					conditions.put(result, BenchSupport.fmt1(pct) + (pct > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "")
-							+ " | " + load.split(" ")[0] + " -> " + BenchSupport.load().split(" ")[0]);
+					attempts++;
+					System.out.printf(java.util.Locale.ROOT, ".. %s%s: others used %.0f %% of a core%n", config[0],
+							config[1] == null ? "" : " batch " + config[1], pct);
+					if (pct < keptPct) {
+						kept = result;
+						keptPct = pct;
+						keptLoad = load.split(" ")[0] + " -> " + BenchSupport.load().split(" ")[0];
+					}
 				}
 			}
+			results.add(kept);
+			conditions.put(kept, BenchSupport.fmt1(keptPct) + (keptPct > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "")
+					+ (attempts > 1 ? " (best of " + attempts + ")" : "") + " | " + keptLoad);
 		}
 		String loadAfter = BenchSupport.load();
 

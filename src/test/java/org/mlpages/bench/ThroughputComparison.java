@@ -177,7 +177,27 @@ public final class ThroughputComparison {
 
 	}
 
+	/**
+	 * {@link #measureOnce}, started in a quiet moment and repeated (at most {@code bench.retries} times) while other
+	 * processes took more than a quarter of a core; the least disturbed attempt is kept.
+	 */
 	static Rate measure(String what, int clients, int warmupSeconds, int measureSeconds, long maxRequests,
+			Process server, Call call) throws InterruptedException {
+		Rate kept = null;
+		for (int attempt = 0; attempt <= BenchSupport.retries(); attempt++) {
+			BenchSupport.waitForQuiet();
+			Rate rate = measureOnce(what, clients, warmupSeconds, measureSeconds, maxRequests, server, call);
+			if (kept == null || rate.otherCpuPct() < kept.otherCpuPct()) {
+				kept = rate;
+			}
+			if (kept.otherCpuPct() <= BenchSupport.CONTENDED_PCT) {
+				break;
+			}
+		}
+		return kept;
+	}
+
+	static Rate measureOnce(String what, int clients, int warmupSeconds, int measureSeconds, long maxRequests,
 			Process server, Call call) throws InterruptedException {
 		long start = System.nanoTime();
 		long measureStart = start + warmupSeconds * 1_000_000_000L;
