@@ -43,7 +43,7 @@ import org.mlpages.image.photo.PhotoDecoder;
  * against the pipeline and against the model alone are printed too.
  *
  * <p>System properties: {@code bench.clients} (1,2,4), {@code bench.warmupSeconds} (8), {@code bench.measureSeconds}
- * (15), {@code bench.http} (false: in-process only), {@code bench.maxRequests} (per measurement, 5000), {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM
+ * (15), {@code bench.http} (false: in-process only), {@code bench.inProcess} (false: HTTP only), {@code bench.maxRequests} (per measurement, 5000), {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM
  * arguments for the app, space separated), {@code bench.out} (write the Markdown summary there).
  */
 public final class ThroughputComparison {
@@ -64,6 +64,16 @@ public final class ThroughputComparison {
 
 		double perSecond() {
 			return count / seconds;
+		}
+
+		/**
+		 * CPU time per photo of the process doing the work: this JVM in-process, the app over HTTP (the load
+		 * generator's own CPU is in bench JVM CPU %). Unlike photos/s, it hardly moves when other processes take
+		 * cores away, so it estimates what each path would do on 2 cores of its own.
+		 */
+		double cpuMsPerPhoto() {
+			double pct = Double.isNaN(serverCpuPct) ? clientCpuPct : serverCpuPct;
+			return pct * 10 / perSecond();
 		}
 
 	}
@@ -88,11 +98,12 @@ public final class ThroughputComparison {
 		List<Rate> pipeline = new ArrayList<>();
 		List<Rate> modelOnly = new ArrayList<>();
 		System.out.println("== in-process (load " + BenchSupport.load() + ")");
-		try (ImageModel model = BenchSupport.loadShippedModel()) {
+		boolean inProcess = Boolean.parseBoolean(System.getProperty("bench.inProcess", "true"));
+		try (ImageModel model = inProcess ? BenchSupport.loadShippedModel() : null) {
 			PhotoDecoder decoder = new PhotoDecoder(PhotoDecoder.DEFAULT_MAX_PIXELS);
-			var input = model.preprocessor().preprocessing();
-			PhotoBatch ready = BenchSupport.batchOf(model, photo, 1);
-			for (int n : clients) {
+			var input = inProcess ? model.preprocessor().preprocessing() : null;
+			PhotoBatch ready = inProcess ? BenchSupport.batchOf(model, photo, 1) : null;
+			for (int n : inProcess ? clients : new int[0]) {
 				pipeline.add(measure("in-process pipeline", n, warmup, measure, maxRequests, null, () -> {
 					float[] tensor = model.preprocessor().toTensor(decoder.decode(photo).image());
 					model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()));
@@ -291,8 +302,8 @@ public final class ThroughputComparison {
 		StringBuilder out = new StringBuilder();
 		out.append("### In-process vs HTTP throughput (photo ").append(BenchSupport.PHOTO).append(", 499x375 JPEG)\n\n");
 		out.append("| path | clients | photos/s | mean ms | p50 ms | p99 ms | n | errors | server inferenceMs | "
-				+ "server latencyMs | bench JVM CPU % | app CPU % | other processes' CPU % | load (start -> end) |\n");
-		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+				+ "server latencyMs | bench JVM CPU % | app CPU % | CPU ms/photo | other processes' CPU % | load (start -> end) |\n");
+		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (List<Rate> rates : List.of(modelOnly, pipeline, http, probes)) {
 			for (Rate r : rates) {
 				out.append("| ").append(r.what()).append(" | ").append(r.clients()).append(" | ")
@@ -301,11 +312,12 @@ public final class ThroughputComparison {
 					.append(BenchSupport.fmt1(r.p99Ms())).append(" | ").append(r.count()).append(" | ")
 					.append(r.errors()).append(" | ").append(dash(r.serverInferenceMs())).append(" | ")
 					.append(dash(r.serverServiceMs())).append(" | ").append(BenchSupport.fmt1(r.clientCpuPct()))
-					.append(" | ").append(dash(r.serverCpuPct())).append(" | ").append(BenchSupport.fmt1(r.otherCpuPct()))
+					.append(" | ").append(dash(r.serverCpuPct())).append(" | ").append(BenchSupport.fmt1(r.cpuMsPerPhoto()))
+					.append(" | ").append(BenchSupport.fmt1(r.otherCpuPct()))
 					.append(r.otherCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "").append(" | ").append(r.load()).append(" |\n");
 			}
 		}
-		if (http.isEmpty()) {
+		if (http.isEmpty() || pipeline.isEmpty()) {
 			return out.toString();
 		}
 		out.append("\n| clients | HTTP / in-process pipeline | HTTP / model alone |\n|---:|---:|---:|\n");
@@ -326,6 +338,12 @@ public final class ThroughputComparison {
 		out.append("Against the model alone (best ").append(BenchSupport.fmt1(bestModel.perSecond())).append("/s, ")
 			.append(bestModel.clients()).append(" clients): ").append(pct(bestHttp.perSecond() / bestModel.perSecond()))
 			.append("\n");
+		double cpuPipeline = pipeline.stream().mapToDouble(Rate::cpuMsPerPhoto).min().orElse(Double.NaN);
+		double cpuHttp = http.stream().mapToDouble(Rate::cpuMsPerPhoto).min().orElse(Double.NaN);
+		out.append("CPU cost per photo (least over client counts): in-process pipeline ").append(BenchSupport.fmt1(cpuPipeline))
+			.append(" ms, the app over HTTP ").append(BenchSupport.fmt1(cpuHttp)).append(" ms -> CPU-bound ratio ")
+			.append(pct(cpuPipeline / cpuHttp)).append(" (what HTTP / in-process would be with both saturating the same")
+			.append(" cores; hardly affected by other processes)\n");
 		return out.toString();
 	}
 
