@@ -11,7 +11,7 @@
 #   djl-1-1        both of the above
 #   env-intra1     TF_NUM_INTRAOP_THREADS=1 (read by TensorFlow itself when the session config leaves it at 0)
 #   omp1           OMP_NUM_THREADS=1 (only matters for an OpenMP build of TensorFlow)
-# BENCH_VARIANTS="default djl-1-1" picks some.
+# BENCH_VARIANTS="default djl-1-1" picks some; BENCH_RETRIES (0) and BENCH_QUIET_WAIT (20 s) as in run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${BENCH_OUT:-target/bench}/threads
@@ -32,9 +32,9 @@ for variant in ${BENCH_VARIANTS:-default djl-intra1 djl-inter1 djl-1-1 env-intra
     *) echo "unknown variant $variant"; exit 2 ;;
   esac
   echo "== $variant (${props[*]:-} ${envs[*]:-}) uptime: $(uptime)"
-  env "${envs[@]}" java -Xms1g -Xmx2g "${props[@]}" -Dbench.batches=1,8 -Dbench.warmup=2 -Dbench.iterations=4 \
+  env "${envs[@]}" java -Xms1g -Xmx2g -Dbench.retries="${BENCH_RETRIES:-0}" -Dbench.quietWaitSeconds="${BENCH_QUIET_WAIT:-20}" "${props[@]}" -Dbench.batches=1,8 -Dbench.warmup=2 -Dbench.iterations=4 \
     -Dbench.out="$OUT/$variant-jmh.md" -cp "$CP" org.mlpages.bench.InferenceBenchmarks > "$OUT/$variant-jmh.log" 2>&1
-  env "${envs[@]}" java -Xms1g -Xmx2g "${props[@]}" -Dbench.http=false -Dbench.warmupSeconds=4 -Dbench.measureSeconds=8 \
+  env "${envs[@]}" java -Xms1g -Xmx2g -Dbench.retries="${BENCH_RETRIES:-0}" -Dbench.quietWaitSeconds="${BENCH_QUIET_WAIT:-20}" "${props[@]}" -Dbench.http=false -Dbench.warmupSeconds=4 -Dbench.measureSeconds=8 \
     -Dbench.out="$OUT/$variant-throughput.md" -cp "$CP" org.mlpages.bench.ThroughputComparison > "$OUT/$variant-throughput.log" 2>&1
   { echo "## $variant: ${props[*]:-} ${envs[*]:-}"; echo; cat "$OUT/$variant-jmh.md"; echo; cat "$OUT/$variant-throughput.md"; } > "$OUT/$variant.md"
   grep -E '^\| (predict|decode|in-process)' "$OUT/$variant.md"

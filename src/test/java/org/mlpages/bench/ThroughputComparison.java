@@ -44,7 +44,7 @@ import org.mlpages.image.photo.PhotoDecoder;
  *
  * <p>System properties: {@code bench.clients} (1,2,4), {@code bench.warmupSeconds} (8), {@code bench.measureSeconds}
  * (15), {@code bench.httpWarmupSeconds} (before the first HTTP level, 20), {@code bench.http} (false: in-process only), {@code bench.inProcess} (false: HTTP only), {@code bench.maxRequests} (per measurement, 5000), {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM
- * arguments for the app, space separated), {@code bench.out} (write the Markdown summary there).
+ * arguments for the app, space separated), {@code bench.appArgs} (extra app arguments, space separated), {@code bench.out} (write the Markdown summary there).
  */
 public final class ThroughputComparison {
 
@@ -421,6 +421,8 @@ public final class ThroughputComparison {
 				"--mlpages.uploads-dir=" + work.resolve("uploads").toAbsolutePath(),
 				"--spring.datasource.url=jdbc:sqlite:" + work.resolve("mlpages.db").toAbsolutePath()
 						+ "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true"));
+		// settings an operator could pass, e.g. --spring.data.jpa.repositories.bootstrap-mode=deferred
+		command.addAll(splitArgs(System.getProperty("bench.appArgs", "")));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(log.toFile());
 		builder.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
