@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# java -jar to the first prediction with the cache already filled (natives extracted, model converted), under
+# JVM options an operator can set without changing the app. 3 warm runs each (BENCH_WARM_RUNS).
+# Needs a build (bench/run.sh, or mvn -DskipTests package + dependency:build-classpath). Results in
+# target/bench/startup-variants/<variant>.md. BENCH_VARIANTS="default cds" picks some; BENCH_RETRIES (0) and
+# BENCH_QUIET_WAIT (20 s) as in run.sh.
+#
+#   default   java -jar target/mlpages-*.jar
+#   c1        -XX:TieredStopAtLevel=1 (C1 only: less JIT work at start, slower steady state)
+#   serialgc  -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+#   cds       the jar extracted (java -Djarmode=tools ... extract) + an AppCDS archive made by one training run
+#             that exits after the context refresh (-Dspring.context.exit=onRefresh), as Spring Boot documents
+#   cds-c1    cds + -XX:TieredStopAtLevel=1
+#   deferred-jpa  --spring.data.jpa.repositories.bootstrap-mode=deferred (Spring Boot then builds the JPA
+#             EntityManagerFactory on a background thread, alongside the model load)
+#   lazy      --spring.main.lazy-initialization=true (beans, the model included, made on first use)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${BENCH_OUT:-target/bench}/startup-variants
+mkdir -p "$OUT"
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-1}
+[ -f target/test-classpath.txt ] || { echo "build first: bench/run.sh"; exit 1; }
+CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+JAR=$(ls target/mlpages-*.jar | grep -v original | head -1)
+EXTRACTED=target/bench/extracted
+CACHE=$PWD/target/bench/cache
+
+make_cds() {
+  [ -f "$EXTRACTED/app.jsa" ] && return 0
+  rm -rf "$EXTRACTED"
+  java -Djarmode=tools -jar "$JAR" extract --destination "$EXTRACTED" > /dev/null
+  mv "$EXTRACTED"/mlpages-*.jar "$EXTRACTED/app.jar"
+  local tmp; tmp=$(mktemp -d)
+  echo ".. CDS training run (uptime: $(uptime))"
+  timeout 300 java -XX:ArchiveClassesAtExit="$EXTRACTED/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED/app.jar" \
+    --server.port=0 --server.address=127.0.0.1 --mlpages.cache-dir="$CACHE" --mlpages.uploads-dir="$tmp/uploads" \
+    --spring.datasource.url="jdbc:sqlite:$tmp/db.sqlite" > "$OUT/cds-training.log" 2>&1 || true
+  rm -rf "$tmp"
+  [ -f "$EXTRACTED/app.jsa" ] || { echo "no CDS archive made; see $OUT/cds-training.log"; exit 1; }
+}
+
+for variant in ${BENCH_VARIANTS:-default c1 serialgc cds cds-c1 deferred-jpa lazy}; do
+  jar=$JAR; args=""; appargs=""
+  case $variant in
+    default) ;;
+    c1) args="-XX:TieredStopAtLevel=1" ;;
+    serialgc) args="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" ;;
+    cds) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa" ;;
+    cds-c1) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -XX:TieredStopAtLevel=1" ;;
+    deferred-jpa) appargs="--spring.data.jpa.repositories.bootstrap-mode=deferred" ;;
+    lazy) appargs="--spring.main.lazy-initialization=true" ;;
+    *) echo "unknown variant $variant"; exit 2 ;;
+  esac
+  echo "== $variant: $jar $args $appargs (uptime: $(uptime))"
+  java -cp "$CP" -Dbench.retries="${BENCH_RETRIES:-0}" -Dbench.quietWaitSeconds="${BENCH_QUIET_WAIT:-20}" -Dbench.coldRuns=0 -Dbench.nativesOnlyRuns=0 -Dbench.warmRuns="${BENCH_WARM_RUNS:-3}" \
+    -Dbench.jar="$jar" -Dbench.serverJvmArgs="$args" -Dbench.appArgs="$appargs" -Dbench.label="$variant: $args $appargs" \
+    -Dbench.out="$OUT/$variant.md" org.mlpages.bench.StartupBenchmark 2>&1 | tee "$OUT/$variant.log" | grep -E 'run [0-9]+:' || true
+done
