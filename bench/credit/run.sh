@@ -23,7 +23,7 @@ DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-10s}
 JMH=${JMH:-1}
 BASELINE=${BASELINE:-1}
-BASELINE_PATH=${BASELINE_PATH:-/actuator/health}
+BASELINE_PATHS=${BASELINE_PATHS:-/actuator/health /css/mlpages.css}
 JFR=${JFR:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
 APP_ARGS=${APP_ARGS:-}
@@ -92,10 +92,17 @@ code=$(curl -s -o "$OUT/sample.json" -w '%{http_code}' -H 'Content-Type: applica
 	--data "@$HERE/sample.json" "$URL")
 [[ "$code" == 200 ]] || { echo "sample request answered $code: $(cat "$OUT/sample.json")" >&2; exit 1; }
 
-wrk_run() { # name path script-env... ; prints the RESULT line
+# CPU seconds (user+system) the server has used so far: per request, a figure that holds even when other
+# jobs share the cores (throughput and latency do not)
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$SERVER/stat"; }
+wrk_run() { # name url duration script-env... ; prints the RESULT line plus the CPU used by server and wrk
 	local name=$1 url=$2 dur=$3; shift 3
-	env "$@" wrk -t"$THREADS" -c"$CONNS" -d"$dur" --latency -s "$HERE/post-credit.lua" "$url" >"$OUT/$name.txt" 2>&1
-	grep '^RESULT' "$OUT/$name.txt"
+	local before after TIMEFORMAT='%U %S'
+	before=$(server_cpu)
+	{ time env "$@" wrk -t"$THREADS" -c"$CONNS" -d"$dur" --latency -s "$HERE/post-credit.lua" "$url" \
+		>"$OUT/$name.txt" 2>&1; } 2>"$OUT/$name.time"
+	after=$(server_cpu)
+	echo "$(grep '^RESULT' "$OUT/$name.txt") server_cpu=$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.2f", a - b }') wrk_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$OUT/$name.time")"
 }
 rows() { sqlite3 "file:$DB?mode=ro" "select count(*), coalesce(max(id),0) from prediction" ; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
@@ -125,11 +132,16 @@ EOF
 )
 read -r ids_in_log ids_distinct <<<"$matched"
 
-base=""
+bases=() bases_load=() bases_path=()
 if [[ "$BASELINE" == 1 ]]; then
-	wrk_run baseline-warmup "$BASE$BASELINE_PATH" 5s BASELINE=1 >/dev/null
-	load_base=$(uptime)
-	base=$(wrk_run baseline "$BASE$BASELINE_PATH" "$DURATION" BASELINE=1)
+	n=0
+	for path in $BASELINE_PATHS; do
+		n=$((n + 1))
+		wrk_run "baseline$n-warmup" "$BASE$path" 5s BASELINE=1 >/dev/null
+		bases_load+=("$(uptime)")
+		bases_path+=("$path")
+		bases+=("$(wrk_run "baseline$n" "$BASE$path" "$DURATION" BASELINE=1)")
+	done
 fi
 
 stop_server
@@ -145,15 +157,28 @@ echo "APP_ARGS: ${APP_ARGS:-(none)}  JAVA_OPTS: ${JAVA_OPTS:-(none)}  DB: $DB_PA
 printf '%-10s %10s %8s %8s %8s %8s %8s %8s\n' run req/s p50ms p90ms p99ms p999ms 2xx non2xx
 printf '%-10s %10s %8s %8s %8s %8s %8s %8s\n' credit "$c_rps" "$(field p50 "$credit")" "$(field p90 "$credit")" \
 	"$(field p99 "$credit")" "$(field p999 "$credit")" "$c_ok" "$(field non2xx "$credit")"
-if [[ -n "$base" ]]; then
-	printf '%-10s %10s %8s %8s %8s %8s %8s %8s\n' baseline "$(field rps "$base")" "$(field p50 "$base")" \
+for i in "${!bases[@]}"; do
+	base=${bases[$i]}
+	printf '%-10s %10s %8s %8s %8s %8s %8s %8s\n' "baseline$((i + 1))" "$(field rps "$base")" "$(field p50 "$base")" \
 		"$(field p90 "$base")" "$(field p99 "$base")" "$(field p999 "$base")" "$(field ok2xx "$base")" "$(field non2xx "$base")"
-	echo "baseline: GET $BASELINE_PATH; load: $load_base"
-fi
+done
+for i in "${!bases[@]}"; do
+	echo "baseline$((i + 1)): GET ${bases_path[$i]}; load: ${bases_load[$i]}"
+done
+lines=("credit|$credit")
+for i in "${!bases[@]}"; do lines+=("baseline$((i + 1))|${bases[$i]}"); done
+for entry in "${lines[@]}"; do
+	r=${entry%%|*} line=${entry#*|}
+	awk -v r="$r" -v s="$(field server_cpu "$line")" -v w="$(field wrk_cpu "$line")" -v n="$(field requests "$line")" -v cores="$(nproc)" \
+		'BEGIN { printf "CPU per request (%s): server %.0f us, wrk %.0f us -> at most %.0f req/s on %d cores if nothing else ran\n", r, 1e6*s/n, 1e6*w/n, cores*n/(s+w), cores }'
+done
 echo "socket errors (credit): connect=$(field connect_err "$credit") read=$(field read_err "$credit") write=$(field write_err "$credit") timeout=$(field timeouts "$credit")"
 echo "rows logged during the run: $rows_logged; 2xx answers: $c_ok; 2xx ids found in the log: $ids_in_log of $ids_distinct distinct"
 echo "  (rows - 2xx = $((rows_logged - c_ok)): requests the server answered after wrk stopped reading at its deadline, <= $CONNS)"
-[[ -n "$base" ]] && python3 -c "import sys; print('ratio credit / baseline req/s: %.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$c_rps" "$(field rps "$base")"
+for i in "${!bases[@]}"; do
+	python3 -c "import sys; print('ratio credit / baseline%s (GET %s) req/s: %.3f' % (sys.argv[3], sys.argv[4], float(sys.argv[1]) / float(sys.argv[2])))" \
+		"$c_rps" "$(field rps "${bases[$i]}")" "$((i + 1))" "${bases_path[$i]}"
+done
 [[ -n "$jmh_ops" ]] && python3 -c "import sys; print('ratio credit HTTP req/s / JMH decide ops/s (1 thread, in-process %s): %.4f' % (sys.argv[2], float(sys.argv[1]) / float(sys.argv[2])))" "$c_rps" "$jmh_ops"
 python3 - "$c_rps" "$(field p99 "$credit")" "$(field non2xx "$credit")" "$c_ok" "$ids_in_log" <<'EOF'
 import sys
@@ -161,5 +186,5 @@ rps, p99, non2xx, ok, in_log = float(sys.argv[1]), float(sys.argv[2]), int(sys.a
 print("goal >= 5000 req/s: %s; p99 < 20 ms: %s; every 2xx logged: %s" % (
     "met" if rps >= 5000 else "MISSED", "met" if p99 < 20 else "MISSED", "yes" if in_log == ok else "NO"))
 EOF
-echo "outputs: $OUT (server.log, credit.txt, baseline.txt, jmh.txt, credit.jfr when JFR=1)"
+echo "outputs: $OUT (server.log, credit.txt, baselineN.txt, jmh.txt, credit.jfr when JFR=1)"
 } | tee "$OUT/summary.txt"
