@@ -29,10 +29,26 @@ JAVA_OPTS=${JAVA_OPTS:-}
 APP_ARGS=${APP_ARGS:-}
 DB_PARAMS=${DB_PARAMS:-journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000}
 CACHE_DIR=${CACHE_DIR:-/tmp/mlpages-bench-cache}
+QUIET_WAIT=${QUIET_WAIT:-120}   # before each measurement, wait up to this many seconds for an idle machine
+QUIET_IDLE=${QUIET_IDLE:-85}    # ... meaning at least this % idle CPU over 3 s (our own server idle)
 OUT=${OUT:-$(mktemp -d /tmp/mlpages-bench-credit.XXXXXX)}
 JAR="$ROOT/target/mlpages-0.1.0-SNAPSHOT.jar"
 BASE="http://127.0.0.1:$PORT"
 export TF_CPP_MIN_LOG_LEVEL=1
+
+# % idle CPU of the whole machine over 3 s (/proc/stat), and waiting for it to reach QUIET_IDLE
+idle_pct() {
+	local a b
+	a=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat); sleep 3
+	b=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
+wait_quiet() { # prints "idle N% (waited S s); uptime"
+	local start=$SECONDS idle
+	idle=$(idle_pct)
+	while ((idle < QUIET_IDLE && SECONDS - start < QUIET_WAIT)); do sleep 2; idle=$(idle_pct); done
+	echo "idle ${idle}% (waited $((SECONDS - start)) s); $(uptime | sed 's/^ *//')"
+}
 
 mkdir -p "$OUT" "$CACHE_DIR"
 echo "output: $OUT"
@@ -50,11 +66,12 @@ if [[ "$JMH" == 1 ]]; then
 	if [[ ! -f target/cp.txt ]] || [[ pom.xml -nt target/cp.txt ]]; then
 		mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
 	fi
-	echo "load before JMH: $(uptime)"
+	jmh_load=$(wait_quiet)
+	echo "load before JMH: $jmh_load"
 	java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" org.openjdk.jmh.Main \
 		'CreditModelBenchmark\.decide$' -wi 3 -w 1 -i 5 -r 2 -f 1 -rf json -rff "$OUT/jmh.json" >"$OUT/jmh.txt" 2>&1
 	jmh_ops=$(python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))[0]["primaryMetric"]["score"])' "$OUT/jmh.json")
-	echo "JMH decide (1 thread): $jmh_ops ops/s"
+	echo "JMH decide (1 thread): $jmh_ops ops/s ($(grep -A1 'Score' "$OUT/jmh.txt" | tail -1 | sed 's/  */ /g'))"
 fi
 
 # --- the server, with a fresh database ----------------------------------------------------------------
@@ -112,7 +129,7 @@ wrk_run warmup "$URL" "$WARMUP" >/dev/null
 sleep 1
 IFS='|' read -r rows_before max_before <<<"$(rows)"
 
-load_credit=$(uptime)
+load_credit=$(wait_quiet)
 echo "load before credit run: $load_credit"
 [[ "$JFR" == 1 ]] && jcmd "$SERVER" JFR.start name=bench settings=profile >/dev/null
 credit=$(wrk_run credit "$URL" "$DURATION" IDS_FILE="$OUT/ids.txt")
@@ -138,7 +155,7 @@ if [[ "$BASELINE" == 1 ]]; then
 	for path in $BASELINE_PATHS; do
 		n=$((n + 1))
 		wrk_run "baseline$n-warmup" "$BASE$path" 5s BASELINE=1 >/dev/null
-		bases_load+=("$(uptime)")
+		bases_load+=("$(wait_quiet)")
 		bases_path+=("$path")
 		bases+=("$(wrk_run "baseline$n" "$BASE$path" "$DURATION" BASELINE=1)")
 	done
@@ -153,6 +170,7 @@ c_rps=$(field rps "$credit"); c_ok=$(field ok2xx "$credit")
 echo
 echo "== credit API: POST $URL, wrk -t$THREADS -c$CONNS -d$DURATION --latency (same 2 cores as the server) =="
 echo "load: $load_credit"
+[[ -n "$jmh_ops" ]] && echo "JMH CreditModelBenchmark.decide, 1 thread: $jmh_ops ops/s; load: $jmh_load"
 echo "APP_ARGS: ${APP_ARGS:-(none)}  JAVA_OPTS: ${JAVA_OPTS:-(none)}  DB: $DB_PARAMS"
 printf '%-10s %10s %8s %8s %8s %8s %8s %8s\n' run req/s p50ms p90ms p99ms p999ms 2xx non2xx
 printf '%-10s %10s %8s %8s %8s %8s %8s %8s\n' credit "$c_rps" "$(field p50 "$credit")" "$(field p90 "$credit")" \
