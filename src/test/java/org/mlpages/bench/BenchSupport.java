@@ -58,7 +58,10 @@ final class BenchSupport {
 	 * predictor per core, at least two).
 	 */
 	static ImageModel loadShippedModel() {
-		MlPagesProperties properties = new MlPagesProperties(MODELS, Path.of("target/bench/uploads"), cacheDir(),
+		MlPagesProperties properties = new MlPagesProperties(MODELS, Path.of("target/bench/uploads"),
+				Path.of("target/bench/data"), cacheDir(),
+				new MlPagesProperties.Upload(org.springframework.util.unit.DataSize.ofMegabytes(10),
+						org.springframework.util.unit.DataSize.ofMegabytes(11)),
 				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, 0));
 		try {
 			Class<?> loaderClass = Class.forName("org.mlpages.image.ImageModelLoader");
