@@ -24,6 +24,12 @@ class WebConfiguration implements WebMvcConfigurer {
 
 	static final List<Locale> SUPPORTED = List.of(Locale.ENGLISH, Locale.FRENCH);
 
+	private final LayoutInterceptor layout;
+
+	WebConfiguration(LayoutInterceptor layout) {
+		this.layout = layout;
+	}
+
 	@Bean
 	LocaleResolver localeResolver() {
 		CookieLocaleResolver resolver = new CookieLocaleResolver("mlpages-lang");
@@ -50,6 +56,7 @@ class WebConfiguration implements WebMvcConfigurer {
 		interceptor.setParamName("lang");
 		interceptor.setIgnoreInvalidLocale(true);
 		registry.addInterceptor(interceptor);
+		registry.addInterceptor(layout);
 	}
 
 }
