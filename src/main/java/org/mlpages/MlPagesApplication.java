@@ -13,7 +13,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class MlPagesApplication {
 
 	public static void main(String[] args) {
-		// inspect / convert / verify: the Keras command line, without starting the web server
+		// inspect / convert / verify: the Keras command line, without starting the web
+		// server
 		if (KerasCommandLine.isCommand(args)) {
 			System.exit(KerasCommandLine.run(args, System.out, System.err));
 		}

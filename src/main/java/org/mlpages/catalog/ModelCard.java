@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a person or a client may want to know about one model before trusting its answers. Texts are
- * already in the reader's language.
+ * What a person or a client may want to know about one model before trusting its answers.
+ * Texts are already in the reader's language.
  *
  * @param name the model's name, from its file name; also its page and API path
  * @param kind what it does, e.g. {@code image-classifier}
@@ -21,11 +21,12 @@ import java.util.Map;
  * @param preprocessing how an input is turned into the tensor the model expects
  * @param loadMillis time from file to a ready model
  * @param pagePath where its page lives, or null
- * @param details further facts worth showing, in order (e.g. a tabular model's training provenance)
+ * @param details further facts worth showing, in order (e.g. a tabular model's training
+ * provenance)
  */
-public record ModelCard(String name, String kind, String title, Status status, String error, String file,
-		long fileSize, String sha256, String format, String inputShape, List<String> labels, String preprocessing,
-		long loadMillis, String pagePath, Map<String, String> details) {
+public record ModelCard(String name, String kind, String title, Status status, String error, String file, long fileSize,
+		String sha256, String format, String inputShape, List<String> labels, String preprocessing, long loadMillis,
+		String pagePath, Map<String, String> details) {
 
 	public enum Status {
 

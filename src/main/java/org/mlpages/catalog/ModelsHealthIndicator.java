@@ -10,9 +10,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Shown as {@code models} in {@code /actuator/health}: each model's state. The app is up while at least
- * one model serves; a model that failed to load is named with its reason but does not take the other
- * pages down.
+ * Shown as {@code models} in {@code /actuator/health}: each model's state. The app is up
+ * while at least one model serves; a model that failed to load is named with its reason
+ * but does not take the other pages down.
  */
 @Component("models")
 class ModelsHealthIndicator implements HealthIndicator {

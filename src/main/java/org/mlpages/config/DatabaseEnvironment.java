@@ -22,17 +22,19 @@ import org.springframework.core.env.PropertySource;
 /**
  * Chooses the database once every settings file is read, before anything connects:
  * <ol>
- * <li>A Streamlit-shaped {@code [connections.<name>]} table (the one {@code mlpages.connection} names,
- * else the first) becomes {@code spring.datasource.*}, ranked exactly where its file ranks: above the
- * embedded defaults, below environment variables and command-line arguments.</li>
- * <li>The URL then decides the rest, as defaults any setting overrides: the Hibernate dialect (SQLite's from
- * the community dialects; for MySQL and MariaDB Hibernate asks the server, helped by
- * {@link MariaDbDialectResolver}) and, for MySQL, that the driver
- * reads and writes times in UTC, so the instants the prediction log writes come back unchanged whatever
- * the server's or the JVM's time zone. Flyway's scripts follow through {@code {vendor}} in
- * {@code spring.flyway.locations}.</li>
+ * <li>A Streamlit-shaped {@code [connections.<name>]} table (the one
+ * {@code mlpages.connection} names, else the first) becomes {@code spring.datasource.*},
+ * ranked exactly where its file ranks: above the embedded defaults, below environment
+ * variables and command-line arguments.</li>
+ * <li>The URL then decides the rest, as defaults any setting overrides: the Hibernate
+ * dialect (SQLite's from the community dialects; for MySQL and MariaDB Hibernate asks the
+ * server, helped by {@link MariaDbDialectResolver}) and, for MySQL, that the driver reads
+ * and writes times in UTC, so the instants the prediction log writes come back unchanged
+ * whatever the server's or the JVM's time zone. Flyway's scripts follow through
+ * {@code {vendor}} in {@code spring.flyway.locations}.</li>
  * </ol>
- * A URL of any other database stops start-up with its scheme named (the rest of a URL may hold a password).
+ * A URL of any other database stops start-up with its scheme named (the rest of a URL may
+ * hold a password).
  */
 class DatabaseEnvironment implements EnvironmentPostProcessor, Ordered {
 
@@ -92,7 +94,10 @@ class DatabaseEnvironment implements EnvironmentPostProcessor, Ordered {
 					CONNECTION_SOURCE_PREFIX + "'" + chosen.strip() + "' from " + source.getName(), properties, true));
 	}
 
-	/** The highest-ranked source that holds a connections table: the same file the operator edits. */
+	/**
+	 * The highest-ranked source that holds a connections table: the same file the
+	 * operator edits.
+	 */
 	private static EnumerablePropertySource<?> connectionsSource(ConfigurableEnvironment environment) {
 		for (PropertySource<?> source : environment.getPropertySources()) {
 			if (source instanceof EnumerablePropertySource<?> enumerable) {
@@ -135,8 +140,10 @@ class DatabaseEnvironment implements EnvironmentPostProcessor, Ordered {
 			defaults.put("spring.jpa.database-platform", vendor.hibernateDialect());
 		}
 		if (vendor == DatabaseVendor.MYSQL) {
-			// The log writes created_at with setTimestamp and Hibernate reads it back as an Instant in UTC;
-			// with the driver converting in UTC too, a DATETIME holds UTC and both agree on every machine.
+			// The log writes created_at with setTimestamp and Hibernate reads it back as
+			// an Instant in UTC;
+			// with the driver converting in UTC too, a DATETIME holds UTC and both agree
+			// on every machine.
 			defaults.put("spring.datasource.hikari.data-source-properties.connectionTimeZone", "UTC");
 			defaults.put("spring.datasource.hikari.data-source-properties.forceConnectionTimeZoneToSession", "false");
 			defaults.put("spring.jpa.properties.hibernate.dialect_resolvers", MariaDbDialectResolver.class.getName());
@@ -145,7 +152,10 @@ class DatabaseEnvironment implements EnvironmentPostProcessor, Ordered {
 		environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_SOURCE, defaults));
 	}
 
-	/** After Spring has read every settings file; before the SQLite folder is prepared from the URL. */
+	/**
+	 * After Spring has read every settings file; before the SQLite folder is prepared
+	 * from the URL.
+	 */
 	@Override
 	public int getOrder() {
 		return ConfigDataEnvironmentPostProcessor.ORDER + 5;

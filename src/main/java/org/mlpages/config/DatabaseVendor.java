@@ -9,8 +9,9 @@ enum DatabaseVendor {
 	SQLITE("jdbc:sqlite:", "org.hibernate.community.dialect.SQLiteDialect"),
 
 	/**
-	 * MySQL, and MariaDB through the same driver (MySQL Connector/J speaks MariaDB's protocol). No dialect
-	 * is pinned: Hibernate asks the server and picks MySQL's or MariaDB's ({@link MariaDbDialectResolver}).
+	 * MySQL, and MariaDB through the same driver (MySQL Connector/J speaks MariaDB's
+	 * protocol). No dialect is pinned: Hibernate asks the server and picks MySQL's or
+	 * MariaDB's ({@link MariaDbDialectResolver}).
 	 */
 	MYSQL("jdbc:mysql", null);
 
@@ -28,21 +29,25 @@ enum DatabaseVendor {
 	}
 
 	/**
-	 * The vendor of a JDBC URL ({@code jdbc:mysql:}, {@code jdbc:mysql+srv:} and Connector/J's
-	 * {@code jdbc:mysql:loadbalance:} forms included), or {@code null} for any other database.
+	 * The vendor of a JDBC URL ({@code jdbc:mysql:}, {@code jdbc:mysql+srv:} and
+	 * Connector/J's {@code jdbc:mysql:loadbalance:} forms included), or {@code null} for
+	 * any other database.
 	 */
 	static DatabaseVendor of(String url) {
 		String lower = url.strip().toLowerCase(Locale.ROOT);
 		for (DatabaseVendor vendor : values()) {
-			if (lower.startsWith(vendor.urlPrefix) && (vendor != MYSQL || lower.startsWith("jdbc:mysql:")
-					|| lower.startsWith("jdbc:mysql+srv:"))) {
+			if (lower.startsWith(vendor.urlPrefix)
+					&& (vendor != MYSQL || lower.startsWith("jdbc:mysql:") || lower.startsWith("jdbc:mysql+srv:"))) {
 				return vendor;
 			}
 		}
 		return null;
 	}
 
-	/** The URL's scheme only ("jdbc:postgresql:"): safe to print, unlike the rest, which may hold a password. */
+	/**
+	 * The URL's scheme only ("jdbc:postgresql:"): safe to print, unlike the rest, which
+	 * may hold a password.
+	 */
 	static String scheme(String url) {
 		String stripped = url.strip();
 		int second = stripped.indexOf(':', stripped.indexOf(':') + 1);

@@ -7,13 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds which key a line of a YAML or TOML file belongs to, reading only the key names, so an error can
- * say "line 7, key spring.datasource.password" without the parser's excerpt of the line (which would
- * show the password itself).
+ * Finds which key a line of a YAML or TOML file belongs to, reading only the key names,
+ * so an error can say "line 7, key spring.datasource.password" without the parser's
+ * excerpt of the line (which would show the password itself).
  */
 final class KeyLines {
 
-	// "  key:" or "- key:" with an optional quoted key; the value after the colon is never captured
+	// " key:" or "- key:" with an optional quoted key; the value after the colon is never
+	// captured
 	private static final Pattern YAML_KEY = Pattern
 		.compile("^(\\s*)(?:-\\s+)?(\"[^\"]*\"|'[^']*'|[^\\s#\"'\\-:][^:#]*?)\\s*:(?:\\s|$)");
 
@@ -25,8 +26,8 @@ final class KeyLines {
 	}
 
 	/**
-	 * The dotted path of the YAML key on the given line (1-based), or of the nearest key above it: the
-	 * path is rebuilt from the indentation of the lines above.
+	 * The dotted path of the YAML key on the given line (1-based), or of the nearest key
+	 * above it: the path is rebuilt from the indentation of the lines above.
 	 */
 	static String yamlKeyAt(List<String> lines, int line) {
 		int index = Math.min(line, lines.size()) - 1;
@@ -51,7 +52,10 @@ final class KeyLines {
 		return String.join(".", path);
 	}
 
-	/** YAML forbids tabs in indentation, but the key is still wanted for the error: a tab counts as 8. */
+	/**
+	 * YAML forbids tabs in indentation, but the key is still wanted for the error: a tab
+	 * counts as 8.
+	 */
 	private static int width(String indentation) {
 		int width = 0;
 		for (char c : indentation.toCharArray()) {
@@ -69,8 +73,8 @@ final class KeyLines {
 	}
 
 	/**
-	 * The dotted path (table and key) of the TOML key on the given line (1-based), or of the nearest key
-	 * or table header above it.
+	 * The dotted path (table and key) of the TOML key on the given line (1-based), or of
+	 * the nearest key or table header above it.
 	 */
 	static String tomlKeyAt(List<String> lines, int line) {
 		String key = null;
@@ -100,8 +104,8 @@ final class KeyLines {
 	}
 
 	/**
-	 * The 1-based line where the TOML key {@code path} (a table path plus a key) is set, or 0 when it is
-	 * not found (a key written as an inline table, for instance).
+	 * The 1-based line where the TOML key {@code path} (a table path plus a key) is set,
+	 * or 0 when it is not found (a key written as an inline table, for instance).
 	 */
 	static int tomlLineOf(List<String> lines, String path) {
 		String table = "";
@@ -138,7 +142,8 @@ final class KeyLines {
 	}
 
 	private static String unquote(String key) {
-		if (key.length() >= 2 && (key.startsWith("\"") && key.endsWith("\"") || key.startsWith("'") && key.endsWith("'"))) {
+		if (key.length() >= 2
+				&& (key.startsWith("\"") && key.endsWith("\"") || key.startsWith("'") && key.endsWith("'"))) {
 			return key.substring(1, key.length() - 1);
 		}
 		return key;

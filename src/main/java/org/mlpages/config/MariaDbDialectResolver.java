@@ -11,10 +11,11 @@ import org.hibernate.engine.jdbc.dialect.spi.DialectResolutionInfo;
 import org.hibernate.engine.jdbc.dialect.spi.DialectResolver;
 
 /**
- * MariaDB reached through MySQL Connector/J calls itself "MySQL 5.5.5-10.11.x-MariaDB" (the prefix is for old
- * MySQL clients), so Hibernate would pick MySQL's dialect for a 5.5 server and warn that it is unsupported.
- * This resolver, listed in {@code hibernate.dialect_resolvers} for MySQL URLs, gives MariaDB's dialect with
- * the real version; for a real MySQL server it declines and Hibernate resolves as usual.
+ * MariaDB reached through MySQL Connector/J calls itself "MySQL 5.5.5-10.11.x-MariaDB"
+ * (the prefix is for old MySQL clients), so Hibernate would pick MySQL's dialect for a
+ * 5.5 server and warn that it is unsupported. This resolver, listed in
+ * {@code hibernate.dialect_resolvers} for MySQL URLs, gives MariaDB's dialect with the
+ * real version; for a real MySQL server it declines and Hibernate resolves as usual.
  */
 public class MariaDbDialectResolver implements DialectResolver {
 
@@ -36,8 +37,8 @@ public class MariaDbDialectResolver implements DialectResolver {
 	}
 
 	/** The driver's answers, with the server's real version. */
-	private record Versioned(DialectResolutionInfo info, int major, int minor, int micro)
-			implements DialectResolutionInfo {
+	private record Versioned(DialectResolutionInfo info, int major, int minor,
+			int micro) implements DialectResolutionInfo {
 
 		@Override
 		public String getDatabaseName() {

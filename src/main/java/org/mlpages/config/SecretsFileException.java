@@ -1,8 +1,9 @@
 package org.mlpages.config;
 
 /**
- * A settings file that cannot be used as written. The message names the file, the line and the key, and
- * never the value: the value may be a password, and this message ends up in the start-up log.
+ * A settings file that cannot be used as written. The message names the file, the line
+ * and the key, and never the value: the value may be a password, and this message ends up
+ * in the start-up log.
  */
 public class SecretsFileException extends RuntimeException {
 
@@ -15,10 +16,11 @@ public class SecretsFileException extends RuntimeException {
 	private final String problem;
 
 	/**
-	 * @param file where the setting came from, as the operator would name it: "settings file secrets.yml",
-	 *     "environment variable SPRING_DATASOURCE_URL"
+	 * @param file where the setting came from, as the operator would name it: "settings
+	 * file secrets.yml", "environment variable SPRING_DATASOURCE_URL"
 	 * @param line 1-based, or 0 when the problem is not on one line
-	 * @param key the dotted key at or nearest above that line, or {@code null} when there is none
+	 * @param key the dotted key at or nearest above that line, or {@code null} when there
+	 * is none
 	 * @param problem what is wrong, in words that quote no value from the file
 	 */
 	public SecretsFileException(String file, int line, String key, String problem) {

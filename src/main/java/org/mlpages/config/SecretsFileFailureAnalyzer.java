@@ -4,8 +4,9 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Turns a broken settings file into Spring Boot's short start-up report. Once a failure is analysed,
- * Boot logs this report instead of the stack trace, so what the operator reads is the file, line and key.
+ * Turns a broken settings file into Spring Boot's short start-up report. Once a failure
+ * is analysed, Boot logs this report instead of the stack trace, so what the operator
+ * reads is the file, line and key.
  */
 class SecretsFileFailureAnalyzer extends AbstractFailureAnalyzer<SecretsFileException> {
 

@@ -21,10 +21,14 @@ final class SettingOrigins {
 	private SettingOrigins() {
 	}
 
-	/** Where the winning value of {@code key} comes from; {@code null} when no source has it. */
+	/**
+	 * Where the winning value of {@code key} comes from; {@code null} when no source has
+	 * it.
+	 */
 	static Located locate(ConfigurableEnvironment environment, String key) {
 		for (PropertySource<?> source : environment.getPropertySources()) {
-			// Boot's view over all the others comes first; the answer is in the source it reads from
+			// Boot's view over all the others comes first; the answer is in the source it
+			// reads from
 			if (source.containsProperty(key) && !ATTACHED.equals(source.getName())) {
 				return locate(source, key);
 			}
@@ -34,7 +38,8 @@ final class SettingOrigins {
 
 	@SuppressWarnings("unchecked")
 	static Located locate(PropertySource<?> source, String key) {
-		Origin origin = source instanceof OriginLookup<?> lookup ? ((OriginLookup<String>) lookup).getOrigin(key) : null;
+		Origin origin = source instanceof OriginLookup<?> lookup ? ((OriginLookup<String>) lookup).getOrigin(key)
+				: null;
 		while (origin instanceof PropertySourceOrigin wrapped && wrapped.getOrigin() != null) {
 			origin = wrapped.getOrigin();
 		}
@@ -55,7 +60,10 @@ final class SettingOrigins {
 		return new Located(origin.toString(), 0, key);
 	}
 
-	/** The file as the operator named it in the import (relative stays relative), else the resource. */
+	/**
+	 * The file as the operator named it in the import (relative stays relative), else the
+	 * resource.
+	 */
 	static String fileName(Resource resource) {
 		try {
 			if (resource.isFile()) {

@@ -12,16 +12,20 @@ import java.util.StringJoiner;
 import java.util.function.Function;
 
 /**
- * One {@code [connections.<name>]} table of a Streamlit secrets file, as the Spring datasource properties
- * it stands for. Streamlit's SQL connection takes either parts ({@code dialect}, {@code host},
- * {@code port}, {@code database}, {@code username}, {@code password}, {@code query}) or a SQLAlchemy
- * {@code url}; both are read, and a {@code jdbc:} URL is taken as it is. The user name and password always
- * become their own properties, never part of the URL, so an environment variable can replace either and the
- * URL can be shown without them.
+ * One {@code [connections.<name>]} table of a Streamlit secrets file, as the Spring
+ * datasource properties it stands for. Streamlit's SQL connection takes either parts
+ * ({@code dialect}, {@code host}, {@code port}, {@code database}, {@code username},
+ * {@code password}, {@code query}) or a SQLAlchemy {@code url}; both are read, and a
+ * {@code jdbc:} URL is taken as it is. The user name and password always become their own
+ * properties, never part of the URL, so an environment variable can replace either and
+ * the URL can be shown without them.
  */
 final class StreamlitConnection {
 
-	/** The embedded default's options, so a SQLite file named in the secrets behaves as the default one. */
+	/**
+	 * The embedded default's options, so a SQLite file named in the secrets behaves as
+	 * the default one.
+	 */
 	static final String SQLITE_OPTIONS = "journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true";
 
 	private StreamlitConnection() {
@@ -42,7 +46,8 @@ final class StreamlitConnection {
 		}
 		String dialect = parts.get("dialect");
 		if (dialect == null || dialect.isBlank()) {
-			throw locate.apply("dialect").problem("missing: give dialect = \"mysql\", \"mariadb\" or \"sqlite\" (or a url)");
+			throw locate.apply("dialect")
+				.problem("missing: give dialect = \"mysql\", \"mariadb\" or \"sqlite\" (or a url)");
 		}
 		String database = parts.get("database");
 		switch (dialect.strip().toLowerCase(Locale.ROOT)) {
@@ -60,7 +65,8 @@ final class StreamlitConnection {
 				if (database == null || database.isBlank()) {
 					throw locate.apply("database").problem("missing: give the path of the SQLite file");
 				}
-				// SQLite has no accounts: a user name or password here would only confuse the driver
+				// SQLite has no accounts: a user name or password here would only confuse
+				// the driver
 				return properties("jdbc:sqlite:" + database.strip() + query(parts, SQLITE_OPTIONS), null, null);
 			}
 			default -> throw locate.apply("dialect")
@@ -70,9 +76,10 @@ final class StreamlitConnection {
 	}
 
 	/**
-	 * {@code dialect[+driver]://user:password@host:port/database?options}, or {@code sqlite:///relative.db}
-	 * and {@code sqlite:////absolute.db}, into the same parts as the table's own keys. Keys also written
-	 * separately in the table win over the URL's.
+	 * {@code dialect[+driver]://user:password@host:port/database?options}, or
+	 * {@code sqlite:///relative.db} and {@code sqlite:////absolute.db}, into the same
+	 * parts as the table's own keys. Keys also written separately in the table win over
+	 * the URL's.
 	 */
 	private static void readSqlAlchemyUrl(String url, Map<String, String> parts, SettingOrigins.Located where) {
 		int scheme = url.indexOf("://");
@@ -133,7 +140,10 @@ final class StreamlitConnection {
 		throw where.problem("must be a whole number from 1 to 65535");
 	}
 
-	/** The table's {@code query} options, passed to the driver as URL options (Connector/J's names). */
+	/**
+	 * The table's {@code query} options, passed to the driver as URL options
+	 * (Connector/J's names).
+	 */
 	private static String query(Map<String, String> parts, String defaults) {
 		StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
 		if (!defaults.isEmpty()) {

@@ -22,18 +22,19 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.Resource;
 
 /**
- * Lets Spring import a TOML file written for Streamlit ({@code .streamlit/secrets.toml}), so a team keeps
- * one secrets file. What it reads:
+ * Lets Spring import a TOML file written for Streamlit ({@code .streamlit/secrets.toml}),
+ * so a team keeps one secrets file. What it reads:
  * <ul>
- * <li>{@code [connections.<name>]} tables, kept as {@code connections.<name>.<key>} properties;
- * {@link DatabaseEnvironment} picks one and turns it into {@code spring.datasource.*};</li>
+ * <li>{@code [connections.<name>]} tables, kept as {@code connections.<name>.<key>}
+ * properties; {@link DatabaseEnvironment} picks one and turns it into
+ * {@code spring.datasource.*};</li>
  * <li>an {@code [admin]} table, read as {@code mlpages.admin.*} ({@code password_hash} as
  * {@code password-hash});</li>
- * <li>tables and keys under {@code mlpages}, {@code spring}, {@code server}, {@code management} and
- * {@code logging}, read as the Spring properties they spell.</li>
+ * <li>tables and keys under {@code mlpages}, {@code spring}, {@code server},
+ * {@code management} and {@code logging}, read as the Spring properties they spell.</li>
  * </ul>
- * Anything else (a Streamlit app's own API keys, say) is left alone: it never becomes a property.
- * Every value keeps its line, so a later error can point at it.
+ * Anything else (a Streamlit app's own API keys, say) is left alone: it never becomes a
+ * property. Every value keeps its line, so a later error can point at it.
  */
 public class StreamlitSecretsLoader implements PropertySourceLoader {
 
@@ -60,7 +61,8 @@ public class StreamlitSecretsLoader implements PropertySourceLoader {
 		}
 		catch (JacksonException ex) {
 			int line = ex.getLocation() != null ? ex.getLocation().getLineNr() : 0;
-			// Jackson's TOML messages are fixed phrases ("Unknown token", "Duplicate key"); the excerpt of
+			// Jackson's TOML messages are fixed phrases ("Unknown token", "Duplicate
+			// key"); the excerpt of
 			// the source, which could show a value, is not part of the original message
 			throw new SecretsFileException(file, Math.max(line, 0), line > 0 ? KeyLines.tomlKeyAt(lines, line) : null,
 					"not valid TOML (" + ex.getOriginalMessage() + ")");
@@ -100,7 +102,8 @@ public class StreamlitSecretsLoader implements PropertySourceLoader {
 		else {
 			int line = KeyLines.tomlLineOf(lines, tomlPath);
 			Location location = line > 0 ? new Location(line - 1, 0) : null;
-			properties.put(property, OriginTrackedValue.of(node.asString(), new TextResourceOrigin(resource, location)));
+			properties.put(property,
+					OriginTrackedValue.of(node.asString(), new TextResourceOrigin(resource, location)));
 		}
 	}
 

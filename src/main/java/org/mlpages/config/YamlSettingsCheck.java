@@ -21,13 +21,17 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Reads the operator's YAML settings files before Spring does. Spring's own YAML error quotes the
- * offending line, which in these files may hold a password, and Boot prints it in the start-up failure;
- * this check stops start-up first with the file, the line and the key only.
+ * Reads the operator's YAML settings files before Spring does. Spring's own YAML error
+ * quotes the offending line, which in these files may hold a password, and Boot prints it
+ * in the start-up failure; this check stops start-up first with the file, the line and
+ * the key only.
  */
 class YamlSettingsCheck implements EnvironmentPostProcessor, Ordered {
 
-	/** The operator files that may hold secrets, as imported by application.yml or read by Boot itself. */
+	/**
+	 * The operator files that may hold secrets, as imported by application.yml or read by
+	 * Boot itself.
+	 */
 	static final List<String> FILES = List.of("secrets.yml", "application.yml", "config/application.yml");
 
 	private final Path directory;
@@ -60,7 +64,8 @@ class YamlSettingsCheck implements EnvironmentPostProcessor, Ordered {
 			}
 		}
 		catch (MarkedYAMLException ex) {
-			// an unclosed quote is found where the file ends; the line that opened it is the one to fix
+			// an unclosed quote is found where the file ends; the line that opened it is
+			// the one to fix
 			boolean scanning = ex.getContext() != null && ex.getContext().startsWith("while scanning");
 			Mark mark = scanning && ex.getContextMark() != null || ex.getProblemMark() == null ? ex.getContextMark()
 					: ex.getProblemMark();
@@ -77,9 +82,9 @@ class YamlSettingsCheck implements EnvironmentPostProcessor, Ordered {
 	}
 
 	/**
-	 * SnakeYAML's problem is a fixed phrase ("mapping values are not allowed here") that quotes at most a
-	 * character, an alias or a key name; the excerpt of the line, which may show a value, is elsewhere in
-	 * the exception and is left out.
+	 * SnakeYAML's problem is a fixed phrase ("mapping values are not allowed here") that
+	 * quotes at most a character, an alias or a key name; the excerpt of the line, which
+	 * may show a value, is elsewhere in the exception and is left out.
 	 */
 	private static String problem(String problem) {
 		return problem == null ? "syntax error" : problem.strip().replace("\t", "\\t");

@@ -23,13 +23,17 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The credit decision for programs: a JSON object of the 20 answers in, the decision and its explanation
- * out. Refused answers come back as a problem detail listing one error per field.
+ * The credit decision for programs: a JSON object of the 20 answers in, the decision and
+ * its explanation out. Refused answers come back as a problem detail listing one error
+ * per field.
  */
 @RestController
 class CreditApiController {
 
-	/** NaN and Infinity are read so that they are refused per field, like any other impossible number. */
+	/**
+	 * NaN and Infinity are read so that they are refused per field, like any other
+	 * impossible number.
+	 */
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
 		.build();
@@ -75,11 +79,13 @@ class CreditApiController {
 				messages.getMessage("credit.form.invalid", new Object[] { ex.errors().size() }, locale));
 		problem.setTitle(HttpStatus.BAD_REQUEST.getReasonPhrase());
 		problem.setProperty("code", "invalid-answers");
-		problem.setProperty("errors", ex.errors()
-			.stream()
-			.map(error -> new FieldProblem(error.field(), error.code().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-					errorMessages.message(error, locale)))
-			.toList());
+		problem.setProperty("errors",
+				ex.errors()
+					.stream()
+					.map(error -> new FieldProblem(error.field(),
+							error.code().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+							errorMessages.message(error, locale)))
+					.toList());
 		return ResponseEntity.badRequest().body(problem);
 	}
 

@@ -30,9 +30,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The credit page: a form with every answer the model needs, and after it the decision, how sure the
- * model is, the threshold it was held against and which answers weighed most. A decision has its own
- * address, so reloading it does not decide again.
+ * The credit page: a form with every answer the model needs, and after it the decision,
+ * how sure the model is, the threshold it was held against and which answers weighed
+ * most. A decision has its own address, so reloading it does not decide again.
  */
 @Controller
 class CreditController {
@@ -81,8 +81,8 @@ class CreditController {
 		}
 		catch (InvalidAnswersException ex) {
 			response.setStatus(HttpStatus.BAD_REQUEST.value());
-			model.addAttribute("error", messages.getMessage("credit.form.invalid",
-					new Object[] { ex.errors().size() }, locale));
+			model.addAttribute("error",
+					messages.getMessage("credit.form.invalid", new Object[] { ex.errors().size() }, locale));
 			return render(credit, answers, ex.errors(), model, locale);
 		}
 	}
@@ -95,8 +95,9 @@ class CreditController {
 					&& access.canSee(request, id))
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "prediction.unknown",
 					"no credit decision " + id));
-		Map<String, String> answers = JSON.readValue(prediction.getInputJson(), new TypeReference<LinkedHashMap<String, String>>() {
-		});
+		Map<String, String> answers = JSON.readValue(prediction.getInputJson(),
+				new TypeReference<LinkedHashMap<String, String>>() {
+				});
 		model.addAttribute("prediction", prediction);
 		model.addAttribute("granted", CreditService.GRANTED.equals(prediction.getLabel()));
 		model.addAttribute("probabilityGood", prediction.getProbabilities().getOrDefault("good", 0.0));
@@ -105,19 +106,22 @@ class CreditController {
 		choices.put(CreditService.REFUSED, messages.getMessage("credit.decision.refused", null, locale));
 		model.addAttribute("feedbackChoices", choices);
 		if (prediction.getModelSha256().equals(credit.model().sha256())) {
-			// the same model gives the same explanation; a retrained one would explain another decision
+			// the same model gives the same explanation; a retrained one would explain
+			// another decision
 			CreditDecision decision = credit.model().decide(answers);
-			model.addAttribute("explanation", CreditExplanation.of(decision, answers, credit.descriptor(), credit, locale));
+			model.addAttribute("explanation",
+					CreditExplanation.of(decision, answers, credit.descriptor(), credit, locale));
 		}
 		return render(credit, answers, List.of(), model, locale);
 	}
 
-	private String render(ReadyCreditModel credit, Map<String, String> values, List<org.mlpages.credit.model.FieldError> errors,
-			Model model, Locale locale) {
+	private String render(ReadyCreditModel credit, Map<String, String> values,
+			List<org.mlpages.credit.model.FieldError> errors, Model model, Locale locale) {
 		model.addAttribute("credit", credit);
 		model.addAttribute("form", CreditForm.of(credit, values, errors, messages, locale));
 		model.addAttribute("thresholdPercent", credit.model().threshold() * 100);
-		model.addAttribute("exampleCount", credit.descriptor().examples() == null ? 0 : credit.descriptor().examples().size());
+		model.addAttribute("exampleCount",
+				credit.descriptor().examples() == null ? 0 : credit.descriptor().examples().size());
 		return VIEW;
 	}
 

@@ -8,8 +8,9 @@ import java.util.Optional;
 import org.mlpages.system.LocalizedText;
 
 /**
- * The {@code credit.yml} beside the trained model: the words a person reads for each answer of the form.
- * Which answers exist, their allowed values and bounds come from the model itself.
+ * The {@code credit.yml} beside the trained model: the words a person reads for each
+ * answer of the form. Which answers exist, their allowed values and bounds come from the
+ * model itself.
  */
 public record CreditDescriptor(LocalizedText title, LocalizedText description, List<Section> sections,
 		List<FieldText> fields, List<Map<String, String>> examples) {

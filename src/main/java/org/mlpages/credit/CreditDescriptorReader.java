@@ -11,7 +11,10 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
 
-/** Reads {@code credit.yml} with Spring Boot's YAML loader and binder, as the image descriptors are read. */
+/**
+ * Reads {@code credit.yml} with Spring Boot's YAML loader and binder, as the image
+ * descriptors are read.
+ */
 final class CreditDescriptorReader {
 
 	private CreditDescriptorReader() {

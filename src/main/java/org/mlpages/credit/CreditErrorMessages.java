@@ -9,7 +9,10 @@ import org.mlpages.credit.model.FieldError;
 
 import org.springframework.context.MessageSource;
 
-/** Turns a refused answer into a sentence in the reader's language, quoting the field's own bounds or values. */
+/**
+ * Turns a refused answer into a sentence in the reader's language, quoting the field's
+ * own bounds or values.
+ */
 class CreditErrorMessages {
 
 	private final MessageSource messages;

@@ -8,8 +8,9 @@ import org.mlpages.credit.model.CreditDecision;
 import org.mlpages.credit.model.CreditField;
 
 /**
- * The answers that weighed most, as the result page draws them: each bar's length is its share of the
- * largest contribution, its side says whether it pushed towards granting or refusing.
+ * The answers that weighed most, as the result page draws them: each bar's length is its
+ * share of the largest contribution, its side says whether it pushed towards granting or
+ * refusing.
  */
 record CreditExplanation(List<Bar> bars) {
 
@@ -34,9 +35,8 @@ record CreditExplanation(List<Bar> bars) {
 				.field(contribution.field())
 				.map(field -> field.kind() == CreditField.Kind.NUMERIC)
 				.orElse(false);
-			String answer = text == null ? raw
-					: numeric ? (text.unit(locale) != null ? raw + " " + text.unit(locale) : raw)
-							: text.optionLabel(raw, locale);
+			String answer = text == null ? raw : numeric
+					? (text.unit(locale) != null ? raw + " " + text.unit(locale) : raw) : text.optionLabel(raw, locale);
 			double width = largest == 0 ? 0 : 100 * Math.abs(contribution.value()) / largest;
 			return new Bar(question, answer, contribution.value(), width, contribution.value() >= 0);
 		}).toList();

@@ -13,8 +13,9 @@ import org.mlpages.credit.model.FieldError;
 import org.springframework.context.MessageSource;
 
 /**
- * What the credit form shows: each question with its words from the descriptor, its allowed values or
- * bounds from the model, the value entered and, after a refused submission, what is wrong with it.
+ * What the credit form shows: each question with its words from the descriptor, its
+ * allowed values or bounds from the model, the value entered and, after a refused
+ * submission, what is wrong with it.
  */
 record CreditForm(List<Section> sections) {
 
@@ -39,8 +40,11 @@ record CreditForm(List<Section> sections) {
 		for (CreditDescriptor.Section section : credit.descriptor().sections()) {
 			List<Question> questions = new ArrayList<>();
 			for (String name : section.fields()) {
-				credit.model().schema().field(name).ifPresent(field -> questions
-					.add(question(field, credit.descriptor(), values.get(name), errorByField.get(name), locale)));
+				credit.model()
+					.schema()
+					.field(name)
+					.ifPresent(field -> questions
+						.add(question(field, credit.descriptor(), values.get(name), errorByField.get(name), locale)));
 			}
 			sections.add(new Section(section.name(locale), questions));
 		}
@@ -53,7 +57,10 @@ record CreditForm(List<Section> sections) {
 			.orElse(new CreditDescriptor.FieldText(field.name(), null, null, null, null, null, null, null));
 		boolean numeric = field.kind() == CreditField.Kind.NUMERIC;
 		List<Choice> choices = numeric ? List.of()
-				: field.categories().stream().map(category -> new Choice(category, text.optionLabel(category, locale))).toList();
+				: field.categories()
+					.stream()
+					.map(category -> new Choice(category, text.optionLabel(category, locale)))
+					.toList();
 		return new Question(field.name(), text.label(locale), text.help(locale), text.unit(locale), numeric, choices,
 				numeric ? number(field.min()) : null, numeric ? number(field.max()) : null,
 				numeric ? (field.integer() ? "1" : "any") : null, value, error);

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The credit model from the models folder ({@code credit.model}, its side file {@code credit.report.json}
- * and its descriptor {@code credit.yml}), loaded at start-up. When it is missing or broken the credit
- * page is left out of the menu and its card says why; the rest of the app serves as usual.
+ * The credit model from the models folder ({@code credit.model}, its side file
+ * {@code credit.report.json} and its descriptor {@code credit.yml}), loaded at start-up.
+ * When it is missing or broken the credit page is left out of the menu and its card says
+ * why; the rest of the app serves as usual.
  */
 @Component
 public class CreditModels implements MenuContributor, ModelCatalog {
@@ -84,14 +85,17 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 		CreditModel model = ready.model();
 		ModelProvenanceSummary provenance = model.provenance();
 		Map<String, String> details = new LinkedHashMap<>();
-		details.put("credit.card.trainer", provenance.description() + " (" + simpleName(provenance.trainerClass()) + ")");
+		details.put("credit.card.trainer",
+				provenance.description() + " (" + simpleName(provenance.trainerClass()) + ")");
 		details.put("credit.card.settings", provenance.trainerSettings().toString());
 		details.put("credit.card.seed", String.valueOf(provenance.seed()));
 		details.put("credit.card.rows", String.valueOf(provenance.trainingRows()));
 		details.put("credit.card.data", provenance.dataFile() + " (SHA-256 " + provenance.dataSha256() + ")");
 		details.put("credit.card.trained-at", provenance.trainedAt());
-		details.put("credit.card.metrics", String.format(Locale.ROOT, "%d-fold CV: accuracy %.3f, AUC %.3f, cost %.3f per applicant",
-				provenance.cvFolds(), provenance.cvAccuracy(), provenance.cvAuc(), provenance.cvCostPerApplicant()));
+		details.put("credit.card.metrics",
+				String.format(Locale.ROOT, "%d-fold CV: accuracy %.3f, AUC %.3f, cost %.3f per applicant",
+						provenance.cvFolds(), provenance.cvAccuracy(), provenance.cvAuc(),
+						provenance.cvCostPerApplicant()));
 		details.put("credit.card.threshold", String.format(Locale.ROOT, "P(good) >= %.3f", model.threshold()));
 		return List.of(new ModelCard(NAME, "tabular-classifier", ready.descriptor().title().in(locale),
 				ModelCard.Status.READY, null, modelFile.getFileName().toString(), size, model.sha256(),

@@ -20,8 +20,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * One application through the credit model, the same for the page and the API: check every answer against
- * the model's own schema (Tribuo would silently drop or guess what it does not know), decide, log.
+ * One application through the credit model, the same for the page and the API: check
+ * every answer against the model's own schema (Tribuo would silently drop or guess what
+ * it does not know), decide, log.
  */
 @Service
 class CreditService {
@@ -48,8 +49,8 @@ class CreditService {
 	}
 
 	/**
-	 * @param rejectUnknownFields whether a field the model does not know is an error (the API) or ignored
-	 * (a page form also carries its own fields)
+	 * @param rejectUnknownFields whether a field the model does not know is an error (the
+	 * API) or ignored (a page form also carries its own fields)
 	 */
 	CreditResult decide(Map<String, ?> answers, Channel channel, boolean rejectUnknownFields) {
 		long start = System.nanoTime();
@@ -72,7 +73,9 @@ class CreditService {
 		return new CreditResult(logged.id(), validated, decision, latencyMs);
 	}
 
-	/** The answers as the model reads them: strings, in the schema's order, nothing else. */
+	/**
+	 * The answers as the model reads them: strings, in the schema's order, nothing else.
+	 */
 	private static Map<String, String> normalised(CreditModel model, Map<String, ?> answers) {
 		Map<String, String> validated = new LinkedHashMap<>();
 		for (CreditField field : model.schema().fields()) {

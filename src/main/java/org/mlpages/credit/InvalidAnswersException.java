@@ -4,7 +4,9 @@ import java.util.List;
 
 import org.mlpages.credit.model.FieldError;
 
-/** Answers the model must not see: one error per field, for the form and the API alike. */
+/**
+ * Answers the model must not see: one error per field, for the form and the API alike.
+ */
 class InvalidAnswersException extends RuntimeException {
 
 	private final transient List<FieldError> errors;

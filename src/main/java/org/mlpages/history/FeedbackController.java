@@ -13,8 +13,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * "This is wrong": the person who asked (or the admin) says what the right answer was. It is kept with
- * the prediction and shown in the history, so the data person can collect cases to retrain on.
+ * "This is wrong": the person who asked (or the admin) says what the right answer was. It
+ * is kept with the prediction and shown in the history, so the data person can collect
+ * cases to retrain on.
  */
 @Controller
 class FeedbackController {

@@ -12,13 +12,16 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The history's charts, drawn on the server as plain HTML bars (no script, nothing fetched): predictions
- * per day per answer, how confident the answers were, and the latency percentiles of each model.
+ * The history's charts, drawn on the server as plain HTML bars (no script, nothing
+ * fetched): predictions per day per answer, how confident the answers were, and the
+ * latency percentiles of each model.
  */
 public record HistoryCharts(List<String> labels, List<Day> days, List<Bucket> confidence, List<Latency> latencies,
 		int rowsCounted) {
 
-	/** One day's predictions, split by answer; widths are percentages of the busiest day. */
+	/**
+	 * One day's predictions, split by answer; widths are percentages of the busiest day.
+	 */
 	public record Day(LocalDate date, int total, Map<String, Double> widthByLabel, Map<String, Integer> countByLabel) {
 	}
 

@@ -21,8 +21,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The admin's view of what the models were asked and answered: filters, pages, charts and a CSV export
- * of the same rows. Each row opens the page of its prediction.
+ * The admin's view of what the models were asked and answered: filters, pages, charts and
+ * a CSV export of the same rows. Each row opens the page of its prediction.
  */
 @Controller
 class HistoryController implements MenuContributor {

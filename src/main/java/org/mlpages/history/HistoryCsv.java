@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes history rows as CSV (RFC 4180). Cells a spreadsheet would run as a formula — a file name such as
- * {@code =HYPERLINK(...)} is what a stranger chooses — are prefixed with an apostrophe.
+ * Writes history rows as CSV (RFC 4180). Cells a spreadsheet would run as a formula — a
+ * file name such as {@code =HYPERLINK(...)} is what a stranger chooses — are prefixed
+ * with an apostrophe.
  */
 final class HistoryCsv {
 
-	static final List<String> HEADER = List.of("id", "created_at", "channel", "kind", "model", "model_sha256",
-			"label", "top_probability", "probabilities", "threshold", "original_name", "image_width", "image_height",
+	static final List<String> HEADER = List.of("id", "created_at", "channel", "kind", "model", "model_sha256", "label",
+			"top_probability", "probabilities", "threshold", "original_name", "image_width", "image_height",
 			"stored_file", "input_json", "inference_ms", "latency_ms", "feedback_label");
 
 	private HistoryCsv() {

@@ -12,8 +12,9 @@ import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * What the history is narrowed to: a model, an answer (a label, or a credit decision), and a range of
- * days, both ends included, in the server's time zone. Empty fields narrow nothing.
+ * What the history is narrowed to: a model, an answer (a label, or a credit decision),
+ * and a range of days, both ends included, in the server's time zone. Empty fields narrow
+ * nothing.
  */
 public record HistoryFilter(String model, String label, @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
 		@DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {

@@ -13,8 +13,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * One prediction as it was served: which model, on what input, with what answer, how fast. Rows are
- * written by {@link PredictionWriter} only; this mapping reads them.
+ * One prediction as it was served: which model, on what input, with what answer, how
+ * fast. Rows are written by {@link PredictionWriter} only; this mapping reads them.
  */
 @Entity
 @Table(name = "prediction")
@@ -148,8 +148,8 @@ public class Prediction {
 	}
 
 	/**
-	 * The answers a person may say were right instead: an image model's labels, or a tabular decision's
-	 * two outcomes (as the credit feature writes them).
+	 * The answers a person may say were right instead: an image model's labels, or a
+	 * tabular decision's two outcomes (as the credit feature writes them).
 	 */
 	public java.util.List<String> getAnswerChoices() {
 		return isImage() ? java.util.List.copyOf(probabilities.keySet()) : java.util.List.of("granted", "refused");

@@ -9,9 +9,9 @@ import jakarta.servlet.http.HttpSession;
 import org.springframework.stereotype.Component;
 
 /**
- * A prediction shows what someone sent (their photo, their answers): the admin may see every one; anybody
- * else only those made in their own browser session, so the person who just asked sees their answer and
- * nobody can walk through the ids to see others'.
+ * A prediction shows what someone sent (their photo, their answers): the admin may see
+ * every one; anybody else only those made in their own browser session, so the person who
+ * just asked sees their answer and nobody can walk through the ids to see others'.
  */
 @Component
 public class PredictionAccess {

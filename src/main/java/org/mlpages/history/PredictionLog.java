@@ -50,7 +50,10 @@ public class PredictionLog {
 		return repository.findById(id);
 	}
 
-	/** Records what a person says the right answer was; returns whether the prediction exists. */
+	/**
+	 * Records what a person says the right answer was; returns whether the prediction
+	 * exists.
+	 */
 	@Transactional
 	public boolean recordFeedback(long id, String correctLabel) {
 		return repository.setFeedback(id, correctLabel) == 1;

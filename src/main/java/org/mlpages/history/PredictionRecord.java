@@ -8,13 +8,13 @@ import java.util.Map;
  *
  * @param kind what was predicted, {@code image} or {@code tabular}
  * @param probabilities label to probability, in the model's label order
- * @param inputJson for a tabular model, the answers it was given, as JSON; null for an image
+ * @param inputJson for a tabular model, the answers it was given, as JSON; null for an
+ * image
  * @param threshold the probability a decision was held against, or null
  */
-public record PredictionRecord(Instant createdAt, String kind, Channel channel, String modelName,
-		String modelSha256, String storedFile, String originalName, Integer imageWidth, Integer imageHeight,
-		String inputJson, String label, Map<String, Double> probabilities, Double threshold, double inferenceMs,
-		double latencyMs) {
+public record PredictionRecord(Instant createdAt, String kind, Channel channel, String modelName, String modelSha256,
+		String storedFile, String originalName, Integer imageWidth, Integer imageHeight, String inputJson, String label,
+		Map<String, Double> probabilities, Double threshold, double inferenceMs, double latencyMs) {
 
 	public static final String IMAGE = "image";
 
@@ -35,8 +35,7 @@ public record PredictionRecord(Instant createdAt, String kind, Channel channel, 
 	}
 
 	public static PredictionRecord tabular(Channel channel, String modelName, String modelSha256, String inputJson,
-			String label, Map<String, Double> probabilities, double threshold, double inferenceMs,
-			double latencyMs) {
+			String label, Map<String, Double> probabilities, double threshold, double inferenceMs, double latencyMs) {
 		return new PredictionRecord(Instant.now(), TABULAR, channel, modelName, modelSha256, null, null, null, null,
 				inputJson, label, probabilities, threshold, inferenceMs, latencyMs);
 	}

@@ -28,10 +28,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes prediction rows with group commit: requests that arrive while a transaction is being committed
- * wait together and go into the next one. Each caller returns only once its own row is committed, so no
- * answer is ever given that the log does not hold, yet SQLite pays one commit for many rows instead of
- * one each.
+ * Writes prediction rows with group commit: requests that arrive while a transaction is
+ * being committed wait together and go into the next one. Each caller returns only once
+ * its own row is committed, so no answer is ever given that the log does not hold, yet
+ * SQLite pays one commit for many rows instead of one each.
  */
 @Component
 class PredictionWriter implements SmartLifecycle {
@@ -165,10 +165,12 @@ class PredictionWriter implements SmartLifecycle {
 	}
 
 	/**
-	 * MySQL Connector/J drops the fraction of a second from a timestamp parameter when the server is MariaDB
-	 * 10 (which announces itself as MySQL 5.5.5, older than fractional seconds). On MySQL URLs the time is
-	 * therefore sent as UTC text, which every MySQL and MariaDB server stores with its milliseconds; the
-	 * driver reads it back in UTC (org.mlpages.config.DatabaseEnvironment). SQLite keeps its epoch millis.
+	 * MySQL Connector/J drops the fraction of a second from a timestamp parameter when
+	 * the server is MariaDB 10 (which announces itself as MySQL 5.5.5, older than
+	 * fractional seconds). On MySQL URLs the time is therefore sent as UTC text, which
+	 * every MySQL and MariaDB server stores with its milliseconds; the driver reads it
+	 * back in UTC (org.mlpages.config.DatabaseEnvironment). SQLite keeps its epoch
+	 * millis.
 	 */
 	private boolean writesTimesAsText(java.sql.Connection connection) throws java.sql.SQLException {
 		Boolean text = timesAsText;
@@ -223,7 +225,10 @@ class PredictionWriter implements SmartLifecycle {
 		return writer != null;
 	}
 
-	/** Stops after the web server (which stops last-started first), so in-flight requests are logged. */
+	/**
+	 * Stops after the web server (which stops last-started first), so in-flight requests
+	 * are logged.
+	 */
 	@Override
 	public int getPhase() {
 		return Integer.MIN_VALUE + 1000;

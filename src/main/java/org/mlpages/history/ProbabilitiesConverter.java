@@ -8,7 +8,10 @@ import jakarta.persistence.Converter;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Stores the probabilities as a JSON object, readable with any SQL client and the same on every database. */
+/**
+ * Stores the probabilities as a JSON object, readable with any SQL client and the same on
+ * every database.
+ */
 @Converter
 class ProbabilitiesConverter implements AttributeConverter<Map<String, Double>, String> {
 

@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Deletes predictions older than the retention period, with their uploaded photos, every hour and once
- * shortly after start-up. Works in batches so a first run on a large history does not hold a long lock.
+ * Deletes predictions older than the retention period, with their uploaded photos, every
+ * hour and once shortly after start-up. Works in batches so a first run on a large
+ * history does not hold a long lock.
  */
 @Component
 public class RetentionJob {

@@ -32,8 +32,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * The page of an image model: a form to upload a photo, and after it the photo, the answer and every
- * class's probability. A result has its own address, so reloading it does not classify the photo again.
+ * The page of an image model: a form to upload a photo, and after it the photo, the
+ * answer and every class's probability. A result has its own address, so reloading it
+ * does not classify the photo again.
  */
 @Controller
 class ImageClassificationController {
@@ -52,8 +53,8 @@ class ImageClassificationController {
 
 	private final PredictionAccess access;
 
-	ImageClassificationController(ImageClassificationService service, PredictionLog predictionLog,
-			UploadStore uploads, MessageSource messages, MlPagesProperties properties, PredictionAccess access) {
+	ImageClassificationController(ImageClassificationService service, PredictionLog predictionLog, UploadStore uploads,
+			MessageSource messages, MlPagesProperties properties, PredictionAccess access) {
 		this.service = service;
 		this.predictionLog = predictionLog;
 		this.uploads = uploads;

@@ -22,8 +22,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * One photo through one model, the same for the page and the API: decode, prepare, predict, keep the
- * photo, log the row. A photo refused at any step leaves neither a file nor a row.
+ * One photo through one model, the same for the page and the API: decode, prepare,
+ * predict, keep the photo, log the row. A photo refused at any step leaves neither a file
+ * nor a row.
  */
 @Service
 public class ImageClassificationService {
@@ -41,8 +42,9 @@ public class ImageClassificationService {
 	private final long maxPixels;
 
 	/**
-	 * A 40-megapixel photo takes some 450 MB while it is decoded; decoding is CPU-bound anyway, so no more
-	 * run at once than there are cores, whatever the number of request threads.
+	 * A 40-megapixel photo takes some 450 MB while it is decoded; decoding is CPU-bound
+	 * anyway, so no more run at once than there are cores, whatever the number of request
+	 * threads.
 	 */
 	private final Semaphore decodePermits = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
@@ -74,9 +76,9 @@ public class ImageClassificationService {
 		String stored = store(photo, decoded);
 		try {
 			double latencyMs = (System.nanoTime() - start) / 1e6;
-			return predictionLog.record(PredictionRecord.image(channel, model.name(), model.sha256(), stored,
-					photo.originalName(), decoded.width(), decoded.height(), label, probabilities, inferenceMs,
-					latencyMs));
+			return predictionLog
+				.record(PredictionRecord.image(channel, model.name(), model.sha256(), stored, photo.originalName(),
+						decoded.width(), decoded.height(), label, probabilities, inferenceMs, latencyMs));
 		}
 		catch (RuntimeException ex) {
 			uploads.delete(stored);

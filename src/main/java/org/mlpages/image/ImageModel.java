@@ -13,7 +13,10 @@ import org.mlpages.catalog.ModelCard;
 import org.mlpages.image.photo.TensorPreprocessor;
 import org.mlpages.keras.ImportedModel;
 
-/** A Keras image classifier converted, loaded and ready to answer, with what its card shows. */
+/**
+ * A Keras image classifier converted, loaded and ready to answer, with what its card
+ * shows.
+ */
 public final class ImageModel implements AutoCloseable {
 
 	private final String name;

@@ -12,8 +12,8 @@ import org.mlpages.system.LocalizedText;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The {@code name.yml} a data person writes next to {@code name.h5}: how to show the model and how to feed
- * it. The README documents each field.
+ * The {@code name.yml} a data person writes next to {@code name.h5}: how to show the
+ * model and how to feed it. The README documents each field.
  */
 public record ImageModelDescriptor(LocalizedText title, LocalizedText description, List<Label> labels,
 		@DefaultValue Input input) {
@@ -38,8 +38,9 @@ public record ImageModelDescriptor(LocalizedText title, LocalizedText descriptio
 
 		/** For the model card, e.g. "centre crop, 224x224 RGB, x * 0.00784 + -1". */
 		String summary() {
-			return String.format(Locale.ROOT, "%s to %dx%d RGB, x * %s %s %s", resize.name().toLowerCase(Locale.ROOT)
-				.replace('_', ' '), width, height, scale, offset < 0 ? "-" : "+", Math.abs(offset));
+			return String.format(Locale.ROOT, "%s to %dx%d RGB, x * %s %s %s",
+					resize.name().toLowerCase(Locale.ROOT).replace('_', ' '), width, height, scale,
+					offset < 0 ? "-" : "+", Math.abs(offset));
 		}
 
 	}
@@ -48,7 +49,10 @@ public record ImageModelDescriptor(LocalizedText title, LocalizedText descriptio
 		return labels.stream().map(Label::id).toList();
 	}
 
-	/** Checks what the binder cannot; the message names the field so the data person can fix the file. */
+	/**
+	 * Checks what the binder cannot; the message names the field so the data person can
+	 * fix the file.
+	 */
 	void validate() {
 		if (title == null || title.en() == null || title.en().isBlank()) {
 			throw new InvalidDescriptorException("title.en is required");

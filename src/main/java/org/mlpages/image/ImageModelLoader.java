@@ -18,7 +18,10 @@ import org.mlpages.system.MlPagesProperties;
 
 import org.springframework.stereotype.Component;
 
-/** Turns {@code name.h5} + {@code name.yml} into a model that answers: convert, check, load with DJL. */
+/**
+ * Turns {@code name.h5} + {@code name.yml} into a model that answers: convert, check,
+ * load with DJL.
+ */
 @Component
 class ImageModelLoader {
 
@@ -54,24 +57,28 @@ class ImageModelLoader {
 	}
 
 	/**
-	 * TensorFlow optimises a graph on its first run, which takes ten times a normal prediction: pay it
-	 * here, at start-up, rather than on the first visitor's photo.
+	 * TensorFlow optimises a graph on its first run, which takes ten times a normal
+	 * prediction: pay it here, at start-up, rather than on the first visitor's photo.
 	 */
 	private static void warmUp(ImageModel model) {
 		var input = model.preprocessor().preprocessing();
 		try {
-			model.predict(new PhotoBatch(new float[input.width() * input.height() * 3], 1, input.height(), input.width()));
+			model.predict(
+					new PhotoBatch(new float[input.width() * input.height() * 3], 1, input.height(), input.width()));
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("the model loaded but cannot predict: " + ex.getMessage(), ex);
 		}
 	}
 
-	/** A descriptor written for another model fails here, at start-up, not on someone's photo. */
+	/**
+	 * A descriptor written for another model fails here, at start-up, not on someone's
+	 * photo.
+	 */
 	private static void checkAgrees(ImageModelDescriptor descriptor, ImportedModel imported) {
 		if (imported.outputSize() != descriptor.labels().size()) {
-			throw new InvalidDescriptorException("the model has " + imported.outputSize() + " outputs but the descriptor lists "
-					+ descriptor.labels().size() + " labels");
+			throw new InvalidDescriptorException("the model has " + imported.outputSize()
+					+ " outputs but the descriptor lists " + descriptor.labels().size() + " labels");
 		}
 		long[] shape = imported.inputShape();
 		if (shape.length != 4 || shape[3] != 3) {
@@ -80,8 +87,9 @@ class ImageModelLoader {
 		}
 		if ((shape[1] > 0 && shape[1] != descriptor.input().height())
 				|| (shape[2] > 0 && shape[2] != descriptor.input().width())) {
-			throw new InvalidDescriptorException("the model expects " + shape[2] + "x" + shape[1]
-					+ " images but the descriptor says " + descriptor.input().width() + "x" + descriptor.input().height());
+			throw new InvalidDescriptorException(
+					"the model expects " + shape[2] + "x" + shape[1] + " images but the descriptor says "
+							+ descriptor.input().width() + "x" + descriptor.input().height());
 		}
 	}
 

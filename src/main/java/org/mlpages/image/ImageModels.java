@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The image models found in the models folder at start-up: each {@code name.h5} with its
- * {@code name.yml} gets a page. One that cannot load is reported with its reason and the rest still serve.
+ * {@code name.yml} gets a page. One that cannot load is reported with its reason and the
+ * rest still serve.
  */
 @Component
 public class ImageModels implements MenuContributor, ModelCatalog, DisposableBean {
@@ -50,8 +51,8 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 							"a model name may hold only letters, digits, '_' and '-' (at most 64)");
 				}
 				if (descriptorFile == null) {
-					throw new IllegalArgumentException("no " + name + ".yml descriptor beside " + modelFile.getFileName()
-							+ " (see the README, 'Adding a model')");
+					throw new IllegalArgumentException("no " + name + ".yml descriptor beside "
+							+ modelFile.getFileName() + " (see the README, 'Adding a model')");
 				}
 				ImageModel model = loader.load(name, modelFile, descriptorFile);
 				ready.put(name, model);
@@ -75,7 +76,8 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 			return names;
 		}
 		try (Stream<Path> files = Files.list(dir)) {
-			// a descriptor without a .h5 belongs to another kind of model (a tabular one, say)
+			// a descriptor without a .h5 belongs to another kind of model (a tabular one,
+			// say)
 			files.map(file -> file.getFileName().toString())
 				.filter(file -> file.endsWith(".h5"))
 				.map(file -> file.substring(0, file.length() - ".h5".length()))

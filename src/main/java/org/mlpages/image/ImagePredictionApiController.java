@@ -15,7 +15,10 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-/** The page's twin for programs: same validation, same log, JSON out. Errors come as problem details. */
+/**
+ * The page's twin for programs: same validation, same log, JSON out. Errors come as
+ * problem details.
+ */
 @RestController
 class ImagePredictionApiController {
 

@@ -5,7 +5,10 @@ import org.mlpages.system.InputRejectedException;
 
 import org.springframework.http.HttpStatus;
 
-/** Which status and message each reason to refuse a photo gets, for the page and the API alike. */
+/**
+ * Which status and message each reason to refuse a photo gets, for the page and the API
+ * alike.
+ */
 final class PhotoRejections {
 
 	private PhotoRejections() {

@@ -10,8 +10,9 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 
 /**
- * A DJL {@link Predictor} is not thread-safe, but the TensorFlow session under it is. Requests borrow a
- * predictor each, so as many run at once as there are predictors, and none waits on a global lock.
+ * A DJL {@link Predictor} is not thread-safe, but the TensorFlow session under it is.
+ * Requests borrow a predictor each, so as many run at once as there are predictors, and
+ * none waits on a global lock.
  */
 final class PredictorPool implements AutoCloseable {
 

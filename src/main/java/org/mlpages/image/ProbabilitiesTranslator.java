@@ -9,8 +9,9 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 
 /**
- * Hands a ready-made batch to the engine and reads one row of class scores per photo. Pre-processing
- * stays outside, so the same tensors can come from a page, the API or a benchmark.
+ * Hands a ready-made batch to the engine and reads one row of class scores per photo.
+ * Pre-processing stays outside, so the same tensors can come from a page, the API or a
+ * benchmark.
  */
 final class ProbabilitiesTranslator implements NoBatchifyTranslator<PhotoBatch, float[][]> {
 

@@ -14,8 +14,9 @@ import org.mlpages.system.MlPagesProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps uploaded photos under the uploads folder with names the app makes up (a UUID and the extension of
- * the format found in the content), so nothing a client sends decides where a file goes.
+ * Keeps uploaded photos under the uploads folder with names the app makes up (a UUID and
+ * the extension of the format found in the content), so nothing a client sends decides
+ * where a file goes.
  */
 @Component
 class UploadStore {

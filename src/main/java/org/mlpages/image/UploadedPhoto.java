@@ -7,8 +7,9 @@ import org.mlpages.system.InputRejectedException;
 import org.springframework.http.HttpStatus;
 
 /**
- * A photo as a client sent it. The original name is only remembered for the history, never used as a
- * path; a name that tries to be one is refused, since no browser sends such a name.
+ * A photo as a client sent it. The original name is only remembered for the history,
+ * never used as a path; a name that tries to be one is refused, since no browser sends
+ * such a name.
  */
 public record UploadedPhoto(String originalName, byte[] bytes) {
 

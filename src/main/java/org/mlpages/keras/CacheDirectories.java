@@ -11,60 +11,67 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Publishing fully written directories into a cache that several JVMs may share: write into a temporary
- * sibling, then rename atomically. A reader therefore sees either nothing or a complete directory.
+ * Publishing fully written directories into a cache that several JVMs may share: write
+ * into a temporary sibling, then rename atomically. A reader therefore sees either
+ * nothing or a complete directory.
  */
 final class CacheDirectories {
 
-    private CacheDirectories() {
-    }
+	private CacheDirectories() {
+	}
 
-    /**
-     * Renames {@code tmp} to {@code target}. Another process may win the race; the JDK then reports a
-     * plain {@link FileSystemException} (not always DirectoryNotEmptyException), which counts as success
-     * when what the winner left is complete. An incomplete leftover of a crashed run is moved aside first.
-     */
-    static void publish(Path tmp, Path target, Predicate<Path> isComplete) throws IOException {
-        if (Files.exists(target) && !isComplete.test(target)) {
-            Path stale = target.resolveSibling(target.getFileName() + ".stale-" + ProcessHandle.current().pid()
-                    + "-" + System.nanoTime());
-            try {
-                Files.move(target, stale, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(stale);
-            } catch (FileSystemException e) {
-                // another process is replacing it too; the rename below settles who wins
-            }
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw e;
-        } catch (FileSystemException e) {
-            if (!isComplete.test(target)) {
-                throw e;
-            }
-        }
-    }
+	/**
+	 * Renames {@code tmp} to {@code target}. Another process may win the race; the JDK
+	 * then reports a plain {@link FileSystemException} (not always
+	 * DirectoryNotEmptyException), which counts as success when what the winner left is
+	 * complete. An incomplete leftover of a crashed run is moved aside first.
+	 */
+	static void publish(Path tmp, Path target, Predicate<Path> isComplete) throws IOException {
+		if (Files.exists(target) && !isComplete.test(target)) {
+			Path stale = target.resolveSibling(
+					target.getFileName() + ".stale-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+			try {
+				Files.move(target, stale, StandardCopyOption.ATOMIC_MOVE);
+				deleteRecursively(stale);
+			}
+			catch (FileSystemException e) {
+				// another process is replacing it too; the rename below settles who wins
+			}
+		}
+		try {
+			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (AtomicMoveNotSupportedException e) {
+			throw e;
+		}
+		catch (FileSystemException e) {
+			if (!isComplete.test(target)) {
+				throw e;
+			}
+		}
+	}
 
-    /** Best effort, for temporary directories: what cannot be deleted is left behind. */
-    static void deleteQuietly(Path dir) {
-        try {
-            deleteRecursively(dir);
-        } catch (IOException e) {
-            // a leftover temp directory wastes disk but breaks nothing
-        }
-    }
+	/** Best effort, for temporary directories: what cannot be deleted is left behind. */
+	static void deleteQuietly(Path dir) {
+		try {
+			deleteRecursively(dir);
+		}
+		catch (IOException e) {
+			// a leftover temp directory wastes disk but breaks nothing
+		}
+	}
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (var walk = Files.walk(dir)) {
-            walk.forEach(paths::add);
-        }
-        for (int i = paths.size() - 1; i >= 0; i--) {
-            Files.deleteIfExists(paths.get(i));
-        }
-    }
+	static void deleteRecursively(Path dir) throws IOException {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		List<Path> paths = new ArrayList<>();
+		try (var walk = Files.walk(dir)) {
+			walk.forEach(paths::add);
+		}
+		for (int i = paths.size() - 1; i >= 0; i--) {
+			Files.deleteIfExists(paths.get(i));
+		}
+	}
+
 }

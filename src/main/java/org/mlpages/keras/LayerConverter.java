@@ -12,30 +12,32 @@ import org.tensorflow.types.TFloat32;
  */
 public interface LayerConverter {
 
-    /** The Keras {@code class_name}s this converter handles. */
-    Set<String> kerasClasses();
+	/** The Keras {@code class_name}s this converter handles. */
+	Set<String> kerasClasses();
 
-    /**
-     * Checks the layer's options before any graph is built, so that a model with an unsupported option
-     * is rejected up front. Throws {@link UnsupportedLayerException} or {@link KerasImportException}.
-     */
-    default void validate(KerasLayer layer) {
-    }
+	/**
+	 * Checks the layer's options before any graph is built, so that a model with an
+	 * unsupported option is rejected up front. Throws {@link UnsupportedLayerException}
+	 * or {@link KerasImportException}.
+	 */
+	default void validate(KerasLayer layer) {
+	}
 
-    /**
-     * @param tf      ops factory of the graph being built
-     * @param layer   name, class and config of the layer
-     * @param weights the layer's weights by short name (empty for layers without weights)
-     * @param inputs  the layer's input tensors, in Keras order
-     * @return the layer's single output
-     */
-    Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs);
+	/**
+	 * @param tf ops factory of the graph being built
+	 * @param layer name, class and config of the layer
+	 * @param weights the layer's weights by short name (empty for layers without weights)
+	 * @param inputs the layer's input tensors, in Keras order
+	 * @return the layer's single output
+	 */
+	Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs);
 
-    /** The only input of a single-input layer. */
-    static Operand<TFloat32> single(KerasLayer layer, List<Operand<TFloat32>> inputs) {
-        if (inputs.size() != 1) {
-            throw layer.malformed("expects one input, got " + inputs.size());
-        }
-        return inputs.get(0);
-    }
+	/** The only input of a single-input layer. */
+	static Operand<TFloat32> single(KerasLayer layer, List<Operand<TFloat32>> inputs) {
+		if (inputs.size() != 1) {
+			throw layer.malformed("expects one input, got " + inputs.size());
+		}
+		return inputs.get(0);
+	}
+
 }

@@ -39,61 +39,44 @@ import org.mlpages.keras.layers.SeparableConv2DConverter;
 /** The one place where converters are registered, by Keras class name. */
 public final class LayerConverters {
 
-    /** Model classes are not layers with converters: the model builder recurses into them. */
-    public static final Set<String> MODEL_CLASSES = Set.of("Sequential", "Functional", "Model");
+	/**
+	 * Model classes are not layers with converters: the model builder recurses into them.
+	 */
+	public static final Set<String> MODEL_CLASSES = Set.of("Sequential", "Functional", "Model");
 
-    private final Map<String, LayerConverter> byClass;
+	private final Map<String, LayerConverter> byClass;
 
-    public LayerConverters(Collection<? extends LayerConverter> converters) {
-        Map<String, LayerConverter> map = new LinkedHashMap<>();
-        for (LayerConverter c : converters) {
-            for (String cls : c.kerasClasses()) {
-                if (map.put(cls, c) != null) {
-                    throw new IllegalArgumentException("Two converters for Keras class " + cls);
-                }
-            }
-        }
-        this.byClass = Map.copyOf(map);
-    }
+	public LayerConverters(Collection<? extends LayerConverter> converters) {
+		Map<String, LayerConverter> map = new LinkedHashMap<>();
+		for (LayerConverter c : converters) {
+			for (String cls : c.kerasClasses()) {
+				if (map.put(cls, c) != null) {
+					throw new IllegalArgumentException("Two converters for Keras class " + cls);
+				}
+			}
+		}
+		this.byClass = Map.copyOf(map);
+	}
 
-    public static LayerConverters defaults() {
-        return new LayerConverters(List.of(
-                new InputLayerConverter(),
-                new ZeroPadding2DConverter(),
-                new Conv2DConverter(),
-                new DepthwiseConv2DConverter(),
-                new BatchNormalizationConverter(),
-                new ReLUConverter(),
-                new ActivationConverter(),
-                new AddConverter(),
-                new GlobalAveragePooling2DConverter(),
-                new DenseConverter(),
-                new DropoutConverter(),
-                new Pooling2DConverter(),
-                new GlobalMaxPooling2DConverter(),
-                new FlattenConverter(),
-                new MergeConverter(),
-                new ConcatenateConverter(),
-                new LeakyReLUConverter(),
-                new SoftmaxConverter(),
-                new RescalingConverter(),
-                new Conv2DTransposeConverter(),
-                new Cropping2DConverter(),
-                new ELUConverter(),
-                new LayerNormalizationConverter(),
-                new NormalizationConverter(),
-                new PReLUConverter(),
-                new PermuteConverter(),
-                new ReshapeConverter(),
-                new ResizingConverter(),
-                new SeparableConv2DConverter()));
-    }
+	public static LayerConverters defaults() {
+		return new LayerConverters(List.of(new InputLayerConverter(), new ZeroPadding2DConverter(),
+				new Conv2DConverter(), new DepthwiseConv2DConverter(), new BatchNormalizationConverter(),
+				new ReLUConverter(), new ActivationConverter(), new AddConverter(),
+				new GlobalAveragePooling2DConverter(), new DenseConverter(), new DropoutConverter(),
+				new Pooling2DConverter(), new GlobalMaxPooling2DConverter(), new FlattenConverter(),
+				new MergeConverter(), new ConcatenateConverter(), new LeakyReLUConverter(), new SoftmaxConverter(),
+				new RescalingConverter(), new Conv2DTransposeConverter(), new Cropping2DConverter(), new ELUConverter(),
+				new LayerNormalizationConverter(), new NormalizationConverter(), new PReLUConverter(),
+				new PermuteConverter(), new ReshapeConverter(), new ResizingConverter(),
+				new SeparableConv2DConverter()));
+	}
 
-    public Optional<LayerConverter> find(String kerasClass) {
-        return Optional.ofNullable(byClass.get(kerasClass));
-    }
+	public Optional<LayerConverter> find(String kerasClass) {
+		return Optional.ofNullable(byClass.get(kerasClass));
+	}
 
-    public Set<String> supportedClasses() {
-        return byClass.keySet();
-    }
+	public Set<String> supportedClasses() {
+		return byClass.keySet();
+	}
+
 }

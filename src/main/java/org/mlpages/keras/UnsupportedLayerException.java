@@ -3,27 +3,31 @@ package org.mlpages.keras;
 /** The model uses a layer class (or a layer option) that no converter implements. */
 public class UnsupportedLayerException extends KerasImportException {
 
-    private final String layerName;
-    private final String layerClass;
+	private final String layerName;
 
-    public UnsupportedLayerException(String layerName, String layerClass) {
-        this(layerName, layerClass, null);
-    }
+	private final String layerClass;
 
-    /** @param detail what exactly is unsupported, or null when it is the layer class itself */
-    public UnsupportedLayerException(String layerName, String layerClass, String detail) {
-        super(detail == null
-                ? "Unsupported Keras layer '" + layerName + "' of class " + layerClass
-                : "Unsupported Keras layer '" + layerName + "' of class " + layerClass + ": " + detail);
-        this.layerName = layerName;
-        this.layerClass = layerClass;
-    }
+	public UnsupportedLayerException(String layerName, String layerClass) {
+		this(layerName, layerClass, null);
+	}
 
-    public String layerName() {
-        return layerName;
-    }
+	/**
+	 * @param detail what exactly is unsupported, or null when it is the layer class
+	 * itself
+	 */
+	public UnsupportedLayerException(String layerName, String layerClass, String detail) {
+		super(detail == null ? "Unsupported Keras layer '" + layerName + "' of class " + layerClass
+				: "Unsupported Keras layer '" + layerName + "' of class " + layerClass + ": " + detail);
+		this.layerName = layerName;
+		this.layerClass = layerClass;
+	}
 
-    public String layerClass() {
-        return layerClass;
-    }
+	public String layerName() {
+		return layerName;
+	}
+
+	public String layerClass() {
+		return layerClass;
+	}
+
 }

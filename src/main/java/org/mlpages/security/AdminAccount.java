@@ -16,9 +16,10 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
- * Works out the admin account at start-up. With nothing configured, a password is generated once and
- * written to a file only its owner can read, never to the log: logs travel (journald, log shippers),
- * a 0600 file beside the database does not. Its hash is kept so the password survives restarts.
+ * Works out the admin account at start-up. With nothing configured, a password is
+ * generated once and written to a file only its owner can read, never to the log: logs
+ * travel (journald, log shippers), a 0600 file beside the database does not. Its hash is
+ * kept so the password survives restarts.
  */
 final class AdminAccount {
 
@@ -57,8 +58,9 @@ final class AdminAccount {
 			String hash = encoder.encode(password);
 			writePrivate(passwordFile, password + System.lineSeparator());
 			writePrivate(hashFile, hash);
-			log.warn("No admin password is configured: one was generated and written to {} (readable by its owner "
-					+ "only). Read it, then delete the file or set mlpages.admin.password-hash.",
+			log.warn(
+					"No admin password is configured: one was generated and written to {} (readable by its owner "
+							+ "only). Read it, then delete the file or set mlpages.admin.password-hash.",
 					passwordFile.toAbsolutePath());
 			return hash;
 		}

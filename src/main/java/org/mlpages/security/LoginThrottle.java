@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts failed logins per client address over a sliding minute; from the tenth, that address is refused
- * until the minute has passed, so guessing the admin password costs an attacker hours per thousand tries.
+ * Counts failed logins per client address over a sliding minute; from the tenth, that
+ * address is refused until the minute has passed, so guessing the admin password costs an
+ * attacker hours per thousand tries.
  */
 class LoginThrottle {
 

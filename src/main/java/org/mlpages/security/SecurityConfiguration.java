@@ -24,14 +24,17 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Who may see what: prediction pages and the API are open to everyone; the history, which shows what
- * people sent, needs the admin account. Every form carries a CSRF token (the JSON API, which sets no
- * cookie and changes nothing but the log, does not), and Spring Security's headers go on every answer.
+ * Who may see what: prediction pages and the API are open to everyone; the history, which
+ * shows what people sent, needs the admin account. Every form carries a CSRF token (the
+ * JSON API, which sets no cookie and changes nothing but the log, does not), and Spring
+ * Security's headers go on every answer.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-	/** Bootstrap's styles are files, but the pages size bars with inline style attributes. */
+	/**
+	 * Bootstrap's styles are files, but the pages size bars with inline style attributes.
+	 */
 	private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
 			+ "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
 			+ "base-uri 'self'; form-action 'self'";
@@ -75,7 +78,10 @@ class SecurityConfiguration {
 		return new InMemoryUserDetailsManager(AdminAccount.resolve(admin, properties.dataDir(), encoder));
 	}
 
-	/** Refuses login attempts from an address that failed too often, before the password is checked. */
+	/**
+	 * Refuses login attempts from an address that failed too often, before the password
+	 * is checked.
+	 */
 	private static final class ThrottleFilter extends OncePerRequestFilter {
 
 		private final LoginThrottle throttle;
@@ -89,7 +95,8 @@ class SecurityConfiguration {
 				throws ServletException, IOException {
 			if (HttpMethod.POST.matches(request.getMethod()) && "/login".equals(request.getServletPath())
 					&& throttle.isBlocked(request.getRemoteAddr())) {
-				// the login page says why, with status 429, while the address stays blocked
+				// the login page says why, with status 429, while the address stays
+				// blocked
 				response.sendRedirect(request.getContextPath() + "/login?blocked");
 				return;
 			}

@@ -9,7 +9,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 
-/** After a good password, the address starts afresh; then back to the page that asked for the login. */
+/**
+ * After a good password, the address starts afresh; then back to the page that asked for
+ * the login.
+ */
 class ThrottleResettingSuccessHandler extends SavedRequestAwareAuthenticationSuccessHandler {
 
 	private final LoginThrottle throttle;

@@ -13,11 +13,12 @@ import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
 
 /**
- * Spring Security's CSRF check reads the token with {@code getParameter}, which makes Tomcat parse the
- * whole multipart body; for an upload over the size limit Tomcat throws there, and the person would get
- * an error instead of "this file is too large". Upload forms also put the token in their URL, so when the
- * body cannot be read the token is taken from the query string alone, and the size refusal follows in
- * Spring MVC as for any other upload.
+ * Spring Security's CSRF check reads the token with {@code getParameter}, which makes
+ * Tomcat parse the whole multipart body; for an upload over the size limit Tomcat throws
+ * there, and the person would get an error instead of "this file is too large". Upload
+ * forms also put the token in their URL, so when the body cannot be read the token is
+ * taken from the query string alone, and the size refusal follows in Spring MVC as for
+ * any other upload.
  */
 class UploadTolerantCsrfTokenRequestHandler implements CsrfTokenRequestHandler {
 

@@ -3,8 +3,9 @@ package org.mlpages.system;
 import org.springframework.http.HttpStatus;
 
 /**
- * A request the app will not serve, for a reason the person who sent it can fix. The page shows the
- * message in the reader's language; the API answers with the same status and message as a problem detail.
+ * A request the app will not serve, for a reason the person who sent it can fix. The page
+ * shows the message in the reader's language; the API answers with the same status and
+ * message as a problem detail.
  */
 public class InputRejectedException extends RuntimeException {
 
@@ -36,7 +37,10 @@ public class InputRejectedException extends RuntimeException {
 		return messageArguments.clone();
 	}
 
-	/** A short code for API clients, stable across languages: the last part of the message key. */
+	/**
+	 * A short code for API clients, stable across languages: the last part of the message
+	 * key.
+	 */
 	public String code() {
 		return messageKey.substring(messageKey.lastIndexOf('.') + 1);
 	}

@@ -9,9 +9,9 @@ import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.support.RequestContextUtils;
 
 /**
- * Gives every rendered page what the shared layout needs: the menu and the current path. An interceptor
- * rather than a controller advice, so JSON answers and redirects never build a menu (the credit API
- * benchmark found that costing about a sixth of a request).
+ * Gives every rendered page what the shared layout needs: the menu and the current path.
+ * An interceptor rather than a controller advice, so JSON answers and redirects never
+ * build a menu (the credit API benchmark found that costing about a sixth of a request).
  */
 @Component
 class LayoutInterceptor implements HandlerInterceptor {

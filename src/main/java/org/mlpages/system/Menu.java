@@ -6,7 +6,10 @@ import java.util.Locale;
 
 import org.springframework.stereotype.Component;
 
-/** The one registry of pages: collects what every {@link MenuContributor} offers, in menu order. */
+/**
+ * The one registry of pages: collects what every {@link MenuContributor} offers, in menu
+ * order.
+ */
 @Component
 public class Menu {
 

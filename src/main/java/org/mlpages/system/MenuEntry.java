@@ -1,8 +1,8 @@
 package org.mlpages.system;
 
 /**
- * One line of the side menu. The label is either a message key or, for pages named by a model's own
- * descriptor, a text already in the reader's language.
+ * One line of the side menu. The label is either a message key or, for pages named by a
+ * model's own descriptor, a text already in the reader's language.
  *
  * @param path where the page lives
  * @param label message key, or the display text when {@code literal}

@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * JSON bodies have no size limit of their own (multipart and form posts do): one that declares more than
- * any answer set could need is refused before it is read.
+ * JSON bodies have no size limit of their own (multipart and form posts do): one that
+ * declares more than any answer set could need is refused before it is read.
  */
 @Component
 class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -41,7 +41,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String type = request.getContentType();
-		boolean json = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_JSON_VALUE);
+		boolean json = type != null
+				&& type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_JSON_VALUE);
 		if (json && (request.getContentLengthLong() > MAX_JSON_BYTES || request.getContentLengthLong() < 0)) {
 			log.info("{} {} refused (413): JSON body of {} bytes", request.getMethod(), request.getRequestURI(),
 					request.getContentLengthLong());

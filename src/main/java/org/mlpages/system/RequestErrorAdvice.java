@@ -23,8 +23,9 @@ import org.springframework.web.multipart.support.MissingServletRequestPartExcept
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * The one error model of the app: every refusal or failure becomes a status, a message in the reader's
- * language and a log line; a page gets the error page, the API a problem detail. Never a stack trace.
+ * The one error model of the app: every refusal or failure becomes a status, a message in
+ * the reader's language and a log line; a page gets the error page, the API a problem
+ * detail. Never a stack trace.
  */
 @ControllerAdvice
 class RequestErrorAdvice {
@@ -52,8 +53,10 @@ class RequestErrorAdvice {
 
 	@ExceptionHandler(MaxUploadSizeExceededException.class)
 	Object tooLarge(MaxUploadSizeExceededException ex, HttpServletRequest request, Locale locale) {
-		return rejected(new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "upload.rejected.too-large",
-				"upload over the size limit: " + ex.getMessage(), uploadLimits.maxFileSizeInMegabytes()), request, locale);
+		return rejected(
+				new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "upload.rejected.too-large",
+						"upload over the size limit: " + ex.getMessage(), uploadLimits.maxFileSizeInMegabytes()),
+				request, locale);
 	}
 
 	@ExceptionHandler(MissingServletRequestPartException.class)
@@ -92,8 +95,9 @@ class RequestErrorAdvice {
 					ex.getMessage(), status.value()), request, locale);
 		}
 		log.error("{} {} failed", request.getMethod(), request.getRequestURI(), ex);
-		return respond(new InputRejectedException(HttpStatus.INTERNAL_SERVER_ERROR, "error.unexpected",
-				ex.getMessage()), request, locale);
+		return respond(
+				new InputRejectedException(HttpStatus.INTERNAL_SERVER_ERROR, "error.unexpected", ex.getMessage()),
+				request, locale);
 	}
 
 	private Object respond(InputRejectedException ex, HttpServletRequest request, Locale locale) {

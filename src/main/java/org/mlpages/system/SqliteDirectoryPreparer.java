@@ -11,8 +11,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * SQLite creates its database file but not the folder it sits in; a fresh clone has no {@code data/}.
- * This runs once the configuration is read and before the connection pool opens the file.
+ * SQLite creates its database file but not the folder it sits in; a fresh clone has no
+ * {@code data/}. This runs once the configuration is read and before the connection pool
+ * opens the file.
  */
 class SqliteDirectoryPreparer implements EnvironmentPostProcessor, Ordered {
 

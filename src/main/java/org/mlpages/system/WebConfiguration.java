@@ -16,8 +16,8 @@ import org.springframework.web.servlet.i18n.CookieLocaleResolver;
 import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
 
 /**
- * Language: the browser's Accept-Language until the reader picks one with the switch in the layout
- * ({@code ?lang=fr}), which a cookie then remembers.
+ * Language: the browser's Accept-Language until the reader picks one with the switch in
+ * the layout ({@code ?lang=fr}), which a cookie then remembers.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
@@ -38,7 +38,10 @@ class WebConfiguration implements WebMvcConfigurer {
 		return resolver;
 	}
 
-	/** The browser's first language that the app speaks; English when it speaks none of them. */
+	/**
+	 * The browser's first language that the app speaks; English when it speaks none of
+	 * them.
+	 */
 	static Locale preferredSupportedLocale(HttpServletRequest request) {
 		for (Locale candidate : Collections.list(request.getLocales())) {
 			for (Locale supported : SUPPORTED) {

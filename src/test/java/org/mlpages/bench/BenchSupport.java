@@ -16,13 +16,15 @@ import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.system.MlPagesProperties;
 
 /**
- * What the benchmarks share: the shipped model loaded exactly as the app loads it, the photo they send, and the
- * machine's load to print beside every figure.
+ * What the benchmarks share: the shipped model loaded exactly as the app loads it, the
+ * photo they send, and the machine's load to print beside every figure.
  *
- * <p>The model is loaded through the app's own {@code ImageModelLoader} (convert the .h5, load the SavedModel with
- * DJL, wrap it in the {@code PredictorPool} the app uses), so an in-process figure and an HTTP figure measure the same
- * code. That loader is package-private and this package may not add code to {@code org.mlpages.image}, so it is
- * reached by reflection.
+ * <p>
+ * The model is loaded through the app's own {@code ImageModelLoader} (convert the .h5,
+ * load the SavedModel with DJL, wrap it in the {@code PredictorPool} the app uses), so an
+ * in-process figure and an HTTP figure measure the same code. That loader is
+ * package-private and this package may not add code to {@code org.mlpages.image}, so it
+ * is reached by reflection.
  */
 final class BenchSupport {
 
@@ -31,7 +33,10 @@ final class BenchSupport {
 
 	static final String MODEL = "cat_dog_model";
 
-	/** The photo every in-process and HTTP figure uses: 499x375, the same as {@code PhotoPipelineBenchmark}'s. */
+	/**
+	 * The photo every in-process and HTTP figure uses: 499x375, the same as
+	 * {@code PhotoPipelineBenchmark}'s.
+	 */
 	static final String PHOTO = "cdf_validation_dog.2005.jpg";
 
 	static final Path PHOTOS = Path.of("src/test/resources/photos");
@@ -39,7 +44,10 @@ final class BenchSupport {
 	private BenchSupport() {
 	}
 
-	/** Where the benchmarks keep the extracted natives and the converted model between runs. */
+	/**
+	 * Where the benchmarks keep the extracted natives and the converted model between
+	 * runs.
+	 */
 	static Path cacheDir() {
 		return Path.of(System.getProperty("bench.cacheDir", "target/bench/cache"));
 	}
@@ -54,8 +62,8 @@ final class BenchSupport {
 	}
 
 	/**
-	 * The shipped model converted, loaded and pooled as the app does it, with the app's default pool size (one
-	 * predictor per core, at least two).
+	 * The shipped model converted, loaded and pooled as the app does it, with the app's
+	 * default pool size (one predictor per core, at least two).
 	 */
 	static ImageModel loadShippedModel() {
 		MlPagesProperties properties = new MlPagesProperties(MODELS, Path.of("target/bench/uploads"),
@@ -70,7 +78,8 @@ final class BenchSupport {
 			Object loader = constructor.newInstance(properties);
 			Method load = loaderClass.getDeclaredMethod("load", String.class, Path.class, Path.class);
 			load.setAccessible(true);
-			return (ImageModel) load.invoke(loader, MODEL, MODELS.resolve(MODEL + ".h5"), MODELS.resolve(MODEL + ".yml"));
+			return (ImageModel) load.invoke(loader, MODEL, MODELS.resolve(MODEL + ".h5"),
+					MODELS.resolve(MODEL + ".yml"));
 		}
 		catch (InvocationTargetException ex) {
 			throw new IllegalStateException("the shipped model did not load", ex.getCause());
@@ -80,7 +89,9 @@ final class BenchSupport {
 		}
 	}
 
-	/** The photo's tensor repeated {@code count} times: a batch of the same 224x224 input. */
+	/**
+	 * The photo's tensor repeated {@code count} times: a batch of the same 224x224 input.
+	 */
 	static PhotoBatch batchOf(ImageModel model, byte[] photo, int count) {
 		float[] one = model.preprocessor().toTensor(new PhotoDecoder().decode(photo).image());
 		float[] data = new float[one.length * count];
@@ -113,9 +124,10 @@ final class BenchSupport {
 	}
 
 	/**
-	 * CPU time all processes on the machine spent busy (user, nice, system, irq, softirq, steal) since boot, from
-	 * /proc/stat, in nanoseconds. The difference over a measurement, less the benchmark's own processes, is what
-	 * other work (another engineer's build) took from it.
+	 * CPU time all processes on the machine spent busy (user, nice, system, irq, softirq,
+	 * steal) since boot, from /proc/stat, in nanoseconds. The difference over a
+	 * measurement, less the benchmark's own processes, is what other work (another
+	 * engineer's build) took from it.
 	 */
 	static long machineBusyNanos() {
 		try {
@@ -131,7 +143,10 @@ final class BenchSupport {
 		}
 	}
 
-	/** CPU time of this JVM and all its descendants (JMH forks, the app), from /proc, in nanoseconds. */
+	/**
+	 * CPU time of this JVM and all its descendants (JMH forks, the app), from /proc, in
+	 * nanoseconds.
+	 */
 	static long ownTreeCpuNanos() {
 		long total = processCpuNanos(ProcessHandle.current().pid());
 		for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
@@ -140,7 +155,9 @@ final class BenchSupport {
 		return total;
 	}
 
-	/** utime + stime of one process from /proc, in nanoseconds (USER_HZ is 100 on Linux). */
+	/**
+	 * utime + stime of one process from /proc, in nanoseconds (USER_HZ is 100 on Linux).
+	 */
 	static long processCpuNanos(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
@@ -153,9 +170,10 @@ final class BenchSupport {
 	}
 
 	/**
-	 * Measures how much CPU processes other than this JVM and its descendants (JMH forks, the app) took while it was
-	 * open: the machine's busy time less our own, as a % of one core (200 = both cores of this machine busy with
-	 * someone else's work). Our processes are sampled every 200 ms, so one that exits between samples loses at most
+	 * Measures how much CPU processes other than this JVM and its descendants (JMH forks,
+	 * the app) took while it was open: the machine's busy time less our own, as a % of
+	 * one core (200 = both cores of this machine busy with someone else's work). Our
+	 * processes are sampled every 200 ms, so one that exits between samples loses at most
 	 * that much of its CPU time, which only overstates the others.
 	 */
 	static final class OthersCpu implements AutoCloseable {
@@ -221,18 +239,25 @@ final class BenchSupport {
 
 	}
 
-	/** Above this much CPU taken by others (% of one core) during a measurement, its figure is marked for a rerun. */
+	/**
+	 * Above this much CPU taken by others (% of one core) during a measurement, its
+	 * figure is marked for a rerun.
+	 */
 	static final double CONTENDED_PCT = 25;
 
-	/** How many times a contended measurement is repeated (system property {@code bench.retries}, default 2). */
+	/**
+	 * How many times a contended measurement is repeated (system property
+	 * {@code bench.retries}, default 2).
+	 */
 	static int retries() {
 		return Integer.getInteger("bench.retries", 2);
 	}
 
 	/**
-	 * Waits until other processes used less than {@link #CONTENDED_PCT} of a core over 3 seconds, at most
-	 * {@code bench.quietWaitSeconds} (default 120) seconds, so that a measurement starts in a quiet moment of the
-	 * shared machine. Returns what others used in the last window.
+	 * Waits until other processes used less than {@link #CONTENDED_PCT} of a core over 3
+	 * seconds, at most {@code bench.quietWaitSeconds} (default 120) seconds, so that a
+	 * measurement starts in a quiet moment of the shared machine. Returns what others
+	 * used in the last window.
 	 */
 	static double waitForQuiet() throws InterruptedException {
 		long deadline = System.nanoTime() + Long.getLong("bench.quietWaitSeconds", 120) * 1_000_000_000L;

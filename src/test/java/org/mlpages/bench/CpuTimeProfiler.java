@@ -13,9 +13,10 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
 /**
- * A JMH profiler for a shared machine: per iteration, the CPU time the benchmark JVM (TensorFlow's threads included)
- * spent per operation, and the CPU other processes took meanwhile (% of one core). CPU per operation hardly changes
- * when others take cores away; wall time does. Results: {@code cpu.ms/op} and {@code others.%}.
+ * A JMH profiler for a shared machine: per iteration, the CPU time the benchmark JVM
+ * (TensorFlow's threads included) spent per operation, and the CPU other processes took
+ * meanwhile (% of one core). CPU per operation hardly changes when others take cores
+ * away; wall time does. Results: {@code cpu.ms/op} and {@code others.%}.
  */
 public class CpuTimeProfiler implements InternalProfiler {
 

@@ -17,9 +17,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The shipped model alone: one call of {@link ImageModel#predict} on a batch of {@code batch} copies of one real
- * photo's 224x224x3 tensor (decoded and preprocessed once, outside the measurement). Per-photo time is the score
- * divided by the batch. Iterations and forks are set by {@link InferenceBenchmarks}, which runs it.
+ * The shipped model alone: one call of {@link ImageModel#predict} on a batch of
+ * {@code batch} copies of one real photo's 224x224x3 tensor (decoded and preprocessed
+ * once, outside the measurement). Per-photo time is the score divided by the batch.
+ * Iterations and forks are set by {@link InferenceBenchmarks}, which runs it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One uploaded photo's bytes through what {@code ImageClassificationService.classify} does before storing and
- * logging: decode (format sniffing, EXIF, limits), centre-crop + resize to 224x224 + scale, predict a batch of one.
- * Run by {@link InferenceBenchmarks}.
+ * One uploaded photo's bytes through what {@code ImageClassificationService.classify}
+ * does before storing and logging: decode (format sniffing, EXIF, limits), centre-crop +
+ * resize to 224x224 + scale, predict a batch of one. Run by {@link InferenceBenchmarks}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -18,21 +18,28 @@ import java.util.stream.Stream;
 /**
  * Issue requirement 3: wall time from {@code java -jar} to the first served prediction.
  *
- * <p>Each run starts the jar from the project root with a fresh database and uploads folder, POSTs the photo to the
- * prediction API every 20 ms until one answers 200, records the time since the process was started, then stops the
- * app (SIGTERM). Three kinds of run, in this order:
+ * <p>
+ * Each run starts the jar from the project root with a fresh database and uploads folder,
+ * POSTs the photo to the prediction API every 20 ms until one answers 200, records the
+ * time since the process was started, then stops the app (SIGTERM). Three kinds of run,
+ * in this order:
  * <ul>
- * <li>"cold": an empty cache directory: the natives are extracted (about 600 MB) and the model converted;</li>
- * <li>"natives only": the natives already extracted (hard links to the cold run's copy), the model converted again;</li>
- * <li>"warm": natives and converted model both in the cache, as every start after the first.</li>
+ * <li>"cold": an empty cache directory: the natives are extracted (about 600 MB) and the
+ * model converted;</li>
+ * <li>"natives only": the natives already extracted (hard links to the cold run's copy),
+ * the model converted again;</li>
+ * <li>"warm": natives and converted model both in the cache, as every start after the
+ * first.</li>
  * </ul>
- * The goal (under 3 s once the natives are extracted) is judged on the warm runs' median. The app's own log gives a
- * breakdown: when Spring says "Started" (JVM uptime), how long the model took to load, and the first answer's
- * server-side inference time.
+ * The goal (under 3 s once the natives are extracted) is judged on the warm runs' median.
+ * The app's own log gives a breakdown: when Spring says "Started" (JVM uptime), how long
+ * the model took to load, and the first answer's server-side inference time.
  *
- * <p>System properties: {@code bench.coldRuns} (2), {@code bench.nativesOnlyRuns} (1), {@code bench.warmRuns} (5),
- * {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM arguments for the app, space separated),
- * {@code bench.label} (names the variant in the output), {@code bench.out} (write the Markdown table there),
+ * <p>
+ * System properties: {@code bench.coldRuns} (2), {@code bench.nativesOnlyRuns} (1),
+ * {@code bench.warmRuns} (5), {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM
+ * arguments for the app, space separated), {@code bench.label} (names the variant in the
+ * output), {@code bench.out} (write the Markdown table there),
  * {@code bench.timeoutSeconds} (per run, 180).
  */
 public final class StartupBenchmark {
@@ -61,7 +68,8 @@ public final class StartupBenchmark {
 		int warmRuns = Integer.getInteger("bench.warmRuns", 5);
 		Path jar = Path.of(System.getProperty("bench.jar", "target/mlpages-0.1.0-SNAPSHOT.jar"));
 		List<String> jvmArgs = ThroughputComparison.splitArgs(System.getProperty("bench.serverJvmArgs", ""));
-		String label = System.getProperty("bench.label", jvmArgs.isEmpty() ? "default JVM options" : String.join(" ", jvmArgs));
+		String label = System.getProperty("bench.label",
+				jvmArgs.isEmpty() ? "default JVM options" : String.join(" ", jvmArgs));
 		Duration timeout = Duration.ofSeconds(Integer.getInteger("bench.timeoutSeconds", 180));
 		byte[] body = ThroughputComparison.multipartBody(BenchSupport.PHOTO, BenchSupport.photo(BenchSupport.PHOTO));
 
@@ -77,14 +85,16 @@ public final class StartupBenchmark {
 			Path cache = root.resolve("cold-cache-" + i);
 			runs.add(run("cold", ++number, jar, jvmArgs, cache, root, body, timeout));
 			if (i == coldRuns) {
-				Files.move(cache, warmCache); // the last cold run's cache serves the runs after it
+				Files.move(cache, warmCache); // the last cold run's cache serves the runs
+												// after it
 			}
 			else {
 				BenchSupport.deleteTree(cache);
 			}
 		}
 		if (coldRuns == 0) {
-			// no cold run made a cache: use the benchmarks' shared one, made by one unmeasured start if need be
+			// no cold run made a cache: use the benchmarks' shared one, made by one
+			// unmeasured start if need be
 			warmCache = BenchSupport.cacheDir();
 			if (!Files.isDirectory(warmCache.resolve("savedmodels"))) {
 				run("prepare", 0, jar, jvmArgs, warmCache, root, body, timeout);
@@ -113,9 +123,9 @@ public final class StartupBenchmark {
 	}
 
 	/**
-	 * {@link #runOnce}, started in a quiet moment and repeated (at most {@code bench.retries} times, a cold run
-	 * with its cache emptied again) while other processes took more than a quarter of a core; the least disturbed
-	 * attempt is kept.
+	 * {@link #runOnce}, started in a quiet moment and repeated (at most
+	 * {@code bench.retries} times, a cold run with its cache emptied again) while other
+	 * processes took more than a quarter of a core; the least disturbed attempt is kept.
 	 */
 	static Run run(String kind, int number, Path jar, List<String> jvmArgs, Path cache, Path root, byte[] body,
 			Duration timeout) throws Exception {
@@ -156,16 +166,20 @@ public final class StartupBenchmark {
 		BenchSupport.deleteTree(work);
 		Path log = work.resolve("app.log");
 		int port = ThroughputComparison.freePort();
-		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(2)).build();
+		HttpClient client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(2))
+			.build();
 		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/models/" + BenchSupport.MODEL + "/predictions"))
+			.newBuilder(
+					URI.create("http://127.0.0.1:" + port + "/api/v1/models/" + BenchSupport.MODEL + "/predictions"))
 			.header("Content-Type", "multipart/form-data; boundary=" + ThroughputComparison.BOUNDARY)
 			.timeout(Duration.ofSeconds(60))
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 			.build();
 		try {
-			// nothing listens yet: loads and warms the client's classes before the clock starts
+			// nothing listens yet: loads and warms the client's classes before the clock
+			// starts
 			client.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException expected) {
@@ -209,7 +223,8 @@ public final class StartupBenchmark {
 		Matcher started = STARTED.matcher(text);
 		Matcher loaded = MODEL_LOADED.matcher(text);
 		boolean hasStarted = started.find();
-		Run run = new Run(kind, number, (end - start) / 1e9, hasStarted ? Double.parseDouble(started.group(2)) : Double.NaN,
+		Run run = new Run(kind, number, (end - start) / 1e9,
+				hasStarted ? Double.parseDouble(started.group(2)) : Double.NaN,
 				hasStarted ? Double.parseDouble(started.group(1)) : Double.NaN,
 				loaded.find() ? Double.parseDouble(loaded.group(1)) : Double.NaN, number(INFERENCE_MS, answer),
 				number(LATENCY_MS, answer), othersPct, loadBefore + " -> " + BenchSupport.load());
@@ -222,7 +237,9 @@ public final class StartupBenchmark {
 		return run;
 	}
 
-	/** A cache holding only the extracted natives, as hard links to another cache's copy. */
+	/**
+	 * A cache holding only the extracted natives, as hard links to another cache's copy.
+	 */
 	static void linkNatives(Path from, Path to) throws IOException {
 		Files.createDirectories(to);
 		try (Stream<Path> dirs = Files.list(from)) {
@@ -244,20 +261,37 @@ public final class StartupBenchmark {
 				+ "model load ms | first inference ms | first request service ms | others' CPU % | load (start -> end) |\n");
 		out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (Run r : runs) {
-			out.append("| ").append(r.number()).append(" | ").append(r.kind()).append(" | ")
-				.append(BenchSupport.fmt(r.firstPredictionSeconds())).append(" | ")
-				.append(BenchSupport.fmt(r.startedAtSeconds())).append(" | ").append(BenchSupport.fmt(r.contextSeconds()))
-				.append(" | ").append(BenchSupport.fmt1(r.modelLoadMs())).append(" | ")
-				.append(BenchSupport.fmt1(r.firstInferenceMs())).append(" | ").append(BenchSupport.fmt1(r.firstLatencyMs()))
-				.append(" | ").append(BenchSupport.fmt1(r.othersCpuPct()))
-				.append(r.othersCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "").append(" | ").append(r.load())
+			out.append("| ")
+				.append(r.number())
+				.append(" | ")
+				.append(r.kind())
+				.append(" | ")
+				.append(BenchSupport.fmt(r.firstPredictionSeconds()))
+				.append(" | ")
+				.append(BenchSupport.fmt(r.startedAtSeconds()))
+				.append(" | ")
+				.append(BenchSupport.fmt(r.contextSeconds()))
+				.append(" | ")
+				.append(BenchSupport.fmt1(r.modelLoadMs()))
+				.append(" | ")
+				.append(BenchSupport.fmt1(r.firstInferenceMs()))
+				.append(" | ")
+				.append(BenchSupport.fmt1(r.firstLatencyMs()))
+				.append(" | ")
+				.append(BenchSupport.fmt1(r.othersCpuPct()))
+				.append(r.othersCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "")
+				.append(" | ")
+				.append(r.load())
 				.append(" |\n");
 		}
 		out.append("\n| cache | runs | min s | median s | max s |\n|---|---:|---:|---:|---:|\n");
 		double warmMedian = Double.NaN;
 		for (String kind : List.of("cold", "natives only", "warm")) {
-			double[] times = runs.stream().filter(r -> r.kind().equals(kind)).mapToDouble(Run::firstPredictionSeconds)
-				.sorted().toArray();
+			double[] times = runs.stream()
+				.filter(r -> r.kind().equals(kind))
+				.mapToDouble(Run::firstPredictionSeconds)
+				.sorted()
+				.toArray();
 			if (times.length == 0) {
 				continue;
 			}
@@ -266,13 +300,25 @@ public final class StartupBenchmark {
 			if (kind.equals("warm")) {
 				warmMedian = median;
 			}
-			out.append("| ").append(kind).append(" | ").append(times.length).append(" | ")
-				.append(BenchSupport.fmt(times[0])).append(" | ").append(BenchSupport.fmt(median)).append(" | ")
-				.append(BenchSupport.fmt(times[times.length - 1])).append(" |\n");
+			out.append("| ")
+				.append(kind)
+				.append(" | ")
+				.append(times.length)
+				.append(" | ")
+				.append(BenchSupport.fmt(times[0]))
+				.append(" | ")
+				.append(BenchSupport.fmt(median))
+				.append(" | ")
+				.append(BenchSupport.fmt(times[times.length - 1]))
+				.append(" |\n");
 		}
-		out.append("\nGoal: first prediction < ").append(BenchSupport.fmt1(GOAL_SECONDS))
-			.append(" s once the natives are extracted (warm median): ").append(BenchSupport.fmt(warmMedian))
-			.append(" s -> ").append(warmMedian < GOAL_SECONDS ? "MET" : "MISSED").append("\n");
+		out.append("\nGoal: first prediction < ")
+			.append(BenchSupport.fmt1(GOAL_SECONDS))
+			.append(" s once the natives are extracted (warm median): ")
+			.append(BenchSupport.fmt(warmMedian))
+			.append(" s -> ")
+			.append(warmMedian < GOAL_SECONDS ? "MET" : "MISSED")
+			.append("\n");
 		return out.toString();
 	}
 

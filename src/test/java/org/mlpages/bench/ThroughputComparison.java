@@ -24,27 +24,37 @@ import org.mlpages.image.PhotoBatch;
 import org.mlpages.image.photo.PhotoDecoder;
 
 /**
- * Issue requirement 1, in one run: photo classifications per second in-process and over HTTP against the running
- * jar, with 1, 2 and 4 concurrent callers, and their ratio.
+ * Issue requirement 1, in one run: photo classifications per second in-process and over
+ * HTTP against the running jar, with 1, 2 and 4 concurrent callers, and their ratio.
  *
  * <ol>
- * <li>In-process, in this JVM, with the model loaded by the app's own loader and predictor pool: (a) "pipeline": the
- * photo's bytes through decode + preprocess + predict (batch 1), what the service does before it stores the upload
- * and logs the row; (b) "model": predict alone on the photo's ready tensor.</li>
- * <li>The model is closed, then {@code java -jar} starts the app (fresh database and uploads folder, the natives and
- * converted model from the same cache), and N clients ({@link HttpClient}, HTTP/1.1, one keep-alive connection each)
- * POST the same photo as multipart to {@code /api/v1/models/cat_dog_model/predictions} in a closed loop: multipart
- * parsing, decode, preprocess, predict, upload stored, SQLite row written, JSON answer. Nothing else runs in
- * between, so the two phases get the same 2 cores; the client itself uses some of them (its CPU is printed).</li>
+ * <li>In-process, in this JVM, with the model loaded by the app's own loader and
+ * predictor pool: (a) "pipeline": the photo's bytes through decode + preprocess + predict
+ * (batch 1), what the service does before it stores the upload and logs the row; (b)
+ * "model": predict alone on the photo's ready tensor.</li>
+ * <li>The model is closed, then {@code java -jar} starts the app (fresh database and
+ * uploads folder, the natives and converted model from the same cache), and N clients
+ * ({@link HttpClient}, HTTP/1.1, one keep-alive connection each) POST the same photo as
+ * multipart to {@code /api/v1/models/cat_dog_model/predictions} in a closed loop:
+ * multipart parsing, decode, preprocess, predict, upload stored, SQLite row written, JSON
+ * answer. Nothing else runs in between, so the two phases get the same 2 cores; the
+ * client itself uses some of them (its CPU is printed).</li>
  * </ol>
  *
- * <p>Each measurement warms up, then counts completions for a fixed time, bounded by a request cap. Headline ratio:
- * the best HTTP rate over the best in-process pipeline rate (each at its best client count); per-client-count ratios
- * against the pipeline and against the model alone are printed too.
+ * <p>
+ * Each measurement warms up, then counts completions for a fixed time, bounded by a
+ * request cap. Headline ratio: the best HTTP rate over the best in-process pipeline rate
+ * (each at its best client count); per-client-count ratios against the pipeline and
+ * against the model alone are printed too.
  *
- * <p>System properties: {@code bench.clients} (1,2,4), {@code bench.warmupSeconds} (8), {@code bench.measureSeconds}
- * (15), {@code bench.httpWarmupSeconds} (before the first HTTP level, 20), {@code bench.http} (false: in-process only), {@code bench.inProcess} (false: HTTP only), {@code bench.maxRequests} (per measurement, 5000), {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM
- * arguments for the app, space separated), {@code bench.appArgs} (extra app arguments, space separated), {@code bench.out} (write the Markdown summary there).
+ * <p>
+ * System properties: {@code bench.clients} (1,2,4), {@code bench.warmupSeconds} (8),
+ * {@code bench.measureSeconds} (15), {@code bench.httpWarmupSeconds} (before the first
+ * HTTP level, 20), {@code bench.http} (false: in-process only), {@code bench.inProcess}
+ * (false: HTTP only), {@code bench.maxRequests} (per measurement, 5000),
+ * {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM arguments for the app, space
+ * separated), {@code bench.appArgs} (extra app arguments, space separated),
+ * {@code bench.out} (write the Markdown summary there).
  */
 public final class ThroughputComparison {
 
@@ -67,9 +77,10 @@ public final class ThroughputComparison {
 		}
 
 		/**
-		 * CPU time per photo of the process doing the work: this JVM in-process, the app over HTTP (the load
-		 * generator's own CPU is in bench JVM CPU %). Unlike photos/s, it hardly moves when other processes take
-		 * cores away, so it estimates what each path would do on 2 cores of its own.
+		 * CPU time per photo of the process doing the work: this JVM in-process, the app
+		 * over HTTP (the load generator's own CPU is in bench JVM CPU %). Unlike
+		 * photos/s, it hardly moves when other processes take cores away, so it estimates
+		 * what each path would do on 2 cores of its own.
 		 */
 		double cpuMsPerPhoto() {
 			double pct = Double.isNaN(serverCpuPct) ? clientCpuPct : serverCpuPct;
@@ -78,7 +89,10 @@ public final class ThroughputComparison {
 
 	}
 
-	/** One call of the thing measured; returns the server's own timings, or null in-process. */
+	/**
+	 * One call of the thing measured; returns the server's own timings, or null
+	 * in-process.
+	 */
 	interface Call {
 
 		double[] call() throws Exception;
@@ -148,14 +162,16 @@ public final class ThroughputComparison {
 			waitUntilHealthy(port, server, Duration.ofSeconds(300));
 			byte[] body = multipartBody(BenchSupport.PHOTO, photo);
 			URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/models/" + BenchSupport.MODEL + "/predictions");
-			// The app's request path (Tomcat, Spring MVC, Hibernate, Jackson) is much more code for the JIT than the
-			// in-process loop: one longer warm-up before the first level, so that C2 is not still compiling it
+			// The app's request path (Tomcat, Spring MVC, Hibernate, Jackson) is much
+			// more code for the JIT than the
+			// in-process loop: one longer warm-up before the first level, so that C2 is
+			// not still compiling it
 			// while the first figure is measured. Not counted.
 			int httpWarmup = Integer.getInteger("bench.httpWarmupSeconds", 20);
 			boolean first = true;
 			for (int n : clients) {
-				ThreadLocal<HttpClient> client = ThreadLocal.withInitial(
-						() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+				ThreadLocal<HttpClient> client = ThreadLocal
+					.withInitial(() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
 				int levelWarmup = first ? Math.max(warmup, httpWarmup) : warmup;
 				first = false;
 				http.add(measure("HTTP POST prediction", n, levelWarmup, measure, maxRequests, server, () -> {
@@ -171,7 +187,8 @@ public final class ThroughputComparison {
 					return new double[] { number(INFERENCE_MS, response.body()), number(LATENCY_MS, response.body()) };
 				}));
 			}
-			// The same upload to a model that does not exist: Tomcat + multipart parsing + a problem-detail answer,
+			// The same upload to a model that does not exist: Tomcat + multipart parsing
+			// + a problem-detail answer,
 			// without decode, inference, file or row. What HTTP itself costs per request.
 			URI unknown = URI.create("http://127.0.0.1:" + port + "/api/v1/models/no_such_model/predictions");
 			HttpClient probeClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -196,8 +213,9 @@ public final class ThroughputComparison {
 	}
 
 	/**
-	 * {@link #measureOnce}, started in a quiet moment and repeated (at most {@code bench.retries} times) while other
-	 * processes took more than a quarter of a core; the least disturbed attempt is kept.
+	 * {@link #measureOnce}, started in a quiet moment and repeated (at most
+	 * {@code bench.retries} times) while other processes took more than a quarter of a
+	 * core; the least disturbed attempt is kept.
 	 */
 	static Rate measure(String what, int clients, int warmupSeconds, int measureSeconds, long maxRequests,
 			Process server, Call call) throws InterruptedException {
@@ -299,29 +317,56 @@ public final class ThroughputComparison {
 		Rate rate = new Rate(what, clients, count.get(), seconds, mean, percentile(all, 50), percentile(all, 99),
 				errors.get(), serverInference, serverService, clientCpu, serverCpu, otherCpu,
 				loadAtStart[0] + " -> " + BenchSupport.load());
-		System.out.printf(Locale.ROOT, "%-22s clients=%d  %7.1f /s  mean %6.1f ms  p50 %6.1f  p99 %6.1f  n=%d errors=%d"
-				+ "  cpu client %.0f%% server %.0f%% others %.0f%%  load %s%n", what, clients, rate.perSecond(), mean,
-				rate.p50Ms(), rate.p99Ms(), rate.count(), rate.errors(), clientCpu, serverCpu, otherCpu, rate.load());
+		System.out.printf(Locale.ROOT,
+				"%-22s clients=%d  %7.1f /s  mean %6.1f ms  p50 %6.1f  p99 %6.1f  n=%d errors=%d"
+						+ "  cpu client %.0f%% server %.0f%% others %.0f%%  load %s%n",
+				what, clients, rate.perSecond(), mean, rate.p50Ms(), rate.p99Ms(), rate.count(), rate.errors(),
+				clientCpu, serverCpu, otherCpu, rate.load());
 		return rate;
 	}
 
 	static String summary(List<Rate> pipeline, List<Rate> modelOnly, List<Rate> http, List<Rate> probes) {
 		StringBuilder out = new StringBuilder();
-		out.append("### In-process vs HTTP throughput (photo ").append(BenchSupport.PHOTO).append(", 499x375 JPEG)\n\n");
+		out.append("### In-process vs HTTP throughput (photo ")
+			.append(BenchSupport.PHOTO)
+			.append(", 499x375 JPEG)\n\n");
 		out.append("| path | clients | photos/s | mean ms | p50 ms | p99 ms | n | errors | server inferenceMs | "
 				+ "server latencyMs | bench JVM CPU % | app CPU % | CPU ms/photo | other processes' CPU % | load (start -> end) |\n");
 		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (List<Rate> rates : List.of(modelOnly, pipeline, http, probes)) {
 			for (Rate r : rates) {
-				out.append("| ").append(r.what()).append(" | ").append(r.clients()).append(" | ")
-					.append(BenchSupport.fmt1(r.perSecond())).append(" | ").append(BenchSupport.fmt1(r.meanMs()))
-					.append(" | ").append(BenchSupport.fmt1(r.p50Ms())).append(" | ")
-					.append(BenchSupport.fmt1(r.p99Ms())).append(" | ").append(r.count()).append(" | ")
-					.append(r.errors()).append(" | ").append(dash(r.serverInferenceMs())).append(" | ")
-					.append(dash(r.serverServiceMs())).append(" | ").append(BenchSupport.fmt1(r.clientCpuPct()))
-					.append(" | ").append(dash(r.serverCpuPct())).append(" | ").append(BenchSupport.fmt1(r.cpuMsPerPhoto()))
-					.append(" | ").append(BenchSupport.fmt1(r.otherCpuPct()))
-					.append(r.otherCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "").append(" | ").append(r.load()).append(" |\n");
+				out.append("| ")
+					.append(r.what())
+					.append(" | ")
+					.append(r.clients())
+					.append(" | ")
+					.append(BenchSupport.fmt1(r.perSecond()))
+					.append(" | ")
+					.append(BenchSupport.fmt1(r.meanMs()))
+					.append(" | ")
+					.append(BenchSupport.fmt1(r.p50Ms()))
+					.append(" | ")
+					.append(BenchSupport.fmt1(r.p99Ms()))
+					.append(" | ")
+					.append(r.count())
+					.append(" | ")
+					.append(r.errors())
+					.append(" | ")
+					.append(dash(r.serverInferenceMs()))
+					.append(" | ")
+					.append(dash(r.serverServiceMs()))
+					.append(" | ")
+					.append(BenchSupport.fmt1(r.clientCpuPct()))
+					.append(" | ")
+					.append(dash(r.serverCpuPct()))
+					.append(" | ")
+					.append(BenchSupport.fmt1(r.cpuMsPerPhoto()))
+					.append(" | ")
+					.append(BenchSupport.fmt1(r.otherCpuPct()))
+					.append(r.otherCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "")
+					.append(" | ")
+					.append(r.load())
+					.append(" |\n");
 			}
 		}
 		if (http.isEmpty() || pipeline.isEmpty()) {
@@ -329,27 +374,49 @@ public final class ThroughputComparison {
 		}
 		out.append("\n| clients | HTTP / in-process pipeline | HTTP / model alone |\n|---:|---:|---:|\n");
 		for (int i = 0; i < http.size(); i++) {
-			out.append("| ").append(http.get(i).clients()).append(" | ")
-				.append(pct(http.get(i).perSecond() / pipeline.get(i).perSecond())).append(" | ")
-				.append(pct(http.get(i).perSecond() / modelOnly.get(i).perSecond())).append(" |\n");
+			out.append("| ")
+				.append(http.get(i).clients())
+				.append(" | ")
+				.append(pct(http.get(i).perSecond() / pipeline.get(i).perSecond()))
+				.append(" | ")
+				.append(pct(http.get(i).perSecond() / modelOnly.get(i).perSecond()))
+				.append(" |\n");
 		}
 		Rate bestHttp = best(http);
 		Rate bestPipeline = best(pipeline);
 		Rate bestModel = best(modelOnly);
 		double headline = bestHttp.perSecond() / bestPipeline.perSecond();
-		out.append("\nHeadline: best HTTP ").append(BenchSupport.fmt1(bestHttp.perSecond())).append("/s (")
-			.append(bestHttp.clients()).append(" clients) / best in-process pipeline ")
-			.append(BenchSupport.fmt1(bestPipeline.perSecond())).append("/s (").append(bestPipeline.clients())
-			.append(" clients) = ").append(pct(headline)).append(" -> goal >= ").append(pct(GOAL)).append(": ")
-			.append(headline >= GOAL ? "MET" : "MISSED").append("\n");
-		out.append("Against the model alone (best ").append(BenchSupport.fmt1(bestModel.perSecond())).append("/s, ")
-			.append(bestModel.clients()).append(" clients): ").append(pct(bestHttp.perSecond() / bestModel.perSecond()))
+		out.append("\nHeadline: best HTTP ")
+			.append(BenchSupport.fmt1(bestHttp.perSecond()))
+			.append("/s (")
+			.append(bestHttp.clients())
+			.append(" clients) / best in-process pipeline ")
+			.append(BenchSupport.fmt1(bestPipeline.perSecond()))
+			.append("/s (")
+			.append(bestPipeline.clients())
+			.append(" clients) = ")
+			.append(pct(headline))
+			.append(" -> goal >= ")
+			.append(pct(GOAL))
+			.append(": ")
+			.append(headline >= GOAL ? "MET" : "MISSED")
+			.append("\n");
+		out.append("Against the model alone (best ")
+			.append(BenchSupport.fmt1(bestModel.perSecond()))
+			.append("/s, ")
+			.append(bestModel.clients())
+			.append(" clients): ")
+			.append(pct(bestHttp.perSecond() / bestModel.perSecond()))
 			.append("\n");
 		double cpuPipeline = pipeline.stream().mapToDouble(Rate::cpuMsPerPhoto).min().orElse(Double.NaN);
 		double cpuHttp = http.stream().mapToDouble(Rate::cpuMsPerPhoto).min().orElse(Double.NaN);
-		out.append("CPU cost per photo (least over client counts): in-process pipeline ").append(BenchSupport.fmt1(cpuPipeline))
-			.append(" ms, the app over HTTP ").append(BenchSupport.fmt1(cpuHttp)).append(" ms -> CPU-bound ratio ")
-			.append(pct(cpuPipeline / cpuHttp)).append(" (what HTTP / in-process would be with both saturating the same")
+		out.append("CPU cost per photo (least over client counts): in-process pipeline ")
+			.append(BenchSupport.fmt1(cpuPipeline))
+			.append(" ms, the app over HTTP ")
+			.append(BenchSupport.fmt1(cpuHttp))
+			.append(" ms -> CPU-bound ratio ")
+			.append(pct(cpuPipeline / cpuHttp))
+			.append(" (what HTTP / in-process would be with both saturating the same")
 			.append(" cores; hardly affected by other processes)\n");
 		return out.toString();
 	}
@@ -406,8 +473,8 @@ public final class ThroughputComparison {
 	}
 
 	/**
-	 * {@code java [jvmArgs] -jar jar} from the project root (it needs {@code models/}), with its database and
-	 * uploads under {@code work} and the given cache directory.
+	 * {@code java [jvmArgs] -jar jar} from the project root (it needs {@code models/}),
+	 * with its database and uploads under {@code work} and the given cache directory.
 	 */
 	static Process startApp(Path jar, int port, Path cacheDir, Path work, List<String> jvmArgs, Path log)
 			throws IOException {
@@ -421,19 +488,22 @@ public final class ThroughputComparison {
 				"--mlpages.uploads-dir=" + work.resolve("uploads").toAbsolutePath(),
 				"--spring.datasource.url=jdbc:sqlite:" + work.resolve("mlpages.db").toAbsolutePath()
 						+ "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true"));
-		// settings an operator could pass, e.g. --spring.data.jpa.repositories.bootstrap-mode=deferred
+		// settings an operator could pass, e.g.
+		// --spring.data.jpa.repositories.bootstrap-mode=deferred
 		command.addAll(splitArgs(System.getProperty("bench.appArgs", "")));
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(log.toFile());
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
 		return builder.start();
 	}
 
 	static void waitUntilHealthy(int port, Process server, Duration timeout) throws Exception {
-		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(2)).build();
+		HttpClient client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(2))
+			.build();
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-			.timeout(Duration.ofSeconds(5)).build();
+			.timeout(Duration.ofSeconds(5))
+			.build();
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!server.isAlive()) {
@@ -470,6 +540,5 @@ public final class ThroughputComparison {
 		}
 		return 0;
 	}
-
 
 }

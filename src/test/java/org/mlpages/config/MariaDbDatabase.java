@@ -19,15 +19,17 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A database of its own on a real MySQL-compatible server for one test class: {@code mlpages_test_<random>}
- * with a user of the same name and a random password, both dropped after the class. Declare it before
- * {@code @SpringBootTest} so the database exists before the application starts and is dropped after the
- * application has stopped.
+ * A database of its own on a real MySQL-compatible server for one test class:
+ * {@code mlpages_test_<random>} with a user of the same name and a random password, both
+ * dropped after the class. Declare it before {@code @SpringBootTest} so the database
+ * exists before the application starts and is dropped after the application has stopped.
  * <p>
- * The server is MariaDB on 127.0.0.1:3306 as root with an empty password (what {@code .ci/run} provides);
- * {@code MLPAGES_TEST_MYSQL_URL}, {@code MLPAGES_TEST_MYSQL_USER} and {@code MLPAGES_TEST_MYSQL_PASSWORD}
- * point elsewhere. With no server the class is skipped, and says why; under CI ({@code CI=true}) it fails
- * instead, since a skipped test there would hide that MySQL was never tested.
+ * The server is MariaDB on 127.0.0.1:3306 as root with an empty password (what
+ * {@code .ci/run} provides); {@code MLPAGES_TEST_MYSQL_URL},
+ * {@code MLPAGES_TEST_MYSQL_USER} and {@code MLPAGES_TEST_MYSQL_PASSWORD} point
+ * elsewhere. With no server the class is skipped, and says why; under CI
+ * ({@code CI=true}) it fails instead, since a skipped test there would hide that MySQL
+ * was never tested.
  */
 public class MariaDbDatabase implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
 
@@ -50,7 +52,10 @@ public class MariaDbDatabase implements ExecutionCondition, BeforeAllCallback, A
 		return NAME;
 	}
 
-	/** The test user's password: it must never be printed, and the tests look for it in all output. */
+	/**
+	 * The test user's password: it must never be printed, and the tests look for it in
+	 * all output.
+	 */
 	public static String password() {
 		return PASSWORD;
 	}
@@ -79,7 +84,8 @@ public class MariaDbDatabase implements ExecutionCondition, BeforeAllCallback, A
 			return ConditionEvaluationResult.enabled("a MySQL-compatible server answers at " + ADMIN_URL);
 		}
 		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-			// runs, and fails in beforeAll with the reason: under CI MySQL support must be tested
+			// runs, and fails in beforeAll with the reason: under CI MySQL support must
+			// be tested
 			return ConditionEvaluationResult.enabled("CI=true: no skipping");
 		}
 		String message = "SKIPPED " + context.getDisplayName() + ": no MySQL/MariaDB server at " + ADMIN_URL + " ("
@@ -114,7 +120,10 @@ public class MariaDbDatabase implements ExecutionCondition, BeforeAllCallback, A
 		}
 	}
 
-	/** Writes a file with the given content, creating its folder: the tests' secrets files. */
+	/**
+	 * Writes a file with the given content, creating its folder: the tests' secrets
+	 * files.
+	 */
 	public static Path write(Path file, String content) {
 		try {
 			Files.createDirectories(file.getParent());
@@ -128,7 +137,8 @@ public class MariaDbDatabase implements ExecutionCondition, BeforeAllCallback, A
 	/** Whether {@code database} exists on the server, asked as the administrator. */
 	public static boolean databaseExists(String database) throws SQLException {
 		try (Connection connection = admin();
-				var query = connection.prepareStatement("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+				var query = connection
+					.prepareStatement("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
 			query.setString(1, database);
 			try (var rows = query.executeQuery()) {
 				rows.next();

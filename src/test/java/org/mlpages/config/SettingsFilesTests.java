@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The settings files as Spring reads them at start-up: the real application.yml, the real post-processors
- * and loaders from spring.factories, files imported from a temporary folder, and environment variables
- * given to the application as the operating system would. No beans: only the environment is looked at.
+ * The settings files as Spring reads them at start-up: the real application.yml, the real
+ * post-processors and loaders from spring.factories, files imported from a temporary
+ * folder, and environment variables given to the application as the operating system
+ * would. No beans: only the environment is looked at.
  */
 class SettingsFilesTests {
 
@@ -55,7 +56,8 @@ class SettingsFilesTests {
 
 	@Test
 	void applicationYmlImportsBothSecretsFilesOptionally() throws IOException {
-		String yaml = new ClassPathResource("application.yml").getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
+		String yaml = new ClassPathResource("application.yml")
+			.getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
 
 		assertThat(yaml).contains("- optional:file:./secrets.yml", "- optional:file:./.streamlit/secrets.toml");
 	}
@@ -78,13 +80,15 @@ class SettingsFilesTests {
 
 		ConfigurableEnvironment environment = start(Map.of(), yaml);
 
-		assertThat(environment.getProperty("spring.datasource.url")).isEqualTo("jdbc:mysql://db.example.org:3306/mlpages");
+		assertThat(environment.getProperty("spring.datasource.url"))
+			.isEqualTo("jdbc:mysql://db.example.org:3306/mlpages");
 		assertThat(environment.getProperty("spring.datasource.username")).isEqualTo("mlpages");
 		assertThat(environment.getProperty("spring.datasource.password")).isEqualTo(SECRET);
 		assertThat(environment.getProperty("mlpages.admin.username")).isEqualTo("boss");
 		assertThat(environment.getProperty("mlpages.admin.password-hash")).startsWith("{bcrypt}");
 		assertThat(environment.getProperty("mlpages.retention.days", Integer.class)).isEqualTo(30);
-		// MySQL: Hibernate asks the server for its dialect; the driver converts times in UTC
+		// MySQL: Hibernate asks the server for its dialect; the driver converts times in
+		// UTC
 		assertThat(environment.getProperty("spring.jpa.database-platform")).isNull();
 		assertThat(environment.getProperty("spring.datasource.hikari.data-source-properties.connectionTimeZone"))
 			.isEqualTo("UTC");
@@ -137,7 +141,8 @@ class SettingsFilesTests {
 
 		ConfigurableEnvironment environment = start(Map.of(), toml);
 
-		assertThat(environment.getProperty("spring.datasource.url")).isEqualTo("jdbc:mysql://db.example.org:3306/mlpages");
+		assertThat(environment.getProperty("spring.datasource.url"))
+			.isEqualTo("jdbc:mysql://db.example.org:3306/mlpages");
 		assertThat(environment.getProperty("spring.datasource.password")).isEqualTo("change-me");
 		assertThat(environment.getProperty("mlpages.admin.password-hash")).startsWith("{bcrypt}");
 		assertThat(environment.getProperty("mlpages.retention.days")).isEqualTo("90");
@@ -236,8 +241,8 @@ class SettingsFilesTests {
 				    days: 30
 				""".formatted(SECRET));
 
-		SecretsFileException failure = catchSecretsFailure(
-				() -> new YamlSettingsCheck(dir).postProcessEnvironment(new StandardEnvironment(), new SpringApplication()));
+		SecretsFileException failure = catchSecretsFailure(() -> new YamlSettingsCheck(dir)
+			.postProcessEnvironment(new StandardEnvironment(), new SpringApplication()));
 
 		assertThat(failure.getFile()).isEqualTo("settings file secrets.yml");
 		assertThat(failure.getKey()).startsWith("spring.datasource.");
@@ -249,11 +254,12 @@ class SettingsFilesTests {
 	void aYamlTabIsReportedOnItsLineWithItsKey() throws IOException {
 		write("secrets.yml", "mlpages:\n  admin:\n\tpassword: " + SECRET + "\n");
 
-		SecretsFileException failure = catchSecretsFailure(
-				() -> new YamlSettingsCheck(dir).postProcessEnvironment(new StandardEnvironment(), new SpringApplication()));
+		SecretsFileException failure = catchSecretsFailure(() -> new YamlSettingsCheck(dir)
+			.postProcessEnvironment(new StandardEnvironment(), new SpringApplication()));
 
 		assertThat(failure.getMessage())
-			.startsWith("Settings file secrets.yml, line 3, key 'mlpages.admin.password': not valid YAML (found character")
+			.startsWith(
+					"Settings file secrets.yml, line 3, key 'mlpages.admin.password': not valid YAML (found character")
 			.doesNotContain(SECRET);
 	}
 
@@ -268,8 +274,8 @@ class SettingsFilesTests {
 
 		SecretsFileException failure = catchSecretsFailure(() -> start(Map.of(), toml));
 
-		assertThat(failure.getMessage()).isEqualTo("Settings file " + toml
-				+ ", line 4, key 'connections.db.password': not valid TOML (Unknown token)");
+		assertThat(failure.getMessage()).isEqualTo(
+				"Settings file " + toml + ", line 4, key 'connections.db.password': not valid TOML (Unknown token)");
 		FailureAnalysis analysis = new SecretsFileFailureAnalyzer().analyze(failure);
 		assertThat(analysis.getDescription()).isEqualTo(failure.getMessage());
 		assertThat(analysis.getAction()).contains("line 4");
@@ -308,17 +314,19 @@ class SettingsFilesTests {
 
 		assertThat(catchSecretsFailure(() -> start(Map.of(), oracle)).getMessage())
 			.startsWith("Settings file " + oracle + ", line 3, key 'connections.db.dialect': not a database");
-		assertThat(catchSecretsFailure(() -> start(Map.of(), missing)).getMessage()).isEqualTo("Settings file "
-				+ missing + ", line 2, key 'mlpages.connection': names no [connections.<name>] table; the tables are: db");
+		assertThat(catchSecretsFailure(() -> start(Map.of(), missing)).getMessage())
+			.isEqualTo("Settings file " + missing
+					+ ", line 2, key 'mlpages.connection': names no [connections.<name>] table; the tables are: db");
 	}
 
 	@Test
 	void anotherDatabaseIsRefusedShowingOnlyTheUrlsScheme() {
-		Throwable failure = catchThrowable(() -> start(
-				Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db/mlpages?password=" + SECRET)));
+		Throwable failure = catchThrowable(
+				() -> start(Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db/mlpages?password=" + SECRET)));
 
-		assertThat(rootSecretsFailure(failure).getMessage()).startsWith(
-				"Environment variable SPRING_DATASOURCE_URL, key 'spring.datasource.url': mlpages runs on SQLite")
+		assertThat(rootSecretsFailure(failure).getMessage())
+			.startsWith(
+					"Environment variable SPRING_DATASOURCE_URL, key 'spring.datasource.url': mlpages runs on SQLite")
 			.contains("not on jdbc:postgresql:")
 			.doesNotContain(SECRET);
 	}
@@ -335,9 +343,8 @@ class SettingsFilesTests {
 						new HashMap<>(environmentVariables)));
 			}
 		});
-		List<String> args = imports.length == 0 ? List.of()
-				: List.of("--spring.config.import=" + String.join(",",
-						java.util.Arrays.stream(imports).map(file -> "file:" + file).toList()));
+		List<String> args = imports.length == 0 ? List.of() : List.of("--spring.config.import="
+				+ String.join(",", java.util.Arrays.stream(imports).map(file -> "file:" + file).toList()));
 		try (ConfigurableApplicationContext context = application.run(args.toArray(String[]::new))) {
 			return context.getEnvironment();
 		}

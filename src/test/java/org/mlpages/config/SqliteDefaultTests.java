@@ -18,8 +18,8 @@ import org.springframework.test.context.ActiveProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The default needs no server: SQLite, its community dialect, and Flyway's SQLite scripts. Same
- * configuration as the web tests, so it shares their application context.
+ * The default needs no server: SQLite, its community dialect, and Flyway's SQLite
+ * scripts. Same configuration as the web tests, so it shares their application context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -46,13 +46,14 @@ class SqliteDefaultTests {
 	}
 
 	/**
-	 * The scripts moved to db/migration/sqlite and db/migration/common with their content unchanged: an
-	 * existing SQLite database validates against them. These checksums are the ones the files had at
-	 * db/migration/.
+	 * The scripts moved to db/migration/sqlite and db/migration/common with their content
+	 * unchanged: an existing SQLite database validates against them. These checksums are
+	 * the ones the files had at db/migration/.
 	 */
 	@Test
 	void existingSqliteDatabasesKeepTheirHistory() {
-		assertThat(jdbc.queryForList("select version, script, checksum from flyway_schema_history order by installed_rank"))
+		assertThat(jdbc
+			.queryForList("select version, script, checksum from flyway_schema_history order by installed_rank"))
 			.extracting(row -> row.get("version") + " " + row.get("script") + " " + row.get("checksum"))
 			.startsWith("1 V1__prediction_log.sql -1561465149", "2 V2__prediction_kinds.sql -1323478423")
 			.contains("3 V3__prediction_feedback.sql 1804395439");

@@ -25,13 +25,15 @@ class CreditDescriptorReaderTest {
 			.containsExactlyInAnyOrderElementsOf(DATA_SET_FIELDS);
 		assertThat(descriptor.fields()).allSatisfy(field -> {
 			assertThat(field.label(Locale.ENGLISH)).as(field.name()).isNotBlank().isNotEqualTo(field.name());
-			assertThat(field.label(Locale.FRENCH)).as(field.name()).isNotBlank().isNotEqualTo(field.label(Locale.ENGLISH));
+			assertThat(field.label(Locale.FRENCH)).as(field.name())
+				.isNotBlank()
+				.isNotEqualTo(field.label(Locale.ENGLISH));
 		});
 		CreditDescriptor.FieldText checking = descriptor.field("checking_status").orElseThrow();
 		assertThat(checking.optionLabel("<0", Locale.FRENCH)).isEqualTo("À découvert (moins de 0 DM)");
 		assertThat(descriptor.field("duration").orElseThrow().unit(Locale.FRENCH)).isEqualTo("mois");
-		assertThat(descriptor.examples()).hasSize(2).allSatisfy(example -> assertThat(example.keySet())
-			.containsExactlyInAnyOrderElementsOf(DATA_SET_FIELDS));
+		assertThat(descriptor.examples()).hasSize(2)
+			.allSatisfy(example -> assertThat(example.keySet()).containsExactlyInAnyOrderElementsOf(DATA_SET_FIELDS));
 	}
 
 }

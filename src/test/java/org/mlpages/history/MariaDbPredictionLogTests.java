@@ -45,17 +45,20 @@ import org.springframework.test.context.ActiveProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole prediction-log path on a real MySQL-compatible server (MariaDB in CI), configured the way a
- * Streamlit user would: a {@code .streamlit/secrets.toml} with a {@code [connections.*]} table, read through
- * MySQL Connector/J with a database user and password of its own. Flyway builds the schema from the MySQL
- * scripts; predictions go in through the real API and come back through JPA and the history page.
+ * The whole prediction-log path on a real MySQL-compatible server (MariaDB in CI),
+ * configured the way a Streamlit user would: a {@code .streamlit/secrets.toml} with a
+ * {@code [connections.*]} table, read through MySQL Connector/J with a database user and
+ * password of its own. Flyway builds the schema from the MySQL scripts; predictions go in
+ * through the real API and come back through JPA and the history page.
  * <p>
- * The JVM runs in a zone far from UTC here, to show that created_at does not depend on it.
+ * The JVM runs in a zone far from UTC here, to show that created_at does not depend on
+ * it.
  */
 @ExtendWith({ MariaDbDatabase.class, OutputCaptureExtension.class })
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.import=file:target/mariadb-test/.streamlit/secrets.toml",
-				// exposed here only to prove the values stay masked if someone exposes them
+				// exposed here only to prove the values stay masked if someone exposes
+				// them
 				"management.endpoints.web.exposure.include=health,info,env,configprops" })
 @ActiveProfiles("test")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -119,25 +122,28 @@ class MariaDbPredictionLogTests {
 	@Test
 	void theAppRunsOnTheServerThroughConnectorJWithMySqlsDialectAndFlywaysMySqlScripts() {
 		HikariDataSource hikari = (HikariDataSource) dataSource;
-		assertThat(hikari.getJdbcUrl()).isEqualTo("jdbc:mysql://" + MariaDbDatabase.host() + ":"
-				+ MariaDbDatabase.port() + "/" + MariaDbDatabase.name());
+		assertThat(hikari.getJdbcUrl()).isEqualTo(
+				"jdbc:mysql://" + MariaDbDatabase.host() + ":" + MariaDbDatabase.port() + "/" + MariaDbDatabase.name());
 		assertThat(hikari.getUsername()).isEqualTo(MariaDbDatabase.name());
 		assertThat(jdbc.queryForObject("select database()", String.class)).isEqualTo(MariaDbDatabase.name());
 		assertThat(entityManagerFactory.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect())
 			.isInstanceOf(MySQLDialect.class);
-		assertThat(jdbc.queryForList("select version, script, success from flyway_schema_history order by installed_rank"))
+		assertThat(
+				jdbc.queryForList("select version, script, success from flyway_schema_history order by installed_rank"))
 			.extracting(row -> row.get("version") + " " + row.get("script") + " " + row.get("success"))
 			.containsExactly("1 V1__prediction_log.sql true", "2 V2__prediction_kinds.sql true",
 					"3 V3__prediction_feedback.sql true");
-		assertThat(jdbc.queryForObject("select data_type from information_schema.columns where table_schema = database()"
-				+ " and table_name = 'prediction' and column_name = 'id'", String.class)).isEqualTo("bigint");
+		assertThat(
+				jdbc.queryForObject("select data_type from information_schema.columns where table_schema = database()"
+						+ " and table_name = 'prediction' and column_name = 'id'", String.class))
+			.isEqualTo("bigint");
 	}
 
 	@Test
 	void anImagePredictionIsLoggedAndReadBackUnchanged() throws Exception {
 		byte[] photo = Files.readAllBytes(Path.of("src/test/resources/photos/nasser0111_cat.jpg"));
-		HttpResponse<String> response = send(multipart("/api/v1/models/" + TestModels.REFERENCE + "/predictions",
-				"image", "chat été.jpg", photo));
+		HttpResponse<String> response = send(
+				multipart("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", "chat été.jpg", photo));
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		JsonNode body = JSON.readTree(response.body());
@@ -186,8 +192,8 @@ class MariaDbPredictionLogTests {
 	@Test
 	void theHistoryPageListsWhatTheServerHolds() throws Exception {
 		byte[] photo = Files.readAllBytes(Path.of("src/test/resources/photos/nasser0111_dog.jpg"));
-		HttpResponse<String> logged = send(multipart("/api/v1/models/" + TestModels.REFERENCE + "/predictions",
-				"image", "dog.jpg", photo));
+		HttpResponse<String> logged = send(
+				multipart("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", "dog.jpg", photo));
 		long id = JSON.readTree(logged.body()).get("id").asLong();
 
 		logInAsTheSecretsFilesAdmin();
@@ -204,7 +210,8 @@ class MariaDbPredictionLogTests {
 				"/actuator/env", "/actuator/env/spring.datasource.password", "/actuator/env/mlpages.admin.password",
 				"/actuator/configprops", "/actuator/health");
 		for (String path : paths) {
-			HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).header("Accept", "text/html,*/*").GET());
+			HttpResponse<String> response = send(
+					HttpRequest.newBuilder(uri(path)).header("Accept", "text/html,*/*").GET());
 			assertThat(response.body()).as(path)
 				.doesNotContain(MariaDbDatabase.password())
 				.doesNotContain(ADMIN_PASSWORD);
@@ -218,7 +225,10 @@ class MariaDbPredictionLogTests {
 			.doesNotContain(ADMIN_PASSWORD);
 	}
 
-	/** The [admin] table of the TOML file is the account; the history and actuator need it. */
+	/**
+	 * The [admin] table of the TOML file is the account; the history and actuator need
+	 * it.
+	 */
 	private void logInAsTheSecretsFilesAdmin() {
 		String token = org.jsoup.Jsoup.parse(send(HttpRequest.newBuilder(uri("/login")).GET()).body())
 			.selectFirst("input[name=_csrf]")

@@ -18,7 +18,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The retention job on the real SQLite log: old rows and their photos go, recent ones stay. */
+/**
+ * The retention job on the real SQLite log: old rows and their photos go, recent ones
+ * stay.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "mlpages.admin.username=admin", "mlpages.admin.password-hash={noop}test-admin-password" })
 @ActiveProfiles("test")

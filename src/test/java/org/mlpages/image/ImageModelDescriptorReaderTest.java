@@ -55,7 +55,8 @@ class ImageModelDescriptorReaderTest {
 		Path badResize = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: b\ninput:\n  resize: squash\n");
 		Path twice = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: a\n");
 
-		assertThatThrownBy(() -> ImageModelDescriptorReader.read(noLabels)).isInstanceOf(InvalidDescriptorException.class)
+		assertThatThrownBy(() -> ImageModelDescriptorReader.read(noLabels))
+			.isInstanceOf(InvalidDescriptorException.class)
 			.hasMessageContaining("labels");
 		assertThatThrownBy(() -> ImageModelDescriptorReader.read(badResize))
 			.isInstanceOf(InvalidDescriptorException.class)

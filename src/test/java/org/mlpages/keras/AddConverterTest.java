@@ -15,16 +15,17 @@ import org.mlpages.keras.layers.AddConverter;
 
 class AddConverterTest {
 
-    @Test
-    void sumsAllInputs() {
-        var out = run(new AddConverter(), layer("Add", "{}"), LayerWeights.none("a"),
-                input(shape(1, 2), 1, 2), input(shape(1, 2), 10, 20), input(shape(1, 2), 100, 200));
-        assertThat(out.values()).containsExactly(111, 222);
-    }
+	@Test
+	void sumsAllInputs() {
+		var out = run(new AddConverter(), layer("Add", "{}"), LayerWeights.none("a"), input(shape(1, 2), 1, 2),
+				input(shape(1, 2), 10, 20), input(shape(1, 2), 100, 200));
+		assertThat(out.values()).containsExactly(111, 222);
+	}
 
-    @Test
-    void needsInputs() {
-        assertThatThrownBy(() -> run(new AddConverter(), layer("Add", "{}"), LayerWeights.none("a")))
-                .isInstanceOf(KerasImportException.class);
-    }
+	@Test
+	void needsInputs() {
+		assertThatThrownBy(() -> run(new AddConverter(), layer("Add", "{}"), LayerWeights.none("a")))
+			.isInstanceOf(KerasImportException.class);
+	}
+
 }

@@ -19,73 +19,77 @@ import tools.jackson.databind.json.JsonMapper;
 /** Runs one converter on a tiny graph and returns what TensorFlow computes. */
 final class ConverterHarness {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    record Input(long[] shape, float[] values) {
-    }
+	record Input(long[] shape, float[] values) {
+	}
 
-    record Output(long[] shape, float[] values) {
-        @Override
-        public String toString() {
-            return Arrays.toString(shape) + Arrays.toString(values);
-        }
-    }
+	record Output(long[] shape, float[] values) {
+		@Override
+		public String toString() {
+			return Arrays.toString(shape) + Arrays.toString(values);
+		}
+	}
 
-    private ConverterHarness() {
-    }
+	private ConverterHarness() {
+	}
 
-    static Input input(long[] shape, float... values) {
-        return new Input(shape, values);
-    }
+	static Input input(long[] shape, float... values) {
+		return new Input(shape, values);
+	}
 
-    static long[] shape(long... dims) {
-        return dims;
-    }
+	static long[] shape(long... dims) {
+		return dims;
+	}
 
-    static KerasLayer layer(String className, String configJson) {
-        return new KerasLayer("test_layer", className, JSON.readTree(configJson));
-    }
+	static KerasLayer layer(String className, String configJson) {
+		return new KerasLayer("test_layer", className, JSON.readTree(configJson));
+	}
 
-    static Weight weight(String name, long[] shape, float... values) {
-        return new Weight(name, shape, values);
-    }
+	static Weight weight(String name, long[] shape, float... values) {
+		return new Weight(name, shape, values);
+	}
 
-    static LayerWeights weights(Weight... ws) {
-        Map<String, Weight> map = new LinkedHashMap<>();
-        for (Weight w : ws) {
-            map.put(w.name(), w);
-        }
-        return new LayerWeights("test_layer", map);
-    }
+	static LayerWeights weights(Weight... ws) {
+		Map<String, Weight> map = new LinkedHashMap<>();
+		for (Weight w : ws) {
+			map.put(w.name(), w);
+		}
+		return new LayerWeights("test_layer", map);
+	}
 
-    static Output run(LayerConverter converter, KerasLayer layer, LayerWeights weights, Input... inputs) {
-        TestSupport.loadNatives();
-        try (Graph g = new Graph(); Session s = new Session(g)) {
-            Ops tf = Ops.create(g);
-            List<Operand<TFloat32>> placeholders = new ArrayList<>();
-            for (Input in : inputs) {
-                placeholders.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(in.shape()))));
-            }
-            converter.validate(layer);
-            // identity: a converter may return its input, and TF refuses to fetch a fed tensor
-            Operand<TFloat32> out = tf.identity(converter.convert(tf, layer, weights, placeholders));
-            Session.Runner runner = s.runner();
-            List<TFloat32> fed = new ArrayList<>();
-            try {
-                for (int i = 0; i < inputs.length; i++) {
-                    TFloat32 t = TFloat32.tensorOf(Shape.of(inputs[i].shape()), DataBuffers.of(inputs[i].values(), true, false));
-                    fed.add(t);
-                    runner.feed(placeholders.get(i), t);
-                }
-                try (Result result = runner.fetch(out).run()) {
-                    TFloat32 y = (TFloat32) result.get(0);
-                    float[] values = new float[(int) y.shape().size()];
-                    y.copyTo(DataBuffers.of(values, false, false));
-                    return new Output(y.shape().asArray(), values);
-                }
-            } finally {
-                fed.forEach(TFloat32::close);
-            }
-        }
-    }
+	static Output run(LayerConverter converter, KerasLayer layer, LayerWeights weights, Input... inputs) {
+		TestSupport.loadNatives();
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			List<Operand<TFloat32>> placeholders = new ArrayList<>();
+			for (Input in : inputs) {
+				placeholders.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(in.shape()))));
+			}
+			converter.validate(layer);
+			// identity: a converter may return its input, and TF refuses to fetch a fed
+			// tensor
+			Operand<TFloat32> out = tf.identity(converter.convert(tf, layer, weights, placeholders));
+			Session.Runner runner = s.runner();
+			List<TFloat32> fed = new ArrayList<>();
+			try {
+				for (int i = 0; i < inputs.length; i++) {
+					TFloat32 t = TFloat32.tensorOf(Shape.of(inputs[i].shape()),
+							DataBuffers.of(inputs[i].values(), true, false));
+					fed.add(t);
+					runner.feed(placeholders.get(i), t);
+				}
+				try (Result result = runner.fetch(out).run()) {
+					TFloat32 y = (TFloat32) result.get(0);
+					float[] values = new float[(int) y.shape().size()];
+					y.copyTo(DataBuffers.of(values, false, false));
+					return new Output(y.shape().asArray(), values);
+				}
+			}
+			finally {
+				fed.forEach(TFloat32::close);
+			}
+		}
+	}
+
 }

@@ -17,69 +17,73 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Imports the two real Teachable Machine exports and checks the SavedModel, run through DJL, against
- * outputs computed by an independent float64 implementation of Keras inference.
+ * Imports the two real Teachable Machine exports and checks the SavedModel, run through
+ * DJL, against outputs computed by an independent float64 implementation of Keras
+ * inference.
  */
 class FixtureAgreementTest {
 
-    private static final int IMAGES = 22;
-    private static final int PIXELS = 224 * 224 * 3;
-    private static final int BATCH = 8;
+	private static final int IMAGES = 22;
 
-    @TempDir
-    static Path cache;
+	private static final int PIXELS = 224 * 224 * 3;
 
-    private static float[] input;
+	private static final int BATCH = 8;
 
-    @BeforeAll
-    static void setUp() {
-        TestSupport.loadNatives();
-        input = TestSupport.readFloats("expected/input.bin.gz", true);
-        assertThat(input).hasSize(IMAGES * PIXELS);
-    }
+	@TempDir
+	static Path cache;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"cat_dog_model", "keras_model_tm_export"})
-    void savedModelAgreesWithReferenceOutputs(String model) throws Exception {
-        ImportedModel imported = new KerasModelImporter().importModel(TestSupport.fixture(model + ".h5"), cache);
-        System.out.println(model + ": " + imported);
-        assertThat(imported.fromCache()).isFalse();
-        assertThat(imported.inputShape()).containsExactly(-1, 224, 224, 3);
-        assertThat(imported.outputSize()).isEqualTo(2);
+	private static float[] input;
 
-        float[] expected = TestSupport.readFloats("expected/" + model + "/output.bin", false);
-        float[] actual = predict(imported.savedModelDir());
-        assertThat(actual).hasSize(expected.length);
+	@BeforeAll
+	static void setUp() {
+		TestSupport.loadNatives();
+		input = TestSupport.readFloats("expected/input.bin.gz", true);
+		assertThat(input).hasSize(IMAGES * PIXELS);
+	}
 
-        double maxDiff = 0;
-        for (int i = 0; i < expected.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
-        }
-        System.out.printf("%s: max abs diff %.3g over %d outputs%n", model, maxDiff, expected.length);
-        assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
-    }
+	@ParameterizedTest
+	@ValueSource(strings = { "cat_dog_model", "keras_model_tm_export" })
+	void savedModelAgreesWithReferenceOutputs(String model) throws Exception {
+		ImportedModel imported = new KerasModelImporter().importModel(TestSupport.fixture(model + ".h5"), cache);
+		System.out.println(model + ": " + imported);
+		assertThat(imported.fromCache()).isFalse();
+		assertThat(imported.inputShape()).containsExactly(-1, 224, 224, 3);
+		assertThat(imported.outputSize()).isEqualTo(2);
 
-    private static float[] predict(Path savedModel) throws Exception {
-        Criteria<NDList, NDList> criteria = Criteria.builder()
-                .setTypes(NDList.class, NDList.class)
-                .optEngine("TensorFlow")
-                .optModelPath(savedModel)
-                .build();
-        float[] out = new float[IMAGES * 2];
-        try (ZooModel<NDList, NDList> model = criteria.loadModel();
-                Predictor<NDList, NDList> predictor = model.newPredictor();
-                NDManager manager = NDManager.newBaseManager("TensorFlow")) {
-            for (int first = 0; first < IMAGES; first += BATCH) {
-                int n = Math.min(BATCH, IMAGES - first);
-                float[] batch = Arrays.copyOfRange(input, first * PIXELS, (first + n) * PIXELS);
-                try (NDManager sub = manager.newSubManager()) {
-                    NDArray x = sub.create(batch, new Shape(n, 224, 224, 3));
-                    NDList result = predictor.predict(new NDList(x));
-                    float[] y = result.singletonOrThrow().toFloatArray();
-                    System.arraycopy(y, 0, out, first * 2, n * 2);
-                }
-            }
-        }
-        return out;
-    }
+		float[] expected = TestSupport.readFloats("expected/" + model + "/output.bin", false);
+		float[] actual = predict(imported.savedModelDir());
+		assertThat(actual).hasSize(expected.length);
+
+		double maxDiff = 0;
+		for (int i = 0; i < expected.length; i++) {
+			maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+		}
+		System.out.printf("%s: max abs diff %.3g over %d outputs%n", model, maxDiff, expected.length);
+		assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
+	}
+
+	private static float[] predict(Path savedModel) throws Exception {
+		Criteria<NDList, NDList> criteria = Criteria.builder()
+			.setTypes(NDList.class, NDList.class)
+			.optEngine("TensorFlow")
+			.optModelPath(savedModel)
+			.build();
+		float[] out = new float[IMAGES * 2];
+		try (ZooModel<NDList, NDList> model = criteria.loadModel();
+				Predictor<NDList, NDList> predictor = model.newPredictor();
+				NDManager manager = NDManager.newBaseManager("TensorFlow")) {
+			for (int first = 0; first < IMAGES; first += BATCH) {
+				int n = Math.min(BATCH, IMAGES - first);
+				float[] batch = Arrays.copyOfRange(input, first * PIXELS, (first + n) * PIXELS);
+				try (NDManager sub = manager.newSubManager()) {
+					NDArray x = sub.create(batch, new Shape(n, 224, 224, 3));
+					NDList result = predictor.predict(new NDList(x));
+					float[] y = result.singletonOrThrow().toFloatArray();
+					System.arraycopy(y, 0, out, first * 2, n * 2);
+				}
+			}
+		}
+		return out;
+	}
+
 }

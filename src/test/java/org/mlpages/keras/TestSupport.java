@@ -9,39 +9,48 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
-/** Shared test plumbing: natives extracted once per build under target/, fixtures from the class path. */
+/**
+ * Shared test plumbing: natives extracted once per build under target/, fixtures from the
+ * class path.
+ */
 final class TestSupport {
 
-    /** Shared by all test classes so the 600 MB of libraries are copied once per build, not per test. */
-    static final Path NATIVES_ROOT = Path.of("target", "tf-natives");
+	/**
+	 * Shared by all test classes so the 600 MB of libraries are copied once per build,
+	 * not per test.
+	 */
+	static final Path NATIVES_ROOT = Path.of("target", "tf-natives");
 
-    private TestSupport() {
-    }
+	private TestSupport() {
+	}
 
-    static void loadNatives() {
-        TensorFlowNatives.ensureLoaded(NATIVES_ROOT);
-    }
+	static void loadNatives() {
+		TensorFlowNatives.ensureLoaded(NATIVES_ROOT);
+	}
 
-    static Path fixture(String name) {
-        try {
-            return Path.of(TestSupport.class.getResource("/keras/" + name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("Missing test fixture keras/" + name, e);
-        }
-    }
+	static Path fixture(String name) {
+		try {
+			return Path.of(TestSupport.class.getResource("/keras/" + name).toURI());
+		}
+		catch (URISyntaxException | NullPointerException e) {
+			throw new IllegalStateException("Missing test fixture keras/" + name, e);
+		}
+	}
 
-    static float[] readFloats(String resource, boolean gzip) {
-        try (InputStream raw = TestSupport.class.getResourceAsStream("/keras/" + resource)) {
-            if (raw == null) {
-                throw new IllegalStateException("Missing test fixture keras/" + resource);
-            }
-            InputStream in = gzip ? new GZIPInputStream(raw) : raw;
-            byte[] bytes = in.readAllBytes();
-            float[] out = new float[bytes.length / 4];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+	static float[] readFloats(String resource, boolean gzip) {
+		try (InputStream raw = TestSupport.class.getResourceAsStream("/keras/" + resource)) {
+			if (raw == null) {
+				throw new IllegalStateException("Missing test fixture keras/" + resource);
+			}
+			InputStream in = gzip ? new GZIPInputStream(raw) : raw;
+			byte[] bytes = in.readAllBytes();
+			float[] out = new float[bytes.length / 4];
+			ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+			return out;
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
 }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A key missing from one language shows a reader the other language, or a raw key: catch it here. */
+/**
+ * A key missing from one language shows a reader the other language, or a raw key: catch
+ * it here.
+ */
 class MessageBundlesTest {
 
 	@Test
@@ -27,18 +30,18 @@ class MessageBundlesTest {
 	void noMessageIsLeftEmpty() throws IOException {
 		for (String bundle : new String[] { "messages/messages.properties", "messages/messages_fr.properties" }) {
 			Properties messages = load(bundle);
-			assertThat(messages.stringPropertyNames()).allSatisfy(key -> assertThat(messages.getProperty(key))
-				.as(bundle + " " + key)
-				.isNotBlank());
+			assertThat(messages.stringPropertyNames())
+				.allSatisfy(key -> assertThat(messages.getProperty(key)).as(bundle + " " + key).isNotBlank());
 		}
 	}
 
 	@Test
 	void frenchUsesTypographicApostrophesSoMessageFormatKeepsThem() throws IOException {
-		// MessageFormat treats ' as a quote in messages with arguments and would swallow it
+		// MessageFormat treats ' as a quote in messages with arguments and would swallow
+		// it
 		Properties french = load("messages/messages_fr.properties");
-		assertThat(french.stringPropertyNames()).allSatisfy(key -> assertThat(french.getProperty(key)).as(key)
-			.doesNotContain("'"));
+		assertThat(french.stringPropertyNames())
+			.allSatisfy(key -> assertThat(french.getProperty(key)).as(key).doesNotContain("'"));
 	}
 
 	private static Properties load(String resource) throws IOException {

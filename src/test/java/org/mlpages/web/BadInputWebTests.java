@@ -23,9 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Everything a person or a client may send that is not a photo the model can take: each gets its
- * status, a message a person understands, no prediction row, no stored file, no stack trace, and the
- * app answers the next photo as before.
+ * Everything a person or a client may send that is not a photo the model can take: each
+ * gets its status, a message a person understands, no prediction row, no stored file, no
+ * stack trace, and the app answers the next photo as before.
  */
 class BadInputWebTests extends WebTestSupport {
 
@@ -66,8 +66,8 @@ class BadInputWebTests extends WebTestSupport {
 				fileName, content, "en");
 
 		assertThat(response.statusCode()).as(what).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode problem = JSON.readTree(response.body());
 		assertThat(problem.get("status").asInt()).isEqualTo(status);
 		assertThat(problem.get("code").asString()).isEqualTo(code);
@@ -158,7 +158,10 @@ class BadInputWebTests extends WebTestSupport {
 		return Arrays.copyOf(photo, 10 * 1024 * 1024 + 1);
 	}
 
-	/** A valid PNG signature and IHDR declaring the given size, with no pixel data worth decoding. */
+	/**
+	 * A valid PNG signature and IHDR declaring the given size, with no pixel data worth
+	 * decoding.
+	 */
 	static byte[] pngHeader(int width, int height) {
 		try {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();

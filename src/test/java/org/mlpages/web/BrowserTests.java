@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * What a person sees, in a real browser: Debian's headless Chromium picks a photo or fills the credit
- * form, submits it and reads the answer. Runs where {@code chromium} and {@code chromium-driver} are installed (CI
- * installs them and sets MLPAGES_REQUIRE_BROWSER, so there a missing browser fails instead of skipping).
+ * What a person sees, in a real browser: Debian's headless Chromium picks a photo or
+ * fills the credit form, submits it and reads the answer. Runs where {@code chromium} and
+ * {@code chromium-driver} are installed (CI installs them and sets
+ * MLPAGES_REQUIRE_BROWSER, so there a missing browser fails instead of skipping).
  */
 class BrowserTests extends WebTestSupport {
 
@@ -105,7 +106,8 @@ class BrowserTests extends WebTestSupport {
 
 		browser.findElement(By.cssSelector("a.example")).click();
 		// from the keyboard, as many people submit a long form
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]")).sendKeys(org.openqa.selenium.Keys.ENTER);
+		browser.findElement(By.cssSelector("#credit-form button[type=submit]"))
+			.sendKeys(org.openqa.selenium.Keys.ENTER);
 
 		WebElement decision = new WebDriverWait(browser, Duration.ofSeconds(20))
 			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));

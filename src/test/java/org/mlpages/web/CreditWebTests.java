@@ -20,7 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The credit page and API of the running app, with the committed model, and every refused answer. */
+/**
+ * The credit page and API of the running app, with the committed model, and every refused
+ * answer.
+ */
 class CreditWebTests extends WebTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -80,7 +83,8 @@ class CreditWebTests extends WebTestSupport {
 		long rows = predictionRows();
 		String form = applicant().entrySet()
 			.stream()
-			.map(entry -> entry.getKey() + "=" + URLEncoder.encode(String.valueOf(entry.getValue()), StandardCharsets.UTF_8))
+			.map(entry -> entry.getKey() + "="
+					+ URLEncoder.encode(String.valueOf(entry.getValue()), StandardCharsets.UTF_8))
 			.collect(Collectors.joining("&"));
 
 		HttpResponse<String> response = postForm("/credit", form, "en");
@@ -112,7 +116,8 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(page.selectFirst(".invalid-feedback[data-field=age]").text()).startsWith("Enter at least");
 		assertThat(page.selectFirst(".invalid-feedback[data-field=duration]").text()).isEqualTo("Enter a number.");
 		assertThat(page.selectFirst(".invalid-feedback[data-field=purpose]").text()).startsWith("Choose one of");
-		assertThat(page.selectFirst(".invalid-feedback[data-field=housing]").text()).isEqualTo("This answer is required.");
+		assertThat(page.selectFirst(".invalid-feedback[data-field=housing]").text())
+			.isEqualTo("This answer is required.");
 		assertThat(page.selectFirst("#age").attr("value")).as("what was typed is kept").isEqualTo("-5");
 		assertThat(predictionRows()).isEqualTo(rows);
 	}
@@ -134,8 +139,7 @@ class CreditWebTests extends WebTestSupport {
 	}
 
 	static Stream<Arguments> badApplications() {
-		return Stream.of(
-				Arguments.of("a missing field", without("age"), "age", "missing"),
+		return Stream.of(Arguments.of("a missing field", without("age"), "age", "missing"),
 				Arguments.of("an unknown category", with("purpose", "spaceship"), "purpose", "unknown-category"),
 				Arguments.of("a category in the wrong case", with("housing", "OWN"), "housing", "unknown-category"),
 				Arguments.of("a negative age", with("age", -5), "age", "too-small"),

@@ -11,11 +11,13 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The prediction log cannot be written (here its table is moved away, as a broken or stopped database
- * would leave it): the person gets a clear 503 and the app recovers by itself once the database is back.
- * Runs on a database file of its own so the other tests never see the outage.
+ * The prediction log cannot be written (here its table is moved away, as a broken or
+ * stopped database would leave it): the person gets a clear 503 and the app recovers by
+ * itself once the database is back. Runs on a database file of its own so the other tests
+ * never see the outage.
  */
-@TestPropertySource(properties = "spring.datasource.url=jdbc:sqlite:target/test-data/outage.db?journal_mode=WAL&busy_timeout=5000")
+@TestPropertySource(
+		properties = "spring.datasource.url=jdbc:sqlite:target/test-data/outage.db?journal_mode=WAL&busy_timeout=5000")
 class DatabaseOutageWebTests extends WebTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -49,8 +51,8 @@ class DatabaseOutageWebTests extends WebTestSupport {
 	}
 
 	private boolean tableExists(String table) {
-		return jdbc.queryForObject("select count(*) from sqlite_master where type = 'table' and name = ?", Integer.class,
-				table) > 0;
+		return jdbc.queryForObject("select count(*) from sqlite_master where type = 'table' and name = ?",
+				Integer.class, table) > 0;
 	}
 
 }

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** "This is wrong" under an answer: kept with the prediction, shown back, and in the history. */
+/**
+ * "This is wrong" under an answer: kept with the prediction, shown back, and in the
+ * history.
+ */
 class FeedbackWebTests extends WebTestSupport {
 
 	@Test
@@ -39,7 +42,8 @@ class FeedbackWebTests extends WebTestSupport {
 
 		assertThat(postForm("/predictions/" + id + "/feedback", "label=Giraffe", "en").statusCode()).isEqualTo(400);
 		assertThat(postForm("/predictions/1/feedback", "label=Dog", "en").statusCode()).isEqualTo(404);
-		assertThat(jdbc.queryForObject("select feedback_label from prediction where id = ?", String.class, id)).isNull();
+		assertThat(jdbc.queryForObject("select feedback_label from prediction where id = ?", String.class, id))
+			.isNull();
 	}
 
 }

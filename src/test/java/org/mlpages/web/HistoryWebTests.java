@@ -31,7 +31,8 @@ class HistoryWebTests extends WebTestSupport {
 		for (int i = 0; i < 26; i++) {
 			send(java.net.http.HttpRequest.newBuilder(uri("/api/v1/models/credit/predictions"))
 				.header("Content-Type", "application/json")
-				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(CreditWebTests.applicant()))));
+				.POST(java.net.http.HttpRequest.BodyPublishers
+					.ofString(JSON.writeValueAsString(CreditWebTests.applicant()))));
 		}
 		upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", "=HYPERLINK(\"x\").jpg",
 				photo("nasser0111_dog.jpg"), "en");
@@ -72,7 +73,8 @@ class HistoryWebTests extends WebTestSupport {
 		HttpResponse<String> csv = get("/history/export.csv?model=" + TestModels.REFERENCE, "en");
 
 		assertThat(csv.statusCode()).isEqualTo(200);
-		assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
+		assertThat(csv.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
 		List<String> lines = csv.body().lines().toList();
 		assertThat(lines.get(0)).startsWith("id,created_at,channel,kind,model,model_sha256,label,top_probability");
 		assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).contains(TestModels.REFERENCE));

@@ -19,15 +19,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Photos through the page and the API of the running app, compared with the reference outputs. The
- * reference resized whole photos, so these tests use the shipped model described that way; JPEG decoders
- * differ by a level here and there, hence a tolerance on the probabilities, not on the label.
+ * Photos through the page and the API of the running app, compared with the reference
+ * outputs. The reference resized whole photos, so these tests use the shipped model
+ * described that way; JPEG decoders differ by a level here and there, hence a tolerance
+ * on the probabilities, not on the label.
  */
 class ImageClassificationWebTests extends WebTestSupport {
 
 	private static final ReferenceOutputs REFERENCE = ReferenceOutputs.load();
 
-	/** Probability difference allowed between this app and the reference for the same photo. */
+	/**
+	 * Probability difference allowed between this app and the reference for the same
+	 * photo.
+	 */
 	private static final double TOLERANCE = 0.01;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -60,8 +64,10 @@ class ImageClassificationWebTests extends WebTestSupport {
 			List<Future<JsonNode>> answers = new ArrayList<>();
 			for (int i = 0; i < REFERENCE.photos().size(); i++) {
 				String name = REFERENCE.photos().get(i);
-				answers.add(pool.submit(() -> JSON.readTree(upload("/api/v1/models/" + TestModels.REFERENCE
-						+ "/predictions", "image", name, photo(name), "en").body())));
+				answers.add(pool
+					.submit(() -> JSON.readTree(upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions",
+							"image", name, photo(name), "en")
+						.body())));
 			}
 			for (int i = 0; i < answers.size(); i++) {
 				JsonNode body = answers.get(i).get(60, TimeUnit.SECONDS);
@@ -110,7 +116,8 @@ class ImageClassificationWebTests extends WebTestSupport {
 
 	@Test
 	void theShippedDescriptorCropsTheCentreAndStillAnswers() {
-		// a square photo crops to itself, so the shipped model must agree with the reference there
+		// a square photo crops to itself, so the shipped model must agree with the
+		// reference there
 		String name = "cdf_validation_dog.2001.jpg";
 		int index = REFERENCE.photos().indexOf(name);
 
@@ -125,8 +132,8 @@ class ImageClassificationWebTests extends WebTestSupport {
 	@Test
 	void everyPredictionIsARowWithItsInputAndModel() {
 		String name = "cdf_validation_cat.2003.jpg";
-		HttpResponse<String> response = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image",
-				name, photo(name), "en");
+		HttpResponse<String> response = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", name,
+				photo(name), "en");
 		long id = JSON.readTree(response.body()).get("id").asLong();
 
 		Map<String, Object> row = jdbc.queryForMap("select * from prediction where id = ?", id);

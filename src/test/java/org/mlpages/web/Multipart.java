@@ -16,9 +16,9 @@ record Multipart(String boundary, byte[] body) {
 	static Multipart file(String field, String fileName, byte[] content, java.util.Map<String, String> fields) {
 		String boundary = "----mlpages" + UUID.randomUUID();
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		fields.forEach((name, value) -> out.writeBytes(("--" + boundary
-				+ "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
-			.getBytes(StandardCharsets.UTF_8)));
+		fields.forEach((name, value) -> out.writeBytes(
+				("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+					.getBytes(StandardCharsets.UTF_8)));
 		String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
 				+ fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
 		out.writeBytes(head.getBytes(StandardCharsets.UTF_8));

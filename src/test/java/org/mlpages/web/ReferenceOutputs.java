@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The outputs an implementation independent of TensorFlow computed for the 22 reference photos
- * ({@code src/test/resources/keras/expected/cat_dog_model}), in the order of {@code files.txt}.
+ * The outputs an implementation independent of TensorFlow computed for the 22 reference
+ * photos ({@code src/test/resources/keras/expected/cat_dog_model}), in the order of
+ * {@code files.txt}.
  */
 record ReferenceOutputs(List<String> photos, float[][] probabilities) {
 

@@ -56,7 +56,9 @@ class SecurityWebTests extends WebTestSupport {
 				photo("nasser0111_cat.jpg"), "en");
 		String resultPath = mine.uri().getPath();
 		String photoPath = html(mine).selectFirst("#result img").attr("src");
-		HttpClient stranger = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL)).build();
+		HttpClient stranger = HttpClient.newBuilder()
+			.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+			.build();
 
 		assertThat(status(stranger, resultPath)).isEqualTo(404);
 		assertThat(status(stranger, photoPath)).isEqualTo(404);
@@ -82,8 +84,8 @@ class SecurityWebTests extends WebTestSupport {
 	void everyPageCarriesTheSecurityHeaders() {
 		HttpResponse<String> page = get("/", "en");
 
-		assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
-				csp -> assertThat(csp).contains("default-src 'self'", "frame-ancestors 'none'"));
+		assertThat(page.headers().firstValue("Content-Security-Policy"))
+			.hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'self'", "frame-ancestors 'none'"));
 		assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 		assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
 	}
@@ -94,8 +96,9 @@ class SecurityWebTests extends WebTestSupport {
 			.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
 			.build();
 		try {
-			String token = html(client.send(HttpRequest.newBuilder(uri("/login")).header("X-Forwarded-For", address).build(),
-					HttpResponse.BodyHandlers.ofString()))
+			String token = html(
+					client.send(HttpRequest.newBuilder(uri("/login")).header("X-Forwarded-For", address).build(),
+							HttpResponse.BodyHandlers.ofString()))
 				.selectFirst("input[name=_csrf]")
 				.attr("value");
 			String form = "username=admin&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf="

@@ -10,7 +10,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The pages every visitor sees, the model cards, the health check and the database underneath. */
+/**
+ * The pages every visitor sees, the model cards, the health check and the database
+ * underneath.
+ */
 class SitePagesWebTests extends WebTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -22,8 +25,8 @@ class SitePagesWebTests extends WebTestSupport {
 			Document page = html(get(path, "en"));
 
 			assertThat(page.select("#menu a").eachText()).as(path)
-				.containsExactly("About", "Cat or dog?", "Cat or dog? (whole photo)", "Would the bank grant this credit?",
-						"History");
+				.containsExactly("About", "Cat or dog?", "Cat or dog? (whole photo)",
+						"Would the bank grant this credit?", "History");
 			assertThat(page.select("#menu a.active")).as(path).hasSize(1);
 		}
 	}
@@ -47,7 +50,8 @@ class SitePagesWebTests extends WebTestSupport {
 
 		assertThat(cards.findValuesAsString("name")).contains(TestModels.SHIPPED, TestModels.REFERENCE, "broken",
 				"no_descriptor");
-		JsonNode shipped = cards.valueStream().filter(card -> card.get("name").asString().equals(TestModels.SHIPPED))
+		JsonNode shipped = cards.valueStream()
+			.filter(card -> card.get("name").asString().equals(TestModels.SHIPPED))
 			.findFirst()
 			.orElseThrow();
 		assertThat(shipped.get("status").asString()).isEqualTo("READY");

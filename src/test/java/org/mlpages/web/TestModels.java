@@ -10,16 +10,20 @@ import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 
 /**
- * The models folder the web tests start with: the shipped model with its shipped descriptor, the same
- * model described with the whole-photo resize the reference outputs were computed with, and two models
- * that cannot load, to show they do not stop the others. Public for the tests that start the app on
- * another database (org.mlpages.history).
+ * The models folder the web tests start with: the shipped model with its shipped
+ * descriptor, the same model described with the whole-photo resize the reference outputs
+ * were computed with, and two models that cannot load, to show they do not stop the
+ * others. Public for the tests that start the app on another database
+ * (org.mlpages.history).
  */
 public final class TestModels {
 
 	public static final Path DIR = Path.of("target/test-models");
 
-	/** Same weights as the shipped model; resizes the whole photo, as the reference outputs did. */
+	/**
+	 * Same weights as the shipped model; resizes the whole photo, as the reference
+	 * outputs did.
+	 */
 	public static final String REFERENCE = "cat_dog_reference";
 
 	public static final String SHIPPED = "cat_dog_model";
@@ -36,13 +40,17 @@ public final class TestModels {
 		try {
 			Files.createDirectories(DIR);
 			Path shipped = Path.of("models");
-			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve(SHIPPED + ".h5"), StandardCopyOption.REPLACE_EXISTING);
-			Files.copy(shipped.resolve(SHIPPED + ".yml"), DIR.resolve(SHIPPED + ".yml"), StandardCopyOption.REPLACE_EXISTING);
-			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve(REFERENCE + ".h5"), StandardCopyOption.REPLACE_EXISTING);
-			Files.writeString(DIR.resolve(REFERENCE + ".yml"), Files.readString(shipped.resolve(SHIPPED + ".yml"))
-				.replace("resize: center-crop", "resize: stretch")
-				.replace("Cat or dog?", "Cat or dog? (whole photo)")
-				.replace("Chat ou chien ?", "Chat ou chien ? (photo entière)"));
+			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve(SHIPPED + ".h5"),
+					StandardCopyOption.REPLACE_EXISTING);
+			Files.copy(shipped.resolve(SHIPPED + ".yml"), DIR.resolve(SHIPPED + ".yml"),
+					StandardCopyOption.REPLACE_EXISTING);
+			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve(REFERENCE + ".h5"),
+					StandardCopyOption.REPLACE_EXISTING);
+			Files.writeString(DIR.resolve(REFERENCE + ".yml"),
+					Files.readString(shipped.resolve(SHIPPED + ".yml"))
+						.replace("resize: center-crop", "resize: stretch")
+						.replace("Cat or dog?", "Cat or dog? (whole photo)")
+						.replace("Chat ou chien ?", "Chat ou chien ? (photo entière)"));
 			Files.writeString(DIR.resolve("broken.h5"), "this is not an HDF5 file");
 			Files.writeString(DIR.resolve("broken.yml"), "title:\n  en: Broken\nlabels:\n  - id: a\n  - id: b\n");
 			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve("no_descriptor.h5"),
@@ -59,7 +67,10 @@ public final class TestModels {
 		prepared = true;
 	}
 
-	/** A model with a layer the importer does not convert (an LSTM), written as Keras would lay it out. */
+	/**
+	 * A model with a layer the importer does not convert (an LSTM), written as Keras
+	 * would lay it out.
+	 */
 	private static void writeRecurrentModel(Path file) throws IOException {
 		Files.deleteIfExists(file);
 		String config = """

@@ -22,8 +22,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The real app on a random port, spoken to over HTTP as a browser or a client would. All web tests share
- * this one application context, so the model is converted and loaded once per run.
+ * The real app on a random port, spoken to over HTTP as a browser or a client would. All
+ * web tests share this one application context, so the model is converted and loaded once
+ * per run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "mlpages.admin.username=admin",
@@ -62,8 +63,8 @@ abstract class WebTestSupport {
 	}
 
 	/**
-	 * Posts a file as the page's form does (with the session's CSRF token in its action URL) or as an API
-	 * client does.
+	 * Posts a file as the page's form does (with the session's CSRF token in its action
+	 * URL) or as an API client does.
 	 */
 	HttpResponse<String> upload(String path, String field, String fileName, byte[] content, String acceptLanguage) {
 		String target = path.startsWith("/api/") ? path : path + "?_csrf=" + csrfToken();

@@ -38,384 +38,426 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A trained credit model ready to decide: the Tribuo model file, its side file (threshold, schema, cross-validated
- * metrics, written by {@link CreditTraining}), and exact explanations.
+ * A trained credit model ready to decide: the Tribuo model file, its side file
+ * (threshold, schema, cross-validated metrics, written by {@link CreditTraining}), and
+ * exact explanations.
  *
- * <p>Only a logistic regression on z-scored numbers ({@code TransformedModel} around a {@code LinearSGDModel}) is
- * accepted, because only for a linear model are the per-field contributions exact. Immutable and thread-safe
- * after {@link #load}: one instance serves all requests.
+ * <p>
+ * Only a logistic regression on z-scored numbers ({@code TransformedModel} around a
+ * {@code LinearSGDModel}) is accepted, because only for a linear model are the per-field
+ * contributions exact. Immutable and thread-safe after {@link #load}: one instance serves
+ * all requests.
  */
 public final class CreditModel {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** Side-file format this class reads and {@link CreditTraining} writes. */
-    static final String FORMAT = "mlpages-credit/1";
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** Thrown by {@link #decide} for answers that do not pass {@link CreditSchema#validate}. */
-    public static final class InvalidAnswersException extends IllegalArgumentException {
-        private final transient List<FieldError> errors;
+	/** Side-file format this class reads and {@link CreditTraining} writes. */
+	static final String FORMAT = "mlpages-credit/1";
 
-        InvalidAnswersException(List<FieldError> errors) {
-            super("invalid answers: " + errors);
-            this.errors = List.copyOf(errors);
-        }
+	/**
+	 * Thrown by {@link #decide} for answers that do not pass
+	 * {@link CreditSchema#validate}.
+	 */
+	public static final class InvalidAnswersException extends IllegalArgumentException {
 
-        /** What is wrong, per field. */
-        public List<FieldError> errors() {
-            return errors;
-        }
-    }
+		private final transient List<FieldError> errors;
 
-    /** Everything needed to explain one field's answer, computed once at load. */
-    private record FieldTerm(CreditField field, String numericFeature, double weight, List<Transformer> transformers,
-                             double transformedMean, Map<String, Double> categoryWeights, double categoryMeanTerm) {
-    }
+		InvalidAnswersException(List<FieldError> errors) {
+			super("invalid answers: " + errors);
+			this.errors = List.copyOf(errors);
+		}
 
-    private final Model<Label> model;
-    private final CreditSchema schema;
-    private final double threshold;
-    private final List<FieldTerm> terms;
-    private final double baseValue;
-    private final ModelProvenanceSummary provenance;
-    private final String sha256;
+		/** What is wrong, per field. */
+		public List<FieldError> errors() {
+			return errors;
+		}
 
-    private CreditModel(Model<Label> model, CreditSchema schema, double threshold, List<FieldTerm> terms,
-                        double baseValue, ModelProvenanceSummary provenance, String sha256) {
-        this.model = model;
-        this.schema = schema;
-        this.threshold = threshold;
-        this.terms = terms;
-        this.baseValue = baseValue;
-        this.provenance = provenance;
-        this.sha256 = sha256;
-    }
+	}
 
-    /**
-     * Loads a model and its side file and checks that they belong together: the side file records the model
-     * file's SHA-256, and every category it lists must be one the model has a weight for, and vice versa (the
-     * schema is the model's feature map; the side file only adds form order, numeric bounds and units).
-     *
-     * @param modelFile Tribuo protobuf model, e.g. {@code models/credit.model}
-     * @param sideFile  its side file, e.g. {@code models/credit.report.json}
-     * @return the ready model
-     * @throws IOException              if a file cannot be read
-     * @throws IllegalArgumentException if the files are not a matching credit model and side file, or the model is
-     *                                  not the supported linear kind
-     */
-    public static CreditModel load(Path modelFile, Path sideFile) throws IOException {
-        byte[] bytes = Files.readAllBytes(modelFile);
-        String sha256 = sha256Hex(bytes);
-        JsonNode side = JSON.readTree(Files.readString(sideFile));
-        if (!FORMAT.equals(side.path("format").asString(""))) {
-            throw new IllegalArgumentException(sideFile + ": not a " + FORMAT + " side file");
-        }
-        String expectedSha = side.path("model").path("sha256").asString("");
-        if (!expectedSha.equals(sha256)) {
-            throw new IllegalArgumentException(sideFile + " describes a model with SHA-256 " + expectedSha + ", but "
-                    + modelFile + " has " + sha256 + ": retrain or restore the matching pair");
-        }
-        Model<?> raw = Model.deserializeFromFile(modelFile);
-        if (!raw.validate(Label.class)) {
-            throw new IllegalArgumentException(modelFile + " is not a classification model");
-        }
-        @SuppressWarnings("unchecked")
-        Model<Label> model = (Model<Label>) raw;
-        if (!(model instanceof TransformedModel<Label> transformed)
-                || !(transformed.getInnerModel() instanceof LinearSGDModel linear)) {
-            throw new IllegalArgumentException(modelFile + " is a " + model.getClass().getName()
-                    + ", not a logistic regression on transformed features; only that kind is explained exactly");
-        }
-        if (model.getOutputIDInfo().getID(new Label(CreditData.GOOD)) < 0
-                || model.getOutputIDInfo().getID(new Label(CreditData.BAD)) < 0) {
-            throw new IllegalArgumentException(modelFile + " does not predict good/bad");
-        }
-        CreditSchema schema = schemaFromSideFile(side.path("schema"), model.getFeatureIDMap(), sideFile);
-        double threshold = side.path("threshold").asDouble(Double.NaN);
-        if (!(threshold > 0 && threshold < 1)) {
-            throw new IllegalArgumentException(sideFile + ": threshold must be in (0, 1)");
-        }
+	/** Everything needed to explain one field's answer, computed once at load. */
+	private record FieldTerm(CreditField field, String numericFeature, double weight, List<Transformer> transformers,
+			double transformedMean, Map<String, Double> categoryWeights, double categoryMeanTerm) {
+	}
 
-        // weights of "good" minus weights of "bad": softmax over two classes is the logistic of that difference
-        DenseMatrix weights = linear.getWeightsCopy();
-        int good = linear.getOutputIDInfo().getID(new Label(CreditData.GOOD));
-        int bad = linear.getOutputIDInfo().getID(new Label(CreditData.BAD));
-        ImmutableFeatureMap innerFeatures = linear.getFeatureIDMap();
-        int biasColumn = weights.getDimension2Size() - 1;
-        TransformerMap transformers = transformed.getTransformerMap();
-        ImmutableFeatureMap modelFeatures = model.getFeatureIDMap();
+	private final Model<Label> model;
 
-        double base = weights.get(good, biasColumn) - weights.get(bad, biasColumn);
-        List<FieldTerm> terms = new ArrayList<>();
-        for (CreditField field : schema.fields()) {
-            if (field.kind() == CreditField.Kind.NUMERIC) {
-                String name = field.featureName(null);
-                int id = innerFeatures.getID(name);
-                double w = id < 0 ? 0.0 : weights.get(good, id) - weights.get(bad, id);
-                List<Transformer> list = transformers.get(name) == null ? List.of() : transformers.get(name);
-                // the TransformedModel's feature map describes the transformed (z-scored) values, so its mean is
-                // already the training mean of what the weight multiplies (about 0, but taken as computed)
-                double mean = realInfo(modelFeatures.get(name)).getMean();
-                base += w * mean;
-                terms.add(new FieldTerm(field, name, w, list, mean, Map.of(), 0.0));
-            } else {
-                Map<String, Double> categoryWeights = new HashMap<>();
-                long total = 0;
-                for (String category : field.categories()) {
-                    total += modelFeatures.get(field.featureName(category)).getCount();
-                }
-                double meanTerm = 0;
-                for (String category : field.categories()) {
-                    String name = field.featureName(category);
-                    int id = innerFeatures.getID(name);
-                    double w = id < 0 ? 0.0 : weights.get(good, id) - weights.get(bad, id);
-                    categoryWeights.put(category, w);
-                    meanTerm += w * modelFeatures.get(name).getCount() / total;
-                }
-                base += meanTerm;
-                terms.add(new FieldTerm(field, null, 0.0, List.of(), 0.0, Map.copyOf(categoryWeights), meanTerm));
-            }
-        }
-        ModelProvenanceSummary provenance = summarise(model, side);
-        return new CreditModel(model, schema, threshold, List.copyOf(terms), base, provenance, sha256);
-    }
+	private final CreditSchema schema;
 
-    /** The questions, their accepted values and bounds. */
-    public CreditSchema schema() {
-        return schema;
-    }
+	private final double threshold;
 
-    /** The decision threshold on P(good): credit is granted iff P(good) >= threshold. */
-    public double threshold() {
-        return threshold;
-    }
+	private final List<FieldTerm> terms;
 
-    /** Selected provenance: trainer and settings, seed, data hash, training date, cross-validated figures. */
-    public ModelProvenanceSummary provenance() {
-        return provenance;
-    }
+	private final double baseValue;
 
-    /** SHA-256 of the model file as loaded, lowercase hex (for the prediction log). */
-    public String sha256() {
-        return sha256;
-    }
+	private final ModelProvenanceSummary provenance;
 
-    /**
-     * Decides on one applicant.
-     *
-     * <p>The answers are validated again here (unknown keys ignored, as for a form), so nothing unchecked reaches
-     * Tribuo even if a caller forgot; callers should still validate first to show per-field messages.
-     *
-     * @param answers field name → value, as a form (strings) or JSON (strings and numbers) sends them
-     * @return the decision with P(good), the threshold and the contributions
-     * @throws InvalidAnswersException if the answers do not pass {@link CreditSchema#validate}
-     */
-    public CreditDecision decide(Map<String, ?> answers) {
-        List<FieldError> errors = schema.validate(answers, false);
-        if (!errors.isEmpty()) {
-            throw new InvalidAnswersException(errors);
-        }
-        String[] names = new String[terms.size()];
-        double[] values = new double[terms.size()];
-        List<Contribution> contributions = new ArrayList<>(terms.size());
-        for (int i = 0; i < terms.size(); i++) {
-            FieldTerm term = terms.get(i);
-            Object answer = answers.get(term.field().name());
-            if (term.numericFeature() != null) {
-                double x = CreditSchema.numberOf(answer);
-                names[i] = term.numericFeature();
-                values[i] = x;
-                double transformed = TransformerMap.applyTransformerList(x, term.transformers());
-                contributions.add(new Contribution(term.field().name(), names[i],
-                        term.weight() * (transformed - term.transformedMean())));
-            } else {
-                String category = (String) answer;
-                names[i] = term.field().featureName(category);
-                values[i] = 1.0;
-                contributions.add(new Contribution(term.field().name(), names[i],
-                        term.categoryWeights().get(category) - term.categoryMeanTerm()));
-            }
-        }
-        double pGood = probabilityGood(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values));
-        contributions.sort((a, b) -> Double.compare(Math.abs(b.value()), Math.abs(a.value())));
-        double logOdds = Math.log(pGood) - Math.log1p(-pGood);
-        return new CreditDecision(pGood >= threshold, pGood, threshold, logOdds, baseValue, contributions);
-    }
+	private final String sha256;
 
-    /**
-     * P(good) only, without the explanation (for throughput measurements and batch scoring). Same validation as
-     * {@link #decide}.
-     */
-    public double probabilityGood(Map<String, ?> answers) {
-        List<FieldError> errors = schema.validate(answers, false);
-        if (!errors.isEmpty()) {
-            throw new InvalidAnswersException(errors);
-        }
-        String[] names = new String[terms.size()];
-        double[] values = new double[terms.size()];
-        for (int i = 0; i < terms.size(); i++) {
-            FieldTerm term = terms.get(i);
-            Object answer = answers.get(term.field().name());
-            if (term.numericFeature() != null) {
-                names[i] = term.numericFeature();
-                values[i] = CreditSchema.numberOf(answer);
-            } else {
-                names[i] = term.field().featureName((String) answer);
-                values[i] = 1.0;
-            }
-        }
-        return probabilityGood(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values));
-    }
+	private CreditModel(Model<Label> model, CreditSchema schema, double threshold, List<FieldTerm> terms,
+			double baseValue, ModelProvenanceSummary provenance, String sha256) {
+		this.model = model;
+		this.schema = schema;
+		this.threshold = threshold;
+		this.terms = terms;
+		this.baseValue = baseValue;
+		this.provenance = provenance;
+		this.sha256 = sha256;
+	}
 
-    private double probabilityGood(Example<Label> example) {
-        Prediction<Label> prediction = model.predict(example);
-        return prediction.getOutputScores().get(CreditData.GOOD).getScore();
-    }
+	/**
+	 * Loads a model and its side file and checks that they belong together: the side file
+	 * records the model file's SHA-256, and every category it lists must be one the model
+	 * has a weight for, and vice versa (the schema is the model's feature map; the side
+	 * file only adds form order, numeric bounds and units).
+	 * @param modelFile Tribuo protobuf model, e.g. {@code models/credit.model}
+	 * @param sideFile its side file, e.g. {@code models/credit.report.json}
+	 * @return the ready model
+	 * @throws IOException if a file cannot be read
+	 * @throws IllegalArgumentException if the files are not a matching credit model and
+	 * side file, or the model is not the supported linear kind
+	 */
+	public static CreditModel load(Path modelFile, Path sideFile) throws IOException {
+		byte[] bytes = Files.readAllBytes(modelFile);
+		String sha256 = sha256Hex(bytes);
+		JsonNode side = JSON.readTree(Files.readString(sideFile));
+		if (!FORMAT.equals(side.path("format").asString(""))) {
+			throw new IllegalArgumentException(sideFile + ": not a " + FORMAT + " side file");
+		}
+		String expectedSha = side.path("model").path("sha256").asString("");
+		if (!expectedSha.equals(sha256)) {
+			throw new IllegalArgumentException(sideFile + " describes a model with SHA-256 " + expectedSha + ", but "
+					+ modelFile + " has " + sha256 + ": retrain or restore the matching pair");
+		}
+		Model<?> raw = Model.deserializeFromFile(modelFile);
+		if (!raw.validate(Label.class)) {
+			throw new IllegalArgumentException(modelFile + " is not a classification model");
+		}
+		@SuppressWarnings("unchecked")
+		Model<Label> model = (Model<Label>) raw;
+		if (!(model instanceof TransformedModel<Label> transformed)
+				|| !(transformed.getInnerModel() instanceof LinearSGDModel linear)) {
+			throw new IllegalArgumentException(modelFile + " is a " + model.getClass().getName()
+					+ ", not a logistic regression on transformed features; only that kind is explained exactly");
+		}
+		if (model.getOutputIDInfo().getID(new Label(CreditData.GOOD)) < 0
+				|| model.getOutputIDInfo().getID(new Label(CreditData.BAD)) < 0) {
+			throw new IllegalArgumentException(modelFile + " does not predict good/bad");
+		}
+		CreditSchema schema = schemaFromSideFile(side.path("schema"), model.getFeatureIDMap(), sideFile);
+		double threshold = side.path("threshold").asDouble(Double.NaN);
+		if (!(threshold > 0 && threshold < 1)) {
+			throw new IllegalArgumentException(sideFile + ": threshold must be in (0, 1)");
+		}
 
-    /** The Tribuo model, for tests and tools in this package. */
-    Model<Label> tribuoModel() {
-        return model;
-    }
+		// weights of "good" minus weights of "bad": softmax over two classes is the
+		// logistic of that difference
+		DenseMatrix weights = linear.getWeightsCopy();
+		int good = linear.getOutputIDInfo().getID(new Label(CreditData.GOOD));
+		int bad = linear.getOutputIDInfo().getID(new Label(CreditData.BAD));
+		ImmutableFeatureMap innerFeatures = linear.getFeatureIDMap();
+		int biasColumn = weights.getDimension2Size() - 1;
+		TransformerMap transformers = transformed.getTransformerMap();
+		ImmutableFeatureMap modelFeatures = model.getFeatureIDMap();
 
-    // ---- loading helpers ----
+		double base = weights.get(good, biasColumn) - weights.get(bad, biasColumn);
+		List<FieldTerm> terms = new ArrayList<>();
+		for (CreditField field : schema.fields()) {
+			if (field.kind() == CreditField.Kind.NUMERIC) {
+				String name = field.featureName(null);
+				int id = innerFeatures.getID(name);
+				double w = id < 0 ? 0.0 : weights.get(good, id) - weights.get(bad, id);
+				List<Transformer> list = transformers.get(name) == null ? List.of() : transformers.get(name);
+				// the TransformedModel's feature map describes the transformed (z-scored)
+				// values, so its mean is
+				// already the training mean of what the weight multiplies (about 0, but
+				// taken as computed)
+				double mean = realInfo(modelFeatures.get(name)).getMean();
+				base += w * mean;
+				terms.add(new FieldTerm(field, name, w, list, mean, Map.of(), 0.0));
+			}
+			else {
+				Map<String, Double> categoryWeights = new HashMap<>();
+				long total = 0;
+				for (String category : field.categories()) {
+					total += modelFeatures.get(field.featureName(category)).getCount();
+				}
+				double meanTerm = 0;
+				for (String category : field.categories()) {
+					String name = field.featureName(category);
+					int id = innerFeatures.getID(name);
+					double w = id < 0 ? 0.0 : weights.get(good, id) - weights.get(bad, id);
+					categoryWeights.put(category, w);
+					meanTerm += w * modelFeatures.get(name).getCount() / total;
+				}
+				base += meanTerm;
+				terms.add(new FieldTerm(field, null, 0.0, List.of(), 0.0, Map.copyOf(categoryWeights), meanTerm));
+			}
+		}
+		ModelProvenanceSummary provenance = summarise(model, side);
+		return new CreditModel(model, schema, threshold, List.copyOf(terms), base, provenance, sha256);
+	}
 
-    private static RealInfo realInfo(VariableInfo info) {
-        if (info instanceof RealInfo real) {
-            return real;
-        }
-        if (info instanceof CategoricalInfo categorical) {
-            return categorical.generateRealInfo();
-        }
-        throw new IllegalArgumentException("not a numeric feature: " + info);
-    }
+	/** The questions, their accepted values and bounds. */
+	public CreditSchema schema() {
+		return schema;
+	}
 
-    /**
-     * The schema as the side file orders and bounds it, checked against the model's feature map: same field
-     * names and kinds as the data set, each field's categories exactly the model's, and no feature left over.
-     */
-    private static CreditSchema schemaFromSideFile(JsonNode array, ImmutableFeatureMap features, Path sideFile) {
-        if (!array.isArray()) {
-            throw new IllegalArgumentException(sideFile + ": no schema");
-        }
-        List<CreditField> fields = new ArrayList<>();
-        Set<String> covered = new HashSet<>();
-        for (JsonNode node : array) {
-            String name = node.path("name").asString("");
-            CreditField.Kind kind = CreditField.Kind.valueOf(node.path("kind").asString(""));
-            CreditData.Column column = CreditData.column(name);
-            if (column.kind() != kind) {
-                throw new IllegalArgumentException(sideFile + ": " + name + " should be " + column.kind());
-            }
-            if (kind == CreditField.Kind.NUMERIC) {
-                String feature = name + "@value";
-                if (features.get(feature) == null) {
-                    throw new IllegalArgumentException(sideFile + ": the model has no feature " + feature);
-                }
-                covered.add(feature);
-                fields.add(CreditField.numeric(name, node.path("min").asDouble(Double.NaN),
-                        node.path("max").asDouble(Double.NaN), node.path("integer").asBoolean(false),
-                        node.path("unit").asString("")));
-            } else {
-                List<String> categories = new ArrayList<>();
-                node.path("categories").forEach(c -> categories.add(c.asString()));
-                List<String> modelCategories = CreditTraining.categoriesOf(features, name, categories);
-                if (!new HashSet<>(categories).equals(new HashSet<>(modelCategories))
-                        || categories.size() != modelCategories.size()) {
-                    throw new IllegalArgumentException(sideFile + ": categories of " + name + " " + categories
-                            + " differ from the model's " + modelCategories);
-                }
-                categories.forEach(c -> covered.add(name + "@" + c));
-                fields.add(CreditField.categorical(name, categories));
-            }
-        }
-        for (VariableInfo info : features) {
-            if (!covered.contains(info.getName())) {
-                throw new IllegalArgumentException(sideFile + ": the model's feature " + info.getName()
-                        + " is not in the schema");
-            }
-        }
-        List<String> expected = CreditData.COLUMNS.stream().map(CreditData.Column::name).toList();
-        if (!fields.stream().map(CreditField::name).toList().equals(expected)) {
-            throw new IllegalArgumentException(sideFile + ": schema fields must be " + expected);
-        }
-        return new CreditSchema(fields);
-    }
+	/** The decision threshold on P(good): credit is granted iff P(good) >= threshold. */
+	public double threshold() {
+		return threshold;
+	}
 
-    /** Picks the facts worth showing out of the model's provenance and the side file's metrics. */
-    static ModelProvenanceSummary summarise(Model<Label> model, JsonNode side) {
-        ModelProvenance provenance = model.getProvenance();
-        ObjectProvenance trainer = provenance.getTrainerProvenance();
-        // TransformTrainer wraps the learning algorithm: show the algorithm, keep the wrapper's class as context
-        ObjectProvenance inner = trainer;
-        for (Pair<String, Provenance> pair : trainer) {
-            if (pair.getA().equals("innerTrainer") && pair.getB() instanceof ObjectProvenance op) {
-                inner = op;
-            }
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        flatten("", inner, settings);
-        // the CSV source sits a few levels down (TransformedModel records the transformed dataset around it)
-        String dataSha = findPrimitive(provenance.getDatasetProvenance(), "resource-hash");
-        if (dataSha.startsWith("SHA-256[")) {
-            dataSha = dataSha.substring("SHA-256[".length(), dataSha.length() - 1);
-        }
-        dataSha = dataSha.toLowerCase(java.util.Locale.ROOT);
-        String path = findPrimitive(provenance.getDatasetProvenance(), "dataPath");
-        String dataFile = path.substring(path.lastIndexOf('/') + 1); // the name only: no server paths on a page
-        JsonNode chosen = side.path("chosen");
-        return new ModelProvenanceSummary(model.getClass().getName(), inner.getClassName(), settings,
-                chosen.path("description").asString(""), side.path("seed").asLong(),
-                provenance.getDatasetProvenance().getNumExamples(), dataFile, dataSha,
-                provenance.getTrainingTime().toString(), provenance.getTribuoVersion(), side.path("folds").asInt(),
-                chosen.path("accuracyMean").asDouble(Double.NaN), chosen.path("aucMean").asDouble(Double.NaN),
-                chosen.path("costPerApplicant").asDouble(Double.NaN));
-    }
+	/**
+	 * Selected provenance: trainer and settings, seed, data hash, training date,
+	 * cross-validated figures.
+	 */
+	public ModelProvenanceSummary provenance() {
+		return provenance;
+	}
 
-    /** The first primitive value under that key, depth first, or "" if none. */
-    private static String findPrimitive(Iterable<Pair<String, Provenance>> provenance, String key) {
-        for (Pair<String, Provenance> pair : provenance) {
-            if (pair.getA().equals(key) && pair.getB() instanceof PrimitiveProvenance<?> primitive) {
-                return String.valueOf(primitive.getValue());
-            }
-            if (pair.getB() instanceof ObjectProvenance nested) {
-                String found = findPrimitive(nested, key);
-                if (!found.isEmpty()) {
-                    return found;
-                }
-            }
-        }
-        return "";
-    }
+	/** SHA-256 of the model file as loaded, lowercase hex (for the prediction log). */
+	public String sha256() {
+		return sha256;
+	}
 
-    /** Provenance keys that describe the run or the host, not the algorithm's settings. */
-    private static final Set<String> NOT_SETTINGS = Set.of("class-name", "host-short-name", "tribuo-version",
-            "train-invocation-count", "is-sequence");
+	/**
+	 * Decides on one applicant.
+	 *
+	 * <p>
+	 * The answers are validated again here (unknown keys ignored, as for a form), so
+	 * nothing unchecked reaches Tribuo even if a caller forgot; callers should still
+	 * validate first to show per-field messages.
+	 * @param answers field name → value, as a form (strings) or JSON (strings and
+	 * numbers) sends them
+	 * @return the decision with P(good), the threshold and the contributions
+	 * @throws InvalidAnswersException if the answers do not pass
+	 * {@link CreditSchema#validate}
+	 */
+	public CreditDecision decide(Map<String, ?> answers) {
+		List<FieldError> errors = schema.validate(answers, false);
+		if (!errors.isEmpty()) {
+			throw new InvalidAnswersException(errors);
+		}
+		String[] names = new String[terms.size()];
+		double[] values = new double[terms.size()];
+		List<Contribution> contributions = new ArrayList<>(terms.size());
+		for (int i = 0; i < terms.size(); i++) {
+			FieldTerm term = terms.get(i);
+			Object answer = answers.get(term.field().name());
+			if (term.numericFeature() != null) {
+				double x = CreditSchema.numberOf(answer);
+				names[i] = term.numericFeature();
+				values[i] = x;
+				double transformed = TransformerMap.applyTransformerList(x, term.transformers());
+				contributions.add(new Contribution(term.field().name(), names[i],
+						term.weight() * (transformed - term.transformedMean())));
+			}
+			else {
+				String category = (String) answer;
+				names[i] = term.field().featureName(category);
+				values[i] = 1.0;
+				contributions.add(new Contribution(term.field().name(), names[i],
+						term.categoryWeights().get(category) - term.categoryMeanTerm()));
+			}
+		}
+		double pGood = probabilityGood(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values));
+		contributions.sort((a, b) -> Double.compare(Math.abs(b.value()), Math.abs(a.value())));
+		double logOdds = Math.log(pGood) - Math.log1p(-pGood);
+		return new CreditDecision(pGood >= threshold, pGood, threshold, logOdds, baseValue, contributions);
+	}
 
-    private static void flatten(String prefix, ObjectProvenance provenance, Map<String, String> out) {
-        for (Pair<String, Provenance> pair : provenance) {
-            if (NOT_SETTINGS.contains(pair.getA())) {
-                continue;
-            }
-            String key = prefix + pair.getA();
-            if (pair.getB() instanceof ObjectProvenance nested) {
-                out.put(key, simpleName(nested.getClassName()));
-                flatten(key + ".", nested, out);
-            } else if (pair.getB() instanceof PrimitiveProvenance<?> primitive) {
-                out.put(key, String.valueOf(primitive.getValue()));
-            } else {
-                out.put(key, String.valueOf(pair.getB()));
-            }
-        }
-    }
+	/**
+	 * P(good) only, without the explanation (for throughput measurements and batch
+	 * scoring). Same validation as {@link #decide}.
+	 */
+	public double probabilityGood(Map<String, ?> answers) {
+		List<FieldError> errors = schema.validate(answers, false);
+		if (!errors.isEmpty()) {
+			throw new InvalidAnswersException(errors);
+		}
+		String[] names = new String[terms.size()];
+		double[] values = new double[terms.size()];
+		for (int i = 0; i < terms.size(); i++) {
+			FieldTerm term = terms.get(i);
+			Object answer = answers.get(term.field().name());
+			if (term.numericFeature() != null) {
+				names[i] = term.numericFeature();
+				values[i] = CreditSchema.numberOf(answer);
+			}
+			else {
+				names[i] = term.field().featureName((String) answer);
+				values[i] = 1.0;
+			}
+		}
+		return probabilityGood(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values));
+	}
 
-    private static String simpleName(String className) {
-        return className.substring(className.lastIndexOf('.') + 1);
-    }
+	private double probabilityGood(Example<Label> example) {
+		Prediction<Label> prediction = model.predict(example);
+		return prediction.getOutputScores().get(CreditData.GOOD).getScore();
+	}
 
-    static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-    }
+	/** The Tribuo model, for tests and tools in this package. */
+	Model<Label> tribuoModel() {
+		return model;
+	}
+
+	// ---- loading helpers ----
+
+	private static RealInfo realInfo(VariableInfo info) {
+		if (info instanceof RealInfo real) {
+			return real;
+		}
+		if (info instanceof CategoricalInfo categorical) {
+			return categorical.generateRealInfo();
+		}
+		throw new IllegalArgumentException("not a numeric feature: " + info);
+	}
+
+	/**
+	 * The schema as the side file orders and bounds it, checked against the model's
+	 * feature map: same field names and kinds as the data set, each field's categories
+	 * exactly the model's, and no feature left over.
+	 */
+	private static CreditSchema schemaFromSideFile(JsonNode array, ImmutableFeatureMap features, Path sideFile) {
+		if (!array.isArray()) {
+			throw new IllegalArgumentException(sideFile + ": no schema");
+		}
+		List<CreditField> fields = new ArrayList<>();
+		Set<String> covered = new HashSet<>();
+		for (JsonNode node : array) {
+			String name = node.path("name").asString("");
+			CreditField.Kind kind = CreditField.Kind.valueOf(node.path("kind").asString(""));
+			CreditData.Column column = CreditData.column(name);
+			if (column.kind() != kind) {
+				throw new IllegalArgumentException(sideFile + ": " + name + " should be " + column.kind());
+			}
+			if (kind == CreditField.Kind.NUMERIC) {
+				String feature = name + "@value";
+				if (features.get(feature) == null) {
+					throw new IllegalArgumentException(sideFile + ": the model has no feature " + feature);
+				}
+				covered.add(feature);
+				fields.add(CreditField.numeric(name, node.path("min").asDouble(Double.NaN),
+						node.path("max").asDouble(Double.NaN), node.path("integer").asBoolean(false),
+						node.path("unit").asString("")));
+			}
+			else {
+				List<String> categories = new ArrayList<>();
+				node.path("categories").forEach(c -> categories.add(c.asString()));
+				List<String> modelCategories = CreditTraining.categoriesOf(features, name, categories);
+				if (!new HashSet<>(categories).equals(new HashSet<>(modelCategories))
+						|| categories.size() != modelCategories.size()) {
+					throw new IllegalArgumentException(sideFile + ": categories of " + name + " " + categories
+							+ " differ from the model's " + modelCategories);
+				}
+				categories.forEach(c -> covered.add(name + "@" + c));
+				fields.add(CreditField.categorical(name, categories));
+			}
+		}
+		for (VariableInfo info : features) {
+			if (!covered.contains(info.getName())) {
+				throw new IllegalArgumentException(
+						sideFile + ": the model's feature " + info.getName() + " is not in the schema");
+			}
+		}
+		List<String> expected = CreditData.COLUMNS.stream().map(CreditData.Column::name).toList();
+		if (!fields.stream().map(CreditField::name).toList().equals(expected)) {
+			throw new IllegalArgumentException(sideFile + ": schema fields must be " + expected);
+		}
+		return new CreditSchema(fields);
+	}
+
+	/**
+	 * Picks the facts worth showing out of the model's provenance and the side file's
+	 * metrics.
+	 */
+	static ModelProvenanceSummary summarise(Model<Label> model, JsonNode side) {
+		ModelProvenance provenance = model.getProvenance();
+		ObjectProvenance trainer = provenance.getTrainerProvenance();
+		// TransformTrainer wraps the learning algorithm: show the algorithm, keep the
+		// wrapper's class as context
+		ObjectProvenance inner = trainer;
+		for (Pair<String, Provenance> pair : trainer) {
+			if (pair.getA().equals("innerTrainer") && pair.getB() instanceof ObjectProvenance op) {
+				inner = op;
+			}
+		}
+		Map<String, String> settings = new LinkedHashMap<>();
+		flatten("", inner, settings);
+		// the CSV source sits a few levels down (TransformedModel records the transformed
+		// dataset around it)
+		String dataSha = findPrimitive(provenance.getDatasetProvenance(), "resource-hash");
+		if (dataSha.startsWith("SHA-256[")) {
+			dataSha = dataSha.substring("SHA-256[".length(), dataSha.length() - 1);
+		}
+		dataSha = dataSha.toLowerCase(java.util.Locale.ROOT);
+		String path = findPrimitive(provenance.getDatasetProvenance(), "dataPath");
+		String dataFile = path.substring(path.lastIndexOf('/') + 1); // the name only: no
+																		// server paths on
+																		// a page
+		JsonNode chosen = side.path("chosen");
+		return new ModelProvenanceSummary(model.getClass().getName(), inner.getClassName(), settings,
+				chosen.path("description").asString(""), side.path("seed").asLong(),
+				provenance.getDatasetProvenance().getNumExamples(), dataFile, dataSha,
+				provenance.getTrainingTime().toString(), provenance.getTribuoVersion(), side.path("folds").asInt(),
+				chosen.path("accuracyMean").asDouble(Double.NaN), chosen.path("aucMean").asDouble(Double.NaN),
+				chosen.path("costPerApplicant").asDouble(Double.NaN));
+	}
+
+	/** The first primitive value under that key, depth first, or "" if none. */
+	private static String findPrimitive(Iterable<Pair<String, Provenance>> provenance, String key) {
+		for (Pair<String, Provenance> pair : provenance) {
+			if (pair.getA().equals(key) && pair.getB() instanceof PrimitiveProvenance<?> primitive) {
+				return String.valueOf(primitive.getValue());
+			}
+			if (pair.getB() instanceof ObjectProvenance nested) {
+				String found = findPrimitive(nested, key);
+				if (!found.isEmpty()) {
+					return found;
+				}
+			}
+		}
+		return "";
+	}
+
+	/**
+	 * Provenance keys that describe the run or the host, not the algorithm's settings.
+	 */
+	private static final Set<String> NOT_SETTINGS = Set.of("class-name", "host-short-name", "tribuo-version",
+			"train-invocation-count", "is-sequence");
+
+	private static void flatten(String prefix, ObjectProvenance provenance, Map<String, String> out) {
+		for (Pair<String, Provenance> pair : provenance) {
+			if (NOT_SETTINGS.contains(pair.getA())) {
+				continue;
+			}
+			String key = prefix + pair.getA();
+			if (pair.getB() instanceof ObjectProvenance nested) {
+				out.put(key, simpleName(nested.getClassName()));
+				flatten(key + ".", nested, out);
+			}
+			else if (pair.getB() instanceof PrimitiveProvenance<?> primitive) {
+				out.put(key, String.valueOf(primitive.getValue()));
+			}
+			else {
+				out.put(key, String.valueOf(pair.getB()));
+			}
+		}
+	}
+
+	private static String simpleName(String className) {
+		return className.substring(className.lastIndexOf('.') + 1);
+	}
+
+	static String sha256Hex(byte[] bytes) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+		}
+	}
+
 }

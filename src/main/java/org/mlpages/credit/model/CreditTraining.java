@@ -37,438 +37,474 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The training command: compares candidate models by stratified 10-fold cross-validation on the German credit CSV,
- * picks one, chooses its decision threshold from the out-of-fold predictions, retrains it on all rows and writes
- * {@code <out>.model}, {@code <out>.report.json} (the side file {@link CreditModel#load} reads) and
+ * The training command: compares candidate models by stratified 10-fold cross-validation
+ * on the German credit CSV, picks one, chooses its decision threshold from the
+ * out-of-fold predictions, retrains it on all rows and writes {@code <out>.model},
+ * {@code <out>.report.json} (the side file {@link CreditModel#load} reads) and
  * {@code <out>.report.md}.
  *
  * <pre>java -cp ... org.mlpages.credit.model.CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]</pre>
  *
- * <p>Reproducible: the folds, the SGD order and the forests' bootstraps all derive from the seed, training is
- * single-threaded, so the same CSV and seed give the same metrics, threshold and weights (the model file itself
- * differs in its provenance timestamps).
+ * <p>
+ * Reproducible: the folds, the SGD order and the forests' bootstraps all derive from the
+ * seed, training is single-threaded, so the same CSV and seed give the same metrics,
+ * threshold and weights (the model file itself differs in its provenance timestamps).
  *
- * <p>Selection rule: the served model must be explainable exactly (the app shows why each applicant was
- * granted or refused), which a linear model is; among the linear candidates the lowest cross-validated cost at its
- * own best threshold wins, then the higher AUC. Tree ensembles are measured as a reference, and the report says
- * how much, if anything, that rule gives up.
+ * <p>
+ * Selection rule: the served model must be explainable exactly (the app shows why each
+ * applicant was granted or refused), which a linear model is; among the linear candidates
+ * the lowest cross-validated cost at its own best threshold wins, then the higher AUC.
+ * Tree ensembles are measured as a reference, and the report says how much, if anything,
+ * that rule gives up.
  */
 public final class CreditTraining {
 
-    /** Folds of the cross-validation. */
-    public static final int FOLDS = 10;
-    /** Default seed of the command. */
-    public static final long DEFAULT_SEED = 42L;
+	/** Folds of the cross-validation. */
+	public static final int FOLDS = 10;
 
-    /** A model family the command compares. {@code explainable}: linear, so contributions are exact. */
-    record Candidate(String id, String description, boolean explainable, LongFunction<Trainer<Label>> trainer) {
-    }
+	/** Default seed of the command. */
+	public static final long DEFAULT_SEED = 42L;
 
-    /**
-     * The cross-validated figures of one candidate.
-     *
-     * @param id                  short name ({@code logreg}, {@code logreg-slow}, {@code forest})
-     * @param description         what it is, in words
-     * @param explainable         whether its decisions can be explained exactly (linear)
-     * @param accuracyMean        mean over folds of the accuracy at P(good) >= 0.5
-     * @param accuracySd          standard deviation of that over folds
-     * @param aucMean             mean over folds of the ROC AUC
-     * @param aucSd               standard deviation of that over folds
-     * @param pooledAuc           ROC AUC of all out-of-fold predictions together
-     * @param threshold           the threshold on P(good) with the lowest out-of-fold cost
-     * @param confusion           out-of-fold decisions at that threshold
-     * @param costAtHalf          out-of-fold cost when granting at P(good) >= 0.5
-     * @param costAtBayes         out-of-fold cost when granting at P(good) >= 5/6 (the threshold for calibrated
-     *                            probabilities)
-     * @param costCrossFitted     out-of-fold cost when each fold is decided with the threshold chosen on the other
-     *                            folds' predictions: an estimate of the cost on new applicants that, unlike
-     *                            {@link #cost()}, did not see the rows it is counted on when choosing the threshold
-     * @param foldModelBytes      size of one fold's model serialised (indicates the committed file's size)
-     */
-    public record CandidateResult(String id, String description, boolean explainable, double accuracyMean,
-                                  double accuracySd, double aucMean, double aucSd, double pooledAuc,
-                                  double threshold, BinaryMetrics.Confusion confusion, int costAtHalf,
-                                  int costAtBayes, int costCrossFitted, long foldModelBytes) {
+	/**
+	 * A model family the command compares. {@code explainable}: linear, so contributions
+	 * are exact.
+	 */
+	record Candidate(String id, String description, boolean explainable, LongFunction<Trainer<Label>> trainer) {
+	}
 
-        /** Out-of-fold cost at {@link #threshold()}. */
-        public int cost() {
-            return confusion.cost();
-        }
+	/**
+	 * The cross-validated figures of one candidate.
+	 *
+	 * @param id short name ({@code logreg}, {@code logreg-slow}, {@code forest})
+	 * @param description what it is, in words
+	 * @param explainable whether its decisions can be explained exactly (linear)
+	 * @param accuracyMean mean over folds of the accuracy at P(good) >= 0.5
+	 * @param accuracySd standard deviation of that over folds
+	 * @param aucMean mean over folds of the ROC AUC
+	 * @param aucSd standard deviation of that over folds
+	 * @param pooledAuc ROC AUC of all out-of-fold predictions together
+	 * @param threshold the threshold on P(good) with the lowest out-of-fold cost
+	 * @param confusion out-of-fold decisions at that threshold
+	 * @param costAtHalf out-of-fold cost when granting at P(good) >= 0.5
+	 * @param costAtBayes out-of-fold cost when granting at P(good) >= 5/6 (the threshold
+	 * for calibrated probabilities)
+	 * @param costCrossFitted out-of-fold cost when each fold is decided with the
+	 * threshold chosen on the other folds' predictions: an estimate of the cost on new
+	 * applicants that, unlike {@link #cost()}, did not see the rows it is counted on when
+	 * choosing the threshold
+	 * @param foldModelBytes size of one fold's model serialised (indicates the committed
+	 * file's size)
+	 */
+	public record CandidateResult(String id, String description, boolean explainable, double accuracyMean,
+			double accuracySd, double aucMean, double aucSd, double pooledAuc, double threshold,
+			BinaryMetrics.Confusion confusion, int costAtHalf, int costAtBayes, int costCrossFitted,
+			long foldModelBytes) {
 
-        /** {@link #cost()} per applicant. */
-        public double costPerApplicant() {
-            return (double) confusion.cost() / confusion.total();
-        }
-    }
+		/** Out-of-fold cost at {@link #threshold()}. */
+		public int cost() {
+			return confusion.cost();
+		}
 
-    /**
-     * What a training run produced.
-     *
-     * @param modelFile  the written Tribuo model
-     * @param reportJson the side file: schema, threshold, metrics
-     * @param reportMd   the human-readable report
-     * @param chosen     the chosen candidate's result
-     * @param candidates all candidates' results, in the order measured
-     * @param seed       the seed used
-     * @param rows       rows in the CSV
-     */
-    public record TrainingResult(Path modelFile, Path reportJson, Path reportMd, CandidateResult chosen,
-                                 List<CandidateResult> candidates, long seed, int rows) {
+		/** {@link #cost()} per applicant. */
+		public double costPerApplicant() {
+			return (double) confusion.cost() / confusion.total();
+		}
+	}
 
-        /** The decision threshold on P(good) stored with the model. */
-        public double threshold() {
-            return chosen.threshold();
-        }
-    }
+	/**
+	 * What a training run produced.
+	 *
+	 * @param modelFile the written Tribuo model
+	 * @param reportJson the side file: schema, threshold, metrics
+	 * @param reportMd the human-readable report
+	 * @param chosen the chosen candidate's result
+	 * @param candidates all candidates' results, in the order measured
+	 * @param seed the seed used
+	 * @param rows rows in the CSV
+	 */
+	public record TrainingResult(Path modelFile, Path reportJson, Path reportMd, CandidateResult chosen,
+			List<CandidateResult> candidates, long seed, int rows) {
 
-    private CreditTraining() {
-    }
+		/** The decision threshold on P(good) stored with the model. */
+		public double threshold() {
+			return chosen.threshold();
+		}
+	}
 
-    /** The candidates compared by the command. Trainers are built per fold from the seed. */
-    static List<Candidate> defaultCandidates() {
-        return List.of(
-                new Candidate("logreg", "logistic regression (SGD, AdaGrad 1.0, 5 epochs), z-scored numbers", true,
-                        seed -> logisticRegression(new AdaGrad(1.0, 0.1), 5, seed)),
-                new Candidate("logreg-slow", "logistic regression (SGD, AdaGrad 0.1, 20 epochs), z-scored numbers",
-                        true, seed -> logisticRegression(new AdaGrad(0.1, 0.1), 20, seed)),
-                new Candidate("forest", "random forest, 100 CART trees (Gini, 30% of features per split)", false,
-                        CreditTraining::randomForest));
-    }
+	private CreditTraining() {
+	}
 
-    /**
-     * Logistic regression on the one-hot categories and the numeric fields z-scored with the training mean and
-     * standard deviation. Without z-scoring the SGD steps are dominated by credit_amount (up to 18 424 DM) and
-     * the fit is unstable across seeds.
-     */
-    static Trainer<Label> logisticRegression(AdaGrad optimiser, int epochs, long seed) {
-        Map<String, List<Transformation>> perFeature = new LinkedHashMap<>();
-        for (CreditData.Column column : CreditData.COLUMNS) {
-            if (column.kind() == CreditField.Kind.NUMERIC) {
-                perFeature.put(column.name() + "@value", List.of(new MeanStdDevTransformation()));
-            }
-        }
-        LinearSGDTrainer inner = new LinearSGDTrainer(new LogMulticlass(), optimiser, epochs, -1, 1, seed);
-        return new TransformTrainer<>(inner, new TransformationMap(List.of(), perFeature));
-    }
+	/**
+	 * The candidates compared by the command. Trainers are built per fold from the seed.
+	 */
+	static List<Candidate> defaultCandidates() {
+		return List.of(
+				new Candidate("logreg", "logistic regression (SGD, AdaGrad 1.0, 5 epochs), z-scored numbers", true,
+						seed -> logisticRegression(new AdaGrad(1.0, 0.1), 5, seed)),
+				new Candidate("logreg-slow", "logistic regression (SGD, AdaGrad 0.1, 20 epochs), z-scored numbers",
+						true, seed -> logisticRegression(new AdaGrad(0.1, 0.1), 20, seed)),
+				new Candidate("forest", "random forest, 100 CART trees (Gini, 30% of features per split)", false,
+						CreditTraining::randomForest));
+	}
 
-    /** Random forest: trees grown fully (min 5 examples per child), 30% of the 61 features tried per split. */
-    static Trainer<Label> randomForest(long seed) {
-        CARTClassificationTrainer tree = new CARTClassificationTrainer(Integer.MAX_VALUE, 5f, 0f, 0.3f, false,
-                new GiniIndex(), seed);
-        return new RandomForestTrainer<>(tree, new FullyWeightedVotingCombiner(), 100, seed);
-    }
+	/**
+	 * Logistic regression on the one-hot categories and the numeric fields z-scored with
+	 * the training mean and standard deviation. Without z-scoring the SGD steps are
+	 * dominated by credit_amount (up to 18 424 DM) and the fit is unstable across seeds.
+	 */
+	static Trainer<Label> logisticRegression(AdaGrad optimiser, int epochs, long seed) {
+		Map<String, List<Transformation>> perFeature = new LinkedHashMap<>();
+		for (CreditData.Column column : CreditData.COLUMNS) {
+			if (column.kind() == CreditField.Kind.NUMERIC) {
+				perFeature.put(column.name() + "@value", List.of(new MeanStdDevTransformation()));
+			}
+		}
+		LinearSGDTrainer inner = new LinearSGDTrainer(new LogMulticlass(), optimiser, epochs, -1, 1, seed);
+		return new TransformTrainer<>(inner, new TransformationMap(List.of(), perFeature));
+	}
 
-    /**
-     * Command line entry point.
-     *
-     * @param args {@code --data <csv> --out <prefix> [--seed <long>]}
-     */
-    public static void main(String[] args) throws IOException {
-        Path data = null;
-        Path out = null;
-        long seed = DEFAULT_SEED;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--data" -> data = Path.of(require(value, "--data"));
-                case "--out" -> out = Path.of(require(value, "--out"));
-                case "--seed" -> seed = Long.parseLong(require(value, "--seed"));
-                default -> usage("unknown argument " + args[i]);
-            }
-            i++;
-        }
-        if (data == null || out == null) {
-            usage("--data and --out are required");
-        }
-        TrainingResult result = train(data, out, seed, System.out);
-        System.out.printf("chosen %s, threshold %.2f, written %s%n", result.chosen().id(), result.threshold(),
-                result.modelFile());
-    }
+	/**
+	 * Random forest: trees grown fully (min 5 examples per child), 30% of the 61 features
+	 * tried per split.
+	 */
+	static Trainer<Label> randomForest(long seed) {
+		CARTClassificationTrainer tree = new CARTClassificationTrainer(Integer.MAX_VALUE, 5f, 0f, 0.3f, false,
+				new GiniIndex(), seed);
+		return new RandomForestTrainer<>(tree, new FullyWeightedVotingCombiner(), 100, seed);
+	}
 
-    private static String require(String value, String option) {
-        if (value == null) {
-            usage(option + " needs a value");
-        }
-        return value;
-    }
+	/**
+	 * Command line entry point.
+	 * @param args {@code --data <csv> --out <prefix> [--seed <long>]}
+	 */
+	public static void main(String[] args) throws IOException {
+		Path data = null;
+		Path out = null;
+		long seed = DEFAULT_SEED;
+		for (int i = 0; i < args.length; i++) {
+			String value = i + 1 < args.length ? args[i + 1] : null;
+			switch (args[i]) {
+				case "--data" -> data = Path.of(require(value, "--data"));
+				case "--out" -> out = Path.of(require(value, "--out"));
+				case "--seed" -> seed = Long.parseLong(require(value, "--seed"));
+				default -> usage("unknown argument " + args[i]);
+			}
+			i++;
+		}
+		if (data == null || out == null) {
+			usage("--data and --out are required");
+		}
+		TrainingResult result = train(data, out, seed, System.out);
+		System.out.printf("chosen %s, threshold %.2f, written %s%n", result.chosen().id(), result.threshold(),
+				result.modelFile());
+	}
 
-    private static void usage(String problem) {
-        System.err.println(problem);
-        System.err.println("usage: CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]");
-        System.exit(2);
-    }
+	private static String require(String value, String option) {
+		if (value == null) {
+			usage(option + " needs a value");
+		}
+		return value;
+	}
 
-    /**
-     * Compares the candidates, trains the chosen one on all rows and writes {@code <outPrefix>.model},
-     * {@code <outPrefix>.report.json} and {@code <outPrefix>.report.md} (the directory is created if needed).
-     *
-     * @param csv       the training CSV: the 20 attributes and {@code class} (good/bad), header line first
-     * @param outPrefix path prefix of the outputs, e.g. {@code models/credit}
-     * @param seed      seed of the folds and of the trainers
-     * @param log       progress lines go here
-     * @return the figures and the written files
-     * @throws IOException              if the CSV cannot be read or the outputs written
-     * @throws IllegalArgumentException if the CSV does not have the expected columns and labels
-     */
-    public static TrainingResult train(Path csv, Path outPrefix, long seed, PrintStream log) throws IOException {
-        return train(csv, outPrefix, seed, log, defaultCandidates());
-    }
+	private static void usage(String problem) {
+		System.err.println(problem);
+		System.err.println("usage: CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]");
+		System.exit(2);
+	}
 
-    /** As {@link #train(Path, Path, long, PrintStream)} with a chosen list of candidates (tests use fewer). */
-    static TrainingResult train(Path csv, Path outPrefix, long seed, PrintStream log, List<Candidate> candidates)
-            throws IOException {
-        // Tribuo logs every tree and every SGD run at INFO through java.util.logging; the command prints its own
-        // summary, so quieten it for the duration of the run and restore the caller's setting afterwards
-        Logger tribuoLogger = Logger.getLogger("org.tribuo");
-        Level previous = tribuoLogger.getLevel();
-        tribuoLogger.setLevel(Level.WARNING);
-        try {
-            return trainQuietly(csv, outPrefix, seed, log, candidates);
-        } finally {
-            tribuoLogger.setLevel(previous);
-        }
-    }
+	/**
+	 * Compares the candidates, trains the chosen one on all rows and writes
+	 * {@code <outPrefix>.model}, {@code <outPrefix>.report.json} and
+	 * {@code <outPrefix>.report.md} (the directory is created if needed).
+	 * @param csv the training CSV: the 20 attributes and {@code class} (good/bad), header
+	 * line first
+	 * @param outPrefix path prefix of the outputs, e.g. {@code models/credit}
+	 * @param seed seed of the folds and of the trainers
+	 * @param log progress lines go here
+	 * @return the figures and the written files
+	 * @throws IOException if the CSV cannot be read or the outputs written
+	 * @throws IllegalArgumentException if the CSV does not have the expected columns and
+	 * labels
+	 */
+	public static TrainingResult train(Path csv, Path outPrefix, long seed, PrintStream log) throws IOException {
+		return train(csv, outPrefix, seed, log, defaultCandidates());
+	}
 
-    private static TrainingResult trainQuietly(Path csv, Path outPrefix, long seed, PrintStream log,
-                                               List<Candidate> candidates) throws IOException {
-        long start = System.nanoTime();
-        MutableDataset<Label> data = CreditData.load(csv);
-        log.printf("%s: %d rows, %d features%n", csv, data.size(), data.getFeatureMap().size());
-        List<String> labels = new ArrayList<>();
-        for (Example<Label> example : data) {
-            labels.add(example.getOutput().getLabel());
-        }
-        int[] fold = StratifiedFolds.assign(labels, FOLDS, seed);
+	/**
+	 * As {@link #train(Path, Path, long, PrintStream)} with a chosen list of candidates
+	 * (tests use fewer).
+	 */
+	static TrainingResult train(Path csv, Path outPrefix, long seed, PrintStream log, List<Candidate> candidates)
+			throws IOException {
+		// Tribuo logs every tree and every SGD run at INFO through java.util.logging; the
+		// command prints its own
+		// summary, so quieten it for the duration of the run and restore the caller's
+		// setting afterwards
+		Logger tribuoLogger = Logger.getLogger("org.tribuo");
+		Level previous = tribuoLogger.getLevel();
+		tribuoLogger.setLevel(Level.WARNING);
+		try {
+			return trainQuietly(csv, outPrefix, seed, log, candidates);
+		}
+		finally {
+			tribuoLogger.setLevel(previous);
+		}
+	}
 
-        List<CandidateResult> results = new ArrayList<>();
-        for (Candidate candidate : candidates) {
-            CandidateResult result = crossValidate(candidate, data, labels, fold, seed);
-            results.add(result);
-            log.printf("%-12s acc %.3f ± %.3f  AUC %.3f ± %.3f  threshold %.2f  cost %d (%.3f/applicant)"
-                            + "  [cross-fitted: %d, at 0.5: %d, at 5/6: %d]  fold model %,d bytes%n",
-                    result.id(), result.accuracyMean(), result.accuracySd(), result.aucMean(), result.aucSd(),
-                    result.threshold(), result.cost(), result.costPerApplicant(), result.costCrossFitted(),
-                    result.costAtHalf(),
-                    result.costAtBayes(), result.foldModelBytes());
-        }
-        CandidateResult chosen = results.stream().filter(CandidateResult::explainable)
-                .min(Comparator.comparingInt(CandidateResult::cost)
-                        .thenComparing(Comparator.comparingDouble(CandidateResult::aucMean).reversed()))
-                .orElseThrow(() -> new IllegalArgumentException("no explainable candidate"));
-        Candidate chosenCandidate = candidates.stream().filter(c -> c.id().equals(chosen.id())).findFirst()
-                .orElseThrow();
-        log.printf("chosen: %s, threshold %.2f; training on all %d rows%n", chosen.id(), chosen.threshold(),
-                data.size());
+	private static TrainingResult trainQuietly(Path csv, Path outPrefix, long seed, PrintStream log,
+			List<Candidate> candidates) throws IOException {
+		long start = System.nanoTime();
+		MutableDataset<Label> data = CreditData.load(csv);
+		log.printf("%s: %d rows, %d features%n", csv, data.size(), data.getFeatureMap().size());
+		List<String> labels = new ArrayList<>();
+		for (Example<Label> example : data) {
+			labels.add(example.getOutput().getLabel());
+		}
+		int[] fold = StratifiedFolds.assign(labels, FOLDS, seed);
 
-        Model<Label> model = chosenCandidate.trainer().apply(seed).train(data);
-        CreditSchema schema = schemaOf(model, data);
+		List<CandidateResult> results = new ArrayList<>();
+		for (Candidate candidate : candidates) {
+			CandidateResult result = crossValidate(candidate, data, labels, fold, seed);
+			results.add(result);
+			log.printf(
+					"%-12s acc %.3f ± %.3f  AUC %.3f ± %.3f  threshold %.2f  cost %d (%.3f/applicant)"
+							+ "  [cross-fitted: %d, at 0.5: %d, at 5/6: %d]  fold model %,d bytes%n",
+					result.id(), result.accuracyMean(), result.accuracySd(), result.aucMean(), result.aucSd(),
+					result.threshold(), result.cost(), result.costPerApplicant(), result.costCrossFitted(),
+					result.costAtHalf(), result.costAtBayes(), result.foldModelBytes());
+		}
+		CandidateResult chosen = results.stream()
+			.filter(CandidateResult::explainable)
+			.min(Comparator.comparingInt(CandidateResult::cost)
+				.thenComparing(Comparator.comparingDouble(CandidateResult::aucMean).reversed()))
+			.orElseThrow(() -> new IllegalArgumentException("no explainable candidate"));
+		Candidate chosenCandidate = candidates.stream()
+			.filter(c -> c.id().equals(chosen.id()))
+			.findFirst()
+			.orElseThrow();
+		log.printf("chosen: %s, threshold %.2f; training on all %d rows%n", chosen.id(), chosen.threshold(),
+				data.size());
 
-        Path modelFile = sibling(outPrefix, ".model");
-        Path reportJson = sibling(outPrefix, ".report.json");
-        Path reportMd = sibling(outPrefix, ".report.md");
-        if (modelFile.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(modelFile.toAbsolutePath().getParent());
-        }
-        model.serializeToFile(modelFile);
-        // read back through the serving path: a side file that does not fit its model must fail here, not in the app
-        TrainingReport report = new TrainingReport(csv, modelFile, seed, FOLDS, data.size(), labels, schema,
-                chosen, chosenCandidate.description(), results);
-        report.writeJson(reportJson);
-        CreditModel loaded = CreditModel.load(modelFile, reportJson);
-        report.writeMarkdown(reportMd, loaded.provenance());
-        log.printf("wrote %s (%,d bytes), %s, %s in %.1f s%n", modelFile, Files.size(modelFile), reportJson, reportMd,
-                (System.nanoTime() - start) / 1e9);
-        return new TrainingResult(modelFile, reportJson, reportMd, chosen, List.copyOf(results), seed, data.size());
-    }
+		Model<Label> model = chosenCandidate.trainer().apply(seed).train(data);
+		CreditSchema schema = schemaOf(model, data);
 
-    private static Path sibling(Path prefix, String suffix) {
-        return prefix.resolveSibling(prefix.getFileName() + suffix);
-    }
+		Path modelFile = sibling(outPrefix, ".model");
+		Path reportJson = sibling(outPrefix, ".report.json");
+		Path reportMd = sibling(outPrefix, ".report.md");
+		if (modelFile.toAbsolutePath().getParent() != null) {
+			Files.createDirectories(modelFile.toAbsolutePath().getParent());
+		}
+		model.serializeToFile(modelFile);
+		// read back through the serving path: a side file that does not fit its model
+		// must fail here, not in the app
+		TrainingReport report = new TrainingReport(csv, modelFile, seed, FOLDS, data.size(), labels, schema, chosen,
+				chosenCandidate.description(), results);
+		report.writeJson(reportJson);
+		CreditModel loaded = CreditModel.load(modelFile, reportJson);
+		report.writeMarkdown(reportMd, loaded.provenance());
+		log.printf("wrote %s (%,d bytes), %s, %s in %.1f s%n", modelFile, Files.size(modelFile), reportJson, reportMd,
+				(System.nanoTime() - start) / 1e9);
+		return new TrainingResult(modelFile, reportJson, reportMd, chosen, List.copyOf(results), seed, data.size());
+	}
 
-    /** Runs the stratified folds for one candidate and scores the out-of-fold predictions. */
-    private static CandidateResult crossValidate(Candidate candidate, MutableDataset<Label> data, List<String> labels,
-                                                 int[] fold, long seed) throws IOException {
-        LabelFactory factory = new LabelFactory();
-        int n = data.size();
-        double[] pGood = new double[n];
-        boolean[] isGood = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            isGood[i] = labels.get(i).equals(CreditData.GOOD);
-        }
-        double[] accuracy = new double[FOLDS];
-        double[] auc = new double[FOLDS];
-        long foldModelBytes = 0;
-        for (int k = 0; k < FOLDS; k++) {
-            MutableDataset<Label> train = new MutableDataset<>(
-                    new SimpleDataSourceProvenance("credit CV fold " + k + " of " + FOLDS + ", training rows", factory),
-                    factory);
-            List<Integer> test = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                if (fold[i] == k) {
-                    test.add(i);
-                } else {
-                    train.add(data.getExample(i));
-                }
-            }
-            // the same seed in every fold: the folds differ by their data only
-            Model<Label> model = candidate.trainer().apply(seed).train(train);
-            double[] foldP = new double[test.size()];
-            boolean[] foldGood = new boolean[test.size()];
-            for (int j = 0; j < test.size(); j++) {
-                int row = test.get(j);
-                foldP[j] = probabilityGood(model, data.getExample(row));
-                foldGood[j] = isGood[row];
-                pGood[row] = foldP[j];
-            }
-            accuracy[k] = BinaryMetrics.confusion(foldP, foldGood, 0.5).accuracy();
-            auc[k] = BinaryMetrics.auc(foldP, foldGood);
-            if (k == 0) {
-                Path tmp = Files.createTempFile("credit-fold", ".model");
-                try {
-                    model.serializeToFile(tmp);
-                    foldModelBytes = Files.size(tmp);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-            }
-        }
-        double threshold = BinaryMetrics.bestThreshold(pGood, isGood);
-        return new CandidateResult(candidate.id(), candidate.description(), candidate.explainable(),
-                mean(accuracy), sd(accuracy), mean(auc), sd(auc), BinaryMetrics.auc(pGood, isGood), threshold,
-                BinaryMetrics.confusion(pGood, isGood, threshold),
-                BinaryMetrics.confusion(pGood, isGood, 0.5).cost(),
-                BinaryMetrics.confusion(pGood, isGood, BinaryMetrics.BAYES_THRESHOLD).cost(),
-                crossFittedCost(pGood, isGood, fold), foldModelBytes);
-    }
+	private static Path sibling(Path prefix, String suffix) {
+		return prefix.resolveSibling(prefix.getFileName() + suffix);
+	}
 
-    /**
-     * The cost when fold k's applicants are decided with the threshold that is best on the other folds'
-     * out-of-fold predictions. Choosing the threshold on all predictions and counting the cost on the same ones
-     * flatters it; this does not.
-     */
-    static int crossFittedCost(double[] pGood, boolean[] isGood, int[] fold) {
-        int total = 0;
-        for (int k = 0; k < FOLDS; k++) {
-            int inFold = 0;
-            for (int f : fold) {
-                if (f == k) inFold++;
-            }
-            double[] otherP = new double[pGood.length - inFold];
-            boolean[] otherGood = new boolean[otherP.length];
-            double[] foldP = new double[inFold];
-            boolean[] foldGood = new boolean[inFold];
-            int o = 0;
-            int j = 0;
-            for (int i = 0; i < pGood.length; i++) {
-                if (fold[i] == k) {
-                    foldP[j] = pGood[i];
-                    foldGood[j++] = isGood[i];
-                } else {
-                    otherP[o] = pGood[i];
-                    otherGood[o++] = isGood[i];
-                }
-            }
-            total += BinaryMetrics.confusion(foldP, foldGood, BinaryMetrics.bestThreshold(otherP, otherGood)).cost();
-        }
-        return total;
-    }
+	/**
+	 * Runs the stratified folds for one candidate and scores the out-of-fold predictions.
+	 */
+	private static CandidateResult crossValidate(Candidate candidate, MutableDataset<Label> data, List<String> labels,
+			int[] fold, long seed) throws IOException {
+		LabelFactory factory = new LabelFactory();
+		int n = data.size();
+		double[] pGood = new double[n];
+		boolean[] isGood = new boolean[n];
+		for (int i = 0; i < n; i++) {
+			isGood[i] = labels.get(i).equals(CreditData.GOOD);
+		}
+		double[] accuracy = new double[FOLDS];
+		double[] auc = new double[FOLDS];
+		long foldModelBytes = 0;
+		for (int k = 0; k < FOLDS; k++) {
+			MutableDataset<Label> train = new MutableDataset<>(
+					new SimpleDataSourceProvenance("credit CV fold " + k + " of " + FOLDS + ", training rows", factory),
+					factory);
+			List<Integer> test = new ArrayList<>();
+			for (int i = 0; i < n; i++) {
+				if (fold[i] == k) {
+					test.add(i);
+				}
+				else {
+					train.add(data.getExample(i));
+				}
+			}
+			// the same seed in every fold: the folds differ by their data only
+			Model<Label> model = candidate.trainer().apply(seed).train(train);
+			double[] foldP = new double[test.size()];
+			boolean[] foldGood = new boolean[test.size()];
+			for (int j = 0; j < test.size(); j++) {
+				int row = test.get(j);
+				foldP[j] = probabilityGood(model, data.getExample(row));
+				foldGood[j] = isGood[row];
+				pGood[row] = foldP[j];
+			}
+			accuracy[k] = BinaryMetrics.confusion(foldP, foldGood, 0.5).accuracy();
+			auc[k] = BinaryMetrics.auc(foldP, foldGood);
+			if (k == 0) {
+				Path tmp = Files.createTempFile("credit-fold", ".model");
+				try {
+					model.serializeToFile(tmp);
+					foldModelBytes = Files.size(tmp);
+				}
+				finally {
+					Files.deleteIfExists(tmp);
+				}
+			}
+		}
+		double threshold = BinaryMetrics.bestThreshold(pGood, isGood);
+		return new CandidateResult(candidate.id(), candidate.description(), candidate.explainable(), mean(accuracy),
+				sd(accuracy), mean(auc), sd(auc), BinaryMetrics.auc(pGood, isGood), threshold,
+				BinaryMetrics.confusion(pGood, isGood, threshold), BinaryMetrics.confusion(pGood, isGood, 0.5).cost(),
+				BinaryMetrics.confusion(pGood, isGood, BinaryMetrics.BAYES_THRESHOLD).cost(),
+				crossFittedCost(pGood, isGood, fold), foldModelBytes);
+	}
 
-    static double probabilityGood(Model<Label> model, Example<Label> example) {
-        Label good = model.predict(example).getOutputScores().get(CreditData.GOOD);
-        return good == null ? 0.0 : good.getScore();
-    }
+	/**
+	 * The cost when fold k's applicants are decided with the threshold that is best on
+	 * the other folds' out-of-fold predictions. Choosing the threshold on all predictions
+	 * and counting the cost on the same ones flatters it; this does not.
+	 */
+	static int crossFittedCost(double[] pGood, boolean[] isGood, int[] fold) {
+		int total = 0;
+		for (int k = 0; k < FOLDS; k++) {
+			int inFold = 0;
+			for (int f : fold) {
+				if (f == k)
+					inFold++;
+			}
+			double[] otherP = new double[pGood.length - inFold];
+			boolean[] otherGood = new boolean[otherP.length];
+			double[] foldP = new double[inFold];
+			boolean[] foldGood = new boolean[inFold];
+			int o = 0;
+			int j = 0;
+			for (int i = 0; i < pGood.length; i++) {
+				if (fold[i] == k) {
+					foldP[j] = pGood[i];
+					foldGood[j++] = isGood[i];
+				}
+				else {
+					otherP[o] = pGood[i];
+					otherGood[o++] = isGood[i];
+				}
+			}
+			total += BinaryMetrics.confusion(foldP, foldGood, BinaryMetrics.bestThreshold(otherP, otherGood)).cost();
+		}
+		return total;
+	}
 
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return sum / values.length;
-    }
+	static double probabilityGood(Model<Label> model, Example<Label> example) {
+		Label good = model.predict(example).getOutputScores().get(CreditData.GOOD);
+		return good == null ? 0.0 : good.getScore();
+	}
 
-    /** Sample standard deviation (n-1). */
-    private static double sd(double[] values) {
-        double m = mean(values);
-        double sum = 0;
-        for (double v : values) {
-            sum += (v - m) * (v - m);
-        }
-        return Math.sqrt(sum / (values.length - 1));
-    }
+	private static double mean(double[] values) {
+		double sum = 0;
+		for (double v : values) {
+			sum += v;
+		}
+		return sum / values.length;
+	}
 
-    /** Relative margin added to each side of a numeric field's training range. */
-    static final double RANGE_MARGIN = 0.05;
+	/** Sample standard deviation (n-1). */
+	private static double sd(double[] values) {
+		double m = mean(values);
+		double sum = 0;
+		for (double v : values) {
+			sum += (v - m) * (v - m);
+		}
+		return Math.sqrt(sum / (values.length - 1));
+	}
 
-    /**
-     * The form the model needs: categories as in the model's feature map (in the data set's display order, unknown
-     * extras alphabetically after), numeric bounds the training range ± 5% of it — but never below half the
-     * training minimum of a positive field (a duration of 0 months or an amount of 0 DM is not a credit) and
-     * rounded inwards for whole-number fields (so a 1-4 code stays 1-4).
-     */
-    static CreditSchema schemaOf(Model<Label> model, MutableDataset<Label> data) {
-        // categories: the model's own feature map; numeric ranges: the raw data's (the TransformedModel's feature
-        // map holds the z-scored values)
-        ImmutableFeatureMap features = model.getFeatureIDMap();
-        var rawFeatures = data.getFeatureMap();
-        List<CreditField> fields = new ArrayList<>();
-        for (CreditData.Column column : CreditData.COLUMNS) {
-            if (column.kind() == CreditField.Kind.CATEGORICAL) {
-                fields.add(CreditField.categorical(column.name(),
-                        categoriesOf(features, column.name(), column.preferredOrder())));
-                continue;
-            }
-            String featureName = column.name() + "@value";
-            VariableInfo info = rawFeatures.get(featureName);
-            // a feature with at most 50 distinct values is kept as CategoricalInfo; its RealInfo has min and max
-            RealInfo real = info instanceof RealInfo r ? r
-                    : info instanceof CategoricalInfo c ? c.generateRealInfo() : null;
-            if (real == null) {
-                throw new IllegalStateException("model has no numeric feature " + featureName);
-            }
-            boolean integer = true;
-            for (Example<Label> example : data) {
-                for (var feature : example) {
-                    if (feature.getName().equals(featureName) && feature.getValue() != Math.rint(feature.getValue())) {
-                        integer = false;
-                    }
-                }
-            }
-            double min = real.getMin();
-            double max = real.getMax();
-            double margin = RANGE_MARGIN * (max - min);
-            double low = min - margin;
-            double high = max + margin;
-            if (min > 0) {
-                low = Math.max(low, min / 2);
-            }
-            if (integer) {
-                low = Math.ceil(low);
-                high = Math.floor(high);
-            }
-            fields.add(CreditField.numeric(column.name(), low, high, integer, column.unit()));
-        }
-        return new CreditSchema(fields);
-    }
+	/** Relative margin added to each side of a numeric field's training range. */
+	static final double RANGE_MARGIN = 0.05;
 
-    /**
-     * The categories of one field that the model has a feature for, in the preferred order. Package-private:
-     * {@link CreditModel#load} checks the side file's categories against the same feature map.
-     */
-    static List<String> categoriesOf(ImmutableFeatureMap features, String field, List<String> preferredOrder) {
-        String prefix = field + "@";
-        List<String> present = new ArrayList<>();
-        for (VariableInfo info : features) {
-            if (info.getName().startsWith(prefix)) {
-                present.add(info.getName().substring(prefix.length()));
-            }
-        }
-        List<String> ordered = new ArrayList<>();
-        for (String category : preferredOrder) {
-            if (present.contains(category)) {
-                ordered.add(category);
-            }
-        }
-        present.stream().filter(c -> !ordered.contains(c)).sorted().forEach(ordered::add);
-        return ordered;
-    }
+	/**
+	 * The form the model needs: categories as in the model's feature map (in the data
+	 * set's display order, unknown extras alphabetically after), numeric bounds the
+	 * training range ± 5% of it — but never below half the training minimum of a positive
+	 * field (a duration of 0 months or an amount of 0 DM is not a credit) and rounded
+	 * inwards for whole-number fields (so a 1-4 code stays 1-4).
+	 */
+	static CreditSchema schemaOf(Model<Label> model, MutableDataset<Label> data) {
+		// categories: the model's own feature map; numeric ranges: the raw data's (the
+		// TransformedModel's feature
+		// map holds the z-scored values)
+		ImmutableFeatureMap features = model.getFeatureIDMap();
+		var rawFeatures = data.getFeatureMap();
+		List<CreditField> fields = new ArrayList<>();
+		for (CreditData.Column column : CreditData.COLUMNS) {
+			if (column.kind() == CreditField.Kind.CATEGORICAL) {
+				fields.add(CreditField.categorical(column.name(),
+						categoriesOf(features, column.name(), column.preferredOrder())));
+				continue;
+			}
+			String featureName = column.name() + "@value";
+			VariableInfo info = rawFeatures.get(featureName);
+			// a feature with at most 50 distinct values is kept as CategoricalInfo; its
+			// RealInfo has min and max
+			RealInfo real = info instanceof RealInfo r ? r
+					: info instanceof CategoricalInfo c ? c.generateRealInfo() : null;
+			if (real == null) {
+				throw new IllegalStateException("model has no numeric feature " + featureName);
+			}
+			boolean integer = true;
+			for (Example<Label> example : data) {
+				for (var feature : example) {
+					if (feature.getName().equals(featureName) && feature.getValue() != Math.rint(feature.getValue())) {
+						integer = false;
+					}
+				}
+			}
+			double min = real.getMin();
+			double max = real.getMax();
+			double margin = RANGE_MARGIN * (max - min);
+			double low = min - margin;
+			double high = max + margin;
+			if (min > 0) {
+				low = Math.max(low, min / 2);
+			}
+			if (integer) {
+				low = Math.ceil(low);
+				high = Math.floor(high);
+			}
+			fields.add(CreditField.numeric(column.name(), low, high, integer, column.unit()));
+		}
+		return new CreditSchema(fields);
+	}
+
+	/**
+	 * The categories of one field that the model has a feature for, in the preferred
+	 * order. Package-private: {@link CreditModel#load} checks the side file's categories
+	 * against the same feature map.
+	 */
+	static List<String> categoriesOf(ImmutableFeatureMap features, String field, List<String> preferredOrder) {
+		String prefix = field + "@";
+		List<String> present = new ArrayList<>();
+		for (VariableInfo info : features) {
+			if (info.getName().startsWith(prefix)) {
+				present.add(info.getName().substring(prefix.length()));
+			}
+		}
+		List<String> ordered = new ArrayList<>();
+		for (String category : preferredOrder) {
+			if (present.contains(category)) {
+				ordered.add(category);
+			}
+		}
+		present.stream().filter(c -> !ordered.contains(c)).sorted().forEach(ordered::add);
+		return ordered;
+	}
+
 }

@@ -5,24 +5,25 @@ import java.awt.image.BufferedImage;
 /**
  * A decoded, upright photo.
  *
- * @param image           always {@link BufferedImage#TYPE_INT_RGB}, EXIF orientation already applied, transparency
- *                        flattened onto white
- * @param format          the format recognised from the content: "jpeg", "png", "gif", "bmp", "webp" or "tiff"
- * @param width           width of {@code image}, i.e. after orientation
- * @param height          height of {@code image}, i.e. after orientation
+ * @param image always {@link BufferedImage#TYPE_INT_RGB}, EXIF orientation already
+ * applied, transparency flattened onto white
+ * @param format the format recognised from the content: "jpeg", "png", "gif", "bmp",
+ * "webp" or "tiff"
+ * @param width width of {@code image}, i.e. after orientation
+ * @param height height of {@code image}, i.e. after orientation
  * @param exifOrientation the EXIF orientation that was applied, 1 (none) to 8
  */
 public record DecodedPhoto(BufferedImage image, String format, int width, int height, int exifOrientation) {
 
-    public DecodedPhoto {
-        if (image == null || image.getType() != BufferedImage.TYPE_INT_RGB) {
-            throw new IllegalArgumentException("image must be TYPE_INT_RGB");
-        }
-        if (image.getWidth() != width || image.getHeight() != height) {
-            throw new IllegalArgumentException("width/height do not match the image");
-        }
-        if (exifOrientation < 1 || exifOrientation > 8) {
-            throw new IllegalArgumentException("EXIF orientation must be 1..8: " + exifOrientation);
-        }
-    }
+	public DecodedPhoto {
+		if (image == null || image.getType() != BufferedImage.TYPE_INT_RGB) {
+			throw new IllegalArgumentException("image must be TYPE_INT_RGB");
+		}
+		if (image.getWidth() != width || image.getHeight() != height) {
+			throw new IllegalArgumentException("width/height do not match the image");
+		}
+		if (exifOrientation < 1 || exifOrientation > 8) {
+			throw new IllegalArgumentException("EXIF orientation must be 1..8: " + exifOrientation);
+		}
+	}
 }

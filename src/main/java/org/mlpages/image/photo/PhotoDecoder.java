@@ -20,203 +20,224 @@ import java.util.Locale;
 /**
  * Decodes uploaded photo bytes into an upright TYPE_INT_RGB image.
  * <p>
- * The format is taken from the content, never from a file name. The pixel limit is checked against the header
- * before any pixel memory is allocated. Thread-safe: every call uses its own ImageReader.
+ * The format is taken from the content, never from a file name. The pixel limit is
+ * checked against the header before any pixel memory is allocated. Thread-safe: every
+ * call uses its own ImageReader.
  */
 public final class PhotoDecoder {
 
-    /** The limit the application uses: 40 megapixels cover any phone camera. */
-    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+	/** The limit the application uses: 40 megapixels cover any phone camera. */
+	public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
-    static {
-        // In a Spring Boot jar the plugins sit in nested jars; the thread that first touches ImageIO may carry a
-        // context class loader that cannot see them, so register them from the loader that loaded this class.
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        try {
-            thread.setContextClassLoader(PhotoDecoder.class.getClassLoader());
-            ImageIO.scanForPlugins();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    }
+	static {
+		// In a Spring Boot jar the plugins sit in nested jars; the thread that first
+		// touches ImageIO may carry a
+		// context class loader that cannot see them, so register them from the loader
+		// that loaded this class.
+		Thread thread = Thread.currentThread();
+		ClassLoader previous = thread.getContextClassLoader();
+		try {
+			thread.setContextClassLoader(PhotoDecoder.class.getClassLoader());
+			ImageIO.scanForPlugins();
+		}
+		finally {
+			thread.setContextClassLoader(previous);
+		}
+	}
 
-    private final long maxPixels;
+	private final long maxPixels;
 
-    public PhotoDecoder(long maxPixels) {
-        if (maxPixels <= 0) {
-            throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
-        }
-        this.maxPixels = maxPixels;
-    }
+	public PhotoDecoder(long maxPixels) {
+		if (maxPixels <= 0) {
+			throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
+		}
+		this.maxPixels = maxPixels;
+	}
 
-    public PhotoDecoder() {
-        this(DEFAULT_MAX_PIXELS);
-    }
+	public PhotoDecoder() {
+		this(DEFAULT_MAX_PIXELS);
+	}
 
-    public long maxPixels() {
-        return maxPixels;
-    }
+	public long maxPixels() {
+		return maxPixels;
+	}
 
-    /**
-     * @throws PhotoRejectedException when the bytes are empty, not an image, an unsupported or corrupt image, or
-     *                                larger than the pixel limit
-     */
-    public DecodedPhoto decode(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            throw new PhotoRejectedException(Reason.EMPTY, "no bytes");
-        }
-        FormatSniffer.Sniffed sniffed = FormatSniffer.sniff(bytes);
-        if (sniffed == null) {
-            throw new PhotoRejectedException(Reason.NOT_AN_IMAGE,
-                    "no image signature in " + bytes.length + " bytes starting " + hexHead(bytes));
-        }
-        String format = sniffed.format();
-        if (!sniffed.supported()) {
-            throw new PhotoRejectedException(Reason.UNSUPPORTED_FORMAT, format + " is not supported", format,
-                    PhotoRejectedException.UNKNOWN, PhotoRejectedException.UNKNOWN, null);
-        }
+	/**
+	 * @throws PhotoRejectedException when the bytes are empty, not an image, an
+	 * unsupported or corrupt image, or larger than the pixel limit
+	 */
+	public DecodedPhoto decode(byte[] bytes) {
+		if (bytes == null || bytes.length == 0) {
+			throw new PhotoRejectedException(Reason.EMPTY, "no bytes");
+		}
+		FormatSniffer.Sniffed sniffed = FormatSniffer.sniff(bytes);
+		if (sniffed == null) {
+			throw new PhotoRejectedException(Reason.NOT_AN_IMAGE,
+					"no image signature in " + bytes.length + " bytes starting " + hexHead(bytes));
+		}
+		String format = sniffed.format();
+		if (!sniffed.supported()) {
+			throw new PhotoRejectedException(Reason.UNSUPPORTED_FORMAT, format + " is not supported", format,
+					PhotoRejectedException.UNKNOWN, PhotoRejectedException.UNKNOWN, null);
+		}
 
-        byte[] pixelSource = "jpeg".equals(format) ? JpegStructure.withoutColourProfile(bytes) : bytes;
-        BufferedImage rgb = decodePixels(pixelSource, format);
-        int orientation = Orientation.read(bytes, format);
-        BufferedImage upright = Orientation.apply(rgb, orientation);
-        return new DecodedPhoto(upright, format, upright.getWidth(), upright.getHeight(), orientation);
-    }
+		byte[] pixelSource = "jpeg".equals(format) ? JpegStructure.withoutColourProfile(bytes) : bytes;
+		BufferedImage rgb = decodePixels(pixelSource, format);
+		int orientation = Orientation.read(bytes, format);
+		BufferedImage upright = Orientation.apply(rgb, orientation);
+		return new DecodedPhoto(upright, format, upright.getWidth(), upright.getHeight(), orientation);
+	}
 
-    private BufferedImage decodePixels(byte[] bytes, String format) {
-        int width = PhotoRejectedException.UNKNOWN;
-        int height = PhotoRejectedException.UNKNOWN;
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader reader = readerFor(in, format);
-            if (reader == null) {
-                throw new PhotoRejectedException(Reason.UNSUPPORTED_FORMAT, "no ImageIO reader for " + format, format,
-                        width, height, null);
-            }
-            try {
-                // The JDK's PNG reader inflates every zTXt/iTXt/iCCP chunk when reading metadata: a PNG of a few
-                // hundred KB can cost it a GB of heap. It still applies PLTE and tRNS when told to ignore metadata.
-                // The TIFF reader then keeps only the tags it needs to decode. The other readers need their
-                // metadata (GIF transparency, JPEG Adobe/ICC markers) and inflate none of it.
-                reader.setInput(in, true, "png".equals(format) || "tiff".equals(format));
-                width = reader.getWidth(0);
-                height = reader.getHeight(0);
-                if (width <= 0 || height <= 0) {
-                    throw new PhotoRejectedException(Reason.CORRUPT,
-                            format + " header declares " + width + "x" + height, format, width, height, null);
-                }
-                if ((long) width * height > maxPixels) {
-                    throw new PhotoRejectedException(Reason.TOO_MANY_PIXELS,
-                            format + " of " + width + "x" + height + " exceeds " + maxPixels + " pixels", format,
-                            width, height, null);
-                }
-                checkStructure(bytes, format);
-                List<String> warnings = new ArrayList<>();
-                reader.addIIOReadWarningListener(warningCollector(warnings));
-                BufferedImage image = reader.read(0, reader.getDefaultReadParam());
-                checkDecoded(format, image, width, height, warnings);
-                return RgbConversion.toIntRgb(image);
-            } finally {
-                reader.dispose();
-            }
-        } catch (PhotoRejectedException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            // readers report broken data in any form: IIOException, EOFException, index errors, ...
-            throw new PhotoRejectedException(Reason.CORRUPT,
-                    format + " could not be decoded: " + e.getClass().getSimpleName() + ": " + e.getMessage(), format,
-                    width, height, e);
-        }
-    }
+	private BufferedImage decodePixels(byte[] bytes, String format) {
+		int width = PhotoRejectedException.UNKNOWN;
+		int height = PhotoRejectedException.UNKNOWN;
+		try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+			ImageReader reader = readerFor(in, format);
+			if (reader == null) {
+				throw new PhotoRejectedException(Reason.UNSUPPORTED_FORMAT, "no ImageIO reader for " + format, format,
+						width, height, null);
+			}
+			try {
+				// The JDK's PNG reader inflates every zTXt/iTXt/iCCP chunk when reading
+				// metadata: a PNG of a few
+				// hundred KB can cost it a GB of heap. It still applies PLTE and tRNS
+				// when told to ignore metadata.
+				// The TIFF reader then keeps only the tags it needs to decode. The other
+				// readers need their
+				// metadata (GIF transparency, JPEG Adobe/ICC markers) and inflate none of
+				// it.
+				reader.setInput(in, true, "png".equals(format) || "tiff".equals(format));
+				width = reader.getWidth(0);
+				height = reader.getHeight(0);
+				if (width <= 0 || height <= 0) {
+					throw new PhotoRejectedException(Reason.CORRUPT,
+							format + " header declares " + width + "x" + height, format, width, height, null);
+				}
+				if ((long) width * height > maxPixels) {
+					throw new PhotoRejectedException(Reason.TOO_MANY_PIXELS,
+							format + " of " + width + "x" + height + " exceeds " + maxPixels + " pixels", format, width,
+							height, null);
+				}
+				checkStructure(bytes, format);
+				List<String> warnings = new ArrayList<>();
+				reader.addIIOReadWarningListener(warningCollector(warnings));
+				BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+				checkDecoded(format, image, width, height, warnings);
+				return RgbConversion.toIntRgb(image);
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (PhotoRejectedException e) {
+			throw e;
+		}
+		catch (IOException | RuntimeException e) {
+			// readers report broken data in any form: IIOException, EOFException, index
+			// errors, ...
+			throw new PhotoRejectedException(Reason.CORRUPT,
+					format + " could not be decoded: " + e.getClass().getSimpleName() + ": " + e.getMessage(), format,
+					width, height, e);
+		}
+	}
 
-    /** Cheap checks for truncation that a reader would not report, done before spending time on decoding. */
-    private static void checkStructure(byte[] bytes, String format) throws IIOException {
-        if ("webp".equals(format)) {
-            // the lossless decoder can run out of data without noticing; the RIFF header states the full length
-            long riffSize = (bytes[4] & 0xFFL) | (bytes[5] & 0xFFL) << 8 | (bytes[6] & 0xFFL) << 16
-                    | (bytes[7] & 0xFFL) << 24;
-            if (bytes.length < riffSize + 8) {
-                throw new IIOException("WebP data ends after " + bytes.length + " of " + (riffSize + 8) + " bytes");
-            }
-        } else if ("jpeg".equals(format)) {
-            JpegStructure.Summary jpeg = JpegStructure.walk(bytes);
-            if (!jpeg.complete()) {
-                throw new IIOException("JPEG data ends before its EOI marker (truncated)");
-            }
-            if (jpeg.scans() > JpegStructure.MAX_SCANS) {
-                throw new IIOException("JPEG has " + jpeg.scans() + " scans, more than " + JpegStructure.MAX_SCANS);
-            }
-        }
-    }
+	/**
+	 * Cheap checks for truncation that a reader would not report, done before spending
+	 * time on decoding.
+	 */
+	private static void checkStructure(byte[] bytes, String format) throws IIOException {
+		if ("webp".equals(format)) {
+			// the lossless decoder can run out of data without noticing; the RIFF header
+			// states the full length
+			long riffSize = (bytes[4] & 0xFFL) | (bytes[5] & 0xFFL) << 8 | (bytes[6] & 0xFFL) << 16
+					| (bytes[7] & 0xFFL) << 24;
+			if (bytes.length < riffSize + 8) {
+				throw new IIOException("WebP data ends after " + bytes.length + " of " + (riffSize + 8) + " bytes");
+			}
+		}
+		else if ("jpeg".equals(format)) {
+			JpegStructure.Summary jpeg = JpegStructure.walk(bytes);
+			if (!jpeg.complete()) {
+				throw new IIOException("JPEG data ends before its EOI marker (truncated)");
+			}
+			if (jpeg.scans() > JpegStructure.MAX_SCANS) {
+				throw new IIOException("JPEG has " + jpeg.scans() + " scans, more than " + JpegStructure.MAX_SCANS);
+			}
+		}
+	}
 
-    /**
-     * JPEG readers fill missing or undecodable rows with grey and merely warn. The EOI check catches files cut
-     * short; these warnings also catch scans that end early inside a file that still has its EOI.
-     */
-    private static void checkDecoded(String format, BufferedImage image, int width, int height,
-            List<String> warnings) throws IIOException {
-        if (image == null || image.getWidth() != width || image.getHeight() != height) {
-            throw new IIOException("decoded size differs from the declared " + width + "x" + height);
-        }
-        if ("jpeg".equals(format)) {
-            for (String warning : warnings) {
-                String w = warning.toLowerCase(Locale.ROOT);
-                if (w.contains("truncated") || w.contains("premature end") || w.contains("missing eoi")) {
-                    throw new IIOException("JPEG reader warning: " + warning);
-                }
-            }
-        }
-    }
+	/**
+	 * JPEG readers fill missing or undecodable rows with grey and merely warn. The EOI
+	 * check catches files cut short; these warnings also catch scans that end early
+	 * inside a file that still has its EOI.
+	 */
+	private static void checkDecoded(String format, BufferedImage image, int width, int height, List<String> warnings)
+			throws IIOException {
+		if (image == null || image.getWidth() != width || image.getHeight() != height) {
+			throw new IIOException("decoded size differs from the declared " + width + "x" + height);
+		}
+		if ("jpeg".equals(format)) {
+			for (String warning : warnings) {
+				String w = warning.toLowerCase(Locale.ROOT);
+				if (w.contains("truncated") || w.contains("premature end") || w.contains("missing eoi")) {
+					throw new IIOException("JPEG reader warning: " + warning);
+				}
+			}
+		}
+	}
 
-    private static IIOReadWarningListener warningCollector(List<String> warnings) {
-        return (source, warning) -> warnings.add(warning);
-    }
+	private static IIOReadWarningListener warningCollector(List<String> warnings) {
+		return (source, warning) -> warnings.add(warning);
+	}
 
-    /**
-     * Picks among the readers that claim the content the one for the sniffed format, preferring TwelveMonkeys':
-     * its JPEG reader converts CMYK/YCCK and survives broken ICC profiles where the JDK's fails.
-     */
-    private static ImageReader readerFor(ImageInputStream in, String format) {
-        ImageReader chosen = null;
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-        while (readers.hasNext()) {
-            ImageReader candidate = readers.next();
-            if (handles(candidate.getOriginatingProvider(), format)
-                    && (chosen == null || (isTwelveMonkeys(candidate) && !isTwelveMonkeys(chosen)))) {
-                if (chosen != null) {
-                    chosen.dispose();
-                }
-                chosen = candidate;
-            } else {
-                candidate.dispose();
-            }
-        }
-        return chosen;
-    }
+	/**
+	 * Picks among the readers that claim the content the one for the sniffed format,
+	 * preferring TwelveMonkeys': its JPEG reader converts CMYK/YCCK and survives broken
+	 * ICC profiles where the JDK's fails.
+	 */
+	private static ImageReader readerFor(ImageInputStream in, String format) {
+		ImageReader chosen = null;
+		Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+		while (readers.hasNext()) {
+			ImageReader candidate = readers.next();
+			if (handles(candidate.getOriginatingProvider(), format)
+					&& (chosen == null || (isTwelveMonkeys(candidate) && !isTwelveMonkeys(chosen)))) {
+				if (chosen != null) {
+					chosen.dispose();
+				}
+				chosen = candidate;
+			}
+			else {
+				candidate.dispose();
+			}
+		}
+		return chosen;
+	}
 
-    private static boolean handles(ImageReaderSpi spi, String format) {
-        if (spi == null) {
-            return false;
-        }
-        for (String name : spi.getFormatNames()) {
-            String n = name.toLowerCase(Locale.ROOT);
-            if (n.equals(format) || ("jpeg".equals(format) && n.equals("jpg"))
-                    || ("tiff".equals(format) && n.equals("tif"))) {
-                return true;
-            }
-        }
-        return false;
-    }
+	private static boolean handles(ImageReaderSpi spi, String format) {
+		if (spi == null) {
+			return false;
+		}
+		for (String name : spi.getFormatNames()) {
+			String n = name.toLowerCase(Locale.ROOT);
+			if (n.equals(format) || ("jpeg".equals(format) && n.equals("jpg"))
+					|| ("tiff".equals(format) && n.equals("tif"))) {
+				return true;
+			}
+		}
+		return false;
+	}
 
-    private static boolean isTwelveMonkeys(ImageReader reader) {
-        return reader.getClass().getName().startsWith("com.twelvemonkeys.");
-    }
+	private static boolean isTwelveMonkeys(ImageReader reader) {
+		return reader.getClass().getName().startsWith("com.twelvemonkeys.");
+	}
 
-    private static String hexHead(byte[] bytes) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(8, bytes.length); i++) {
-            sb.append(String.format("%02x", bytes[i] & 0xFF));
-        }
-        return sb.toString();
-    }
+	private static String hexHead(byte[] bytes) {
+		StringBuilder sb = new StringBuilder();
+		for (int i = 0; i < Math.min(8, bytes.length); i++) {
+			sb.append(String.format("%02x", bytes[i] & 0xFF));
+		}
+		return sb.toString();
+	}
+
 }

@@ -6,134 +6,138 @@ import java.awt.image.DataBufferInt;
 /**
  * Turns a photo into a float NHWC tensor (height, width, RGB) for one image.
  * <p>
- * The resize reproduces TF2's {@code tf.image.resize(method='bilinear', antialias=False)} (half-pixel centres,
- * float32 arithmetic, edge clamping), because that is what Keras models see in training. Each interpolated value is
- * then rounded to an integer 0..255, as if the resized photo had been stored as 8-bit, and only then scaled:
+ * The resize reproduces TF2's {@code tf.image.resize(method='bilinear', antialias=False)}
+ * (half-pixel centres, float32 arithmetic, edge clamping), because that is what Keras
+ * models see in training. Each interpolated value is then rounded to an integer 0..255,
+ * as if the resized photo had been stored as 8-bit, and only then scaled:
  * {@code v * scale + offset}.
  * <p>
  * Instances are immutable and thread-safe.
  */
 public final class TensorPreprocessor {
 
-    private final Preprocessing preprocessing;
+	private final Preprocessing preprocessing;
 
-    public TensorPreprocessor(Preprocessing preprocessing) {
-        if (preprocessing == null) {
-            throw new IllegalArgumentException("preprocessing is required");
-        }
-        this.preprocessing = preprocessing;
-    }
+	public TensorPreprocessor(Preprocessing preprocessing) {
+		if (preprocessing == null) {
+			throw new IllegalArgumentException("preprocessing is required");
+		}
+		this.preprocessing = preprocessing;
+	}
 
-    public Preprocessing preprocessing() {
-        return preprocessing;
-    }
+	public Preprocessing preprocessing() {
+		return preprocessing;
+	}
 
-    /** Floats per image: height * width * 3. */
-    public int tensorSize() {
-        return preprocessing.tensorSize();
-    }
+	/** Floats per image: height * width * 3. */
+	public int tensorSize() {
+		return preprocessing.tensorSize();
+	}
 
-    /** A new array of {@link #tensorSize()} floats holding the image's tensor. */
-    public float[] toTensor(BufferedImage image) {
-        float[] tensor = new float[tensorSize()];
-        writeInto(image, tensor, 0);
-        return tensor;
-    }
+	/** A new array of {@link #tensorSize()} floats holding the image's tensor. */
+	public float[] toTensor(BufferedImage image) {
+		float[] tensor = new float[tensorSize()];
+		writeInto(image, tensor, 0);
+		return tensor;
+	}
 
-    /**
-     * Writes the image's tensor into {@code dest[offset .. offset + tensorSize())}, e.g. the i-th slot of a batch at
-     * {@code offset = i * tensorSize()}, so a batch is built without copying.
-     *
-     * @param image any BufferedImage; TYPE_INT_RGB (what {@link PhotoDecoder} returns) is used without conversion
-     */
-    public void writeInto(BufferedImage image, float[] dest, int offset) {
-        if (image == null || dest == null) {
-            throw new IllegalArgumentException("image and dest are required");
-        }
-        if (offset < 0 || (long) offset + tensorSize() > dest.length) {
-            throw new IndexOutOfBoundsException("no room for " + tensorSize() + " floats at " + offset
-                    + " in an array of " + dest.length);
-        }
-        BufferedImage rgb = RgbConversion.toIntRgb(image);
-        int[] pixels = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
-        int w = rgb.getWidth();
-        int h = rgb.getHeight();
-        int tw = preprocessing.width();
-        int th = preprocessing.height();
+	/**
+	 * Writes the image's tensor into {@code dest[offset .. offset + tensorSize())}, e.g.
+	 * the i-th slot of a batch at {@code offset = i * tensorSize()}, so a batch is built
+	 * without copying.
+	 * @param image any BufferedImage; TYPE_INT_RGB (what {@link PhotoDecoder} returns) is
+	 * used without conversion
+	 */
+	public void writeInto(BufferedImage image, float[] dest, int offset) {
+		if (image == null || dest == null) {
+			throw new IllegalArgumentException("image and dest are required");
+		}
+		if (offset < 0 || (long) offset + tensorSize() > dest.length) {
+			throw new IndexOutOfBoundsException(
+					"no room for " + tensorSize() + " floats at " + offset + " in an array of " + dest.length);
+		}
+		BufferedImage rgb = RgbConversion.toIntRgb(image);
+		int[] pixels = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+		int w = rgb.getWidth();
+		int h = rgb.getHeight();
+		int tw = preprocessing.width();
+		int th = preprocessing.height();
 
-        int cropX = 0;
-        int cropY = 0;
-        int cropW = w;
-        int cropH = h;
-        if (preprocessing.mode() == ResizeMode.CENTER_CROP) {
-            if ((long) w * th > (long) h * tw) {
-                cropW = clampSize(Math.round((double) h * tw / th), w);
-                cropX = (w - cropW) / 2;
-            } else {
-                cropH = clampSize(Math.round((double) w * th / tw), h);
-                cropY = (h - cropH) / 2;
-            }
-        }
+		int cropX = 0;
+		int cropY = 0;
+		int cropW = w;
+		int cropH = h;
+		if (preprocessing.mode() == ResizeMode.CENTER_CROP) {
+			if ((long) w * th > (long) h * tw) {
+				cropW = clampSize(Math.round((double) h * tw / th), w);
+				cropX = (w - cropW) / 2;
+			}
+			else {
+				cropH = clampSize(Math.round((double) w * th / tw), h);
+				cropY = (h - cropH) / 2;
+			}
+		}
 
-        int[] x0 = new int[tw];
-        int[] x1 = new int[tw];
-        float[] xLerp = new float[tw];
-        weights(cropW, tw, cropX, x0, x1, xLerp);
-        int[] y0 = new int[th];
-        int[] y1 = new int[th];
-        float[] yLerp = new float[th];
-        weights(cropH, th, cropY, y0, y1, yLerp);
+		int[] x0 = new int[tw];
+		int[] x1 = new int[tw];
+		float[] xLerp = new float[tw];
+		weights(cropW, tw, cropX, x0, x1, xLerp);
+		int[] y0 = new int[th];
+		int[] y1 = new int[th];
+		float[] yLerp = new float[th];
+		weights(cropH, th, cropY, y0, y1, yLerp);
 
-        float scale = preprocessing.scale();
-        float add = preprocessing.offset();
-        int o = offset;
-        for (int y = 0; y < th; y++) {
-            int top = y0[y] * w;
-            int bottom = y1[y] * w;
-            float yl = yLerp[y];
-            for (int x = 0; x < tw; x++) {
-                int tl = pixels[top + x0[x]];
-                int tr = pixels[top + x1[x]];
-                int bl = pixels[bottom + x0[x]];
-                int br = pixels[bottom + x1[x]];
-                float xl = xLerp[x];
-                dest[o++] = lerp2(tl >> 16 & 0xFF, tr >> 16 & 0xFF, bl >> 16 & 0xFF, br >> 16 & 0xFF, xl, yl)
-                        * scale + add;
-                dest[o++] = lerp2(tl >> 8 & 0xFF, tr >> 8 & 0xFF, bl >> 8 & 0xFF, br >> 8 & 0xFF, xl, yl)
-                        * scale + add;
-                dest[o++] = lerp2(tl & 0xFF, tr & 0xFF, bl & 0xFF, br & 0xFF, xl, yl) * scale + add;
-            }
-        }
-    }
+		float scale = preprocessing.scale();
+		float add = preprocessing.offset();
+		int o = offset;
+		for (int y = 0; y < th; y++) {
+			int top = y0[y] * w;
+			int bottom = y1[y] * w;
+			float yl = yLerp[y];
+			for (int x = 0; x < tw; x++) {
+				int tl = pixels[top + x0[x]];
+				int tr = pixels[top + x1[x]];
+				int bl = pixels[bottom + x0[x]];
+				int br = pixels[bottom + x1[x]];
+				float xl = xLerp[x];
+				dest[o++] = lerp2(tl >> 16 & 0xFF, tr >> 16 & 0xFF, bl >> 16 & 0xFF, br >> 16 & 0xFF, xl, yl) * scale
+						+ add;
+				dest[o++] = lerp2(tl >> 8 & 0xFF, tr >> 8 & 0xFF, bl >> 8 & 0xFF, br >> 8 & 0xFF, xl, yl) * scale + add;
+				dest[o++] = lerp2(tl & 0xFF, tr & 0xFF, bl & 0xFF, br & 0xFF, xl, yl) * scale + add;
+			}
+		}
+	}
 
-    private static int clampSize(long size, int max) {
-        return (int) Math.max(1, Math.min(size, max));
-    }
+	private static int clampSize(long size, int max) {
+		return (int) Math.max(1, Math.min(size, max));
+	}
 
-    /**
-     * Source indices and weight for each output position along one axis, as TF's
-     * {@code compute_interpolation_weights} with its half-pixel scaler, in float32 like TF, so values that land near
-     * .5 round the same way.
-     */
-    static void weights(int inSize, int outSize, int origin, int[] lower, int[] upper, float[] lerp) {
-        float scale = (float) inSize / (float) outSize;
-        for (int i = 0; i < outSize; i++) {
-            float in = ((float) i + 0.5f) * scale - 0.5f;
-            float floor = (float) Math.floor(in);
-            lower[i] = origin + Math.min(Math.max((int) floor, 0), inSize - 1);
-            upper[i] = origin + Math.min(Math.max((int) Math.ceil(in), 0), inSize - 1);
-            lerp[i] = in - floor;
-        }
-    }
+	/**
+	 * Source indices and weight for each output position along one axis, as TF's
+	 * {@code compute_interpolation_weights} with its half-pixel scaler, in float32 like
+	 * TF, so values that land near .5 round the same way.
+	 */
+	static void weights(int inSize, int outSize, int origin, int[] lower, int[] upper, float[] lerp) {
+		float scale = (float) inSize / (float) outSize;
+		for (int i = 0; i < outSize; i++) {
+			float in = ((float) i + 0.5f) * scale - 0.5f;
+			float floor = (float) Math.floor(in);
+			lower[i] = origin + Math.min(Math.max((int) floor, 0), inSize - 1);
+			upper[i] = origin + Math.min(Math.max((int) Math.ceil(in), 0), inSize - 1);
+			lerp[i] = in - floor;
+		}
+	}
 
-    /**
-     * TF's bilinear blend (horizontal first, then vertical), rounded half up to an 8-bit level. Half up rather than
-     * half to even: against the reference tensor it leaves 691 instead of 2433 values a level off.
-     */
-    private static float lerp2(int tl, int tr, int bl, int br, float xl, float yl) {
-        float top = tl + (tr - tl) * xl;
-        float bottom = bl + (br - bl) * xl;
-        float v = top + (bottom - top) * yl;
-        return (float) Math.round(v);
-    }
+	/**
+	 * TF's bilinear blend (horizontal first, then vertical), rounded half up to an 8-bit
+	 * level. Half up rather than half to even: against the reference tensor it leaves 691
+	 * instead of 2433 values a level off.
+	 */
+	private static float lerp2(int tl, int tr, int bl, int br, float xl, float yl) {
+		float top = tl + (tr - tl) * xl;
+		float bottom = bl + (br - bl) * xl;
+		float v = top + (bottom - top) * yl;
+		return (float) Math.round(v);
+	}
+
 }

@@ -14,73 +14,75 @@ import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
- * The same softmax head trained by Tribuo's linear SGD (logistic loss, AdaGrad), kept to compare against
- * {@link SoftmaxRegression}: both see the same standardised features and both return a {@link LinearHead} with
- * the standardisation folded in.
+ * The same softmax head trained by Tribuo's linear SGD (logistic loss, AdaGrad), kept to
+ * compare against {@link SoftmaxRegression}: both see the same standardised features and
+ * both return a {@link LinearHead} with the standardisation folded in.
  */
 public final class TribuoSgdHead {
 
-    private final int epochs;
-    private final long seed;
+	private final int epochs;
 
-    public TribuoSgdHead(int epochs, long seed) {
-        this.epochs = epochs;
-        this.seed = seed;
-    }
+	private final long seed;
 
-    public LinearHead fit(Features data, List<String> classes) {
-        int n = data.size();
-        int d = data.dimension();
-        double[] mean = new double[d];
-        double[] inv = new double[d];
-        float[] raw = data.values();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += raw[i * d + j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                double v = raw[i * d + j] - mean[j];
-                inv[j] += v * v;
-            }
-        }
-        String[] names = new String[d];
-        for (int j = 0; j < d; j++) {
-            double sd = Math.sqrt(inv[j] / n);
-            inv[j] = sd > 1e-6 ? 1 / sd : 0;
-            // zero-padded, so Tribuo's sorted feature map keeps the vector's order
-            names[j] = String.format(Locale.ROOT, "f%05d", j);
-        }
-        MutableDataset<Label> dataset = new MutableDataset<>(
-                new SimpleDataSourceProvenance("image features", new LabelFactory()), new LabelFactory());
-        for (int i = 0; i < n; i++) {
-            double[] v = new double[d];
-            for (int j = 0; j < d; j++) {
-                v[j] = (raw[i * d + j] - mean[j]) * inv[j];
-            }
-            dataset.add(new ArrayExample<>(new Label(classes.get(data.labels()[i])), names, v));
-        }
-        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.1, 0.1), epochs, seed);
-        LinearSGDModel model = trainer.train(dataset);
-        DenseMatrix w = model.getWeightsCopy();
-        int biasColumn = w.getDimension2Size() - 1;
-        float[][] kernel = new float[d][classes.size()];
-        float[] bias = new float[classes.size()];
-        for (int c = 0; c < classes.size(); c++) {
-            int row = model.getOutputIDInfo().getID(new Label(classes.get(c)));
-            double b = row < 0 ? 0 : w.get(row, biasColumn);
-            for (int j = 0; j < d; j++) {
-                int id = model.getFeatureIDMap().getID(names[j]);
-                double wj = row < 0 || id < 0 ? 0 : w.get(row, id) * inv[j];
-                kernel[j][c] = (float) wj;
-                b -= wj * mean[j];
-            }
-            bias[c] = (float) b;
-        }
-        return new LinearHead(kernel, bias);
-    }
+	public TribuoSgdHead(int epochs, long seed) {
+		this.epochs = epochs;
+		this.seed = seed;
+	}
+
+	public LinearHead fit(Features data, List<String> classes) {
+		int n = data.size();
+		int d = data.dimension();
+		double[] mean = new double[d];
+		double[] inv = new double[d];
+		float[] raw = data.values();
+		for (int i = 0; i < n; i++) {
+			for (int j = 0; j < d; j++) {
+				mean[j] += raw[i * d + j];
+			}
+		}
+		for (int j = 0; j < d; j++) {
+			mean[j] /= n;
+		}
+		for (int i = 0; i < n; i++) {
+			for (int j = 0; j < d; j++) {
+				double v = raw[i * d + j] - mean[j];
+				inv[j] += v * v;
+			}
+		}
+		String[] names = new String[d];
+		for (int j = 0; j < d; j++) {
+			double sd = Math.sqrt(inv[j] / n);
+			inv[j] = sd > 1e-6 ? 1 / sd : 0;
+			// zero-padded, so Tribuo's sorted feature map keeps the vector's order
+			names[j] = String.format(Locale.ROOT, "f%05d", j);
+		}
+		MutableDataset<Label> dataset = new MutableDataset<>(
+				new SimpleDataSourceProvenance("image features", new LabelFactory()), new LabelFactory());
+		for (int i = 0; i < n; i++) {
+			double[] v = new double[d];
+			for (int j = 0; j < d; j++) {
+				v[j] = (raw[i * d + j] - mean[j]) * inv[j];
+			}
+			dataset.add(new ArrayExample<>(new Label(classes.get(data.labels()[i])), names, v));
+		}
+		LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.1, 0.1), epochs, seed);
+		LinearSGDModel model = trainer.train(dataset);
+		DenseMatrix w = model.getWeightsCopy();
+		int biasColumn = w.getDimension2Size() - 1;
+		float[][] kernel = new float[d][classes.size()];
+		float[] bias = new float[classes.size()];
+		for (int c = 0; c < classes.size(); c++) {
+			int row = model.getOutputIDInfo().getID(new Label(classes.get(c)));
+			double b = row < 0 ? 0 : w.get(row, biasColumn);
+			for (int j = 0; j < d; j++) {
+				int id = model.getFeatureIDMap().getID(names[j]);
+				double wj = row < 0 || id < 0 ? 0 : w.get(row, id) * inv[j];
+				kernel[j][c] = (float) wj;
+				b -= wj * mean[j];
+			}
+			bias[c] = (float) b;
+		}
+		return new LinearHead(kernel, bias);
+	}
+
 }

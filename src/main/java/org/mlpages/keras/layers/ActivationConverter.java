@@ -12,19 +12,19 @@ import org.tensorflow.types.TFloat32;
 
 public final class ActivationConverter implements LayerConverter {
 
-    @Override
-    public Set<String> kerasClasses() {
-        return Set.of("Activation");
-    }
+	@Override
+	public Set<String> kerasClasses() {
+		return Set.of("Activation");
+	}
 
-    @Override
-    public void validate(KerasLayer layer) {
-        Activations.of(layer);
-    }
+	@Override
+	public void validate(KerasLayer layer) {
+		Activations.of(layer);
+	}
 
-    @Override
-    public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights,
-            List<Operand<TFloat32>> inputs) {
-        return Activations.apply(tf, layer, LayerConverter.single(layer, inputs));
-    }
+	@Override
+	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
+		return Activations.apply(tf, layer, LayerConverter.single(layer, inputs));
+	}
+
 }

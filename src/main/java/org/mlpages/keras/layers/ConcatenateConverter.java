@@ -11,17 +11,17 @@ import org.tensorflow.types.TFloat32;
 
 public final class ConcatenateConverter implements LayerConverter {
 
-    @Override
-    public Set<String> kerasClasses() {
-        return Set.of("Concatenate");
-    }
+	@Override
+	public Set<String> kerasClasses() {
+		return Set.of("Concatenate");
+	}
 
-    @Override
-    public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights,
-            List<Operand<TFloat32>> inputs) {
-        if (inputs.isEmpty()) {
-            throw layer.malformed("has no inputs");
-        }
-        return tf.concat(inputs, tf.constant(layer.integer("axis", -1)));
-    }
+	@Override
+	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
+		if (inputs.isEmpty()) {
+			throw layer.malformed("has no inputs");
+		}
+		return tf.concat(inputs, tf.constant(layer.integer("axis", -1)));
+	}
+
 }

@@ -15,34 +15,34 @@ import org.tensorflow.types.TFloat32;
 /** Conv2D: the Keras kernel is already in TF's HWIO filter layout. */
 public final class Conv2DConverter implements LayerConverter {
 
-    @Override
-    public Set<String> kerasClasses() {
-        return Set.of("Conv2D", "Convolution2D");
-    }
+	@Override
+	public Set<String> kerasClasses() {
+		return Set.of("Conv2D", "Convolution2D");
+	}
 
-    @Override
-    public void validate(KerasLayer layer) {
-        ConvOptions.of(layer);
-        if (layer.integer("groups", 1) != 1) {
-            throw layer.unsupported("groups " + layer.integer("groups", 1));
-        }
-        Activations.of(layer);
-    }
+	@Override
+	public void validate(KerasLayer layer) {
+		ConvOptions.of(layer);
+		if (layer.integer("groups", 1) != 1) {
+			throw layer.unsupported("groups " + layer.integer("groups", 1));
+		}
+		Activations.of(layer);
+	}
 
-    @Override
-    public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights,
-            List<Operand<TFloat32>> inputs) {
-        validate(layer);
-        ConvOptions opts = ConvOptions.of(layer);
-        Weight kernel = weights.require("kernel");
-        if (kernel.rank() != 4) {
-            throw layer.malformed("kernel is not 4-dimensional: " + kernel);
-        }
-        Operand<TFloat32> y = tf.nn.conv2d(LayerConverter.single(layer, inputs), kernel.constant(tf),
-                opts.strides(), opts.padding(), Conv2d.dilations(opts.dilations()));
-        if (layer.bool("use_bias", true)) {
-            y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(3)).constant(tf));
-        }
-        return Activations.apply(tf, layer, y);
-    }
+	@Override
+	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
+		validate(layer);
+		ConvOptions opts = ConvOptions.of(layer);
+		Weight kernel = weights.require("kernel");
+		if (kernel.rank() != 4) {
+			throw layer.malformed("kernel is not 4-dimensional: " + kernel);
+		}
+		Operand<TFloat32> y = tf.nn.conv2d(LayerConverter.single(layer, inputs), kernel.constant(tf), opts.strides(),
+				opts.padding(), Conv2d.dilations(opts.dilations()));
+		if (layer.bool("use_bias", true)) {
+			y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(3)).constant(tf));
+		}
+		return Activations.apply(tf, layer, y);
+	}
+
 }

@@ -3,30 +3,35 @@ package org.mlpages.keras.layers;
 import java.util.List;
 import org.mlpages.keras.KerasLayer;
 
-/** The spatial options shared by Conv2D and DepthwiseConv2D, in the form the NHWC TF ops take. */
+/**
+ * The spatial options shared by Conv2D and DepthwiseConv2D, in the form the NHWC TF ops
+ * take.
+ */
 record ConvOptions(List<Long> strides, String padding, List<Long> dilations) {
 
-    static ConvOptions of(KerasLayer layer) {
-        layer.requireChannelsLast();
-        int[] s = layer.ints("strides", 2, 1);
-        int[] d = layer.ints("dilation_rate", 2, 1);
-        if ((s[0] != 1 || s[1] != 1) && (d[0] != 1 || d[1] != 1)) {
-            // Keras itself rejects this combination; seeing it means the config is corrupt
-            throw layer.malformed("strides " + s[0] + "x" + s[1] + " together with dilation_rate " + d[0] + "x" + d[1]);
-        }
-        String padding = layer.string("padding", "valid");
-        // TF's SAME puts the odd pixel of padding at the bottom/right, exactly as Keras 'same' does,
-        // because Keras calls the same op.
-        String tfPadding = switch (padding) {
-            case "valid" -> "VALID";
-            case "same" -> "SAME";
-            default -> throw layer.unsupported("padding '" + padding + "'");
-        };
-        return new ConvOptions(List.of(1L, (long) s[0], (long) s[1], 1L), tfPadding,
-                List.of(1L, (long) d[0], (long) d[1], 1L));
-    }
+	static ConvOptions of(KerasLayer layer) {
+		layer.requireChannelsLast();
+		int[] s = layer.ints("strides", 2, 1);
+		int[] d = layer.ints("dilation_rate", 2, 1);
+		if ((s[0] != 1 || s[1] != 1) && (d[0] != 1 || d[1] != 1)) {
+			// Keras itself rejects this combination; seeing it means the config is
+			// corrupt
+			throw layer.malformed("strides " + s[0] + "x" + s[1] + " together with dilation_rate " + d[0] + "x" + d[1]);
+		}
+		String padding = layer.string("padding", "valid");
+		// TF's SAME puts the odd pixel of padding at the bottom/right, exactly as Keras
+		// 'same' does,
+		// because Keras calls the same op.
+		String tfPadding = switch (padding) {
+			case "valid" -> "VALID";
+			case "same" -> "SAME";
+			default -> throw layer.unsupported("padding '" + padding + "'");
+		};
+		return new ConvOptions(List.of(1L, (long) s[0], (long) s[1], 1L), tfPadding,
+				List.of(1L, (long) d[0], (long) d[1], 1L));
+	}
 
-    boolean dilated() {
-        return dilations.get(1) != 1L || dilations.get(2) != 1L;
-    }
+	boolean dilated() {
+		return dilations.get(1) != 1L || dilations.get(2) != 1L;
+	}
 }

@@ -13,40 +13,40 @@ import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.types.TFloat32;
 
 /**
- * DepthwiseConv2D: the Keras depthwise kernel {@code [kh, kw, in, multiplier]} is TF's filter layout;
- * output channel {@code c * multiplier + m} comes from input channel {@code c}.
+ * DepthwiseConv2D: the Keras depthwise kernel {@code [kh, kw, in, multiplier]} is TF's
+ * filter layout; output channel {@code c * multiplier + m} comes from input channel
+ * {@code c}.
  */
 public final class DepthwiseConv2DConverter implements LayerConverter {
 
-    @Override
-    public Set<String> kerasClasses() {
-        return Set.of("DepthwiseConv2D");
-    }
+	@Override
+	public Set<String> kerasClasses() {
+		return Set.of("DepthwiseConv2D");
+	}
 
-    @Override
-    public void validate(KerasLayer layer) {
-        ConvOptions.of(layer);
-        Activations.of(layer);
-    }
+	@Override
+	public void validate(KerasLayer layer) {
+		ConvOptions.of(layer);
+		Activations.of(layer);
+	}
 
-    @Override
-    public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights,
-            List<Operand<TFloat32>> inputs) {
-        ConvOptions opts = ConvOptions.of(layer);
-        Weight kernel = weights.require("depthwise_kernel");
-        if (kernel.rank() != 4) {
-            throw layer.malformed("depthwise_kernel is not 4-dimensional: " + kernel);
-        }
-        int multiplier = layer.integer("depth_multiplier", 1);
-        if (kernel.dim(3) != multiplier) {
-            throw layer.malformed("depth_multiplier " + multiplier + " but kernel " + kernel);
-        }
-        Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(LayerConverter.single(layer, inputs),
-                kernel.constant(tf), opts.strides(), opts.padding(),
-                DepthwiseConv2dNative.dilations(opts.dilations()));
-        if (layer.bool("use_bias", true)) {
-            y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(2) * kernel.dim(3)).constant(tf));
-        }
-        return Activations.apply(tf, layer, y);
-    }
+	@Override
+	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
+		ConvOptions opts = ConvOptions.of(layer);
+		Weight kernel = weights.require("depthwise_kernel");
+		if (kernel.rank() != 4) {
+			throw layer.malformed("depthwise_kernel is not 4-dimensional: " + kernel);
+		}
+		int multiplier = layer.integer("depth_multiplier", 1);
+		if (kernel.dim(3) != multiplier) {
+			throw layer.malformed("depth_multiplier " + multiplier + " but kernel " + kernel);
+		}
+		Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(LayerConverter.single(layer, inputs), kernel.constant(tf),
+				opts.strides(), opts.padding(), DepthwiseConv2dNative.dilations(opts.dilations()));
+		if (layer.bool("use_bias", true)) {
+			y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(2) * kernel.dim(3)).constant(tf));
+		}
+		return Activations.apply(tf, layer, y);
+	}
+
 }

@@ -12,22 +12,22 @@ import org.tensorflow.types.TFloat32;
 
 public final class GlobalAveragePooling2DConverter implements LayerConverter {
 
-    @Override
-    public Set<String> kerasClasses() {
-        return Set.of("GlobalAveragePooling2D", "GlobalAvgPool2D");
-    }
+	@Override
+	public Set<String> kerasClasses() {
+		return Set.of("GlobalAveragePooling2D", "GlobalAvgPool2D");
+	}
 
-    @Override
-    public void validate(KerasLayer layer) {
-        layer.requireChannelsLast();
-    }
+	@Override
+	public void validate(KerasLayer layer) {
+		layer.requireChannelsLast();
+	}
 
-    @Override
-    public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights,
-            List<Operand<TFloat32>> inputs) {
-        // keepdims appeared in TF 2.6; older files lack it and meant false
-        boolean keepDims = layer.bool("keepdims", false);
-        return tf.math.mean(LayerConverter.single(layer, inputs), tf.constant(new int[] {1, 2}),
-                Mean.keepDims(keepDims));
-    }
+	@Override
+	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
+		// keepdims appeared in TF 2.6; older files lack it and meant false
+		boolean keepDims = layer.bool("keepdims", false);
+		return tf.math.mean(LayerConverter.single(layer, inputs), tf.constant(new int[] { 1, 2 }),
+				Mean.keepDims(keepDims));
+	}
+
 }

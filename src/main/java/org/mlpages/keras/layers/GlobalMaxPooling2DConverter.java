@@ -12,20 +12,20 @@ import org.tensorflow.types.TFloat32;
 
 public final class GlobalMaxPooling2DConverter implements LayerConverter {
 
-    @Override
-    public Set<String> kerasClasses() {
-        return Set.of("GlobalMaxPooling2D", "GlobalMaxPool2D");
-    }
+	@Override
+	public Set<String> kerasClasses() {
+		return Set.of("GlobalMaxPooling2D", "GlobalMaxPool2D");
+	}
 
-    @Override
-    public void validate(KerasLayer layer) {
-        layer.requireChannelsLast();
-    }
+	@Override
+	public void validate(KerasLayer layer) {
+		layer.requireChannelsLast();
+	}
 
-    @Override
-    public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights,
-            List<Operand<TFloat32>> inputs) {
-        return tf.max(LayerConverter.single(layer, inputs), tf.constant(new int[] {1, 2}),
-                Max.keepDims(layer.bool("keepdims", false)));
-    }
+	@Override
+	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
+		return tf.max(LayerConverter.single(layer, inputs), tf.constant(new int[] { 1, 2 }),
+				Max.keepDims(layer.bool("keepdims", false)));
+	}
+
 }

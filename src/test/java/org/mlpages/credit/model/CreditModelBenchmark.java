@@ -25,16 +25,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Predictions per second of the committed credit model on one thread, for one applicant as a form sends it (all
- * strings). Not run by the test suite; run with
- * {@code java -cp <test classpath> org.mlpages.credit.model.CreditModelBenchmark} from the project directory.
+ * Predictions per second of the committed credit model on one thread, for one applicant
+ * as a form sends it (all strings). Not run by the test suite; run with
+ * {@code java -cp <test classpath> org.mlpages.credit.model.CreditModelBenchmark} from
+ * the project directory.
  *
  * <ul>
- *   <li>{@code decide}: validation + Example + Tribuo prediction + 20 exact contributions, sorted — what a page or
- *       API request costs;</li>
- *   <li>{@code probabilityGood}: validation + Example + prediction, no explanation;</li>
- *   <li>{@code predictOnly}: Tribuo's predict on a ready Example (z-scoring + linear model + softmax);</li>
- *   <li>{@code validateOnly}: the schema check alone.</li>
+ * <li>{@code decide}: validation + Example + Tribuo prediction + 20 exact contributions,
+ * sorted — what a page or API request costs;</li>
+ * <li>{@code probabilityGood}: validation + Example + prediction, no explanation;</li>
+ * <li>{@code predictOnly}: Tribuo's predict on a ready Example (z-scoring + linear model
+ * + softmax);</li>
+ * <li>{@code validateOnly}: the schema check alone.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -45,47 +47,50 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class CreditModelBenchmark {
 
-    private CreditModel model;
-    private Map<String, Object> answers;
-    private Example<Label> example;
+	private CreditModel model;
 
-    @Setup
-    public void setUp() throws IOException {
-        model = CreditModel.load(CreditFixtures.MODEL, CreditFixtures.SIDE);
-        answers = Map.copyOf(CreditFixtures.applicant());
-        List<CreditField> fields = model.schema().fields();
-        String[] names = new String[fields.size()];
-        double[] values = new double[fields.size()];
-        for (int i = 0; i < fields.size(); i++) {
-            CreditField field = fields.get(i);
-            Object answer = answers.get(field.name());
-            names[i] = field.featureName((String) answer);
-            values[i] = field.kind() == CreditField.Kind.NUMERIC ? Double.parseDouble((String) answer) : 1.0;
-        }
-        example = new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values);
-    }
+	private Map<String, Object> answers;
 
-    @Benchmark
-    public CreditDecision decide() {
-        return model.decide(answers);
-    }
+	private Example<Label> example;
 
-    @Benchmark
-    public double probabilityGood() {
-        return model.probabilityGood(answers);
-    }
+	@Setup
+	public void setUp() throws IOException {
+		model = CreditModel.load(CreditFixtures.MODEL, CreditFixtures.SIDE);
+		answers = Map.copyOf(CreditFixtures.applicant());
+		List<CreditField> fields = model.schema().fields();
+		String[] names = new String[fields.size()];
+		double[] values = new double[fields.size()];
+		for (int i = 0; i < fields.size(); i++) {
+			CreditField field = fields.get(i);
+			Object answer = answers.get(field.name());
+			names[i] = field.featureName((String) answer);
+			values[i] = field.kind() == CreditField.Kind.NUMERIC ? Double.parseDouble((String) answer) : 1.0;
+		}
+		example = new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values);
+	}
 
-    @Benchmark
-    public Prediction<Label> predictOnly() {
-        return model.tribuoModel().predict(example);
-    }
+	@Benchmark
+	public CreditDecision decide() {
+		return model.decide(answers);
+	}
 
-    @Benchmark
-    public List<FieldError> validateOnly() {
-        return model.schema().validate(answers, true);
-    }
+	@Benchmark
+	public double probabilityGood() {
+		return model.probabilityGood(answers);
+	}
 
-    public static void main(String[] args) throws RunnerException {
-        new Runner(new OptionsBuilder().include(CreditModelBenchmark.class.getSimpleName()).build()).run();
-    }
+	@Benchmark
+	public Prediction<Label> predictOnly() {
+		return model.tribuoModel().predict(example);
+	}
+
+	@Benchmark
+	public List<FieldError> validateOnly() {
+		return model.schema().validate(answers, true);
+	}
+
+	public static void main(String[] args) throws RunnerException {
+		new Runner(new OptionsBuilder().include(CreditModelBenchmark.class.getSimpleName()).build()).run();
+	}
+
 }

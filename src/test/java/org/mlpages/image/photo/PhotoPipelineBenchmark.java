@@ -27,8 +27,9 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decode + preprocess time for a typical upload and for a phone-camera-sized one. Not run by the test suite; run
- * with {@code java -cp <test classpath> org.mlpages.image.photo.PhotoPipelineBenchmark}.
+ * Decode + preprocess time for a typical upload and for a phone-camera-sized one. Not run
+ * by the test suite; run with
+ * {@code java -cp <test classpath> org.mlpages.image.photo.PhotoPipelineBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,77 +39,89 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class PhotoPipelineBenchmark {
 
-    /** "small": the reference photo cdf_validation_dog.2005.jpg, 499x375. "12mp": 4000x3000 made from a photo. */
-    @Param({"small", "12mp"})
-    public String photo;
+	/**
+	 * "small": the reference photo cdf_validation_dog.2005.jpg, 499x375. "12mp":
+	 * 4000x3000 made from a photo.
+	 */
+	@Param({ "small", "12mp" })
+	public String photo;
 
-    private byte[] bytes;
-    private final PhotoDecoder decoder = new PhotoDecoder(PhotoDecoder.DEFAULT_MAX_PIXELS);
-    private final TensorPreprocessor preprocessor = new TensorPreprocessor(
-            Preprocessing.minusOneToOne(ResizeMode.STRETCH, 224, 224));
-    private DecodedPhoto decoded;
+	private byte[] bytes;
 
-    @Setup
-    public void setUp() throws IOException {
-        bytes = switch (photo) {
-            case "small" -> Fixtures.referencePhoto("cdf_validation_dog.2005.jpg");
-            case "12mp" -> twelveMegapixelJpeg();
-            default -> throw new IllegalArgumentException(photo);
-        };
-        decoded = decoder.decode(bytes);
-    }
+	private final PhotoDecoder decoder = new PhotoDecoder(PhotoDecoder.DEFAULT_MAX_PIXELS);
 
-    @Benchmark
-    public float[] decodeAndPreprocess() {
-        return preprocessor.toTensor(decoder.decode(bytes).image());
-    }
+	private final TensorPreprocessor preprocessor = new TensorPreprocessor(
+			Preprocessing.minusOneToOne(ResizeMode.STRETCH, 224, 224));
 
-    @Benchmark
-    public DecodedPhoto decodeOnly() {
-        return decoder.decode(bytes);
-    }
+	private DecodedPhoto decoded;
 
-    @Benchmark
-    public float[] preprocessOnly() {
-        return preprocessor.toTensor(decoded.image());
-    }
+	@Setup
+	public void setUp() throws IOException {
+		bytes = switch (photo) {
+			case "small" -> Fixtures.referencePhoto("cdf_validation_dog.2005.jpg");
+			case "12mp" -> twelveMegapixelJpeg();
+			default -> throw new IllegalArgumentException(photo);
+		};
+		decoded = decoder.decode(bytes);
+	}
 
-    /** The 1200x1800 reference photo turned and scaled up to 4000x3000 with detail noise, saved at quality 90. */
-    static byte[] twelveMegapixelJpeg() throws IOException {
-        BufferedImage source = ImageIO.read(new java.io.ByteArrayInputStream(
-                Fixtures.referencePhoto("nasser0111_cat.jpg")));
-        BufferedImage big = new BufferedImage(4000, 3000, BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = big.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(source, 0, 0, 4000, 3000, null);
-        g.dispose();
-        // sensor-like noise so the file has the entropy (and decode cost) of a real camera JPEG
-        java.util.Random random = new java.util.Random(1);
-        int[] data = ((java.awt.image.DataBufferInt) big.getRaster().getDataBuffer()).getData();
-        for (int i = 0; i < data.length; i++) {
-            int n = random.nextInt(9) - 4;
-            int p = data[i];
-            data[i] = clamp((p >> 16 & 0xFF) + n) << 16 | clamp((p >> 8 & 0xFF) + n) << 8 | clamp((p & 0xFF) + n);
-        }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(stream);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(0.9f);
-            writer.write(null, new IIOImage(big, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
-    }
+	@Benchmark
+	public float[] decodeAndPreprocess() {
+		return preprocessor.toTensor(decoder.decode(bytes).image());
+	}
 
-    private static int clamp(int v) {
-        return Math.max(0, Math.min(255, v));
-    }
+	@Benchmark
+	public DecodedPhoto decodeOnly() {
+		return decoder.decode(bytes);
+	}
 
-    public static void main(String[] args) throws RunnerException {
-        new Runner(new OptionsBuilder().include(PhotoPipelineBenchmark.class.getSimpleName()).build()).run();
-    }
+	@Benchmark
+	public float[] preprocessOnly() {
+		return preprocessor.toTensor(decoded.image());
+	}
+
+	/**
+	 * The 1200x1800 reference photo turned and scaled up to 4000x3000 with detail noise,
+	 * saved at quality 90.
+	 */
+	static byte[] twelveMegapixelJpeg() throws IOException {
+		BufferedImage source = ImageIO
+			.read(new java.io.ByteArrayInputStream(Fixtures.referencePhoto("nasser0111_cat.jpg")));
+		BufferedImage big = new BufferedImage(4000, 3000, BufferedImage.TYPE_INT_RGB);
+		java.awt.Graphics2D g = big.createGraphics();
+		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+		g.drawImage(source, 0, 0, 4000, 3000, null);
+		g.dispose();
+		// sensor-like noise so the file has the entropy (and decode cost) of a real
+		// camera JPEG
+		java.util.Random random = new java.util.Random(1);
+		int[] data = ((java.awt.image.DataBufferInt) big.getRaster().getDataBuffer()).getData();
+		for (int i = 0; i < data.length; i++) {
+			int n = random.nextInt(9) - 4;
+			int p = data[i];
+			data[i] = clamp((p >> 16 & 0xFF) + n) << 16 | clamp((p >> 8 & 0xFF) + n) << 8 | clamp((p & 0xFF) + n);
+		}
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+			writer.setOutput(stream);
+			ImageWriteParam param = writer.getDefaultWriteParam();
+			param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+			param.setCompressionQuality(0.9f);
+			writer.write(null, new IIOImage(big, null, null), param);
+		}
+		finally {
+			writer.dispose();
+		}
+		return out.toByteArray();
+	}
+
+	private static int clamp(int v) {
+		return Math.max(0, Math.min(255, v));
+	}
+
+	public static void main(String[] args) throws RunnerException {
+		new Runner(new OptionsBuilder().include(PhotoPipelineBenchmark.class.getSimpleName()).build()).run();
+	}
+
 }
