@@ -3,7 +3,9 @@
 #   1. in-process inference with JMH: the shipped model alone at batch 1, 8, 16; decode+preprocess(+predict)
 #   2. photo classifications per second in-process vs over HTTP against the running jar (1, 2, 4 clients)
 #   3. java -jar to the first served prediction: cold cache, natives only, warm cache
-# then a summary with the goals. About 8 minutes on 2 idle cores. Only 127.0.0.1 is contacted.
+# then a summary with the goals. About 9 minutes on 2 idle cores (more on a busy machine: every measurement waits
+# up to BENCH_QUIET_WAIT s for a quiet moment and is repeated when disturbed). Only 127.0.0.1 is contacted.
+# Other scripts: bench/threads.sh (TensorFlow thread settings), bench/startup-variants.sh (AppCDS etc.).
 #
 # Environment:
 #   BENCH_SKIP_BUILD=1     reuse target/*.jar and target/test-classes
@@ -17,6 +19,7 @@
 #                          BENCH_QUIET_WAIT=120 s) and is repeated up to this many times while they took more;
 #                          the least disturbed attempt is kept and marked CONTENDED if still above
 #   BENCH_RERUN=1          also rerun a whole part once when one of its figures stayed CONTENDED
+#   BENCH_WARM_RUNS=3      warm-cache start-ups (after 2 cold and 1 natives-only)
 #   BENCH_OUT=target/bench where the Markdown results go
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,7 +92,7 @@ run_part() {
       [ -s "$OUT/throughput.md" ] || { tail -50 "$OUT/throughput.log"; exit 1; }
       ;;
     startup)
-      "${JAVA[@]}" -Dbench.out="$OUT/startup.md" org.mlpages.bench.StartupBenchmark 2>&1 | tee "$OUT/startup.log" \
+      "${JAVA[@]}" -Dbench.warmRuns="${BENCH_WARM_RUNS:-3}" -Dbench.out="$OUT/startup.md" org.mlpages.bench.StartupBenchmark 2>&1 | tee "$OUT/startup.log" \
         | grep -E 'run [0-9]+:' || true
       [ -s "$OUT/startup.md" ] || { tail -50 "$OUT/startup.log"; exit 1; }
       ;;

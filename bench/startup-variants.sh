@@ -11,6 +11,8 @@
 #   cds       the jar extracted (java -Djarmode=tools ... extract) + an AppCDS archive made by one training run
 #             that exits after the context refresh (-Dspring.context.exit=onRefresh), as Spring Boot documents
 #   cds-c1    cds + -XX:TieredStopAtLevel=1
+#   extracted the extracted jar without the CDS archive (how much of cds is the layout alone)
+#   cds-deferred  cds + deferred JPA bootstrap (below)
 #   deferred-jpa  --spring.data.jpa.repositories.bootstrap-mode=deferred (Spring Boot then builds the JPA
 #             EntityManagerFactory on a background thread, alongside the model load)
 #   lazy      --spring.main.lazy-initialization=true (beans, the model included, made on first use)
@@ -39,7 +41,7 @@ make_cds() {
   [ -f "$EXTRACTED/app.jsa" ] || { echo "no CDS archive made; see $OUT/cds-training.log"; exit 1; }
 }
 
-for variant in ${BENCH_VARIANTS:-default c1 serialgc cds cds-c1 deferred-jpa lazy}; do
+for variant in ${BENCH_VARIANTS:-default c1 serialgc extracted cds cds-c1 deferred-jpa cds-deferred lazy}; do
   jar=$JAR; args=""; appargs=""
   case $variant in
     default) ;;
@@ -47,6 +49,9 @@ for variant in ${BENCH_VARIANTS:-default c1 serialgc cds cds-c1 deferred-jpa laz
     serialgc) args="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" ;;
     cds) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa" ;;
     cds-c1) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -XX:TieredStopAtLevel=1" ;;
+    extracted) make_cds; jar=$EXTRACTED/app.jar ;;
+    cds-deferred) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa"
+      appargs="--spring.data.jpa.repositories.bootstrap-mode=deferred" ;;
     deferred-jpa) appargs="--spring.data.jpa.repositories.bootstrap-mode=deferred" ;;
     lazy) appargs="--spring.main.lazy-initialization=true" ;;
     *) echo "unknown variant $variant"; exit 2 ;;
