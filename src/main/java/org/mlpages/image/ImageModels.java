@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -36,37 +36,67 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
-	private final Map<String, ImageModel> ready = new TreeMap<>();
+	// concurrent: a model trained in the browser is published while pages are served
+	private final Map<String, ImageModel> ready = new ConcurrentSkipListMap<>();
 
-	private final Map<String, FailedModel> failed = new TreeMap<>();
+	private final Map<String, FailedModel> failed = new ConcurrentSkipListMap<>();
+
+	private final Path dir;
+
+	private final ImageModelLoader loader;
 
 	ImageModels(MlPagesProperties properties, ImageModelLoader loader) {
-		Path dir = properties.modelsDir();
+		this.dir = properties.modelsDir();
+		this.loader = loader;
 		for (String name : modelNames(dir)) {
-			Path modelFile = dir.resolve(name + ".h5");
-			Path descriptorFile = descriptorFile(dir, name);
-			try {
-				if (!NAME.matcher(name).matches()) {
-					throw new IllegalArgumentException(
-							"a model name may hold only letters, digits, '_' and '-' (at most 64)");
-				}
-				if (descriptorFile == null) {
-					throw new IllegalArgumentException("no " + name + ".yml descriptor beside "
-							+ modelFile.getFileName() + " (see the README, 'Adding a model')");
-				}
-				ImageModel model = loader.load(name, modelFile, descriptorFile);
-				ready.put(name, model);
-				log.info("Model {} ready: sha256={}, loaded in {} ms", name, model.sha256(),
-						model.card(Locale.ENGLISH).loadMillis());
-			}
-			catch (Exception | LinkageError ex) {
-				String reason = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
-				failed.put(name, new FailedModel(name, modelFile, reason));
-				log.error("Model {} not loaded: {}", name, reason, log.isDebugEnabled() ? ex : null);
-			}
+			load(name);
 		}
 		if (ready.isEmpty()) {
 			log.warn("No image model is ready; looked in {}", dir.toAbsolutePath());
+		}
+	}
+
+	/**
+	 * Loads a model whose files were just put into the models folder, so that its page
+	 * appears without a restart.
+	 * @return the model, or empty when it cannot load (its card then says why)
+	 * @throws IllegalStateException if a model of that name is already served
+	 */
+	public synchronized Optional<ImageModel> publish(String name) {
+		if (ready.containsKey(name)) {
+			throw new IllegalStateException("a model named " + name + " is already served");
+		}
+		failed.remove(name);
+		return Optional.ofNullable(load(name));
+	}
+
+	public static boolean isValidName(String name) {
+		return name != null && NAME.matcher(name).matches();
+	}
+
+	private ImageModel load(String name) {
+		Path modelFile = dir.resolve(name + ".h5");
+		Path descriptorFile = descriptorFile(dir, name);
+		try {
+			if (!isValidName(name)) {
+				throw new IllegalArgumentException(
+						"a model name may hold only letters, digits, '_' and '-' (at most 64)");
+			}
+			if (descriptorFile == null) {
+				throw new IllegalArgumentException("no " + name + ".yml descriptor beside " + modelFile.getFileName()
+						+ " (see the README, 'Adding a model')");
+			}
+			ImageModel model = loader.load(name, modelFile, descriptorFile);
+			ready.put(name, model);
+			log.info("Model {} ready: sha256={}, loaded in {} ms", name, model.sha256(),
+					model.card(Locale.ENGLISH).loadMillis());
+			return model;
+		}
+		catch (Exception | LinkageError ex) {
+			String reason = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+			failed.put(name, new FailedModel(name, modelFile, reason));
+			log.error("Model {} not loaded: {}", name, reason, log.isDebugEnabled() ? ex : null);
+			return null;
 		}
 	}
 
