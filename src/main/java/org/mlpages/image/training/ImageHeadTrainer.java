@@ -139,8 +139,10 @@ public final class ImageHeadTrainer {
 			int[] validationCounts = counts(validation.labels(), classes.size());
 			for (int c = 0; c < classes.size(); c++) {
 				if (trainCounts[c] == 0 || validationCounts[c] == 0) {
-					throw new TrainingInputException("The class " + classes.get(c) + " has no usable photo for "
-							+ (trainCounts[c] == 0 ? "training" : "validation") + " (see the skipped files)");
+					throw new TrainingInputException("no-usable-photo",
+							"The class " + classes.get(c) + " has no usable photo for "
+									+ (trainCounts[c] == 0 ? "training" : "validation") + " (see the skipped files)",
+							classes.get(c));
 				}
 			}
 

@@ -70,12 +70,15 @@ public final class PhotoFolders {
 			}
 		}
 		if (classDirs.isEmpty()) {
-			throw new TrainingInputException(dir + " holds no class folder: put each class's photos in a folder"
-					+ " named after the class (cats/, dogs/, ...)");
+			throw new TrainingInputException("no-class",
+					dir + " holds no class folder: put each class's photos in a folder"
+							+ " named after the class (cats/, dogs/, ...)");
 		}
 		if (classDirs.size() == 1) {
-			throw new TrainingInputException(dir + " holds a single class folder (" + classDirs.get(0).getFileName()
-					+ "): a classifier needs at least two classes, one folder each");
+			throw new TrainingInputException("single-class",
+					dir + " holds a single class folder (" + classDirs.get(0).getFileName()
+							+ "): a classifier needs at least two classes, one folder each",
+					classDirs.get(0).getFileName());
 		}
 		List<String> classes = new ArrayList<>();
 		List<Photo> photos = new ArrayList<>();
@@ -99,8 +102,10 @@ public final class PhotoFolders {
 				}
 			}
 			if (photos.size() == before) {
-				throw new TrainingInputException("The class folder " + classDir.getFileName() + " is empty: every"
-						+ " class needs photos (remove the folder to train without that class)");
+				throw new TrainingInputException("empty-class",
+						"The class folder " + classDir.getFileName() + " is empty: every"
+								+ " class needs photos (remove the folder to train without that class)",
+						classDir.getFileName());
 			}
 		}
 		return new Labelled(classes, photos);
@@ -124,8 +129,10 @@ public final class PhotoFolders {
 			final int l = label;
 			List<Photo> photos = new ArrayList<>(all.photos().stream().filter(p -> p.label() == l).toList());
 			if (photos.size() < 2) {
-				throw new TrainingInputException("The class " + all.classes().get(label) + " has " + photos.size()
-						+ " photo; at least two are needed to keep one for validation");
+				throw new TrainingInputException("too-few-photos",
+						"The class " + all.classes().get(label) + " has " + photos.size()
+								+ " photo; at least two are needed to keep one for validation",
+						all.classes().get(label), photos.size());
 			}
 			java.util.Collections.shuffle(photos, random);
 			int held = (int) Math.max(1, Math.min(photos.size() - 1, Math.round(photos.size() * validationFraction)));
