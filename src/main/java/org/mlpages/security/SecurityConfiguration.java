@@ -41,14 +41,15 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain webSecurity(HttpSecurity http, LoginThrottle throttle) throws Exception {
-		http.authorizeHttpRequests(requests -> requests.requestMatchers("/history", "/history/**")
-			.hasRole("ADMIN")
-			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
-			.permitAll()
-			.requestMatchers("/actuator/**")
-			.hasRole("ADMIN")
-			.anyRequest()
-			.permitAll())
+		http.authorizeHttpRequests(
+				requests -> requests.requestMatchers("/history", "/history/**", "/training", "/training/**")
+					.hasRole("ADMIN")
+					.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+					.permitAll()
+					.requestMatchers("/actuator/**")
+					.hasRole("ADMIN")
+					.anyRequest()
+					.permitAll())
 			.formLogin(login -> login.loginPage("/login").permitAll().failureHandler((request, response, ex) -> {
 				throttle.failed(request.getRemoteAddr());
 				response.sendRedirect(request.getContextPath() + "/login?error");

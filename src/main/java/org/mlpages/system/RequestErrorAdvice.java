@@ -116,8 +116,14 @@ class RequestErrorAdvice {
 		return page;
 	}
 
+	/**
+	 * The API, and a page's own script asking for JSON alone (a browser navigating asks
+	 * for HTML first).
+	 */
 	static boolean isApi(HttpServletRequest request) {
-		return request.getRequestURI().startsWith(request.getContextPath() + "/api/");
+		String accept = request.getHeader("Accept");
+		return request.getRequestURI().startsWith(request.getContextPath() + "/api/")
+				|| (accept != null && accept.startsWith("application/json") && !accept.contains("html"));
 	}
 
 }

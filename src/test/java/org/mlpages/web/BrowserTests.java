@@ -24,36 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * What a person sees, in a real browser: Debian's headless Chromium picks a photo or
- * fills the credit form, submits it and reads the answer. Runs where {@code chromium} and
- * {@code chromium-driver} are installed (CI installs them and sets
- * MLPAGES_REQUIRE_BROWSER, so there a missing browser fails instead of skipping).
+ * What a person sees, in a real browser ({@link HeadlessChromium}): picks a photo or
+ * fills the credit form, submits it and reads the answer.
  */
 class BrowserTests extends WebTestSupport {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	private static WebDriver browser;
 
 	@BeforeAll
 	static void startBrowser() throws IOException {
-		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-		if (System.getenv("MLPAGES_REQUIRE_BROWSER") != null) {
-			assertThat(installed).as("chromium and chromium-driver must be installed").isTrue();
-		}
-		assumeTrue(installed, "Debian's chromium and chromium-driver are not installed");
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--disable-dev-shm-usage", "--window-size=1200,900", "--lang=en-US",
-				"--user-data-dir=" + Files.createTempDirectory("mlpages-chromium"));
-		// an explicit driver keeps Selenium Manager from trying to download one
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.build();
-		browser = new ChromeDriver(service, options);
+		browser = HeadlessChromium.start();
 	}
 
 	@AfterAll
@@ -118,9 +98,7 @@ class BrowserTests extends WebTestSupport {
 	}
 
 	private static void screenshot(String name) throws IOException {
-		Path dir = Files.createDirectories(Path.of("target/screenshots"));
-		Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-		Files.copy(shot, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+		HeadlessChromium.screenshot(browser, name);
 	}
 
 }

@@ -21,12 +21,12 @@ class SitePagesWebTests extends WebTestSupport {
 	@Test
 	void theMenuListsEveryPageOnEveryPage() {
 		logInAsAdmin();
-		for (String path : new String[] { "/", "/history", "/image/" + TestModels.SHIPPED, "/credit" }) {
+		for (String path : new String[] { "/", "/history", "/image/" + TestModels.SHIPPED, "/credit", "/training" }) {
 			Document page = html(get(path, "en"));
 
 			assertThat(page.select("#menu a").eachText()).as(path)
 				.containsExactly("About", "Cat or dog?", "Cat or dog? (whole photo)",
-						"Would the bank grant this credit?", "History");
+						"Would the bank grant this credit?", "Train a model", "History");
 			assertThat(page.select("#menu a.active")).as(path).hasSize(1);
 		}
 	}

@@ -21,6 +21,7 @@ import org.mlpages.image.photo.TensorPreprocessor;
 import org.mlpages.image.training.PhotoFolders.Labelled;
 import org.mlpages.image.training.PhotoFolders.Photo;
 import org.mlpages.image.training.PhotoFolders.Split;
+import org.mlpages.image.training.ProgressListener.Stage;
 import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasFeatureExtractor;
 import org.mlpages.keras.KerasModelCut;
@@ -70,8 +71,8 @@ public final class ImageHeadTrainer {
 		List<String> skipped = new ArrayList<>();
 		ProgressListener progress = new ProgressListener() {
 			@Override
-			public void stage(String message) {
-				listener.stage(message);
+			public void stage(Stage stage, String message) {
+				listener.stage(stage, message);
 			}
 
 			@Override
@@ -91,7 +92,7 @@ public final class ImageHeadTrainer {
 			}
 		};
 
-		progress.stage("Reading the photo folders");
+		progress.stage(Stage.READING_PHOTOS, "Reading the photo folders");
 		Labelled all = PhotoFolders.scan(request.data(), progress);
 		Split split;
 		String validationSource;
@@ -112,7 +113,7 @@ public final class ImageHeadTrainer {
 		}
 		List<String> classes = all.classes();
 
-		progress.stage("Reading the base model " + request.baseModel().getFileName());
+		progress.stage(Stage.READING_BASE_MODEL, "Reading the base model " + request.baseModel().getFileName());
 		try (KerasModelCut cut = KerasModelCut.open(request.baseModel(), request.cutAt());
 				KerasFeatureExtractor extractor = cut.openExtractor(request.cacheDir())) {
 			long[] shape = extractor.inputShape();
@@ -127,8 +128,8 @@ public final class ImageHeadTrainer {
 			List<Photo> photos = new ArrayList<>(split.train().photos());
 			photos.addAll(split.validation().photos());
 			int trainCount = split.train().photos().size();
-			progress.stage("Extracting features of " + photos.size() + " photos with " + cut.file().getFileName()
-					+ " cut after " + cut.cutLayer());
+			progress.stage(Stage.EXTRACTING_FEATURES, "Extracting features of " + photos.size() + " photos with "
+					+ cut.file().getFileName() + " cut after " + cut.cutLayer());
 			long featureStart = System.nanoTime();
 			Extracted extracted = extract(photos, trainCount, extractor, preprocessor, request.batchSize(), progress);
 			double featureSeconds = (System.nanoTime() - featureStart) / 1e9;
@@ -146,7 +147,7 @@ public final class ImageHeadTrainer {
 				}
 			}
 
-			progress.stage("Training the head on " + train.size() + " feature vectors");
+			progress.stage(Stage.TRAINING_HEAD, "Training the head on " + train.size() + " feature vectors");
 			LinearHead head;
 			String trainerName;
 			String trainerDetail;
@@ -170,14 +171,14 @@ public final class ImageHeadTrainer {
 			double trainAccuracy = evaluate(head, train, classes).accuracy();
 			ConfusionMatrix matrix = evaluate(head, validation, classes);
 
-			progress.stage("Writing " + request.output().getFileName());
+			progress.stage(Stage.WRITING, "Writing " + request.output().getFileName());
 			Path out = request.output().toAbsolutePath();
 			String headLayer = cut.writeWithDenseHead(out, HEAD_LAYER, head.kernel(), head.bias(), "softmax");
 			Path descriptor = sibling(out, ".yml");
 			writeAtomically(descriptor,
 					DescriptorWriter.yaml(request, classes, preprocessing, matrix.accuracy(), train.size()));
 
-			progress.stage("Checking that the written model loads and agrees");
+			progress.stage(Stage.CHECKING_RELOAD, "Checking that the written model loads and agrees");
 			double reload = reloadDifference(out, request.cacheDir(), extracted, head, extractor.inputSize(),
 					extractor.featureSize(), shape);
 

@@ -13,8 +13,19 @@ public interface ProgressListener {
 	ProgressListener NONE = new ProgressListener() {
 	};
 
-	/** A new stage begins ("Reading the base model", "Extracting features", ...). */
-	default void stage(String message) {
+	/** The steps of a run, in order. */
+	enum Stage {
+
+		READING_PHOTOS, READING_BASE_MODEL, EXTRACTING_FEATURES, TRAINING_HEAD, WRITING, CHECKING_RELOAD
+
+	}
+
+	/**
+	 * A new stage begins.
+	 * @param message the stage in English words, with its details ("Extracting features
+	 * of 400 photos with base.h5 cut after global_average_pooling2d")
+	 */
+	default void stage(Stage stage, String message) {
 	}
 
 	/**

@@ -271,7 +271,7 @@ public final class TrainImageCommand {
 		}
 
 		@Override
-		public void stage(String message) {
+		public void stage(Stage stage, String message) {
 			endLine();
 			err.println(message);
 		}
