@@ -56,15 +56,15 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 
 # --- build if the jar is missing or older than the sources -------------------------------------------
 if [[ ! -f "$JAR" ]] || [[ -n "$(find src pom.xml -newer "$JAR" -type f -print -quit)" ]]; then
-	echo "building (mvn -B -q -o -DskipTests package)"
-	mvn -B -q -o -DskipTests package
+	echo "building (mvn -B -q -DskipTests package)"
+	mvn -B -q -DskipTests package
 fi
 
 # --- in-process figure: JMH CreditModelBenchmark.decide, short ---------------------------------------
 jmh_ops=""
 if [[ "$JMH" == 1 ]]; then
 	if [[ ! -f target/cp.txt ]] || [[ pom.xml -nt target/cp.txt ]]; then
-		mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+		mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
 	fi
 	jmh_load=$(wait_quiet)
 	echo "load before JMH: $jmh_load"
