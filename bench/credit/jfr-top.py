@@ -14,7 +14,7 @@ import sys
 path = sys.argv[1]
 top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
 only = sys.argv[3] if len(sys.argv) > 3 else None
-raw = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", "--stack-depth", "96", path],
+raw = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", "--stack-depth", "256", path],
                      check=True, capture_output=True, text=True).stdout
 events = json.loads(raw)["recording"]["events"]
 

@@ -20,7 +20,7 @@ PORT=${PORT:-18093}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 DURATION=${DURATION:-30s}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-60s}
 JMH=${JMH:-1}
 BASELINE=${BASELINE:-1}
 BASELINE_PATHS=${BASELINE_PATHS:-/actuator/health /css/mlpages.css}
@@ -32,7 +32,7 @@ CACHE_DIR=${CACHE_DIR:-/tmp/mlpages-bench-cache}
 QUIET_WAIT=${QUIET_WAIT:-120}   # before each measurement, wait up to this many seconds for an idle machine
 QUIET_IDLE=${QUIET_IDLE:-85}    # ... meaning at least this % idle CPU over 3 s (our own server idle)
 OUT=${OUT:-$(mktemp -d /tmp/mlpages-bench-credit.XXXXXX)}
-JAR="$ROOT/target/mlpages-0.1.0-SNAPSHOT.jar"
+JAR=${JAR:-$ROOT/target/mlpages-0.1.0-SNAPSHOT.jar}   # another jar (e.g. an older build) is run as it is
 BASE="http://127.0.0.1:$PORT"
 export TF_CPP_MIN_LOG_LEVEL=1
 
@@ -55,16 +55,16 @@ echo "output: $OUT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 # --- build if the jar is missing or older than the sources -------------------------------------------
-if [[ ! -f "$JAR" ]] || [[ -n "$(find src pom.xml -newer "$JAR" -type f -print -quit)" ]]; then
-	echo "building (mvn -B -q -o -DskipTests package)"
-	mvn -B -q -o -DskipTests package
+if [[ "$JAR" == "$ROOT/target/mlpages-0.1.0-SNAPSHOT.jar" ]] && { [[ ! -f "$JAR" ]] || [[ -n "$(find src pom.xml -newer "$JAR" -type f -print -quit)" ]]; }; then
+	echo "building (mvn -B -q -DskipTests package)"
+	mvn -B -q -DskipTests package
 fi
 
 # --- in-process figure: JMH CreditModelBenchmark.decide, short ---------------------------------------
 jmh_ops=""
 if [[ "$JMH" == 1 ]]; then
 	if [[ ! -f target/cp.txt ]] || [[ pom.xml -nt target/cp.txt ]]; then
-		mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+		mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
 	fi
 	jmh_load=$(wait_quiet)
 	echo "load before JMH: $jmh_load"

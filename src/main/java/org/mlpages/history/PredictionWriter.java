@@ -1,6 +1,9 @@
 package org.mlpages.history;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -22,10 +25,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes prediction rows with group commit: requests that arrive while a transaction is
@@ -53,8 +55,6 @@ class PredictionWriter implements SmartLifecycle {
 
 	private final JdbcTemplate jdbc;
 
-	private final TransactionTemplate transactions;
-
 	private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
 		.withZone(ZoneOffset.UTC);
 
@@ -64,9 +64,8 @@ class PredictionWriter implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	PredictionWriter(JdbcTemplate jdbc, TransactionTemplate transactions) {
+	PredictionWriter(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
-		this.transactions = transactions;
 	}
 
 	/** Blocks until the row is committed and returns its id. */
@@ -119,9 +118,10 @@ class PredictionWriter implements SmartLifecycle {
 
 	private void commit(List<PendingRow> batch) {
 		try {
-			List<Long> ids = transactions.execute(status -> batch.stream().map(row -> insert(row.record())).toList());
+			long[] ids = jdbc
+				.execute((ConnectionCallback<long[]>) connection -> insertInOneTransaction(connection, batch));
 			for (int i = 0; i < batch.size(); i++) {
-				batch.get(i).id().complete(ids.get(i));
+				batch.get(i).id().complete(ids[i]);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -130,38 +130,77 @@ class PredictionWriter implements SmartLifecycle {
 		}
 	}
 
-	private long insert(PredictionRecord record) {
-		GeneratedKeyHolder key = new GeneratedKeyHolder();
-		jdbc.update(connection -> {
-			PreparedStatement insert = connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS);
-			if (writesTimesAsText(connection)) {
-				insert.setString(1, UTC_MILLIS.format(record.createdAt()));
+	/**
+	 * The transaction is handled on the connection itself: a JPA transaction would open
+	 * an entity manager for every batch although nothing here goes through JPA.
+	 */
+	private long[] insertInOneTransaction(Connection connection, List<PendingRow> batch) throws SQLException {
+		boolean autoCommit = connection.getAutoCommit();
+		connection.setAutoCommit(false);
+		try {
+			long[] ids = insert(connection, batch);
+			connection.commit();
+			return ids;
+		}
+		catch (SQLException | RuntimeException ex) {
+			connection.rollback();
+			throw ex;
+		}
+		finally {
+			connection.setAutoCommit(autoCommit);
+		}
+	}
+
+	/**
+	 * One statement prepared per batch, executed row by row: JDBC batches would be
+	 * cheaper still, but sqlite-jdbc returns no generated keys for them (3.50), and every
+	 * caller needs its own id. Both drivers hand the key back without a query of ours:
+	 * Connector/J from the server's answer, sqlite-jdbc from last_insert_rowid().
+	 */
+	private long[] insert(Connection connection, List<PendingRow> batch) throws SQLException {
+		boolean timesAsText = writesTimesAsText(connection);
+		long[] ids = new long[batch.size()];
+		try (PreparedStatement insert = connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+			for (int i = 0; i < ids.length; i++) {
+				bind(insert, batch.get(i).record(), timesAsText);
+				insert.executeUpdate();
+				try (ResultSet keys = insert.getGeneratedKeys()) {
+					if (!keys.next()) {
+						throw new SQLException("the database returned no id for the inserted prediction");
+					}
+					ids[i] = keys.getLong(1);
+				}
 			}
-			else {
-				insert.setTimestamp(1, Timestamp.from(record.createdAt()));
-			}
-			insert.setString(2, record.kind());
-			insert.setString(3, record.channel().name().toLowerCase(Locale.ROOT));
-			insert.setString(4, record.modelName());
-			insert.setString(5, record.modelSha256());
-			insert.setString(6, record.storedFile());
-			insert.setString(7, record.originalName());
-			setInteger(insert, 8, record.imageWidth());
-			setInteger(insert, 9, record.imageHeight());
-			insert.setString(10, record.inputJson());
-			insert.setString(11, record.label());
-			insert.setString(12, probabilities.convertToDatabaseColumn(record.probabilities()));
-			if (record.threshold() == null) {
-				insert.setNull(13, Types.DOUBLE);
-			}
-			else {
-				insert.setDouble(13, record.threshold());
-			}
-			insert.setDouble(14, record.inferenceMs());
-			insert.setDouble(15, record.latencyMs());
-			return insert;
-		}, key);
-		return key.getKey().longValue();
+		}
+		return ids;
+	}
+
+	private void bind(PreparedStatement insert, PredictionRecord record, boolean timesAsText) throws SQLException {
+		if (timesAsText) {
+			insert.setString(1, UTC_MILLIS.format(record.createdAt()));
+		}
+		else {
+			insert.setTimestamp(1, Timestamp.from(record.createdAt()));
+		}
+		insert.setString(2, record.kind());
+		insert.setString(3, record.channel().name().toLowerCase(Locale.ROOT));
+		insert.setString(4, record.modelName());
+		insert.setString(5, record.modelSha256());
+		insert.setString(6, record.storedFile());
+		insert.setString(7, record.originalName());
+		setInteger(insert, 8, record.imageWidth());
+		setInteger(insert, 9, record.imageHeight());
+		insert.setString(10, record.inputJson());
+		insert.setString(11, record.label());
+		insert.setString(12, probabilities.convertToDatabaseColumn(record.probabilities()));
+		if (record.threshold() == null) {
+			insert.setNull(13, Types.DOUBLE);
+		}
+		else {
+			insert.setDouble(13, record.threshold());
+		}
+		insert.setDouble(14, record.inferenceMs());
+		insert.setDouble(15, record.latencyMs());
 	}
 
 	/**
@@ -172,7 +211,7 @@ class PredictionWriter implements SmartLifecycle {
 	 * back in UTC (org.mlpages.config.DatabaseEnvironment). SQLite keeps its epoch
 	 * millis.
 	 */
-	private boolean writesTimesAsText(java.sql.Connection connection) throws java.sql.SQLException {
+	private boolean writesTimesAsText(Connection connection) throws SQLException {
 		Boolean text = timesAsText;
 		if (text == null) {
 			text = connection.getMetaData().getURL().startsWith("jdbc:mysql");
@@ -181,7 +220,7 @@ class PredictionWriter implements SmartLifecycle {
 		return text;
 	}
 
-	private static void setInteger(PreparedStatement statement, int index, Integer value) throws java.sql.SQLException {
+	private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
 		if (value == null) {
 			statement.setNull(index, Types.INTEGER);
 		}
