@@ -5,11 +5,15 @@
 # target/bench/startup-variants/<variant>.md. BENCH_VARIANTS="default cds" picks some; BENCH_RETRIES (0) and
 # BENCH_QUIET_WAIT (20 s) as in run.sh.
 #
-#   default   java -jar target/mlpages-*.jar
+#   default   java -jar target/mlpages-*.jar (the models load in the background: mlpages.image.background-loading)
+#   foreground  --mlpages.image.background-loading=false: the models load on the main thread, before Tomcat starts
+#             (the app's behaviour before background loading)
 #   c1        -XX:TieredStopAtLevel=1 (C1 only: less JIT work at start, slower steady state)
 #   serialgc  -XX:+UseSerialGC -XX:TieredStopAtLevel=1
 #   cds       the jar extracted (java -Djarmode=tools ... extract) + an AppCDS archive made by one training run
-#             that exits after the context refresh (-Dspring.context.exit=onRefresh), as Spring Boot documents
+#             that exits after the context refresh (-Dspring.context.exit=onRefresh), as Spring Boot documents,
+#             with the models loaded on the main thread so that their classes are archived (as the Dockerfile)
+#   cds-foreground  cds with the models loaded on the main thread
 #   cds-c1    cds + -XX:TieredStopAtLevel=1
 #   extracted the extracted jar without the CDS archive (how much of cds is the layout alone)
 #   cds-deferred  cds + deferred JPA bootstrap (below)
@@ -28,23 +32,27 @@ EXTRACTED=target/bench/extracted
 CACHE=$PWD/target/bench/cache
 
 make_cds() {
-  [ -f "$EXTRACTED/app.jsa" ] && return 0
+  # an archive from another build of the jar would be refused (or worse, half used): remake it
+  [ -f "$EXTRACTED/app.jsa" ] && [ "$EXTRACTED/app.jsa" -nt "$JAR" ] && return 0
   rm -rf "$EXTRACTED"
   java -Djarmode=tools -jar "$JAR" extract --destination "$EXTRACTED" > /dev/null
   mv "$EXTRACTED"/mlpages-*.jar "$EXTRACTED/app.jar"
   local tmp; tmp=$(mktemp -d)
   echo ".. CDS training run (uptime: $(uptime))"
   timeout 300 java -XX:ArchiveClassesAtExit="$EXTRACTED/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED/app.jar" \
-    --server.port=0 --server.address=127.0.0.1 --mlpages.cache-dir="$CACHE" --mlpages.uploads-dir="$tmp/uploads" \
+    --server.port=0 --server.address=127.0.0.1 --mlpages.image.background-loading=false --mlpages.cache-dir="$CACHE" --mlpages.uploads-dir="$tmp/uploads" \
     --spring.datasource.url="jdbc:sqlite:$tmp/db.sqlite" > "$OUT/cds-training.log" 2>&1 || true
   rm -rf "$tmp"
   [ -f "$EXTRACTED/app.jsa" ] || { echo "no CDS archive made; see $OUT/cds-training.log"; exit 1; }
 }
 
-for variant in ${BENCH_VARIANTS:-default c1 serialgc extracted cds cds-c1 deferred-jpa cds-deferred lazy}; do
+for variant in ${BENCH_VARIANTS:-default foreground c1 serialgc extracted cds cds-c1 deferred-jpa cds-deferred lazy}; do
   jar=$JAR; args=""; appargs=""
   case $variant in
     default) ;;
+    foreground) appargs="--mlpages.image.background-loading=false" ;;
+    cds-foreground) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa"
+      appargs="--mlpages.image.background-loading=false" ;;
     c1) args="-XX:TieredStopAtLevel=1" ;;
     serialgc) args="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" ;;
     cds) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa" ;;

@@ -5,10 +5,15 @@
 # Needs a build (bench/run.sh, or BENCH_SKIP_BUILD=1 after one). Results: target/bench/threads/<variant>.md
 #
 # Variants (name: how it is set):
-#   default        nothing set (TensorFlow picks intra-op = inter-op = number of cores)
+#   default        the app's defaults (mlpages.image.intra-op-threads=1, inter-op left to TensorFlow)
+#   tf-default     -Dbench.intraOpThreads=0: nothing set (TensorFlow picks intra-op = inter-op = number of cores),
+#                  the app's behaviour before intra-op-threads existed
+#   caller         the app's intra-op 1 and inter-op -1 (-Dbench.interOpThreads=-1)
 #   djl-intra1     -Dai.djl.tensorflow.num_intraop_threads=1 (read by DJL 0.36 JavacppUtils.getSessionConfig)
 #   djl-inter1     -Dai.djl.tensorflow.num_interop_threads=1
 #   djl-1-1        both of the above
+#   djl-1-caller   intra-op 1 and inter-op -1 (TensorFlow: a negative inter-op count runs every op in the caller's
+#                  thread, no hand-over to its inter-op pool)
 #   env-intra1     TF_NUM_INTRAOP_THREADS=1 (read by TensorFlow itself when the session config leaves it at 0)
 #   omp1           OMP_NUM_THREADS=1 (only matters for an OpenMP build of TensorFlow)
 # BENCH_VARIANTS="default djl-1-1" picks some; BENCH_RETRIES (0) and BENCH_QUIET_WAIT (20 s) as in run.sh.
@@ -20,15 +25,18 @@ export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-1}
 [ -f target/test-classpath.txt ] || { echo "build first: bench/run.sh (or mvn package + dependency:build-classpath)"; exit 1; }
 CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 
-for variant in ${BENCH_VARIANTS:-default djl-intra1 djl-inter1 djl-1-1 env-intra1 omp1}; do
+for variant in ${BENCH_VARIANTS:-tf-default default caller djl-intra1 djl-inter1 djl-1-1 env-intra1 omp1}; do
   props=(); envs=()
   case $variant in
     default) ;;
-    djl-intra1) props=(-Dai.djl.tensorflow.num_intraop_threads=1) ;;
-    djl-inter1) props=(-Dai.djl.tensorflow.num_interop_threads=1) ;;
-    djl-1-1) props=(-Dai.djl.tensorflow.num_intraop_threads=1 -Dai.djl.tensorflow.num_interop_threads=1) ;;
-    env-intra1) envs=(TF_NUM_INTRAOP_THREADS=1) ;;
-    omp1) envs=(OMP_NUM_THREADS=1) ;;
+    tf-default) props=(-Dbench.intraOpThreads=0) ;;
+    caller) props=(-Dbench.interOpThreads=-1) ;;
+    djl-intra1) props=(-Dbench.intraOpThreads=0 -Dai.djl.tensorflow.num_intraop_threads=1) ;;
+    djl-inter1) props=(-Dbench.intraOpThreads=0 -Dai.djl.tensorflow.num_interop_threads=1) ;;
+    djl-1-1) props=(-Dbench.intraOpThreads=0 -Dai.djl.tensorflow.num_intraop_threads=1 -Dai.djl.tensorflow.num_interop_threads=1) ;;
+    djl-1-caller) props=(-Dbench.intraOpThreads=0 -Dai.djl.tensorflow.num_intraop_threads=1 -Dai.djl.tensorflow.num_interop_threads=-1) ;;
+    env-intra1) props=(-Dbench.intraOpThreads=0); envs=(TF_NUM_INTRAOP_THREADS=1) ;;
+    omp1) props=(-Dbench.intraOpThreads=0); envs=(OMP_NUM_THREADS=1) ;;
     *) echo "unknown variant $variant"; exit 2 ;;
   esac
   echo "== $variant (${props[*]:-} ${envs[*]:-}) uptime: $(uptime)"

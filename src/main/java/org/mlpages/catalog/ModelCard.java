@@ -10,7 +10,7 @@ import java.util.Map;
  * @param name the model's name, from its file name; also its page and API path
  * @param kind what it does, e.g. {@code image-classifier}
  * @param title display name
- * @param status {@link Status#READY} or why not
+ * @param status {@link Status#READY}, {@link Status#LOADING}, or failed
  * @param error for a model that failed to load, the reason (null otherwise)
  * @param file model file name
  * @param fileSize bytes
@@ -30,7 +30,10 @@ public record ModelCard(String name, String kind, String title, Status status, S
 
 	public enum Status {
 
-		READY, FAILED
+		READY, FAILED,
+
+		/** Found at start-up and still loading: ready in a few seconds. */
+		LOADING
 
 	}
 

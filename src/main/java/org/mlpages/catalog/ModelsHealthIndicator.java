@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
 /**
  * Shown as {@code models} in {@code /actuator/health}: each model's state. The app is up
  * while at least one model serves; a model that failed to load is named with its reason
- * but does not take the other pages down.
+ * but does not take the other pages down. While the models found at start-up are still
+ * loading and none serves yet, the app is out of service (503), so that a load balancer
+ * waits for it.
  */
 @Component("models")
 class ModelsHealthIndicator implements HealthIndicator {
@@ -33,13 +35,15 @@ class ModelsHealthIndicator implements HealthIndicator {
 			if (card.ready()) {
 				model.put("sha256", card.sha256());
 			}
-			else {
+			else if (card.error() != null) {
 				model.put("error", card.error());
 			}
 			details.put(card.name(), model);
 		}
 		boolean anyReady = cards.stream().anyMatch(ModelCard::ready);
-		return (anyReady ? Health.up() : Health.down()).withDetails(details).build();
+		boolean anyLoading = cards.stream().anyMatch(card -> card.status() == ModelCard.Status.LOADING);
+		Health.Builder health = anyReady ? Health.up() : (anyLoading ? Health.outOfService() : Health.down());
+		return health.withDetails(details).build();
 	}
 
 }

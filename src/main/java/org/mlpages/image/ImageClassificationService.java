@@ -2,7 +2,9 @@ package org.mlpages.image;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 import ai.djl.translate.TranslateException;
@@ -31,6 +33,8 @@ public class ImageClassificationService {
 
 	private static final Logger log = LoggerFactory.getLogger(ImageClassificationService.class);
 
+	private static final Duration LOADING_WAIT = Duration.ofSeconds(10);
+
 	private final ImageModels models;
 
 	private final PhotoDecoder decoder;
@@ -57,10 +61,21 @@ public class ImageClassificationService {
 		this.decoder = new PhotoDecoder(maxPixels);
 	}
 
+	/**
+	 * A request that comes while its model is still loading at start-up waits for it a
+	 * little (a load takes seconds) rather than failing at once.
+	 */
 	public ImageModel model(String name) {
-		return models.find(name)
-			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
-					"no ready image model named " + name, name));
+		Optional<ImageModel> model = models.find(name);
+		if (model.isEmpty() && models.isLoading(name)) {
+			model = models.awaitReady(name, LOADING_WAIT);
+			if (model.isEmpty() && models.isLoading(name)) {
+				throw new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "model.loading",
+						"image model " + name + " is still loading", name);
+			}
+		}
+		return model.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+				"no ready image model named " + name, name));
 	}
 
 	public LoggedPrediction classify(String modelName, UploadedPhoto photo, Channel channel) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -15,6 +16,8 @@ import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasModelImporter;
 import org.mlpages.keras.TensorFlowNatives;
 import org.mlpages.system.MlPagesProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -25,15 +28,26 @@ import org.springframework.stereotype.Component;
 @Component
 class ImageModelLoader {
 
+	private static final Logger log = LoggerFactory.getLogger(ImageModelLoader.class);
+
+	// per process, as TensorFlow's thread pools
+	private static boolean engineStarted;
+
 	private final Path cacheDir;
 
 	private final int poolSize;
+
+	private final int intraOpThreads;
+
+	private final int interOpThreads;
 
 	private final KerasModelImporter importer = new KerasModelImporter();
 
 	ImageModelLoader(MlPagesProperties properties) {
 		this.cacheDir = properties.cacheDir();
 		this.poolSize = properties.image().effectivePoolSize();
+		this.intraOpThreads = properties.image().intraOpThreads();
+		this.interOpThreads = properties.image().interOpThreads();
 	}
 
 	ImageModel load(String name, Path modelFile, Path descriptorFile)
@@ -41,6 +55,7 @@ class ImageModelLoader {
 		long start = System.nanoTime();
 		ImageModelDescriptor descriptor = ImageModelDescriptorReader.read(descriptorFile);
 		TensorFlowNatives.ensureLoaded(cacheDir);
+		startEngine();
 		ImportedModel imported = importer.importModel(modelFile, cacheDir);
 		checkAgrees(descriptor, imported);
 		Criteria<PhotoBatch, float[][]> criteria = Criteria.builder()
@@ -54,6 +69,24 @@ class ImageModelLoader {
 				Duration.ofNanos(System.nanoTime() - start));
 		warmUp(model);
 		return model;
+	}
+
+	/**
+	 * TensorFlow fixes its thread pools when the first session starts, for the whole
+	 * process: the settings go in before DJL's engine starts, and the engine starts
+	 * before the importer's own session, which would otherwise fix them at TensorFlow's
+	 * default.
+	 */
+	private void startEngine() {
+		synchronized (ImageModelLoader.class) {
+			if (!engineStarted) {
+				TensorFlowNatives.configureThreads(intraOpThreads, interOpThreads);
+				Engine.getEngine("TensorFlow");
+				engineStarted = true;
+				log.info("TensorFlow engine started: {} threads per prediction, {} predictors per model",
+						TensorFlowNatives.threadSettings(), poolSize);
+			}
+		}
 	}
 
 	/**

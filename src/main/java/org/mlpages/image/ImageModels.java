@@ -3,13 +3,18 @@ package org.mlpages.image;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -27,7 +32,8 @@ import org.springframework.stereotype.Component;
 /**
  * The image models found in the models folder at start-up: each {@code name.h5} with its
  * {@code name.yml} gets a page. One that cannot load is reported with its reason and the
- * rest still serve.
+ * rest still serve. By default they load on a thread of their own while the rest of the
+ * application starts (a model is then {@link #isLoading loading} for a few seconds).
  */
 @Component
 public class ImageModels implements MenuContributor, ModelCatalog, DisposableBean {
@@ -41,6 +47,14 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 
 	private final Map<String, FailedModel> failed = new ConcurrentSkipListMap<>();
 
+	// completed once the model is in ready or failed
+	private final Map<String, CompletableFuture<Void>> loading = new ConcurrentSkipListMap<>();
+
+	private volatile boolean closed;
+
+	// one load at a time (start-up's and a publication), without blocking the readers
+	private final Object loadLock = new Object();
+
 	private final Path dir;
 
 	private final ImageModelLoader loader;
@@ -48,12 +62,60 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	ImageModels(MlPagesProperties properties, ImageModelLoader loader) {
 		this.dir = properties.modelsDir();
 		this.loader = loader;
-		for (String name : modelNames(dir)) {
-			load(name);
+		TreeSet<String> names = modelNames(dir);
+		if (properties.image().backgroundLoading() && !names.isEmpty()) {
+			// The model's load (natives, classes, the SavedModel) and Hibernate's and
+			// Tomcat's start-up each keep one core busy; on two cores they overlap.
+			names.forEach(name -> loading.put(name, new CompletableFuture<>()));
+			Thread thread = new Thread(() -> loadAll(names), "image-model-loader");
+			thread.setDaemon(true);
+			thread.start();
+		}
+		else {
+			loadAll(names);
+		}
+	}
+
+	private void loadAll(TreeSet<String> names) {
+		for (String name : names) {
+			synchronized (this.loadLock) {
+				if (!this.closed) {
+					load(name);
+				}
+			}
+			CompletableFuture<Void> done = loading.remove(name);
+			if (done != null) {
+				done.complete(null);
+			}
 		}
 		if (ready.isEmpty()) {
 			log.warn("No image model is ready; looked in {}", dir.toAbsolutePath());
 		}
+	}
+
+	/** True while a model found at start-up is still being loaded. */
+	public boolean isLoading(String name) {
+		return loading.containsKey(name);
+	}
+
+	/**
+	 * Waits at most {@code timeout} for a model that is still loading.
+	 * @return the model once ready, or empty if it is unknown, failed or still loading
+	 */
+	public Optional<ImageModel> awaitReady(String name, Duration timeout) {
+		CompletableFuture<Void> done = loading.get(name);
+		if (done != null) {
+			try {
+				done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// still loading: the caller says so
+			}
+		}
+		return find(name);
 	}
 
 	/**
@@ -62,12 +124,21 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	 * @return the model, or empty when it cannot load (its card then says why)
 	 * @throws IllegalStateException if a model of that name is already served
 	 */
-	public synchronized Optional<ImageModel> publish(String name) {
-		if (ready.containsKey(name)) {
+	public Optional<ImageModel> publish(String name) {
+		// checked before the lock too: the start-up's load of that model holds it for
+		// seconds
+		checkNotServed(name);
+		synchronized (this.loadLock) {
+			checkNotServed(name);
+			this.failed.remove(name);
+			return Optional.ofNullable(load(name));
+		}
+	}
+
+	private void checkNotServed(String name) {
+		if (this.ready.containsKey(name) || this.loading.containsKey(name)) {
 			throw new IllegalStateException("a model named " + name + " is already served");
 		}
-		failed.remove(name);
-		return Optional.ofNullable(load(name));
 	}
 
 	public static boolean isValidName(String name) {
@@ -149,12 +220,34 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	public List<ModelCard> modelCards(Locale locale) {
 		List<ModelCard> cards = new ArrayList<>();
 		ready.values().forEach(model -> cards.add(model.card(locale)));
+		loading.keySet()
+			.stream()
+			.filter(name -> !ready.containsKey(name) && !failed.containsKey(name))
+			.forEach(name -> cards.add(loadingCard(name)));
 		failed.values().forEach(model -> cards.add(model.card()));
 		return cards;
 	}
 
+	private ModelCard loadingCard(String name) {
+		Path file = dir.resolve(name + ".h5");
+		long size = 0;
+		try {
+			size = Files.size(file);
+		}
+		catch (IOException ex) {
+			// the size is secondary on a card that says the model is not ready yet
+		}
+		return new ModelCard(name, "image-classifier", name, ModelCard.Status.LOADING, null,
+				file.getFileName().toString(), size, null, null, null, List.of(), null, 0, null, Map.of());
+	}
+
 	@Override
 	public void destroy() {
+		// waits for a load in progress, so that no model is left open behind a closed
+		// context
+		synchronized (this.loadLock) {
+			this.closed = true;
+		}
 		ready.values().forEach(ImageModel::close);
 	}
 

@@ -1,9 +1,15 @@
 package org.mlpages.image;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.ZooModel;
@@ -13,12 +19,19 @@ import ai.djl.translate.TranslateException;
  * A DJL {@link Predictor} is not thread-safe, but the TensorFlow session under it is.
  * Requests borrow a predictor each, so as many run at once as there are predictors, and
  * none waits on a global lock.
+ * <p>
+ * A batch of several photos is split over the predictors that are idle at that moment:
+ * with one TensorFlow intra-op thread per prediction (the default), a batch on one
+ * predictor would use one core only.
  */
 final class PredictorPool implements AutoCloseable {
 
 	private final BlockingQueue<Predictor<PhotoBatch, float[][]>> idle;
 
 	private final List<Predictor<PhotoBatch, float[][]>> all;
+
+	// runs the further slices of a split batch; the caller's thread runs the first
+	private final ExecutorService slices;
 
 	PredictorPool(ZooModel<PhotoBatch, float[][]> model, int size) {
 		this.idle = new ArrayBlockingQueue<>(size);
@@ -28,27 +41,118 @@ final class PredictorPool implements AutoCloseable {
 			all.add(predictor);
 			idle.add(predictor);
 		}
+		AtomicInteger count = new AtomicInteger();
+		this.slices = Executors.newCachedThreadPool(task -> {
+			Thread thread = new Thread(task, model.getName() + "-batch-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	float[][] predict(PhotoBatch batch) throws TranslateException {
-		Predictor<PhotoBatch, float[][]> predictor;
+		Predictor<PhotoBatch, float[][]> first;
 		try {
-			predictor = idle.take();
+			first = idle.take();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new TranslateException("interrupted while waiting for a predictor", ex);
 		}
+		List<Predictor<PhotoBatch, float[][]>> borrowed = new ArrayList<>();
+		borrowed.add(first);
 		try {
-			return predictor.predict(batch);
+			// Only predictors idle right now: waiting for more while holding one could
+			// deadlock two batches, and a busy pool gains nothing from splitting.
+			while (borrowed.size() < batch.count()) {
+				Predictor<PhotoBatch, float[][]> more = idle.poll();
+				if (more == null) {
+					break;
+				}
+				borrowed.add(more);
+			}
+			if (borrowed.size() == 1) {
+				return first.predict(batch);
+			}
+			return predictSplit(batch, borrowed);
 		}
 		finally {
-			idle.add(predictor);
+			idle.addAll(borrowed);
+		}
+	}
+
+	private float[][] predictSplit(PhotoBatch batch, List<Predictor<PhotoBatch, float[][]>> predictors)
+			throws TranslateException {
+		int parts = predictors.size();
+		int perImage = batch.height() * batch.width() * 3;
+		List<Future<float[][]>> others = new ArrayList<>();
+		float[][] result = new float[batch.count()][];
+		int[] starts = new int[parts + 1];
+		for (int i = 0; i <= parts; i++) {
+			starts[i] = (int) ((long) batch.count() * i / parts);
+		}
+		for (int i = 1; i < parts; i++) {
+			PhotoBatch slice = slice(batch, starts[i], starts[i + 1], perImage);
+			Predictor<PhotoBatch, float[][]> predictor = predictors.get(i);
+			others.add(slices.submit(() -> predictor.predict(slice)));
+		}
+		try {
+			float[][] head = predictors.get(0).predict(slice(batch, starts[0], starts[1], perImage));
+			System.arraycopy(head, 0, result, 0, head.length);
+			for (int i = 1; i < parts; i++) {
+				float[][] part = join(others.get(i - 1));
+				System.arraycopy(part, 0, result, starts[i], part.length);
+			}
+			return result;
+		}
+		finally {
+			// a predictor goes back to the pool only once its slice is over, failed or
+			// not
+			others.forEach(PredictorPool::awaitQuietly);
+		}
+	}
+
+	private static void awaitQuietly(Future<?> part) {
+		boolean interrupted = false;
+		while (!part.isDone()) {
+			try {
+				part.get();
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+			catch (ExecutionException ex) {
+				break;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static PhotoBatch slice(PhotoBatch batch, int from, int to, int perImage) {
+		return new PhotoBatch(Arrays.copyOfRange(batch.data(), from * perImage, to * perImage), to - from,
+				batch.height(), batch.width());
+	}
+
+	private static float[][] join(Future<float[][]> part) throws TranslateException {
+		try {
+			return part.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TranslateException("interrupted while waiting for part of a batch", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof TranslateException translate) {
+				throw translate;
+			}
+			throw new TranslateException("part of a batch failed: " + ex.getCause(), ex.getCause());
 		}
 	}
 
 	@Override
 	public void close() {
+		slices.shutdownNow();
 		all.forEach(Predictor::close);
 	}
 

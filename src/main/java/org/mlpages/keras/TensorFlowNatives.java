@@ -70,6 +70,38 @@ public final class TensorFlowNatives {
 	}
 
 	/**
+	 * Read by DJL 0.36 ({@code JavacppUtils.getSessionConfig}) for every session it
+	 * makes.
+	 */
+	static final String INTRA_OP_PROPERTY = "ai.djl.tensorflow.num_intraop_threads";
+
+	static final String INTER_OP_PROPERTY = "ai.djl.tensorflow.num_interop_threads";
+
+	/**
+	 * Sets how many threads TensorFlow gives one op ({@code intraOp}) and independent ops
+	 * ({@code interOp}) of a DJL session; 0 leaves the property as it is (TensorFlow's
+	 * default, or what the operator passed with {@code -D}). TensorFlow sizes its
+	 * intra-op pool once per process, from the first session or eager context that
+	 * creates a CPU device, so this must run before DJL's TensorFlow engine starts; the
+	 * engine is then started at once, before any other session (the importer's export)
+	 * could fix the pool at its default size.
+	 */
+	public static void configureThreads(int intraOp, int interOp) {
+		if (intraOp != 0) {
+			System.setProperty(INTRA_OP_PROPERTY, Integer.toString(Math.max(1, intraOp)));
+		}
+		if (interOp != 0) {
+			System.setProperty(INTER_OP_PROPERTY, Integer.toString(interOp));
+		}
+	}
+
+	/** What DJL will configure: intra-op and inter-op threads, "default" when unset. */
+	public static String threadSettings() {
+		return "intra-op " + System.getProperty(INTRA_OP_PROPERTY, "default") + ", inter-op "
+				+ System.getProperty(INTER_OP_PROPERTY, "default");
+	}
+
+	/**
 	 * The version of the jar that holds the libraries. DJL's tensorflow-api jar carries a
 	 * pom.properties under the same path (with the rc version of the Java classes), so
 	 * the one that shares the libraries' jar is picked by its URL prefix.

@@ -31,11 +31,26 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 
 	}
 
-	public record Image(@DefaultValue("40000000") long maxPixels, @DefaultValue("0") int predictorPoolSize) {
+	/**
+	 * @param maxPixels the largest photo accepted, read from its header before decoding
+	 * @param predictorPoolSize parallel predictors per model; 0 = one per core
+	 * @param intraOpThreads threads TensorFlow may use inside one op of one prediction; 0
+	 * leaves TensorFlow's choice (one per core). On a server the pool already runs one
+	 * prediction per core, and predictions that each split their ops over every core
+	 * mostly wait on each other: 1 gave about 45 % more predictions per second on 2 cores
+	 * for a 5 % slower lone prediction (docs/benchmarks.md).
+	 * @param interOpThreads TensorFlow's pool for independent ops of one prediction; 0
+	 * leaves TensorFlow's choice, a negative value runs every op in the caller's thread
+	 * @param backgroundLoading load the image models beside the rest of the start-up: the
+	 * server answers sooner, and a model's page answers 503 until it is ready
+	 */
+	public record Image(@DefaultValue("40000000") long maxPixels, @DefaultValue("0") int predictorPoolSize,
+			@DefaultValue("1") int intraOpThreads, @DefaultValue("0") int interOpThreads,
+			@DefaultValue("true") boolean backgroundLoading) {
 
 		/**
-		 * One predictor per core unless configured: TensorFlow already spreads one call
-		 * over the cores.
+		 * One predictor per core unless configured: with one intra-op thread each, that
+		 * keeps every core busy.
 		 */
 		public int effectivePoolSize() {
 			return predictorPoolSize > 0 ? predictorPoolSize : Math.max(2, Runtime.getRuntime().availableProcessors());

@@ -70,7 +70,10 @@ final class BenchSupport {
 				Path.of("target/bench/data"), cacheDir(),
 				new MlPagesProperties.Upload(org.springframework.util.unit.DataSize.ofMegabytes(10),
 						org.springframework.util.unit.DataSize.ofMegabytes(11)),
-				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, 0));
+				// the app's defaults unless a thread-settings run overrides them
+				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, 0,
+						Integer.getInteger("bench.intraOpThreads", 1), Integer.getInteger("bench.interOpThreads", 0),
+						false));
 		try {
 			Class<?> loaderClass = Class.forName("org.mlpages.image.ImageModelLoader");
 			Constructor<?> constructor = loaderClass.getDeclaredConstructor(MlPagesProperties.class);

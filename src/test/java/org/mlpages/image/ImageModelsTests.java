@@ -1,0 +1,84 @@
+package org.mlpages.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlpages.catalog.ModelCard;
+import org.mlpages.system.MlPagesProperties;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The background load's states, with a loader that waits for the test instead of
+ * TensorFlow: loading, then failed or ready, and never both or neither.
+ */
+class ImageModelsTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void aModelIsLoadingUntilItsLoaderReturns() throws Exception {
+		Files.writeString(dir.resolve("cat.h5"), "not a model");
+		Files.writeString(dir.resolve("cat.yml"), "title: {en: Cat}\n");
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ImageModelLoader loader = new ImageModelLoader(properties(true)) {
+			@Override
+			ImageModel load(String name, Path modelFile, Path descriptorFile) throws IOException {
+				started.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				throw new IOException("broken on purpose");
+			}
+		};
+		ImageModels models = new ImageModels(properties(true), loader);
+		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+		assertThat(models.isLoading("cat")).isTrue();
+		assertThat(models.find("cat")).isEmpty();
+		assertThat(models.modelCards(Locale.ENGLISH)).singleElement()
+			.satisfies(card -> assertThat(card.status()).isEqualTo(ModelCard.Status.LOADING));
+		assertThat(models.awaitReady("cat", Duration.ofMillis(50))).isEmpty();
+		assertThatIllegalStateException().isThrownBy(() -> models.publish("cat"));
+
+		release.countDown();
+		assertThat(models.awaitReady("cat", Duration.ofSeconds(10))).isEmpty();
+		assertThat(models.isLoading("cat")).isFalse();
+		assertThat(models.modelCards(Locale.ENGLISH)).singleElement().satisfies(card -> {
+			assertThat(card.status()).isEqualTo(ModelCard.Status.FAILED);
+			assertThat(card.error()).isEqualTo("broken on purpose");
+		});
+		models.destroy();
+	}
+
+	@Test
+	void withoutBackgroundLoadingTheConstructorLoadsEveryModel() throws Exception {
+		Files.writeString(dir.resolve("dog.h5"), "not a model");
+		ImageModels models = new ImageModels(properties(false), new ImageModelLoader(properties(false)));
+		assertThat(models.isLoading("dog")).isFalse();
+		assertThat(models.modelCards(Locale.ENGLISH)).singleElement()
+			.satisfies(card -> assertThat(card.status()).isEqualTo(ModelCard.Status.FAILED));
+	}
+
+	private MlPagesProperties properties(boolean background) {
+		return new MlPagesProperties(dir, dir.resolve("uploads"), dir.resolve("data"), dir.resolve("cache"),
+				new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11)),
+				new MlPagesProperties.Image(40_000_000, 1, 1, 0, background));
+	}
+
+}
