@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,6 +59,8 @@ public class TrainingJobs implements DisposableBean {
 
 	private static final int KEPT_JOBS = 20;
 
+	private static final Duration BASE_MODEL_WAIT = Duration.ofSeconds(10);
+
 	private final TrainingProperties properties;
 
 	private final Path modelsDir;
@@ -104,7 +107,8 @@ public class TrainingJobs implements DisposableBean {
 			throw new InputRejectedException(HttpStatus.CONFLICT, "training.rejected.busy",
 					"a training run is already queued or running");
 		}
-		ImageModel base = imageModels.find(form.getBaseModel())
+		// right after start-up the base may still be loading in the background
+		ImageModel base = imageModels.awaitReady(form.getBaseModel(), BASE_MODEL_WAIT)
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.BAD_REQUEST, "training.rejected.unknown-base",
 					"no image model named " + form.getBaseModel(), form.getBaseModel()));
 		requireFreeName(form.getName(), null);
