@@ -20,7 +20,8 @@ ENV TF_CPP_MIN_LOG_LEVEL=1
 # too; the throw-away folders keep the image free of a database and of the 630 MB of extracted natives.
 RUN java -Djarmode=tools -jar /tmp/mlpages.jar extract --destination /app/jar \
     && mv /app/jar/mlpages-*.jar /app/jar/mlpages.jar && rm /tmp/mlpages.jar \
-    && java -XX:ArchiveClassesAtExit=/app/jar/mlpages.jsa -Dspring.context.exit=onRefresh -jar /app/jar/mlpages.jar \
+    && java -XX:ArchiveClassesAtExit=/app/jar/mlpages.jsa -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh \
+        -jar /app/jar/mlpages.jar \
         --server.port=0 --mlpages.image.background-loading=false --mlpages.data-dir=/tmp/cds/data \
         --mlpages.cache-dir=/tmp/cds/cache --mlpages.uploads-dir=/tmp/cds/uploads \
         --spring.datasource.url=jdbc:sqlite:/tmp/cds/mlpages.db \
@@ -29,4 +30,6 @@ EXPOSE 8080
 VOLUME ["/app/data", "/app/uploads"]
 # Without the archive (or with another JVM) the JVM warns and starts the slow way. JAVA_TOOL_OPTIONS=
 # -XX:TieredStopAtLevel=1 (C1 only) starts in about 3.1 s instead of 4.5 s (docs/benchmarks.md), an opt-in.
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/jar/mlpages.jsa", "-jar", "/app/jar/mlpages.jar"]
+# -Dspring.aot.enabled=true: the bean definitions generated at build time (spring-boot-maven-plugin's
+# process-aot) instead of scanning and reflection at every start.
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/jar/mlpages.jsa", "-Dspring.aot.enabled=true", "-jar", "/app/jar/mlpages.jar"]

@@ -15,6 +15,9 @@
 #             with the models loaded on the main thread so that their classes are archived (as the Dockerfile)
 #   cds-foreground  cds with the models loaded on the main thread
 #   cds-c1    cds + -XX:TieredStopAtLevel=1
+#   cds-aot   cds + -Dspring.aot.enabled=true (the bean definitions process-aot generated at build time; the
+#             archive is then made in that mode too), as the Dockerfile starts
+#   cds-aot-c1  cds-aot + -XX:TieredStopAtLevel=1
 #   extracted the extracted jar without the CDS archive (how much of cds is the layout alone)
 #   cds-deferred  cds + deferred JPA bootstrap (below)
 #   deferred-jpa  --spring.data.jpa.repositories.bootstrap-mode=deferred (Spring Boot then builds the JPA
@@ -33,13 +36,15 @@ CACHE=$PWD/target/bench/cache
 
 make_cds() {
   # an archive from another build of the jar would be refused (or worse, half used): remake it
-  [ -f "$EXTRACTED/app.jsa" ] && [ "$EXTRACTED/app.jsa" -nt "$JAR" ] && return 0
+  local aot=${1:-}
+  [ -f "$EXTRACTED/app.jsa" ] && [ "$EXTRACTED/app.jsa" -nt "$JAR" ] && [ "$(cat "$EXTRACTED/aot" 2>/dev/null)" = "$aot" ] && return 0
   rm -rf "$EXTRACTED"
   java -Djarmode=tools -jar "$JAR" extract --destination "$EXTRACTED" > /dev/null
   mv "$EXTRACTED"/mlpages-*.jar "$EXTRACTED/app.jar"
   local tmp; tmp=$(mktemp -d)
   echo ".. CDS training run (uptime: $(uptime))"
-  timeout 300 java -XX:ArchiveClassesAtExit="$EXTRACTED/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED/app.jar" \
+  echo "$aot" > "$EXTRACTED/aot"
+  timeout 300 java $aot -XX:ArchiveClassesAtExit="$EXTRACTED/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED/app.jar" \
     --server.port=0 --server.address=127.0.0.1 --mlpages.image.background-loading=false --mlpages.cache-dir="$CACHE" --mlpages.uploads-dir="$tmp/uploads" \
     --spring.datasource.url="jdbc:sqlite:$tmp/db.sqlite" > "$OUT/cds-training.log" 2>&1 || true
   rm -rf "$tmp"
@@ -56,6 +61,8 @@ for variant in ${BENCH_VARIANTS:-default foreground c1 serialgc extracted cds cd
     c1) args="-XX:TieredStopAtLevel=1" ;;
     serialgc) args="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" ;;
     cds) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa" ;;
+    cds-aot) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true" ;;
+    cds-aot-c1) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true -XX:TieredStopAtLevel=1" ;;
     cds-c1) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -XX:TieredStopAtLevel=1" ;;
     extracted) make_cds; jar=$EXTRACTED/app.jar ;;
     cds-deferred) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa"
