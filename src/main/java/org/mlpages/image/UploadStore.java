@@ -1,11 +1,20 @@
 package org.mlpages.image;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -27,23 +36,49 @@ class UploadStore {
 	private static final Pattern STORED_NAME = Pattern
 		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(jpg|png|gif|bmp|webp|tif)");
 
+	private static final Set<OpenOption> CREATE_NEW_WRITE = Set.of(StandardOpenOption.CREATE_NEW,
+			StandardOpenOption.WRITE);
+
 	private final Path dir;
+
+	/** rw------- where the file system has POSIX permissions, as a temp file would. */
+	private final FileAttribute<?>[] partialAttributes;
 
 	UploadStore(MlPagesProperties properties) throws IOException {
 		this.dir = properties.uploadsDir().toAbsolutePath().normalize();
 		Files.createDirectories(dir);
+		this.partialAttributes = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+				? new FileAttribute<?>[] { PosixFilePermissions
+					.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)) }
+				: new FileAttribute<?>[0];
 	}
 
-	/** Writes the photo and returns its stored name. */
+	/**
+	 * Writes the photo and returns its stored name. The bytes go to a hidden partial file
+	 * named after the final one (a fresh UUID, so no other request uses it), created once
+	 * with the owner's permissions only, then renamed: no reader ever sees half a photo.
+	 * The partial file is deleted only when the write or the rename failed: after a
+	 * rename there is nothing left to delete, and asking would cost a failed system call
+	 * and an exception per upload.
+	 */
 	String save(byte[] bytes, String format) throws IOException {
 		String name = UUID.randomUUID() + "." + EXTENSIONS.getOrDefault(format, "bin");
-		Path partial = Files.createTempFile(dir, ".upload-", ".part");
+		Path partial = dir.resolve(".upload-" + name + ".part");
+		boolean moved = false;
 		try {
-			Files.write(partial, bytes);
+			try (SeekableByteChannel out = Files.newByteChannel(partial, CREATE_NEW_WRITE, partialAttributes)) {
+				ByteBuffer buffer = ByteBuffer.wrap(bytes);
+				while (buffer.hasRemaining()) {
+					out.write(buffer);
+				}
+			}
 			Files.move(partial, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+			moved = true;
 		}
 		finally {
-			Files.deleteIfExists(partial);
+			if (!moved) {
+				Files.deleteIfExists(partial);
+			}
 		}
 		return name;
 	}
