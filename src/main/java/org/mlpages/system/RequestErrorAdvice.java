@@ -53,9 +53,14 @@ class RequestErrorAdvice {
 
 	@ExceptionHandler(MaxUploadSizeExceededException.class)
 	Object tooLarge(MaxUploadSizeExceededException ex, HttpServletRequest request, Locale locale) {
+		// the training form without its script posts a zip, not a photo: "send a smaller
+		// photo" would be the wrong advice there
+		boolean trainingZip = request.getRequestURI().startsWith(request.getContextPath() + "/training");
 		return rejected(
-				new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "upload.rejected.too-large",
-						"upload over the size limit: " + ex.getMessage(), uploadLimits.maxFileSizeInMegabytes()),
+				new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE,
+						trainingZip ? "upload.rejected.zip-too-large" : "upload.rejected.too-large",
+						"upload over the size limit: " + ex.getMessage(), trainingZip
+								? uploadLimits.maxRequestSize().toMegabytes() : uploadLimits.maxFileSizeInMegabytes()),
 				request, locale);
 	}
 

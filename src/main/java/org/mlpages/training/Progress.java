@@ -2,6 +2,8 @@ package org.mlpages.training;
 
 import java.util.Locale;
 
+import org.mlpages.image.training.ProgressListener.Stage;
+
 import org.springframework.context.MessageSource;
 
 /**
@@ -16,7 +18,7 @@ record Progress(String state, boolean finished, int percent, String summary, Str
 		String detail = "";
 		if (state == TrainingJob.State.RUNNING && job.stage() != null) {
 			summary = messages.getMessage("training.stage." + job.stage(), null, locale);
-			if (job.stage() == org.mlpages.image.training.ProgressListener.Stage.EXTRACTING_FEATURES) {
+			if (job.stage() == Stage.EXTRACTING_FEATURES) {
 				detail = messages.getMessage("training.progress.photos", new Object[] { job.done(), job.total(),
 						String.format(locale, "%.1f", job.photosPerSecond()), job.secondsLeft() }, locale);
 			}

@@ -124,6 +124,17 @@ class TrainingWebTests extends TrainingTestSupport {
 			.post(HttpRequest.newBuilder(uri("/training?_csrf=" + csrfToken())).header("Accept-Language", "en")));
 		assertThat(refused.statusCode()).isEqualTo(400);
 		assertThat(html(refused).selectFirst("#error").text()).contains("a single class folder (dogs)");
+
+		// over the multipart limit (11 MB in the tests' settings): the zip's own advice,
+		// not a photo's
+		Map<String, byte[]> heavy = classFolders();
+		byte[] noise = new byte[12 * 1024 * 1024];
+		new java.util.Random(42).nextBytes(noise);
+		heavy.put("dogs/noise.jpg", noise);
+		HttpResponse<String> tooLarge = send(Multipart.file("archive", "photos.zip", zipOf(heavy), valid)
+			.post(HttpRequest.newBuilder(uri("/training?_csrf=" + csrfToken())).header("Accept-Language", "en")));
+		assertThat(tooLarge.statusCode()).isEqualTo(413);
+		assertThat(html(tooLarge).text()).contains("Without JavaScript, this form sends zips of 11 MB at most");
 	}
 
 	private static List<Path> workFolders() throws IOException {
