@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.mlpages.image.ImageModel;
 import org.mlpages.image.ImageModels;
@@ -75,6 +76,8 @@ public class TrainingJobs implements DisposableBean {
 
 	private final Map<String, TrainingJob> jobs = new ConcurrentHashMap<>();
 
+	private final AtomicBoolean receiving = new AtomicBoolean();
+
 	private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
 		Thread thread = new Thread(task, "image-training");
 		thread.setDaemon(true);
@@ -101,12 +104,25 @@ public class TrainingJobs implements DisposableBean {
 	 * @throws InputRejectedException with the reason, when the form, the zip or a photo
 	 * cannot be used; nothing is kept then
 	 */
-	public synchronized TrainingJob start(TrainingForm form, InputStream archive, long declaredLength)
-			throws IOException {
-		if (jobs.values().stream().anyMatch(job -> !job.state().isFinished())) {
-			throw new InputRejectedException(HttpStatus.CONFLICT, "training.rejected.busy",
-					"a training run is already queued or running");
+	public TrainingJob start(TrainingForm form, InputStream archive, long declaredLength) throws IOException {
+		// not a lock held for the whole upload: a second upload is refused at once, not
+		// left waiting for minutes behind the first
+		if (!receiving.compareAndSet(false, true)) {
+			throw busy();
 		}
+		try {
+			if (jobs.values().stream().anyMatch(job -> !job.state().isFinished())) {
+				throw busy();
+			}
+			return receiveAndQueue(form, archive, declaredLength);
+		}
+		finally {
+			receiving.set(false);
+		}
+	}
+
+	private TrainingJob receiveAndQueue(TrainingForm form, InputStream archive, long declaredLength)
+			throws IOException {
 		// right after start-up the base may still be loading in the background
 		ImageModel base = imageModels.awaitReady(form.getBaseModel(), BASE_MODEL_WAIT)
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.BAD_REQUEST, "training.rejected.unknown-base",
@@ -288,6 +304,11 @@ public class TrainingJobs implements DisposableBean {
 				delete(old.workDir());
 			}
 		}
+	}
+
+	private static InputRejectedException busy() {
+		return new InputRejectedException(HttpStatus.CONFLICT, "training.rejected.busy",
+				"a training run is already being uploaded, queued or running");
 	}
 
 	private InputRejectedException archiveTooLarge(long bytes) {
