@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The mlpages benchmarks in one command (see docs/benchmarks.md):
 #   1. in-process inference with JMH: the shipped model alone at batch 1, 8, 16; decode+preprocess(+predict)
-#   2. photo classifications per second in-process vs over HTTP against the running jar (1, 2, 4 clients)
+#   2. photo classifications per second in-process vs over HTTP against the running jar (1, 2, 4 clients; the
+#      load generator is wrk with bench/photo-post.lua when installed: apt-get install -y wrk)
 #   3. java -jar to the first served prediction: cold cache, natives only, warm cache
 # then a summary with the goals. About 9 minutes on 2 idle cores (more on a busy machine: every measurement waits
 # up to BENCH_QUIET_WAIT s for a quiet moment and is repeated when disturbed). Only 127.0.0.1 is contacted.

@@ -10,11 +10,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Shown as {@code models} in {@code /actuator/health}: each model's state. The app is up
- * while at least one model serves; a model that failed to load is named with its reason
- * but does not take the other pages down. While the models found at start-up are still
- * loading and none serves yet, the app is out of service (503), so that a load balancer
- * waits for it.
+ * Shown as {@code models} in {@code /actuator/health}: each model's state. While a model
+ * found at start-up is still loading the app is out of service (503), even if another
+ * model already serves: a load balancer must not send photos to a node that would make
+ * them wait and then answer 503 itself. Once every model has loaded or failed, the app is
+ * up while at least one serves; a model that failed to load is named with its reason but
+ * does not take the other pages down.
  */
 @Component("models")
 class ModelsHealthIndicator implements HealthIndicator {
@@ -42,7 +43,7 @@ class ModelsHealthIndicator implements HealthIndicator {
 		}
 		boolean anyReady = cards.stream().anyMatch(ModelCard::ready);
 		boolean anyLoading = cards.stream().anyMatch(card -> card.status() == ModelCard.Status.LOADING);
-		Health.Builder health = anyReady ? Health.up() : (anyLoading ? Health.outOfService() : Health.down());
+		Health.Builder health = anyLoading ? Health.outOfService() : (anyReady ? Health.up() : Health.down());
 		return health.withDetails(details).build();
 	}
 

@@ -12,8 +12,11 @@ import org.mlpages.system.MlPagesProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -25,9 +28,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Who may see what: prediction pages and the API are open to everyone; the history, which
- * shows what people sent, needs the admin account. Every form carries a CSRF token (the
- * JSON API, which sets no cookie and changes nothing but the log, does not), and Spring
- * Security's headers go on every answer.
+ * shows what people sent, and training need the admin account. Every form carries a CSRF
+ * token (the JSON API, which sets no cookie and changes nothing but the log, does not),
+ * and Spring Security's headers go on every answer.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -39,7 +42,25 @@ class SecurityConfiguration {
 			+ "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
 			+ "base-uri 'self'; form-action 'self'";
 
+	/**
+	 * The JSON API answers everyone the same, without a session: no session lookup, CSRF
+	 * token, saved request or login filters on its path, only the security headers. Its
+	 * own chain keeps that per-request work off every photo and credit request.
+	 */
 	@Bean
+	@Order(1)
+	SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+		http.securityMatcher("/api/**")
+			.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf(csrf -> csrf.disable())
+			.requestCache(cache -> cache.disable())
+			.headers(SecurityConfiguration::securityHeaders);
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
 	SecurityFilterChain webSecurity(HttpSecurity http, LoginThrottle throttle) throws Exception {
 		http.authorizeHttpRequests(
 				requests -> requests.requestMatchers("/history", "/history/**", "/training", "/training/**")
@@ -55,12 +76,15 @@ class SecurityConfiguration {
 				response.sendRedirect(request.getContextPath() + "/login?error");
 			}).successHandler(new ThrottleResettingSuccessHandler(throttle)))
 			.logout(logout -> logout.logoutSuccessUrl("/"))
-			.csrf(csrf -> csrf.ignoringRequestMatchers("/api/**")
-				.csrfTokenRequestHandler(new UploadTolerantCsrfTokenRequestHandler()))
-			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
-				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
+			.csrf(csrf -> csrf.csrfTokenRequestHandler(new UploadTolerantCsrfTokenRequestHandler()))
+			.headers(SecurityConfiguration::securityHeaders)
 			.addFilterBefore(new ThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class);
 		return http.build();
+	}
+
+	private static void securityHeaders(HeadersConfigurer<HttpSecurity> headers) {
+		headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+			.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN));
 	}
 
 	@Bean

@@ -34,11 +34,12 @@ import org.mlpages.image.photo.PhotoDecoder;
  * "model": predict alone on the photo's ready tensor.</li>
  * <li>The model is closed, then {@code java -jar} starts the app (fresh database and
  * uploads folder, the natives and converted model from the same cache), and N clients
- * ({@link HttpClient}, HTTP/1.1, one keep-alive connection each) POST the same photo as
- * multipart to {@code /api/v1/models/cat_dog_model/predictions} in a closed loop:
- * multipart parsing, decode, preprocess, predict, upload stored, SQLite row written, JSON
- * answer. Nothing else runs in between, so the two phases get the same 2 cores; the
- * client itself uses some of them (its CPU is printed).</li>
+ * (wrk's keep-alive connections, see {@link WrkLoad}; the JDK's {@link HttpClient} when
+ * wrk is not installed) POST the same photo as multipart to
+ * {@code /api/v1/models/cat_dog_model/predictions} in a closed loop: multipart parsing,
+ * decode, preprocess, predict, upload stored, SQLite row written, JSON answer. Nothing
+ * else runs in between, so the two phases get the same 2 cores; the client itself uses
+ * some of them (its CPU is printed).</li>
  * </ol>
  *
  * <p>
@@ -50,11 +51,12 @@ import org.mlpages.image.photo.PhotoDecoder;
  * <p>
  * System properties: {@code bench.clients} (1,2,4), {@code bench.warmupSeconds} (8),
  * {@code bench.measureSeconds} (15), {@code bench.httpWarmupSeconds} (before the first
- * HTTP level, 20), {@code bench.http} (false: in-process only), {@code bench.inProcess}
- * (false: HTTP only), {@code bench.maxRequests} (per measurement, 5000),
- * {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM arguments for the app, space
- * separated), {@code bench.appArgs} (extra app arguments, space separated),
- * {@code bench.out} (write the Markdown summary there).
+ * HTTP level, 90), {@code bench.loadGenerator} (wrk or java; wrk when installed),
+ * {@code bench.http} (false: in-process only), {@code bench.inProcess} (false: HTTP
+ * only), {@code bench.maxRequests} (per measurement, 5000), {@code bench.jar},
+ * {@code bench.serverJvmArgs} (extra JVM arguments for the app, space separated),
+ * {@code bench.appArgs} (extra app arguments, space separated), {@code bench.out} (write
+ * the Markdown summary there).
  */
 public final class ThroughputComparison {
 
@@ -162,12 +164,30 @@ public final class ThroughputComparison {
 			waitUntilHealthy(port, server, Duration.ofSeconds(300));
 			byte[] body = multipartBody(BenchSupport.PHOTO, photo);
 			URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/models/" + BenchSupport.MODEL + "/predictions");
-			// The app's request path (Tomcat, Spring MVC, Hibernate, Jackson) is much
-			// more code for the JIT than the
-			// in-process loop: one longer warm-up before the first level, so that C2 is
-			// not still compiling it
-			// while the first figure is measured. Not counted.
-			int httpWarmup = Integer.getInteger("bench.httpWarmupSeconds", 20);
+			// The app's request path (Tomcat, Spring MVC, Security, Jackson) is much more
+			// code for the JIT than the in-process loop: profiles showed C2 still
+			// compiling it 60 s after the start (0.5-1.2 ms of CPU per photo), so the
+			// first level is preceded by one long warm-up (not counted), and both sides
+			// are compared in their steady state.
+			int httpWarmup = Integer.getInteger("bench.httpWarmupSeconds", 90);
+			String generator = System.getProperty("bench.loadGenerator", WrkLoad.available() ? "wrk" : "java");
+			System.out.println("== HTTP load generator: " + generator
+					+ ("java".equals(generator) ? " (wrk not found: apt-get install wrk for the lighter client)" : ""));
+			URI unknown = URI.create("http://127.0.0.1:" + port + "/api/v1/models/no_such_model/predictions");
+			if ("wrk".equals(generator)) {
+				Path bodyFile = work.resolve("body.multipart");
+				Files.write(bodyFile, body);
+				boolean first = true;
+				for (int n : clients) {
+					int levelWarmup = first ? Math.max(warmup, httpWarmup) : warmup;
+					first = false;
+					http.add(measureWithWrk("HTTP POST prediction", uri.toString(), bodyFile, 200, n, levelWarmup,
+							measure, server));
+				}
+				probes.add(measureWithWrk("HTTP upload -> 404", unknown.toString(), bodyFile, 404, 1, 3,
+						Math.max(3, measure / 2), server));
+				return;
+			}
 			boolean first = true;
 			for (int n : clients) {
 				ThreadLocal<HttpClient> client = ThreadLocal
@@ -188,9 +208,8 @@ public final class ThroughputComparison {
 				}));
 			}
 			// The same upload to a model that does not exist: Tomcat + multipart parsing
-			// + a problem-detail answer,
-			// without decode, inference, file or row. What HTTP itself costs per request.
-			URI unknown = URI.create("http://127.0.0.1:" + port + "/api/v1/models/no_such_model/predictions");
+			// + a problem-detail answer, without decode, inference, file or row. What
+			// HTTP itself costs per request.
 			HttpClient probeClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 			probes.add(measure("HTTP upload -> 404", 1, 3, Math.max(3, measure / 2), maxRequests, server, () -> {
 				HttpRequest request = HttpRequest.newBuilder(unknown)
@@ -218,11 +237,28 @@ public final class ThroughputComparison {
 	 * core; the least disturbed attempt is kept.
 	 */
 	static Rate measure(String what, int clients, int warmupSeconds, int measureSeconds, long maxRequests,
-			Process server, Call call) throws InterruptedException {
+			Process server, Call call) throws Exception {
+		return leastDisturbed(
+				() -> measureOnce(what, clients, warmupSeconds, measureSeconds, maxRequests, server, call));
+	}
+
+	/** One attempt at a measurement. */
+	interface Attempt {
+
+		Rate run() throws Exception;
+
+	}
+
+	/**
+	 * Runs the attempt in a quiet moment, repeated (at most {@code bench.retries} times)
+	 * while other processes took more than a quarter of a core; the least disturbed
+	 * attempt is kept.
+	 */
+	static Rate leastDisturbed(Attempt attempt) throws Exception {
 		Rate kept = null;
-		for (int attempt = 0; attempt <= BenchSupport.retries(); attempt++) {
+		for (int i = 0; i <= BenchSupport.retries(); i++) {
 			BenchSupport.waitForQuiet();
-			Rate rate = measureOnce(what, clients, warmupSeconds, measureSeconds, maxRequests, server, call);
+			Rate rate = attempt.run();
 			if (kept == null || rate.otherCpuPct() < kept.otherCpuPct()) {
 				kept = rate;
 			}
@@ -231,6 +267,43 @@ public final class ThroughputComparison {
 			}
 		}
 		return kept;
+	}
+
+	/**
+	 * wrk's warm-up run (not counted), then the measured one, with the app's CPU and the
+	 * machine's read around it.
+	 */
+	static Rate measureWithWrk(String what, String url, Path body, int expect, int clients, int warmupSeconds,
+			int measureSeconds, Process server) throws Exception {
+		if (warmupSeconds > 0) {
+			WrkLoad.run(url, body, BOUNDARY, clients, warmupSeconds, expect);
+		}
+		return leastDisturbed(() -> {
+			String loadAtStart = BenchSupport.load();
+			long serverCpu = BenchSupport.processCpuNanos(server.pid());
+			long machine = BenchSupport.machineBusyNanos();
+			long own = ownCpuNanos();
+			WrkLoad.Result result = WrkLoad.run(url, body, BOUNDARY, clients, measureSeconds, expect);
+			double seconds = result.seconds();
+			double serverPct = (BenchSupport.processCpuNanos(server.pid()) - serverCpu) / 1e9 / seconds * 100;
+			double wrkPct = result.wrkCpuSeconds() / seconds * 100;
+			double ownPct = (ownCpuNanos() - own) / 1e9 / seconds * 100;
+			double machinePct = (BenchSupport.machineBusyNanos() - machine) / 1e9 / seconds * 100;
+			double otherPct = Math.max(0, machinePct - serverPct - wrkPct - ownPct);
+			if (result.errors() > 0) {
+				System.err.println(what + ": " + result.errors() + " answers other than " + expect + " ("
+						+ result.statuses() + ", socket errors " + result.socketErrors() + ")");
+			}
+			Rate rate = new Rate(what, clients, result.ok(), seconds, result.meanMs(), result.p50Ms(), result.p99Ms(),
+					result.errors(), result.inferenceMs(), result.serviceMs(), wrkPct, serverPct, otherPct,
+					loadAtStart + " -> " + BenchSupport.load());
+			System.out.printf(Locale.ROOT,
+					"%-22s clients=%d  %7.1f /s  mean %6.1f ms  p50 %6.1f  p99 %6.1f  n=%d errors=%d"
+							+ "  cpu wrk %.0f%% server %.0f%% others %.0f%%  load %s%n",
+					what, clients, rate.perSecond(), rate.meanMs(), rate.p50Ms(), rate.p99Ms(), rate.count(),
+					rate.errors(), wrkPct, serverPct, otherPct, rate.load());
+			return rate;
+		});
 	}
 
 	static Rate measureOnce(String what, int clients, int warmupSeconds, int measureSeconds, long maxRequests,

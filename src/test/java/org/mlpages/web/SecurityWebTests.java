@@ -90,6 +90,22 @@ class SecurityWebTests extends WebTestSupport {
 		assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
 	}
 
+	@Test
+	void theApiAnswersWithoutASessionOrCsrfTokenAndWithTheSecurityHeaders() {
+		HttpClient fresh = HttpClient.newBuilder().build();
+		HttpResponse<String> prediction = send(
+				Multipart.file("image", "cat.jpg", photo("nasser0111_cat.jpg"))
+					.post(HttpRequest.newBuilder(uri("/api/v1/models/" + TestModels.REFERENCE + "/predictions"))),
+				fresh);
+
+		assertThat(prediction.statusCode()).isEqualTo(200);
+		assertThat(prediction.headers().allValues("Set-Cookie")).as("no session for the API").isEmpty();
+		assertThat(prediction.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+		assertThat(prediction.headers().firstValue("Content-Security-Policy")).isPresent();
+		assertThat(get("/actuator/metrics", "en").uri().getPath()).as("the rest of the site keeps its rules")
+			.isEqualTo("/login");
+	}
+
 	private HttpResponse<String> loginFrom(String address, String password) {
 		HttpClient client = HttpClient.newBuilder()
 			.followRedirects(HttpClient.Redirect.NORMAL)
