@@ -4,7 +4,7 @@
 #   2. photo classifications per second in-process vs over HTTP against the running jar (1, 2, 4 clients; the
 #      load generator is wrk with bench/photo-post.lua when installed: apt-get install -y wrk)
 #   3. java -jar to the first served prediction: cold cache, natives only, warm cache
-# then a summary with the goals. About 9 minutes on 2 idle cores (more on a busy machine: every measurement waits
+# then a summary with the goals. About 15 minutes on 2 idle cores (more on a busy machine: every measurement waits
 # up to BENCH_QUIET_WAIT s for a quiet moment and is repeated when disturbed). Only 127.0.0.1 is contacted.
 # Other scripts: bench/threads.sh (TensorFlow thread settings), bench/startup-variants.sh (AppCDS etc.).
 #

@@ -18,6 +18,8 @@
 #   cds-aot   cds + -Dspring.aot.enabled=true (the bean definitions process-aot generated at build time; the
 #             archive is then made in that mode too), as the Dockerfile starts
 #   cds-aot-c1  cds-aot + -XX:TieredStopAtLevel=1
+#   cds-aot-lazy  cds-aot + --spring.main.lazy-initialization=true
+#   cds-aot-serialgc  cds-aot + -XX:+UseSerialGC (no concurrent GC threads competing for the 2 cores)
 #   extracted the extracted jar without the CDS archive (how much of cds is the layout alone)
 #   cds-deferred  cds + deferred JPA bootstrap (below)
 #   deferred-jpa  --spring.data.jpa.repositories.bootstrap-mode=deferred (Spring Boot then builds the JPA
@@ -63,6 +65,9 @@ for variant in ${BENCH_VARIANTS:-default foreground c1 serialgc extracted cds cd
     cds) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa" ;;
     cds-aot) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true" ;;
     cds-aot-c1) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true -XX:TieredStopAtLevel=1" ;;
+    cds-aot-lazy) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true"
+      appargs="--spring.main.lazy-initialization=true" ;;
+    cds-aot-serialgc) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true -XX:+UseSerialGC" ;;
     cds-c1) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -XX:TieredStopAtLevel=1" ;;
     extracted) make_cds; jar=$EXTRACTED/app.jar ;;
     cds-deferred) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa"

@@ -51,7 +51,7 @@ import org.mlpages.image.photo.PhotoDecoder;
  * <p>
  * System properties: {@code bench.clients} (1,2,4), {@code bench.warmupSeconds} (8),
  * {@code bench.measureSeconds} (15), {@code bench.httpWarmupSeconds} (before the first
- * HTTP level, 90), {@code bench.loadGenerator} (wrk or java; wrk when installed),
+ * HTTP level, 180), {@code bench.loadGenerator} (wrk or java; wrk when installed),
  * {@code bench.http} (false: in-process only), {@code bench.inProcess} (false: HTTP
  * only), {@code bench.maxRequests} (per measurement, 5000), {@code bench.jar},
  * {@code bench.serverJvmArgs} (extra JVM arguments for the app, space separated),
@@ -165,11 +165,11 @@ public final class ThroughputComparison {
 			byte[] body = multipartBody(BenchSupport.PHOTO, photo);
 			URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/models/" + BenchSupport.MODEL + "/predictions");
 			// The app's request path (Tomcat, Spring MVC, Security, Jackson) is much more
-			// code for the JIT than the in-process loop: profiles showed C2 still
-			// compiling it 60 s after the start (0.5-1.2 ms of CPU per photo), so the
-			// first level is preceded by one long warm-up (not counted), and both sides
-			// are compared in their steady state.
-			int httpWarmup = Integer.getInteger("bench.httpWarmupSeconds", 90);
+			// code for the JIT than the in-process loop: C2 still compiles it after 90 s
+			// of load (12 % of a core, 1.4 ms of CPU per photo on the 2-core AMD
+			// machine), so the first level is preceded by one long warm-up (not
+			// counted), and both sides are compared in their steady state.
+			int httpWarmup = Integer.getInteger("bench.httpWarmupSeconds", 180);
 			String generator = System.getProperty("bench.loadGenerator", WrkLoad.available() ? "wrk" : "java");
 			System.out.println("== HTTP load generator: " + generator
 					+ ("java".equals(generator) ? " (wrk not found: apt-get install wrk for the lighter client)" : ""));
