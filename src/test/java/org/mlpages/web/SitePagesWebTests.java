@@ -60,13 +60,26 @@ class SitePagesWebTests extends WebTestSupport {
 	}
 
 	@Test
-	void healthReportsEachModelsState() {
-		HttpResponse<String> response = get("/actuator/health", "en");
+	void healthReportsEachModelsStateToEveryoneAndTheServersDetailsOnlyToTheAdmin() {
+		JsonNode health = JSON.readTree(get("/actuator/health", "en").body());
+		JsonNode models = JSON.readTree(get("/actuator/health/model-states", "en").body())
+			.get("components")
+			.get("models");
 
-		JsonNode models = JSON.readTree(response.body()).get("components").get("models");
+		assertThat(health.get("status").asString()).isEqualTo("UP");
+		assertThat(health.get("components").get("models").get("status").asString()).isEqualTo("UP");
+		assertThat(health.get("components").get("diskSpace").has("details")).as("the disk's path is not public")
+			.isFalse();
 		assertThat(models.get("status").asString()).isEqualTo("UP");
 		assertThat(models.get("details").get(TestModels.SHIPPED).get("status").asString()).isEqualTo("READY");
 		assertThat(models.get("details").get("broken").get("status").asString()).isEqualTo("FAILED");
+
+		logInAsAdmin();
+		JsonNode asAdmin = JSON.readTree(get("/actuator/health", "en").body());
+		assertThat(asAdmin.get("components").get("diskSpace").get("details").has("free")).isTrue();
+		assertThat(
+				asAdmin.get("components").get("models").get("details").get(TestModels.SHIPPED).get("status").asString())
+			.isEqualTo("READY");
 	}
 
 	@Test
