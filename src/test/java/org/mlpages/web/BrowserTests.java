@@ -3,25 +3,17 @@ package org.mlpages.web;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What a person sees, in a real browser ({@link HeadlessChromium}): picks a photo or
@@ -29,22 +21,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class BrowserTests extends WebTestSupport {
 
-	private static WebDriver browser;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		browser = HeadlessChromium.start();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.quit();
-		}
-	}
+	@RegisterExtension
+	static final HeadlessChromium chromium = new HeadlessChromium();
 
 	@Test
-	void aPersonUploadsACatPhotoAndReadsTheAnswer() throws IOException {
+	void aPersonUploadsACatPhotoAndReadsTheAnswer(WebDriver browser) throws IOException {
 		browser.get(uri("/image/" + TestModels.SHIPPED + "?lang=en").toString());
 
 		browser.findElement(By.id("image")).sendKeys(PHOTOS.resolve("nasser0111_cat.jpg").toAbsolutePath().toString());
@@ -62,11 +43,11 @@ class BrowserTests extends WebTestSupport {
 		assertThat(browser.findElement(By.cssSelector("#probabilities .progress-bar.bg-success")).getSize().getWidth())
 			.as("the winning class's bar fills most of its track")
 			.isGreaterThan(browser.findElement(By.cssSelector("#probabilities .progress")).getSize().getWidth() / 2);
-		screenshot("classification.png");
+		chromium.screenshot("classification.png");
 	}
 
 	@Test
-	void aPersonWhoSendsSomethingElseReadsWhyInFrench() throws IOException {
+	void aPersonWhoSendsSomethingElseReadsWhyInFrench(WebDriver browser) throws IOException {
 		browser.get(uri("/image/" + TestModels.REFERENCE + "?lang=fr").toString());
 		Path text = Files.createTempFile("notes", ".jpg");
 		Files.writeString(text, "shopping list: milk, eggs");
@@ -77,11 +58,11 @@ class BrowserTests extends WebTestSupport {
 		WebElement error = new WebDriverWait(browser, Duration.ofSeconds(20))
 			.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
 		assertThat(error.getText()).contains("n’est pas une image");
-		screenshot("rejected.png");
+		chromium.screenshot("rejected.png");
 	}
 
 	@Test
-	void aPersonFillsTheCreditFormWithAnExampleAndSeesWhatWeighed() throws IOException {
+	void aPersonFillsTheCreditFormWithAnExampleAndSeesWhatWeighed(WebDriver browser) throws IOException {
 		browser.get(uri("/credit?lang=en").toString());
 
 		browser.findElement(By.cssSelector("a.example")).click();
@@ -94,11 +75,7 @@ class BrowserTests extends WebTestSupport {
 		assertThat(decision.getText()).isIn("Credit granted", "Credit refused");
 		assertThat(browser.findElements(By.cssSelector("#explanation .bar"))).hasSizeGreaterThanOrEqualTo(5)
 			.anySatisfy(bar -> assertThat(bar.getSize().getWidth()).isPositive());
-		screenshot("credit.png");
-	}
-
-	private static void screenshot(String name) throws IOException {
-		HeadlessChromium.screenshot(browser, name);
+		chromium.screenshot("credit.png");
 	}
 
 }

@@ -5,6 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -16,20 +21,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Debian's headless Chromium, driven by its own chromedriver. Tests using it run where
- * {@code chromium} and {@code chromium-driver} are installed (CI installs them and sets
- * MLPAGES_REQUIRE_BROWSER, so there a missing browser fails instead of skipping).
+ * Debian's headless Chromium, driven by its own chromedriver, as a JUnit extension: one
+ * browser per test class, handed to each test method that takes a {@link WebDriver}.
+ * Tests using it run where {@code chromium} and {@code chromium-driver} are installed (CI
+ * installs them and sets MLPAGES_REQUIRE_BROWSER, so there a missing browser fails
+ * instead of skipping).
  */
-final class HeadlessChromium {
+final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-	private HeadlessChromium() {
+	private WebDriver browser;
+
+	@Override
+	public void beforeAll(ExtensionContext context) throws IOException {
+		this.browser = start();
 	}
 
-	static WebDriver start() throws IOException {
+	@Override
+	public void afterAll(ExtensionContext context) {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+	}
+
+	@Override
+	public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+		return parameter.getParameter().getType() == WebDriver.class;
+	}
+
+	@Override
+	public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+		return this.browser;
+	}
+
+	/** Keeps what the browser shows under {@code target/screenshots}. */
+	void screenshot(String name) throws IOException {
+		Path dir = Files.createDirectories(Path.of("target/screenshots"));
+		Path shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE).toPath();
+		Files.copy(shot, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	private static WebDriver start() throws IOException {
 		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
 		if (System.getenv("MLPAGES_REQUIRE_BROWSER") != null) {
 			assertThat(installed).as("chromium and chromium-driver must be installed").isTrue();
@@ -45,12 +80,6 @@ final class HeadlessChromium {
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 			.build();
 		return new ChromeDriver(service, options);
-	}
-
-	static void screenshot(WebDriver browser, String name) throws IOException {
-		Path dir = Files.createDirectories(Path.of("target/screenshots"));
-		Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-		Files.copy(shot, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 }

@@ -5,9 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -23,22 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TrainingBrowserTests extends TrainingTestSupport {
 
-	private static WebDriver browser;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		browser = HeadlessChromium.start();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.quit();
-		}
-	}
+	@RegisterExtension
+	static final HeadlessChromium chromium = new HeadlessChromium();
 
 	@Test
-	void adminUploadsAZipWatchesTheRunAndPublishesTheModel() throws IOException {
+	void adminUploadsAZipWatchesTheRunAndPublishesTheModel(WebDriver browser) throws IOException {
 		Path zip = Files.createDirectories(Path.of("target/training-browser")).resolve("pets.zip");
 		Files.write(zip, zipOf(classFolders()));
 
@@ -62,7 +50,7 @@ class TrainingBrowserTests extends TrainingTestSupport {
 		wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("accuracy")));
 		assertThat(browser.findElement(By.id("accuracy")).getText()).startsWith("Validation accuracy:");
 		assertThat(browser.findElement(By.id("progress-summary")).getText()).startsWith("Done");
-		HeadlessChromium.screenshot(browser, "training.png");
+		chromium.screenshot("training.png");
 
 		browser.findElement(By.cssSelector("#publish-form button")).click();
 		wait.until(ExpectedConditions.urlMatches("/image/browser_pets$"));

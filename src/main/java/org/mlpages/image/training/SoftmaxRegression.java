@@ -51,28 +51,9 @@ public final class SoftmaxRegression {
 		int d = data.dimension();
 		int k = classes;
 		float[] raw = data.values();
-		double[] mean = new double[d];
-		double[] scale = new double[d];
-		for (int i = 0; i < n; i++) {
-			for (int j = 0; j < d; j++) {
-				mean[j] += raw[i * d + j];
-			}
-		}
-		for (int j = 0; j < d; j++) {
-			mean[j] /= n;
-		}
-		for (int i = 0; i < n; i++) {
-			for (int j = 0; j < d; j++) {
-				double v = raw[i * d + j] - mean[j];
-				scale[j] += v * v;
-			}
-		}
-		for (int j = 0; j < d; j++) {
-			double sd = Math.sqrt(scale[j] / n);
-			// a feature constant over the data set carries nothing: leave it out rather
-			// than divide by ~0
-			scale[j] = sd > 1e-6 ? 1 / sd : 0;
-		}
+		FeatureScaling scaling = FeatureScaling.of(data);
+		double[] mean = scaling.mean();
+		double[] scale = scaling.inverseSd();
 		double[] x = new double[n * d];
 		for (int i = 0; i < n; i++) {
 			for (int j = 0; j < d; j++) {

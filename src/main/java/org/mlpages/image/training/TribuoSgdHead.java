@@ -32,27 +32,12 @@ public final class TribuoSgdHead {
 	public LinearHead fit(Features data, List<String> classes) {
 		int n = data.size();
 		int d = data.dimension();
-		double[] mean = new double[d];
-		double[] inv = new double[d];
+		FeatureScaling scaling = FeatureScaling.of(data);
+		double[] mean = scaling.mean();
+		double[] inv = scaling.inverseSd();
 		float[] raw = data.values();
-		for (int i = 0; i < n; i++) {
-			for (int j = 0; j < d; j++) {
-				mean[j] += raw[i * d + j];
-			}
-		}
-		for (int j = 0; j < d; j++) {
-			mean[j] /= n;
-		}
-		for (int i = 0; i < n; i++) {
-			for (int j = 0; j < d; j++) {
-				double v = raw[i * d + j] - mean[j];
-				inv[j] += v * v;
-			}
-		}
 		String[] names = new String[d];
 		for (int j = 0; j < d; j++) {
-			double sd = Math.sqrt(inv[j] / n);
-			inv[j] = sd > 1e-6 ? 1 / sd : 0;
 			// zero-padded, so Tribuo's sorted feature map keeps the vector's order
 			names[j] = String.format(Locale.ROOT, "f%05d", j);
 		}

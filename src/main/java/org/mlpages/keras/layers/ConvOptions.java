@@ -1,11 +1,17 @@
 package org.mlpages.keras.layers;
 
 import java.util.List;
+import org.mlpages.keras.Activations;
 import org.mlpages.keras.KerasLayer;
+import org.mlpages.keras.Weight;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.DepthwiseConv2dNative;
+import org.tensorflow.types.TFloat32;
 
 /**
- * The spatial options shared by Conv2D and DepthwiseConv2D, in the form the NHWC TF ops
- * take.
+ * The spatial options shared by Conv2D, DepthwiseConv2D and SeparableConv2D, in the form
+ * the NHWC TF ops take.
  */
 record ConvOptions(List<Long> strides, String padding, List<Long> dilations) {
 
@@ -29,6 +35,21 @@ record ConvOptions(List<Long> strides, String padding, List<Long> dilations) {
 		};
 		return new ConvOptions(List.of(1L, (long) s[0], (long) s[1], 1L), tfPadding,
 				List.of(1L, (long) d[0], (long) d[1], 1L));
+	}
+
+	/**
+	 * What a convolution layer's {@code validate} checks: these options and its
+	 * activation.
+	 */
+	static void validate(KerasLayer layer) {
+		of(layer);
+		Activations.of(layer);
+	}
+
+	/** The depthwise step of DepthwiseConv2D and SeparableConv2D, with these options. */
+	Operand<TFloat32> depthwise(Ops tf, Operand<TFloat32> input, Weight kernel) {
+		return tf.nn.depthwiseConv2dNative(input, kernel.constant(tf), strides, padding,
+				DepthwiseConv2dNative.dilations(dilations));
 	}
 
 	boolean dilated() {

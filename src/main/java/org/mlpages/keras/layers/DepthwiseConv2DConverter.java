@@ -9,7 +9,6 @@ import org.mlpages.keras.LayerWeights;
 import org.mlpages.keras.Weight;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -26,8 +25,7 @@ public final class DepthwiseConv2DConverter implements LayerConverter {
 
 	@Override
 	public void validate(KerasLayer layer) {
-		ConvOptions.of(layer);
-		Activations.of(layer);
+		ConvOptions.validate(layer);
 	}
 
 	@Override
@@ -41,8 +39,7 @@ public final class DepthwiseConv2DConverter implements LayerConverter {
 		if (kernel.dim(3) != multiplier) {
 			throw layer.malformed("depth_multiplier " + multiplier + " but kernel " + kernel);
 		}
-		Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(LayerConverter.single(layer, inputs), kernel.constant(tf),
-				opts.strides(), opts.padding(), DepthwiseConv2dNative.dilations(opts.dilations()));
+		Operand<TFloat32> y = opts.depthwise(tf, LayerConverter.single(layer, inputs), kernel);
 		if (layer.bool("use_bias", true)) {
 			y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(2) * kernel.dim(3)).constant(tf));
 		}

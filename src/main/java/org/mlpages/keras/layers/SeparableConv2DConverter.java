@@ -10,7 +10,6 @@ import org.mlpages.keras.Weight;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.op.nn.DepthwiseConv2dNative;
 
 /**
  * SeparableConv2D: a depthwise convolution (with the layer's strides, padding and
@@ -26,8 +25,7 @@ public final class SeparableConv2DConverter implements LayerConverter {
 
 	@Override
 	public void validate(KerasLayer layer) {
-		ConvOptions.of(layer);
-		Activations.of(layer);
+		ConvOptions.validate(layer);
 	}
 
 	@Override
@@ -38,8 +36,7 @@ public final class SeparableConv2DConverter implements LayerConverter {
 		if (depthwise.rank() != 4 || pointwise.rank() != 4 || pointwise.dim(2) != depthwise.dim(2) * depthwise.dim(3)) {
 			throw layer.malformed("kernels do not fit: " + depthwise + ", " + pointwise);
 		}
-		Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(LayerConverter.single(layer, inputs), depthwise.constant(tf),
-				opts.strides(), opts.padding(), DepthwiseConv2dNative.dilations(opts.dilations()));
+		Operand<TFloat32> y = opts.depthwise(tf, LayerConverter.single(layer, inputs), depthwise);
 		y = tf.nn.conv2d(y, pointwise.constant(tf), List.of(1L, 1L, 1L, 1L), "VALID");
 		if (layer.bool("use_bias", true)) {
 			y = tf.nn.biasAdd(y, weights.requireVector("bias", pointwise.dim(3)).constant(tf));
