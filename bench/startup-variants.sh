@@ -18,6 +18,7 @@
 #   cds-aot   cds + -Dspring.aot.enabled=true (the bean definitions process-aot generated at build time; the
 #             archive is then made in that mode too), as the Dockerfile starts
 #   cds-aot-c1  cds-aot + -XX:TieredStopAtLevel=1
+#   cds-aot-latec2  cds-aot with C2 thresholds 10x higher (hot code still reaches C2, later)
 #   cds-aot-lazy  cds-aot + --spring.main.lazy-initialization=true
 #   cds-aot-serialgc  cds-aot + -XX:+UseSerialGC (no concurrent GC threads competing for the 2 cores)
 #   extracted the extracted jar without the CDS archive (how much of cds is the layout alone)
@@ -35,6 +36,7 @@ CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 JAR=$(ls target/mlpages-*.jar | grep -v original | head -1)
 EXTRACTED=target/bench/extracted
 CACHE=$PWD/target/bench/cache
+LATE_C2="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
 
 make_cds() {
   # an archive from another build of the jar would be refused (or worse, half used): remake it
@@ -65,6 +67,7 @@ for variant in ${BENCH_VARIANTS:-default foreground c1 serialgc extracted cds cd
     cds) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa" ;;
     cds-aot) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true" ;;
     cds-aot-c1) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true -XX:TieredStopAtLevel=1" ;;
+    cds-aot-latec2) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true $LATE_C2" ;;
     cds-aot-lazy) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true"
       appargs="--spring.main.lazy-initialization=true" ;;
     cds-aot-serialgc) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true -XX:+UseSerialGC" ;;
