@@ -177,12 +177,14 @@ public final class ThroughputComparison {
 			if ("wrk".equals(generator)) {
 				Path bodyFile = work.resolve("body.multipart");
 				Files.write(bodyFile, body);
-				boolean first = true;
+				// the long warm-up at the highest client count: every predictor and
+				// request thread, and the JIT's profiles, see the heaviest load first
+				int most = Arrays.stream(clients).max().orElse(1);
+				System.out.println("== HTTP warm-up: " + httpWarmup + " s with " + most + " connections");
+				WrkLoad.run(uri.toString(), bodyFile, BOUNDARY, most, httpWarmup, 200);
 				for (int n : clients) {
-					int levelWarmup = first ? Math.max(warmup, httpWarmup) : warmup;
-					first = false;
-					http.add(measureWithWrk("HTTP POST prediction", uri.toString(), bodyFile, 200, n, levelWarmup,
-							measure, server));
+					http.add(measureWithWrk("HTTP POST prediction", uri.toString(), bodyFile, 200, n, warmup, measure,
+							server));
 				}
 				probes.add(measureWithWrk("HTTP upload -> 404", unknown.toString(), bodyFile, 404, 1, 3,
 						Math.max(3, measure / 2), server));
