@@ -33,8 +33,6 @@ public class ImageClassificationService {
 
 	private static final Logger log = LoggerFactory.getLogger(ImageClassificationService.class);
 
-	private static final Duration LOADING_WAIT = Duration.ofSeconds(10);
-
 	private final ImageModels models;
 
 	private final PhotoDecoder decoder;
@@ -44,6 +42,8 @@ public class ImageClassificationService {
 	private final PredictionLog predictionLog;
 
 	private final long maxPixels;
+
+	private final Duration loadingWait;
 
 	/**
 	 * A 40-megapixel photo takes some 450 MB while it is decoded; decoding is CPU-bound
@@ -58,6 +58,7 @@ public class ImageClassificationService {
 		this.uploads = uploads;
 		this.predictionLog = predictionLog;
 		this.maxPixels = properties.image().maxPixels();
+		this.loadingWait = properties.image().loadingWait();
 		this.decoder = new PhotoDecoder(maxPixels);
 	}
 
@@ -68,7 +69,7 @@ public class ImageClassificationService {
 	public ImageModel model(String name) {
 		Optional<ImageModel> model = models.find(name);
 		if (model.isEmpty() && models.isLoading(name)) {
-			model = models.awaitReady(name, LOADING_WAIT);
+			model = models.awaitReady(name, loadingWait);
 			if (model.isEmpty() && models.isLoading(name)) {
 				throw new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "model.loading",
 						"image model " + name + " is still loading", name);

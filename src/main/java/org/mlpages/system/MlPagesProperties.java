@@ -1,6 +1,7 @@
 package org.mlpages.system;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -43,10 +44,12 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 	 * leaves TensorFlow's choice, a negative value runs every op in the caller's thread
 	 * @param backgroundLoading load the image models beside the rest of the start-up: the
 	 * server answers sooner, and a model's page answers 503 until it is ready
+	 * @param loadingWait how long a request for a model still loading at start-up waits
+	 * for it before the 503
 	 */
 	public record Image(@DefaultValue("40000000") long maxPixels, @DefaultValue("0") int predictorPoolSize,
 			@DefaultValue("1") int intraOpThreads, @DefaultValue("0") int interOpThreads,
-			@DefaultValue("true") boolean backgroundLoading) {
+			@DefaultValue("true") boolean backgroundLoading, @DefaultValue("10s") Duration loadingWait) {
 
 		/**
 		 * One predictor per core unless configured: with one intra-op thread each, that

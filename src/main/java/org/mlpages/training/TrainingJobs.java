@@ -60,8 +60,6 @@ public class TrainingJobs implements DisposableBean {
 
 	private static final int KEPT_JOBS = 20;
 
-	private static final Duration BASE_MODEL_WAIT = Duration.ofSeconds(10);
-
 	private final TrainingProperties properties;
 
 	private final Path modelsDir;
@@ -78,6 +76,9 @@ public class TrainingJobs implements DisposableBean {
 
 	private final AtomicBoolean receiving = new AtomicBoolean();
 
+	// right after start-up the base may still be loading in the background
+	private final Duration baseModelWait;
+
 	private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
 		Thread thread = new Thread(task, "image-training");
 		thread.setDaemon(true);
@@ -92,6 +93,7 @@ public class TrainingJobs implements DisposableBean {
 				properties.maxUnpackedSize().toBytes());
 		this.decoder = new PhotoDecoder(app.image().maxPixels());
 		this.imageModels = imageModels;
+		this.baseModelWait = app.image().loadingWait();
 		if (Files.isDirectory(properties.workDir())) {
 			// runs are not resumed after a restart: their half-made files only take room
 			FileSystemUtils.deleteRecursively(properties.workDir());
@@ -123,8 +125,7 @@ public class TrainingJobs implements DisposableBean {
 
 	private TrainingJob receiveAndQueue(TrainingForm form, InputStream archive, long declaredLength)
 			throws IOException {
-		// right after start-up the base may still be loading in the background
-		ImageModel base = imageModels.awaitReady(form.getBaseModel(), BASE_MODEL_WAIT)
+		ImageModel base = imageModels.awaitReady(form.getBaseModel(), baseModelWait)
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.BAD_REQUEST, "training.rejected.unknown-base",
 					"no image model named " + form.getBaseModel(), form.getBaseModel()));
 		requireFreeName(form.getName(), null);

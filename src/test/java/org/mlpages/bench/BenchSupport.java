@@ -73,7 +73,7 @@ final class BenchSupport {
 				// the app's defaults unless a thread-settings run overrides them
 				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, 0,
 						Integer.getInteger("bench.intraOpThreads", 1), Integer.getInteger("bench.interOpThreads", 0),
-						false));
+						false, java.time.Duration.ofSeconds(10)));
 		try {
 			Class<?> loaderClass = Class.forName("org.mlpages.image.ImageModelLoader");
 			Constructor<?> constructor = loaderClass.getDeclaredConstructor(MlPagesProperties.class);

@@ -11,11 +11,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlpages.catalog.ModelCard;
+import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -29,25 +32,9 @@ class ImageModelsTests {
 
 	@Test
 	void aModelIsLoadingUntilItsLoaderReturns() throws Exception {
-		Files.writeString(dir.resolve("cat.h5"), "not a model");
-		Files.writeString(dir.resolve("cat.yml"), "title: {en: Cat}\n");
-		CountDownLatch started = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		ImageModelLoader loader = new ImageModelLoader(properties(true)) {
-			@Override
-			ImageModel load(String name, Path modelFile, Path descriptorFile) throws IOException {
-				started.countDown();
-				try {
-					release.await();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				throw new IOException("broken on purpose");
-			}
-		};
-		ImageModels models = new ImageModels(properties(true), loader);
-		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+		BlockingLoader loader = new BlockingLoader();
+		ImageModels models = new ImageModels(properties(true, Duration.ofSeconds(10)), loader);
+		assertThat(loader.started.await(10, TimeUnit.SECONDS)).isTrue();
 
 		assertThat(models.isLoading("cat")).isTrue();
 		assertThat(models.find("cat")).isEmpty();
@@ -56,7 +43,7 @@ class ImageModelsTests {
 		assertThat(models.awaitReady("cat", Duration.ofMillis(50))).isEmpty();
 		assertThatIllegalStateException().isThrownBy(() -> models.publish("cat"));
 
-		release.countDown();
+		loader.release.countDown();
 		assertThat(models.awaitReady("cat", Duration.ofSeconds(10))).isEmpty();
 		assertThat(models.isLoading("cat")).isFalse();
 		assertThat(models.modelCards(Locale.ENGLISH)).singleElement().satisfies(card -> {
@@ -67,18 +54,70 @@ class ImageModelsTests {
 	}
 
 	@Test
+	void aPhotoForAModelStillLoadingGetsA503SayingSoThenA404OnceTheModelFailed() throws Exception {
+		MlPagesProperties properties = properties(true, Duration.ofMillis(100));
+		BlockingLoader loader = new BlockingLoader();
+		ImageModels models = new ImageModels(properties, loader);
+		ImageClassificationService service = new ImageClassificationService(models, new UploadStore(properties), null,
+				properties);
+		assertThat(loader.started.await(10, TimeUnit.SECONDS)).isTrue();
+
+		assertThatExceptionOfType(InputRejectedException.class).isThrownBy(() -> service.model("cat")).satisfies(ex -> {
+			assertThat(ex.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			assertThat(ex.messageKey()).isEqualTo("model.loading");
+			assertThat(ex.messageArguments()).containsExactly("cat");
+		});
+
+		loader.release.countDown();
+		assertThat(models.awaitReady("cat", Duration.ofSeconds(10))).isEmpty();
+		assertThatExceptionOfType(InputRejectedException.class).isThrownBy(() -> service.model("cat"))
+			.satisfies(ex -> assertThat(ex.status()).isEqualTo(HttpStatus.NOT_FOUND));
+		models.destroy();
+	}
+
+	@Test
 	void withoutBackgroundLoadingTheConstructorLoadsEveryModel() throws Exception {
 		Files.writeString(dir.resolve("dog.h5"), "not a model");
-		ImageModels models = new ImageModels(properties(false), new ImageModelLoader(properties(false)));
+		MlPagesProperties properties = properties(false, Duration.ofSeconds(10));
+		ImageModels models = new ImageModels(properties, new ImageModelLoader(properties));
 		assertThat(models.isLoading("dog")).isFalse();
 		assertThat(models.modelCards(Locale.ENGLISH)).singleElement()
 			.satisfies(card -> assertThat(card.status()).isEqualTo(ModelCard.Status.FAILED));
 	}
 
-	private MlPagesProperties properties(boolean background) {
+	private MlPagesProperties properties(boolean background, Duration loadingWait) {
 		return new MlPagesProperties(dir, dir.resolve("uploads"), dir.resolve("data"), dir.resolve("cache"),
 				new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11)),
-				new MlPagesProperties.Image(40_000_000, 1, 1, 0, background));
+				new MlPagesProperties.Image(40_000_000, 1, 1, 0, background, loadingWait));
+	}
+
+	/**
+	 * Stands for TensorFlow: a model "cat" whose load waits for the test, then fails.
+	 */
+	private final class BlockingLoader extends ImageModelLoader {
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		BlockingLoader() throws IOException {
+			super(properties(true, Duration.ofSeconds(10)));
+			Files.writeString(dir.resolve("cat.h5"), "not a model");
+			Files.writeString(dir.resolve("cat.yml"), "title: {en: Cat}\n");
+		}
+
+		@Override
+		ImageModel load(String name, Path modelFile, Path descriptorFile) throws IOException {
+			started.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			throw new IOException("broken on purpose");
+		}
+
 	}
 
 }

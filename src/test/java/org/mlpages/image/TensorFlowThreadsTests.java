@@ -58,7 +58,8 @@ class TensorFlowThreadsTests {
 			MlPagesProperties properties = new MlPagesProperties(Path.of("models"), cache.resolve("uploads"),
 					cache.resolve("data"), cache,
 					new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11)),
-					new MlPagesProperties.Image(40_000_000, 2, Integer.parseInt(args[0]), 0, false));
+					new MlPagesProperties.Image(40_000_000, 2, Integer.parseInt(args[0]), 0, false,
+							java.time.Duration.ofSeconds(10)));
 			AtomicReference<Throwable> failure = new AtomicReference<>();
 			Thread thread = new Thread(() -> {
 				try (ImageModel model = new ImageModelLoader(properties).load("cat_dog_model",

@@ -1,0 +1,60 @@
+package org.mlpages.image;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.mlpages.image.photo.PhotoDecoder;
+import org.mlpages.system.MlPagesProperties;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * A batch split over the idle predictors gives each photo the answer it gets alone, in
+ * the batch's order.
+ */
+class PredictorPoolTests {
+
+	private static final Path PHOTOS = Path.of("src/test/resources/photos");
+
+	@Test
+	void aSplitBatchAnswersEachPhotoInItsPlace() throws Exception {
+		Path cache = Path.of("target/test-cache").toAbsolutePath();
+		MlPagesProperties properties = new MlPagesProperties(Path.of("models"), cache.resolve("uploads"),
+				cache.resolve("data"), cache,
+				new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11)),
+				new MlPagesProperties.Image(40_000_000, 2, 1, 0, false, Duration.ofSeconds(10)));
+		try (ImageModel model = new ImageModelLoader(properties).load("cat_dog_model",
+				Path.of("models/cat_dog_model.h5"), Path.of("models/cat_dog_model.yml"))) {
+			float[] cat = tensor(model, "nasser0111_cat.jpg");
+			float[] dog = tensor(model, "cdf_validation_dog.2005.jpg");
+			var input = model.preprocessor().preprocessing();
+			float[] three = new float[3 * cat.length];
+			System.arraycopy(cat, 0, three, 0, cat.length);
+			System.arraycopy(dog, 0, three, cat.length, dog.length);
+			System.arraycopy(cat, 0, three, 2 * cat.length, cat.length);
+
+			// both predictors are idle: the batch goes out in two slices, [cat] and [dog,
+			// cat]
+			float[][] batch = model.predict(new PhotoBatch(three, 3, input.height(), input.width()));
+			float[] catAlone = model.predict(new PhotoBatch(cat, 1, input.height(), input.width()))[0];
+			float[] dogAlone = model.predict(new PhotoBatch(dog, 1, input.height(), input.width()))[0];
+
+			assertThat(catAlone).isNotEqualTo(dogAlone);
+			assertThat(batch).hasNumberOfRows(3);
+			assertThat(batch[0]).containsExactly(catAlone, within(1e-5f));
+			assertThat(batch[1]).containsExactly(dogAlone, within(1e-5f));
+			assertThat(batch[2]).containsExactly(catAlone, within(1e-5f));
+		}
+	}
+
+	private static float[] tensor(ImageModel model, String photo) throws Exception {
+		byte[] bytes = Files.readAllBytes(PHOTOS.resolve(photo));
+		return model.preprocessor().toTensor(new PhotoDecoder(40_000_000).decode(bytes).image());
+	}
+
+}
