@@ -83,7 +83,7 @@ class ImageModelLoader {
 				TensorFlowNatives.configureThreads(intraOpThreads, interOpThreads);
 				Engine.getEngine("TensorFlow");
 				engineStarted = true;
-				log.info("TensorFlow engine started: {} threads per prediction, {} predictors per model",
+				log.info("TensorFlow engine started: threads per prediction {}; {} predictors per model",
 						TensorFlowNatives.threadSettings(), poolSize);
 			}
 		}
