@@ -1,4 +1,4 @@
-# Builds the jar and runs it. A later issue hardens this image (non-root user, read-only root, health).
+# Builds the jar (Java 17, the project's baseline) and runs it on Java 25, whose AOT cache starts it fastest.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -7,29 +7,19 @@ COPY src src
 COPY models models
 RUN mvn -B -q package -DskipTests
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:25-jre
 WORKDIR /app
 COPY --from=build /src/target/mlpages-*.jar /tmp/mlpages.jar
 COPY models /app/models
+COPY bin/prepare-start.sh /tmp/prepare-start.sh
 ENV TF_CPP_MIN_LOG_LEVEL=1
-# The jar extracted (plain jars under lib/) plus an AppCDS archive of the classes a start loads: Boot's
-# nested-jar class loading and the class verification of Spring, Hibernate, TensorFlow's Java API ... are
-# most of a start on 2 cores (docs/benchmarks.md: 20-23 s from the fat jar, 9-11 s like this). The
-# archive is made by one start that stops after the context refresh; it is made here, by the JVM that
-# runs it, as CDS requires. The models load on the main thread then, so that their classes are archived
-# too; the throw-away folders keep the image free of a database and of the 630 MB of extracted natives.
-RUN java -Djarmode=tools -jar /tmp/mlpages.jar extract --destination /app/jar \
-    && mv /app/jar/mlpages-*.jar /app/jar/mlpages.jar && rm /tmp/mlpages.jar \
-    && java -XX:ArchiveClassesAtExit=/app/jar/mlpages.jsa -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh \
-        -jar /app/jar/mlpages.jar \
-        --server.port=0 --mlpages.image.background-loading=false --mlpages.data-dir=/tmp/cds/data \
-        --mlpages.cache-dir=/tmp/cds/cache --mlpages.uploads-dir=/tmp/cds/uploads \
-        --spring.datasource.url=jdbc:sqlite:/tmp/cds/mlpages.db \
-    && rm -rf /tmp/cds && test -s /app/jar/mlpages.jsa
+# The jar extracted plus an AOT cache of what a start loads and links, recorded by one training start at build
+# time by the JVM that runs it, as the cache requires (bin/prepare-start.sh): docs/benchmarks.md measures the
+# start with it, with Java 17's AppCDS and from the fat jar. The training start keeps its database, natives
+# and converted models in a throw-away folder, so the image holds none of them.
+RUN /tmp/prepare-start.sh /tmp/mlpages.jar /app/jar && rm /tmp/mlpages.jar /tmp/prepare-start.sh /app/jar/training.log
 EXPOSE 8080
 VOLUME ["/app/data", "/app/uploads"]
-# Without the archive (or with another JVM) the JVM warns and starts the slow way. JAVA_TOOL_OPTIONS=
-# -XX:TieredStopAtLevel=1 (C1 only) starts in about 3.1 s instead of 4.5 s (docs/benchmarks.md), an opt-in.
-# -Dspring.aot.enabled=true: the bean definitions generated at build time (spring-boot-maven-plugin's
-# process-aot) instead of scanning and reflection at every start.
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/jar/mlpages.jsa", "-Dspring.aot.enabled=true", "-jar", "/app/jar/mlpages.jar"]
+# start.sh execs java (PID 1, so it gets docker stop's SIGTERM) with the cache and Spring's ahead-of-time mode.
+# With another JVM the cache is refused with a warning and the start takes the slow way.
+ENTRYPOINT ["/app/jar/start.sh"]

@@ -21,6 +21,12 @@
 #   cds-aot-latec2  cds-aot with C2 thresholds 10x higher (hot code still reaches C2, later)
 #   cds-aot-lazy  cds-aot + --spring.main.lazy-initialization=true
 #   cds-aot-serialgc  cds-aot + -XX:+UseSerialGC (no concurrent GC threads competing for the 2 cores)
+#   prepared  target/bench/prepared/start.sh from bin/prepare-start.sh with the java on the PATH (Java 17:
+#             AppCDS + AOT, the same as cds-aot) - what the README's fast start runs
+#   prepared-25  the same with the JDK in $BENCH_JAVA25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64): its AOT
+#             cache (JEP 483/514/515) - what the Dockerfile runs
+#   prepared-25-c1, prepared-25-latec2  prepared-25 with C1 only, with C2's thresholds 10x higher
+#   jdk25     the fat jar on that JDK, as it is
 #   extracted the extracted jar without the CDS archive (how much of cds is the layout alone)
 #   cds-deferred  cds + deferred JPA bootstrap (below)
 #   deferred-jpa  --spring.data.jpa.repositories.bootstrap-mode=deferred (Spring Boot then builds the JPA
@@ -55,8 +61,19 @@ make_cds() {
   [ -f "$EXTRACTED/app.jsa" ] || { echo "no CDS archive made; see $OUT/cds-training.log"; exit 1; }
 }
 
+JAVA25_HOME=${BENCH_JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+
+prepare() {
+  # bin/prepare-start.sh into target/bench/<dir> with the given JDK, once per build of the jar
+  local dir=target/bench/$1 home=$2
+  [ -f "$dir/start.sh" ] && [ "$dir/start.sh" -nt "$JAR" ] && return 0
+  echo ".. bin/prepare-start.sh with $home (uptime: $(uptime))"
+  JAVA_HOME=$home MLPAGES_CACHE_DIR=$CACHE bin/prepare-start.sh "$JAR" "$dir" > "$OUT/prepare-$1.log" 2>&1 \
+    || { cat "$OUT/prepare-$1.log"; exit 1; }
+}
+
 for variant in ${BENCH_VARIANTS:-default foreground c1 serialgc extracted cds cds-c1 deferred-jpa cds-deferred lazy}; do
-  jar=$JAR; args=""; appargs=""
+  jar=$JAR; args=""; appargs=""; java=java
   case $variant in
     default) ;;
     foreground) appargs="--mlpages.image.background-loading=false" ;;
@@ -72,6 +89,11 @@ for variant in ${BENCH_VARIANTS:-default foreground c1 serialgc extracted cds cd
       appargs="--spring.main.lazy-initialization=true" ;;
     cds-aot-serialgc) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true -XX:+UseSerialGC" ;;
     cds-c1) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -XX:TieredStopAtLevel=1" ;;
+    prepared) prepare prepared "$(dirname "$(dirname "$(realpath "$(command -v java)")")")"; jar=target/bench/prepared/start.sh ;;
+    prepared-25) prepare prepared-25 "$JAVA25_HOME"; jar=target/bench/prepared-25/start.sh ;;
+    prepared-25-c1) prepare prepared-25 "$JAVA25_HOME"; jar=target/bench/prepared-25/start.sh; args="-XX:TieredStopAtLevel=1" ;;
+    prepared-25-latec2) prepare prepared-25 "$JAVA25_HOME"; jar=target/bench/prepared-25/start.sh; args="$LATE_C2" ;;
+    jdk25) java=$JAVA25_HOME/bin/java ;;
     extracted) make_cds; jar=$EXTRACTED/app.jar ;;
     cds-deferred) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa"
       appargs="--spring.data.jpa.repositories.bootstrap-mode=deferred" ;;
@@ -80,7 +102,8 @@ for variant in ${BENCH_VARIANTS:-default foreground c1 serialgc extracted cds cd
     *) echo "unknown variant $variant"; exit 2 ;;
   esac
   echo "== $variant: $jar $args $appargs (uptime: $(uptime))"
-  java -cp "$CP" -Dbench.retries="${BENCH_RETRIES:-0}" -Dbench.quietWaitSeconds="${BENCH_QUIET_WAIT:-20}" -Dbench.coldRuns=0 -Dbench.nativesOnlyRuns=0 -Dbench.warmRuns="${BENCH_WARM_RUNS:-3}" \
+  # the benchmark starts a jar with its own JVM
+  "$java" -cp "$CP" -Dbench.retries="${BENCH_RETRIES:-0}" -Dbench.quietWaitSeconds="${BENCH_QUIET_WAIT:-20}" -Dbench.coldRuns=0 -Dbench.nativesOnlyRuns=0 -Dbench.warmRuns="${BENCH_WARM_RUNS:-3}" \
     -Dbench.jar="$jar" -Dbench.serverJvmArgs="$args" -Dbench.appArgs="$appargs" -Dbench.label="$variant: $args $appargs" \
     -Dbench.out="$OUT/$variant.md" org.mlpages.bench.StartupBenchmark 2>&1 | tee "$OUT/$variant.log" | grep -E 'run [0-9]+:' || true
 done

@@ -37,10 +37,11 @@ import java.util.stream.Stream;
  *
  * <p>
  * System properties: {@code bench.coldRuns} (2), {@code bench.nativesOnlyRuns} (1),
- * {@code bench.warmRuns} (5), {@code bench.jar}, {@code bench.serverJvmArgs} (extra JVM
- * arguments for the app, space separated), {@code bench.label} (names the variant in the
- * output), {@code bench.out} (write the Markdown table there),
- * {@code bench.timeoutSeconds} (per run, 180).
+ * {@code bench.warmRuns} (5), {@code bench.jar} (or a {@code start.sh} from
+ * {@code bin/prepare-start.sh}), {@code bench.serverJvmArgs} (extra JVM arguments for the
+ * app, space separated), {@code bench.label} (names the variant in the output),
+ * {@code bench.out} (write the Markdown table there), {@code bench.timeoutSeconds} (per
+ * run, 180).
  */
 public final class StartupBenchmark {
 

@@ -549,16 +549,25 @@ public final class ThroughputComparison {
 
 	/**
 	 * {@code java [jvmArgs] -jar jar} from the project root (it needs {@code models/}),
-	 * with its database and uploads under {@code work} and the given cache directory.
+	 * with its database and uploads under {@code work} and the given cache directory. A
+	 * {@code start.sh} in place of the jar (written by {@code bin/prepare-start.sh}) is
+	 * run as it is, with the JVM arguments in {@code JAVA_TOOL_OPTIONS}.
 	 */
 	static Process startApp(Path jar, int port, Path cacheDir, Path work, List<String> jvmArgs, Path log)
 			throws IOException {
 		Files.createDirectories(work.resolve("uploads"));
 		Files.createDirectories(log.toAbsolutePath().getParent());
+		boolean startScript = jar.getFileName().toString().endsWith(".sh");
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(jvmArgs);
-		command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
+		if (startScript) {
+			command.add(jar.toString());
+		}
+		else {
+			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.addAll(jvmArgs);
+			command.addAll(List.of("-jar", jar.toString()));
+		}
+		command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--mlpages.cache-dir=" + cacheDir.toAbsolutePath(),
 				"--mlpages.uploads-dir=" + work.resolve("uploads").toAbsolutePath(),
 				"--spring.datasource.url=jdbc:sqlite:" + work.resolve("mlpages.db").toAbsolutePath()
@@ -568,6 +577,9 @@ public final class ThroughputComparison {
 		command.addAll(splitArgs(System.getProperty("bench.appArgs", "")));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
+		if (startScript && !jvmArgs.isEmpty()) {
+			builder.environment().put("JAVA_TOOL_OPTIONS", String.join(" ", jvmArgs));
+		}
 		return builder.start();
 	}
 

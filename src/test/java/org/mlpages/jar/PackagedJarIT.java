@@ -6,13 +6,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -21,40 +28,75 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The jar Maven packaged, started as an operator starts it (a separate JVM, from the
- * folder that holds {@code models/}), in Spring's ahead-of-time mode: the bean
- * definitions generated at build time replace the scanning, which only a packaged run
- * exercises. It must serve the pages and classify a photo like the app the other tests
- * start.
+ * folder that holds {@code models/}): as it is, and through {@code bin/prepare-start.sh}
+ * (extracted, with the start cache of the newest JDK the machine has, in Spring's
+ * ahead-of-time mode, which only a packaged run exercises). Each must serve the pages and
+ * classify a photo like the app the other tests start.
  */
 class PackagedJarIT {
 
 	private static final Path PHOTO = Path.of("src/test/resources/photos/cdf_validation_dog.2000.jpg");
 
+	private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+
+	// natives and converted models as the other tests left them
+	private static final String CACHE_DIR = "target/test-cache";
+
 	@Test
-	void theJarStartedInAotModeServesPagesAndClassifiesAPhoto() throws Exception {
-		Path jar;
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			jar = files.filter(f -> f.getFileName().toString().matches("mlpages-.*\\.jar")).findFirst().orElseThrow();
-		}
-		Path dir = Files.createDirectories(Path.of("target/packaged-jar-it", UUID.randomUUID().toString()));
+	void theJarAsItIsServesPagesAndClassifiesAPhoto() throws Exception {
+		Path dir = workDir();
+		List<String> command = new ArrayList<>(
+				List.of(javaHome().resolve("bin/java").toString(), "-jar", packagedJar().toString()));
+		servesPagesAndClassifiesAPhoto(command, Map.of(), dir);
+	}
+
+	/**
+	 * The start the Dockerfile and the README's fast start use. The JVM is told to refuse
+	 * to start rather than run without the cache, so a cache it cannot use fails the test
+	 * instead of only slowing the start.
+	 */
+	@Test
+	void thePreparedStartUsesItsCacheAndAheadOfTimeMode() throws Exception {
+		Path dir = workDir();
+		Path javaHome = newestJdk();
+		Path prepared = dir.resolve("app");
+		ProcessBuilder prepare = new ProcessBuilder("bin/prepare-start.sh", packagedJar().toString(),
+				prepared.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(dir.resolve("prepare.log").toFile());
+		prepare.environment().put("JAVA_HOME", javaHome.toString());
+		prepare.environment().put("MLPAGES_CACHE_DIR", CACHE_DIR);
+		Process preparing = prepare.start();
+		assertThat(preparing.waitFor(5, TimeUnit.MINUTES)).as("prepare-start.sh finished").isTrue();
+		assertThat(preparing.exitValue()).as(Files.readString(dir.resolve("prepare.log"))).isZero();
+
+		boolean aotCache = featureVersion(javaHome) >= 25;
+		assertThat(prepared.resolve(aotCache ? "app.aot" : "app.jsa")).isNotEmptyFile();
+		String strict = aotCache ? "-XX:AOTMode=on" : "-Xshare:on";
+		String log = servesPagesAndClassifiesAPhoto(List.of(prepared.resolve("start.sh").toString()),
+				Map.of("JAVA_TOOL_OPTIONS", strict), dir);
+		assertThat(log).contains("Starting AOT-processed MlPagesApplication");
+	}
+
+	private static String servesPagesAndClassifiesAPhoto(List<String> start, Map<String, String> environment, Path dir)
+			throws Exception {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dspring.aot.enabled=true",
-						"-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
-						"--mlpages.data-dir=" + dir.resolve("data"), "--mlpages.uploads-dir=" + dir.resolve("uploads"),
-						// natives and converted models as the other tests left them
-						"--mlpages.cache-dir=target/test-cache",
-						"--spring.datasource.url=jdbc:sqlite:" + dir.resolve("mlpages.db")));
-		Process app = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(dir.resolve("app.log").toFile())
-			.start();
+		List<String> command = new ArrayList<>(start);
+		command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--mlpages.data-dir=" + dir.resolve("data"), "--mlpages.uploads-dir=" + dir.resolve("uploads"),
+				"--mlpages.cache-dir=" + CACHE_DIR,
+				"--spring.datasource.url=jdbc:sqlite:" + dir.resolve("mlpages.db")));
+		Path log = dir.resolve("app.log");
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
+		Process app = builder.start();
 		try {
 			HttpClient http = HttpClient.newHttpClient();
 			URI base = URI.create("http://127.0.0.1:" + port);
-			HttpResponse<String> health = waitForHealth(http, base, app, dir.resolve("app.log"));
+			HttpResponse<String> health = waitForHealth(http, base, app, log);
 			assertThat(health.body()).contains("\"cat_dog_model\"");
 
 			HttpResponse<String> about = http.send(HttpRequest.newBuilder(base.resolve("/?lang=fr")).build(),
@@ -74,9 +116,56 @@ class PackagedJarIT {
 		}
 		finally {
 			app.destroy();
-			if (!app.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+			if (!app.waitFor(20, TimeUnit.SECONDS)) {
 				app.destroyForcibly();
 			}
+		}
+		return Files.readString(log);
+	}
+
+	private static Path packagedJar() throws IOException {
+		try (Stream<Path> files = Files.list(Path.of("target"))) {
+			return files.filter(f -> f.getFileName().toString().matches("mlpages-.*\\.jar"))
+				.findFirst()
+				.orElseThrow()
+				.toAbsolutePath();
+		}
+	}
+
+	private static Path workDir() throws IOException {
+		return Files.createDirectories(Path.of("target/packaged-jar-it", UUID.randomUUID().toString()))
+			.toAbsolutePath();
+	}
+
+	private static Path javaHome() {
+		return Path.of(System.getProperty("java.home"));
+	}
+
+	/**
+	 * The Dockerfile's runtime is Java 25 (its AOT cache); the machines have one under
+	 * /usr/lib/jvm beside the build's Java 17. Where none is, the build's own JDK and its
+	 * AppCDS archive are tested instead.
+	 */
+	private static Path newestJdk() throws IOException {
+		Path jvms = Path.of("/usr/lib/jvm");
+		if (!Files.isDirectory(jvms)) {
+			return javaHome();
+		}
+		try (Stream<Path> homes = Files.list(jvms)) {
+			Optional<Path> newest = homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
+				.filter(home -> featureVersion(home) > 0)
+				.max(Comparator.comparingInt(PackagedJarIT::featureVersion));
+			return newest.filter(home -> featureVersion(home) > Runtime.version().feature()).orElse(javaHome());
+		}
+	}
+
+	private static int featureVersion(Path javaHome) {
+		try {
+			Matcher version = JAVA_VERSION.matcher(Files.readString(javaHome.resolve("release")));
+			return version.find() ? Integer.parseInt(version.group(1)) : 0;
+		}
+		catch (IOException noReleaseFile) {
+			return 0;
 		}
 	}
 
@@ -107,8 +196,8 @@ class PackagedJarIT {
 	private static byte[] multipart(String boundary, byte[] photo) {
 		byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"dog.jpg\"\r\n"
 				+ "Content-Type: image/jpeg\r\n\r\n")
-			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-		byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
 		byte[] all = new byte[head.length + photo.length + tail.length];
 		System.arraycopy(head, 0, all, 0, head.length);
 		System.arraycopy(photo, 0, all, head.length, photo.length);

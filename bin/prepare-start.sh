@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Prepares a start in a fraction of the fat jar's time (docs/benchmarks.md, "Start-up"): the jar extracted
+# (plain jars under lib/, which the JVM's class-data sharing needs) and a cache of what a start loads, recorded
+# by one training start that stops after Spring's context refresh, in Spring's ahead-of-time mode (the bean
+# definitions the build generated). Java 25 and later record an AOT cache (JEP 483/514/515: classes loaded and
+# linked, method profiles); Java 17 to 24 an AppCDS archive. Writes DEST/start.sh, which starts the app with it.
+#
+#   bin/prepare-start.sh target/mlpages-0.1.0-SNAPSHOT.jar target/app && target/app/start.sh
+#
+# Run it, and start.sh, from the folder that holds models/. The java is $JAVA_HOME/bin/java, else the one on the
+# PATH. The cache belongs to this jar and this JVM: make it again after each build or JVM upgrade (a stale
+# one is refused with a warning, and the app then starts the slow way).
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: $0 JAR DEST" >&2; exit 2; }
+jar=$(realpath "$1")
+dest=$2
+java=$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")
+java=$(realpath "$java")
+version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+
+rm -rf "$dest"
+"$java" -Djarmode=tools -jar "$jar" extract --destination "$dest" > /dev/null
+mv "$dest/$(basename "$jar")" "$dest/app.jar"
+dest=$(realpath "$dest")
+
+if [ "${version%%.*}" -ge 25 ]; then
+  record="-XX:AOTCacheOutput=$dest/app.aot"
+  # the app's JNI libraries (SQLite, TensorFlow) and protobuf's Unsafe: allowed, instead of a warning per start
+  use='-XX:AOTCache="$dir/app.aot" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow'
+  record="$record --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+else
+  record="-XX:ArchiveClassesAtExit=$dest/app.jsa"
+  use='-XX:SharedArchiveFile="$dir/app.jsa"'
+fi
+
+# The training start keeps its database and uploads in a scratch folder, so that it touches neither the
+# operator's data nor a configured MySQL, and its natives and converted models there too unless
+# MLPAGES_CACHE_DIR names a cache to reuse; the models load on the main thread, so that their classes are
+# recorded before the context refresh ends.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+echo "recording the start cache with $java (Java $version); log in $dest/training.log"
+# shellcheck disable=SC2086
+"$java" $record -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar "$dest/app.jar" \
+  --server.port=0 --server.address=127.0.0.1 --mlpages.image.background-loading=false \
+  --mlpages.data-dir="$scratch/data" --mlpages.cache-dir="${MLPAGES_CACHE_DIR:-$scratch/cache}" --mlpages.uploads-dir="$scratch/uploads" \
+  --spring.datasource.url="jdbc:sqlite:$scratch/mlpages.db" > "$dest/training.log" 2>&1 \
+  || { tail -20 "$dest/training.log" >&2; echo "the training start failed; see $dest/training.log" >&2; exit 1; }
+[ -s "$dest/app.aot" ] || [ -s "$dest/app.jsa" ] || { echo "no cache recorded; see $dest/training.log" >&2; exit 1; }
+
+cat > "$dest/start.sh" <<START
+#!/bin/sh
+# Written by bin/prepare-start.sh for $java (Java $version). Arguments go to the app.
+dir=\$(dirname "\$0")
+exec "$java" $use -Dspring.aot.enabled=true -jar "\$dir/app.jar" "\$@"
+START
+chmod +x "$dest/start.sh"
+echo "ready: $dest/start.sh"
