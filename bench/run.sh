@@ -20,7 +20,9 @@
 #                          BENCH_QUIET_WAIT=120 s) and is repeated up to this many times while they took more;
 #                          the least disturbed attempt is kept and marked CONTENDED if still above
 #   BENCH_RERUN=1          also rerun a whole part once when one of its figures stayed CONTENDED
-#   BENCH_WARM_RUNS=3      warm-cache start-ups (after 2 cold and 1 natives-only)
+#   BENCH_WARM_RUNS=3      warm-cache start-ups (after 2 cold and 1 natives-only), of the fat jar and then of the
+#                          Dockerfile's start (bin/prepare-start.sh with BENCH_START_JAVA_HOME, default the newest
+#                          JDK under /usr/lib/jvm)
 #   BENCH_OUT=target/bench where the Markdown results go
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +79,19 @@ CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 JAVA=(java -Xms1g -Xmx2g -Dbench.retries="${BENCH_RETRIES:-2}" -Dbench.quietWaitSeconds="${BENCH_QUIET_WAIT:-120}"
   ${BENCH_JAVA_OPTS:-} -cp "$CP")
 
+# the JDK under /usr/lib/jvm with the highest JAVA_VERSION (the machines have Temurin 25 beside Java 17), else
+# the one the java on the PATH belongs to
+newest_jdk() {
+  local best="" best_version=0 home version
+  for home in /usr/lib/jvm/*/; do
+    version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null || true)
+    if [ -n "$version" ] && [ "$version" -gt "$best_version" ] && [ -x "$home/bin/java" ]; then
+      best=${home%/}; best_version=$version
+    fi
+  done
+  echo "${best:-$(dirname "$(dirname "$(realpath "$(command -v java)")")")}"
+}
+
 run_part() {
   local part=$1
   rm -f "$OUT/$part.md"
@@ -96,6 +111,16 @@ run_part() {
       "${JAVA[@]}" -Dbench.warmRuns="${BENCH_WARM_RUNS:-3}" -Dbench.out="$OUT/startup.md" org.mlpages.bench.StartupBenchmark 2>&1 | tee "$OUT/startup.log" \
         | grep -E 'run [0-9]+:' || true
       [ -s "$OUT/startup.md" ] || { tail -50 "$OUT/startup.log"; exit 1; }
+      # then the Dockerfile's start: bin/prepare-start.sh with the newest JDK here (Java 25's AOT cache)
+      local home=${BENCH_START_JAVA_HOME:-$(newest_jdk)}
+      echo ".. bin/prepare-start.sh with $home"
+      JAVA_HOME=$home bin/prepare-start.sh "$(ls target/mlpages-*.jar | head -1)" "$OUT/prepared-start" > "$OUT/prepare-start.log" 2>&1 \
+        || { cat "$OUT/prepare-start.log"; exit 1; }
+      "${JAVA[@]}" -Dbench.warmRuns="${BENCH_WARM_RUNS:-3}" -Dbench.jar="$OUT/prepared-start/start.sh" \
+        -Dbench.label="bin/prepare-start.sh with $home, as the Dockerfile" -Dbench.out="$OUT/startup-prepared.md" \
+        org.mlpages.bench.StartupBenchmark 2>&1 | tee "$OUT/startup-prepared.log" | grep -E 'run [0-9]+:' || true
+      [ -s "$OUT/startup-prepared.md" ] || { tail -50 "$OUT/startup-prepared.log"; exit 1; }
+      { echo; cat "$OUT/startup-prepared.md"; } >> "$OUT/startup.md"
       ;;
     *) echo "unknown part $part"; exit 2 ;;
   esac

@@ -12,25 +12,32 @@
 # one is refused with a warning, and the app then starts the slow way).
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 JAR DEST" >&2; exit 2; }
+[ -f "$1" ] || { echo "no jar at $1" >&2; exit 2; }
 jar=$(realpath "$1")
 dest=$2
-java=$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")
+java=$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java") || { echo "no java in ${JAVA_HOME:-the PATH}" >&2; exit 1; }
 java=$(realpath "$java")
 version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 
+# DEST is replaced: only an earlier output of this script, or an empty or missing folder, never anything else
+if [ -d "$dest" ] && [ -n "$(ls -A "$dest")" ] && [ ! -f "$dest/app.jar" ]; then
+  echo "$dest is not empty and was not prepared by this script: choose another DEST" >&2
+  exit 2
+fi
 rm -rf "$dest"
 "$java" -Djarmode=tools -jar "$jar" extract --destination "$dest" > /dev/null
 mv "$dest/$(basename "$jar")" "$dest/app.jar"
 dest=$(realpath "$dest")
 
 if [ "${version%%.*}" -ge 25 ]; then
-  record="-XX:AOTCacheOutput=$dest/app.aot"
-  # the app's JNI libraries (SQLite, TensorFlow) and protobuf's Unsafe: allowed, instead of a warning per start
-  use='-XX:AOTCache="$dir/app.aot" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow'
-  record="$record --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+  # the JNI libraries (SQLite, TensorFlow) and protobuf's use of sun.misc.Unsafe are allowed explicitly, instead
+  # of Java 25's warnings at every start; the training start takes the same options, as the cache requires
+  access="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+  record=("-XX:AOTCacheOutput=$dest/app.aot" $access)
+  use="-XX:AOTCache=\"\$dir/app.aot\" $access"
 else
-  record="-XX:ArchiveClassesAtExit=$dest/app.jsa"
-  use='-XX:SharedArchiveFile="$dir/app.jsa"'
+  record=("-XX:ArchiveClassesAtExit=$dest/app.jsa")
+  use="-XX:SharedArchiveFile=\"\$dir/app.jsa\""
 fi
 
 # The training start keeps its database and uploads in a scratch folder, so that it touches neither the
@@ -40,8 +47,7 @@ fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 echo "recording the start cache with $java (Java $version); log in $dest/training.log"
-# shellcheck disable=SC2086
-"$java" $record -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar "$dest/app.jar" \
+"$java" "${record[@]}" -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar "$dest/app.jar" \
   --server.port=0 --server.address=127.0.0.1 --mlpages.image.background-loading=false \
   --mlpages.data-dir="$scratch/data" --mlpages.cache-dir="${MLPAGES_CACHE_DIR:-$scratch/cache}" --mlpages.uploads-dir="$scratch/uploads" \
   --spring.datasource.url="jdbc:sqlite:$scratch/mlpages.db" > "$dest/training.log" 2>&1 \

@@ -6,6 +6,7 @@
 #   JMH=0 BASELINE=0 bench/credit/run.sh # HTTP credit run only
 #   APP_ARGS="--server.tomcat.threads.max=16" bench/credit/run.sh   # try a setting
 #   JFR=1 bench/credit/run.sh            # record the measured 30 s with Flight Recorder ($OUT/credit.jfr)
+#   START=target/app/start.sh bench/credit/run.sh   # the app as bin/prepare-start.sh prepared it
 #
 # wrk runs on the same machine as the server and takes CPU from it (on 2 cores, noticeably): the figures
 # are for client + server sharing the cores. Every run records `uptime` next to its figures; rerun when
@@ -55,7 +56,7 @@ echo "output: $OUT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 # --- build if the jar is missing or older than the sources -------------------------------------------
-if [[ "$JAR" == "$ROOT/target/mlpages-0.1.0-SNAPSHOT.jar" ]] && { [[ ! -f "$JAR" ]] || [[ -n "$(find src pom.xml -newer "$JAR" -type f -print -quit)" ]]; }; then
+if [[ -z "${START:-}" && "$JAR" == "$ROOT/target/mlpages-0.1.0-SNAPSHOT.jar" ]] && { [[ ! -f "$JAR" ]] || [[ -n "$(find src pom.xml -newer "$JAR" -type f -print -quit)" ]]; }; then
 	echo "building (mvn -B -q -DskipTests package)"
 	mvn -B -q -DskipTests package
 fi
@@ -81,8 +82,11 @@ jvm=()
 [[ "$JFR" == 1 ]] && jvm+=(-XX:+FlightRecorder)
 # shellcheck disable=SC2206
 jvm+=($JAVA_OPTS)
+# START=.../start.sh (from bin/prepare-start.sh) runs that instead of java -jar, the JVM options in JAVA_TOOL_OPTIONS
+launch=(java "${jvm[@]}" -jar "$JAR")
+[[ -n "${START:-}" ]] && { launch=("$START"); [[ ${#jvm[@]} -gt 0 ]] && export JAVA_TOOL_OPTIONS="${jvm[*]}"; }
 # shellcheck disable=SC2206
-java "${jvm[@]}" -jar "$JAR" --server.port="$PORT" \
+"${launch[@]}" --server.port="$PORT" \
 	"--spring.datasource.url=jdbc:sqlite:$DB?$DB_PARAMS" \
 	--mlpages.uploads-dir="$OUT/uploads" --mlpages.cache-dir="$CACHE_DIR" $APP_ARGS \
 	>"$OUT/server.log" 2>&1 &
