@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL=1
 for side in A B; do
   home=${!side}
   echo ".. bin/prepare-start.sh with $home"
-  JAVA_HOME=$home bin/prepare-start.sh "$JAR" "$OUT/start-$side" > "$OUT/prepare-$side.log" 2>&1 \
+  JAVA_HOME=$home MLPAGES_CACHE_DIR=$PWD/target/bench/cache bin/prepare-start.sh "$JAR" "$OUT/start-$side" > "$OUT/prepare-$side.log" 2>&1 \
     || { cat "$OUT/prepare-$side.log"; exit 1; }
 done
 

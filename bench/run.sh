@@ -114,10 +114,10 @@ run_part() {
       # then the Dockerfile's start: bin/prepare-start.sh with the newest JDK here (Java 25's AOT cache)
       local home=${BENCH_START_JAVA_HOME:-$(newest_jdk)}
       echo ".. bin/prepare-start.sh with $home"
-      JAVA_HOME=$home bin/prepare-start.sh "$(ls target/mlpages-*.jar | head -1)" "$OUT/prepared-start" > "$OUT/prepare-start.log" 2>&1 \
+      JAVA_HOME=$home MLPAGES_CACHE_DIR=$PWD/target/bench/cache bin/prepare-start.sh "$(ls target/mlpages-*.jar | head -1)" "$OUT/prepared-start" > "$OUT/prepare-start.log" 2>&1 \
         || { cat "$OUT/prepare-start.log"; exit 1; }
       "${JAVA[@]}" -Dbench.warmRuns="${BENCH_WARM_RUNS:-3}" -Dbench.jar="$OUT/prepared-start/start.sh" \
-        -Dbench.label="bin/prepare-start.sh with $home, as the Dockerfile" -Dbench.out="$OUT/startup-prepared.md" \
+        -Dbench.label="bin/prepare-start.sh with $home (the Dockerfile's start when that is Java 25)" -Dbench.out="$OUT/startup-prepared.md" \
         org.mlpages.bench.StartupBenchmark 2>&1 | tee "$OUT/startup-prepared.log" | grep -E 'run [0-9]+:' || true
       [ -s "$OUT/startup-prepared.md" ] || { tail -50 "$OUT/startup-prepared.log"; exit 1; }
       { echo; cat "$OUT/startup-prepared.md"; } >> "$OUT/startup.md"

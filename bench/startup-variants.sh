@@ -66,7 +66,8 @@ JAVA25_HOME=${BENCH_JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 prepare() {
   # bin/prepare-start.sh into target/bench/<dir> with the given JDK, once per build of the jar
   local dir=target/bench/$1 home=$2
-  [ -f "$dir/start.sh" ] && [ "$dir/start.sh" -nt "$JAR" ] && return 0
+  # reused only if made from this build of the jar by this JDK
+  [ -f "$dir/start.sh" ] && [ "$dir/start.sh" -nt "$JAR" ] && grep -qF "for $(realpath "$home/bin/java") " "$dir/start.sh" && return 0
   echo ".. bin/prepare-start.sh with $home (uptime: $(uptime))"
   JAVA_HOME=$home MLPAGES_CACHE_DIR=$CACHE bin/prepare-start.sh "$JAR" "$dir" > "$OUT/prepare-$1.log" 2>&1 \
     || { cat "$OUT/prepare-$1.log"; exit 1; }

@@ -8,8 +8,9 @@
 #   bin/prepare-start.sh target/mlpages-0.1.0-SNAPSHOT.jar target/app && target/app/start.sh
 #
 # Run it, and start.sh, from the folder that holds models/. The java is $JAVA_HOME/bin/java, else the one on the
-# PATH. The cache belongs to this jar and this JVM: make it again after each build or JVM upgrade (a stale
-# one is refused with a warning, and the app then starts the slow way).
+# PATH. DEST holds a copy of the jar and a cache that belongs to it and to this JVM: prepare again after each build
+# (start.sh warns when the jar it was prepared from has changed) and after a JVM upgrade (the JVM then refuses the
+# cache with a warning and starts the slow way).
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 JAR DEST" >&2; exit 2; }
 [ -f "$1" ] || { echo "no jar at $1" >&2; exit 2; }
@@ -18,18 +19,25 @@ dest=$2
 java=$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java") || { echo "no java in ${JAVA_HOME:-the PATH}" >&2; exit 1; }
 java=$(realpath "$java")
 version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+[[ "$version" =~ ^[0-9]+ ]] || { echo "cannot read the Java version of $java" >&2; exit 1; }
+feature=${BASH_REMATCH[0]}
 
-# DEST is replaced: only an earlier output of this script, or an empty or missing folder, never anything else
-if [ -d "$dest" ] && [ -n "$(ls -A "$dest")" ] && [ ! -f "$dest/app.jar" ]; then
-  echo "$dest is not empty and was not prepared by this script: choose another DEST" >&2
-  exit 2
+# DEST is replaced: only an earlier output of this script (it leaves a marker) or an empty or missing folder,
+# never anything else, nor the folder the jar itself is in
+marker=.prepared-by-prepare-start
+if [ -e "$dest" ] && [ ! -d "$dest" ]; then
+  echo "$dest is not a folder" >&2; exit 2
 fi
+if [ -d "$dest" ] && [ -n "$(ls -A "$dest")" ] && [ ! -f "$dest/$marker" ]; then
+  echo "$dest is not empty and was not prepared by this script: choose another DEST" >&2; exit 2
+fi
+case "$jar/" in "$(realpath -m "$dest")"/*) echo "the jar is inside $dest: copy it elsewhere first" >&2; exit 2 ;; esac
 rm -rf "$dest"
-"$java" -Djarmode=tools -jar "$jar" extract --destination "$dest" > /dev/null
-mv "$dest/$(basename "$jar")" "$dest/app.jar"
+"$java" -Djarmode=tools -jar "$jar" extract --destination "$dest" --application-filename app.jar > /dev/null
 dest=$(realpath "$dest")
+touch "$dest/$marker"
 
-if [ "${version%%.*}" -ge 25 ]; then
+if [ "$feature" -ge 25 ]; then
   # the JNI libraries (SQLite, TensorFlow) and protobuf's use of sun.misc.Unsafe are allowed explicitly, instead
   # of Java 25's warnings at every start; the training start takes the same options, as the cache requires
   access="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
@@ -54,11 +62,17 @@ echo "recording the start cache with $java (Java $version); log in $dest/trainin
   || { tail -20 "$dest/training.log" >&2; echo "the training start failed; see $dest/training.log" >&2; exit 1; }
 [ -s "$dest/app.aot" ] || [ -s "$dest/app.jsa" ] || { echo "no cache recorded; see $dest/training.log" >&2; exit 1; }
 
+# paths go into start.sh single-quoted, so that no character in them is read as shell syntax
+quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 cat > "$dest/start.sh" <<START
 #!/bin/sh
-# Written by bin/prepare-start.sh for $java (Java $version). Arguments go to the app.
-dir=\$(dirname "\$0")
-exec "$java" $use -Dspring.aot.enabled=true -jar "\$dir/app.jar" "\$@"
+# Written by bin/prepare-start.sh for $java (Java $version) from $jar. Arguments go to the app.
+dir=\$(dirname "\$(readlink -f "\$0")")
+source_jar=$(quote "$jar")
+if [ "\$source_jar" -nt "\$dir/app.jar" ]; then
+  echo "start.sh: \$source_jar changed since it was prepared; this starts the earlier copy (run bin/prepare-start.sh again)" >&2
+fi
+exec $(quote "$java") $use -Dspring.aot.enabled=true -jar "\$dir/app.jar" "\$@"
 START
 chmod +x "$dest/start.sh"
 echo "ready: $dest/start.sh"

@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.FileSystemUtils;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -67,15 +69,25 @@ class PackagedJarIT {
 		prepare.environment().put("JAVA_HOME", javaHome.toString());
 		prepare.environment().put("MLPAGES_CACHE_DIR", CACHE_DIR);
 		Process preparing = prepare.start();
-		assertThat(preparing.waitFor(5, TimeUnit.MINUTES)).as("prepare-start.sh finished").isTrue();
+		try {
+			assertThat(preparing.waitFor(5, TimeUnit.MINUTES)).as("prepare-start.sh finished").isTrue();
+		}
+		finally {
+			// the training JVM and the JVM that writes the cache are its children
+			preparing.descendants().forEach(ProcessHandle::destroyForcibly);
+			preparing.destroyForcibly();
+		}
 		assertThat(preparing.exitValue()).as(Files.readString(dir.resolve("prepare.log"))).isZero();
 
 		boolean aotCache = featureVersion(javaHome) >= 25;
 		assertThat(prepared.resolve(aotCache ? "app.aot" : "app.jsa")).isNotEmptyFile();
 		String strict = aotCache ? "-XX:AOTMode=on" : "-Xshare:on";
+		String toolOptions = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "");
 		String log = servesPagesAndClassifiesAPhoto(List.of(prepared.resolve("start.sh").toString()),
-				Map.of("JAVA_TOOL_OPTIONS", strict), dir);
+				Map.of("JAVA_TOOL_OPTIONS", (toolOptions + " " + strict).strip()), dir);
 		assertThat(log).contains("Starting AOT-processed MlPagesApplication");
+		// the extracted jar and its cache: about 400 MB per run
+		FileSystemUtils.deleteRecursively(prepared);
 	}
 
 	private static String servesPagesAndClassifiesAPhoto(List<String> start, Map<String, String> environment, Path dir)
