@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,6 +15,7 @@ import org.mlpages.image.ImageModel;
 import org.mlpages.image.PhotoBatch;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.system.MlPagesProperties;
+import org.mlpages.system.TestProperties;
 
 /**
  * What the benchmarks share: the shipped model loaded exactly as the app loads it, the
@@ -67,13 +69,11 @@ final class BenchSupport {
 	 */
 	static ImageModel loadShippedModel() {
 		MlPagesProperties properties = new MlPagesProperties(MODELS, Path.of("target/bench/uploads"),
-				Path.of("target/bench/data"), cacheDir(),
-				new MlPagesProperties.Upload(org.springframework.util.unit.DataSize.ofMegabytes(10),
-						org.springframework.util.unit.DataSize.ofMegabytes(11)),
+				Path.of("target/bench/data"), cacheDir(), TestProperties.upload(),
 				// the app's defaults unless a thread-settings run overrides them
 				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, 0,
 						Integer.getInteger("bench.intraOpThreads", 1), Integer.getInteger("bench.interOpThreads", 0),
-						false, java.time.Duration.ofSeconds(10)));
+						false, Duration.ofSeconds(10)));
 		try {
 			Class<?> loaderClass = Class.forName("org.mlpages.image.ImageModelLoader");
 			Constructor<?> constructor = loaderClass.getDeclaredConstructor(MlPagesProperties.class);

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
+import org.mlpages.system.TestProperties;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -87,8 +87,7 @@ class ImageModelsTests {
 
 	private MlPagesProperties properties(boolean background, Duration loadingWait) {
 		return new MlPagesProperties(dir, dir.resolve("uploads"), dir.resolve("data"), dir.resolve("cache"),
-				new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11)),
-				new MlPagesProperties.Image(40_000_000, 1, 1, 0, background, loadingWait));
+				TestProperties.upload(), TestProperties.image(1, 1, background, loadingWait));
 	}
 
 	/**

@@ -2,13 +2,11 @@ package org.mlpages.image;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.system.MlPagesProperties;
-
-import org.springframework.util.unit.DataSize;
+import org.mlpages.system.TestProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -24,10 +22,7 @@ class PredictorPoolTests {
 	@Test
 	void aSplitBatchAnswersEachPhotoInItsPlace() throws Exception {
 		Path cache = Path.of("target/test-cache").toAbsolutePath();
-		MlPagesProperties properties = new MlPagesProperties(Path.of("models"), cache.resolve("uploads"),
-				cache.resolve("data"), cache,
-				new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11)),
-				new MlPagesProperties.Image(40_000_000, 2, 1, 0, false, Duration.ofSeconds(10)));
+		MlPagesProperties properties = TestProperties.shippedModels(cache, 2, 1);
 		try (ImageModel model = new ImageModelLoader(properties).load("cat_dog_model",
 				Path.of("models/cat_dog_model.h5"), Path.of("models/cat_dog_model.yml"))) {
 			float[] cat = tensor(model, "nasser0111_cat.jpg");

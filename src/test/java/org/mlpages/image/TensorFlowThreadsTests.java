@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.mlpages.system.MlPagesProperties;
-
-import org.springframework.util.unit.DataSize;
+import org.mlpages.system.TestProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,11 +54,7 @@ class TensorFlowThreadsTests {
 
 		public static void main(String[] args) throws Exception {
 			Path cache = Path.of(args[1]);
-			MlPagesProperties properties = new MlPagesProperties(Path.of("models"), cache.resolve("uploads"),
-					cache.resolve("data"), cache,
-					new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11)),
-					new MlPagesProperties.Image(40_000_000, 2, Integer.parseInt(args[0]), 0, false,
-							java.time.Duration.ofSeconds(10)));
+			MlPagesProperties properties = TestProperties.shippedModels(cache, 2, Integer.parseInt(args[0]));
 			AtomicReference<Throwable> failure = new AtomicReference<>();
 			Thread thread = new Thread(() -> {
 				try (ImageModel model = new ImageModelLoader(properties).load("cat_dog_model",
