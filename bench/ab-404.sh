@@ -11,14 +11,8 @@ cd "$(dirname "$0")/.."
 PORT=${PORT:-18081}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-python3 - "$WORK/body" <<'PY'
-import sys
-b = b"----mlpagesbench7d1f"
-photo = open("src/test/resources/photos/cdf_validation_dog.2005.jpg", "rb").read()
-open(sys.argv[1], "wb").write(b"--" + b + b'\r\nContent-Disposition: form-data; name="image"; '
-    b'filename="cdf_validation_dog.2005.jpg"\r\nContent-Type: image/jpeg\r\n\r\n' + photo + b"\r\n--" + b + b"--\r\n")
-PY
-export BODY_FILE=$WORK/body BOUNDARY=----mlpagesbench7d1f
+. bench/common.sh
+photo_body "$WORK/body"
 UNKNOWN=http://127.0.0.1:$PORT/api/v1/models/none/predictions
 KNOWN=http://127.0.0.1:$PORT/api/v1/models/cat_dog_model/predictions
 for jar in "$@"; do
@@ -28,10 +22,7 @@ for jar in "$@"; do
     --mlpages.uploads-dir="$run/uploads" --mlpages.cache-dir="$PWD/target/bench/cache" \
     --spring.datasource.url="jdbc:sqlite:$run/db.sqlite?journal_mode=WAL" > "$run/app.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 240); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$PORT/actuator/health")" = 200 ] && break
-    sleep 0.5
-  done
+  wait_healthy "$pid" "$PORT" "$run/app.log"
   EXPECT=404 wrk -t1 -c2 -d60s -s bench/photo-post.lua "$UNKNOWN" > /dev/null
   EXPECT=200 wrk -t1 -c2 -d30s -s bench/photo-post.lua "$KNOWN" > /dev/null
   EXPECT=404 wrk -t1 -c2 -d30s -s bench/photo-post.lua "$UNKNOWN" > /dev/null

@@ -13,24 +13,16 @@ shift || true
 CLIENTS=${CLIENTS:-2}
 PORT=${PORT:-18087}
 WORK=$(mktemp -d)
+PID=
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-python3 - "$WORK/body" <<'PY'
-import sys
-b = b"----mlpagesbench7d1f"
-photo = open("src/test/resources/photos/cdf_validation_dog.2005.jpg", "rb").read()
-open(sys.argv[1], "wb").write(b"--" + b + b'\r\nContent-Disposition: form-data; name="image"; '
-    b'filename="cdf_validation_dog.2005.jpg"\r\nContent-Type: image/jpeg\r\n\r\n' + photo + b"\r\n--" + b + b"--\r\n")
-PY
+. bench/common.sh
+photo_body "$WORK/body"
 TF_CPP_MIN_LOG_LEVEL=1 java "$@" -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 \
   --mlpages.uploads-dir="$WORK/uploads" --mlpages.cache-dir="$PWD/target/bench/cache" \
   --spring.datasource.url="jdbc:sqlite:$WORK/db.sqlite?journal_mode=WAL&synchronous=NORMAL" > "$WORK/app.log" 2>&1 &
 PID=$!
-for _ in $(seq 1 240); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$PORT/actuator/health")" = 200 ] && break
-  kill -0 "$PID" 2>/dev/null || { tail -20 "$WORK/app.log"; exit 1; }
-  sleep 0.5
-done
-export BODY_FILE=$WORK/body BOUNDARY=----mlpagesbench7d1f EXPECT=200
+wait_healthy "$PID" "$PORT" "$WORK/app.log"
+export EXPECT=200
 URL=http://127.0.0.1:$PORT/api/v1/models/cat_dog_model/predictions
 wrk -t1 -c"$CLIENTS" -d"${WARM:-90}"s -s bench/photo-post.lua "$URL" > /dev/null
 threads() { for t in /proc/$PID/task/*; do echo "$(basename "$t") $(tr ' ' _ < "$t/comm") $(awk '{ print $14 + $15 }' "$t/stat")"; done | sort -k1,1; }

@@ -15,17 +15,17 @@
 #             with the models loaded on the main thread so that their classes are archived (as the Dockerfile)
 #   cds-foreground  cds with the models loaded on the main thread
 #   cds-c1    cds + -XX:TieredStopAtLevel=1
-#   cds-aot   cds + -Dspring.aot.enabled=true (the bean definitions process-aot generated at build time; the
-#             archive is then made in that mode too), as the Dockerfile starts
+#   cds-aot   the jar as bin/prepare-start.sh prepares it with the java on the PATH (Java 17: extracted, AppCDS,
+#             -Dspring.aot.enabled=true with the bean definitions process-aot generated): the README's fast start,
+#             and the Dockerfile's until Java 25; "prepared" is the same
 #   cds-aot-c1  cds-aot + -XX:TieredStopAtLevel=1
 #   cds-aot-latec2  cds-aot with C2 thresholds 10x higher (hot code still reaches C2, later)
 #   cds-aot-lazy  cds-aot + --spring.main.lazy-initialization=true
 #   cds-aot-serialgc  cds-aot + -XX:+UseSerialGC (no concurrent GC threads competing for the 2 cores)
-#   prepared  target/bench/prepared/start.sh from bin/prepare-start.sh with the java on the PATH (Java 17:
-#             AppCDS + AOT, the same as cds-aot) - what the README's fast start runs
 #   prepared-25  the same with the JDK in $BENCH_JAVA25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64): its AOT
 #             cache (JEP 483/514/515) - what the Dockerfile runs
-#   prepared-25-c1, prepared-25-latec2  prepared-25 with C1 only, with C2's thresholds 10x higher
+#   prepared-25-c1, prepared-25-latec2, prepared-25-serialgc  prepared-25 with C1 only, with C2's thresholds 10x
+#             higher, with Serial GC
 #   jdk25     the fat jar on that JDK, as it is
 #   extracted the extracted jar without the CDS archive (how much of cds is the layout alone)
 #   cds-deferred  cds + deferred JPA bootstrap (below)
@@ -45,16 +45,14 @@ CACHE=$PWD/target/bench/cache
 LATE_C2="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
 
 make_cds() {
-  # an archive from another build of the jar would be refused (or worse, half used): remake it
-  local aot=${1:-}
-  [ -f "$EXTRACTED/app.jsa" ] && [ "$EXTRACTED/app.jsa" -nt "$JAR" ] && [ "$(cat "$EXTRACTED/aot" 2>/dev/null)" = "$aot" ] && return 0
+  # the AppCDS archive without Spring's AOT mode, for the variants measured before bin/prepare-start.sh; an
+  # archive from another build of the jar would be refused (or worse, half used): remade after each build
+  [ -f "$EXTRACTED/app.jsa" ] && [ "$EXTRACTED/app.jsa" -nt "$JAR" ] && return 0
   rm -rf "$EXTRACTED"
-  java -Djarmode=tools -jar "$JAR" extract --destination "$EXTRACTED" > /dev/null
-  mv "$EXTRACTED"/mlpages-*.jar "$EXTRACTED/app.jar"
+  java -Djarmode=tools -jar "$JAR" extract --destination "$EXTRACTED" --application-filename app.jar > /dev/null
   local tmp; tmp=$(mktemp -d)
   echo ".. CDS training run (uptime: $(uptime))"
-  echo "$aot" > "$EXTRACTED/aot"
-  timeout 300 java $aot -XX:ArchiveClassesAtExit="$EXTRACTED/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED/app.jar" \
+  timeout 300 java -XX:ArchiveClassesAtExit="$EXTRACTED/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED/app.jar" \
     --server.port=0 --server.address=127.0.0.1 --mlpages.image.background-loading=false --mlpages.cache-dir="$CACHE" --mlpages.uploads-dir="$tmp/uploads" \
     --spring.datasource.url="jdbc:sqlite:$tmp/db.sqlite" > "$OUT/cds-training.log" 2>&1 || true
   rm -rf "$tmp"
@@ -62,6 +60,7 @@ make_cds() {
 }
 
 JAVA25_HOME=${BENCH_JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA_PATH_HOME=$(dirname "$(dirname "$(realpath "$(command -v java)")")")
 
 prepare() {
   # bin/prepare-start.sh into target/bench/<dir> with the given JDK, once per build of the jar
@@ -83,17 +82,17 @@ for variant in ${BENCH_VARIANTS:-default foreground c1 serialgc extracted cds cd
     c1) args="-XX:TieredStopAtLevel=1" ;;
     serialgc) args="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" ;;
     cds) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa" ;;
-    cds-aot) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true" ;;
-    cds-aot-c1) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true -XX:TieredStopAtLevel=1" ;;
-    cds-aot-latec2) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true $LATE_C2" ;;
-    cds-aot-lazy) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true"
+    cds-aot|prepared) prepare prepared "$JAVA_PATH_HOME"; jar=target/bench/prepared/start.sh ;;
+    cds-aot-c1) prepare prepared "$JAVA_PATH_HOME"; jar=target/bench/prepared/start.sh; args="-XX:TieredStopAtLevel=1" ;;
+    cds-aot-latec2) prepare prepared "$JAVA_PATH_HOME"; jar=target/bench/prepared/start.sh; args="$LATE_C2" ;;
+    cds-aot-lazy) prepare prepared "$JAVA_PATH_HOME"; jar=target/bench/prepared/start.sh
       appargs="--spring.main.lazy-initialization=true" ;;
-    cds-aot-serialgc) make_cds -Dspring.aot.enabled=true; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -Dspring.aot.enabled=true -XX:+UseSerialGC" ;;
+    cds-aot-serialgc) prepare prepared "$JAVA_PATH_HOME"; jar=target/bench/prepared/start.sh; args="-XX:+UseSerialGC" ;;
     cds-c1) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa -XX:TieredStopAtLevel=1" ;;
-    prepared) prepare prepared "$(dirname "$(dirname "$(realpath "$(command -v java)")")")"; jar=target/bench/prepared/start.sh ;;
     prepared-25) prepare prepared-25 "$JAVA25_HOME"; jar=target/bench/prepared-25/start.sh ;;
     prepared-25-c1) prepare prepared-25 "$JAVA25_HOME"; jar=target/bench/prepared-25/start.sh; args="-XX:TieredStopAtLevel=1" ;;
     prepared-25-latec2) prepare prepared-25 "$JAVA25_HOME"; jar=target/bench/prepared-25/start.sh; args="$LATE_C2" ;;
+    prepared-25-serialgc) prepare prepared-25 "$JAVA25_HOME"; jar=target/bench/prepared-25/start.sh; args="-XX:+UseSerialGC" ;;
     jdk25) java=$JAVA25_HOME/bin/java ;;
     extracted) make_cds; jar=$EXTRACTED/app.jar ;;
     cds-deferred) make_cds; jar=$EXTRACTED/app.jar; args="-XX:SharedArchiveFile=$EXTRACTED/app.jsa"
