@@ -100,7 +100,7 @@ class CreditController {
 				});
 		model.addAttribute("prediction", prediction);
 		model.addAttribute("granted", CreditService.GRANTED.equals(prediction.getLabel()));
-		model.addAttribute("probabilityGood", prediction.getProbabilities().getOrDefault("good", 0.0));
+		model.addAttribute("probabilityGood", prediction.getProbabilities().get(CreditService.GRANTED));
 		Map<String, String> choices = new LinkedHashMap<>();
 		choices.put(CreditService.GRANTED, messages.getMessage("credit.decision.granted", null, locale));
 		choices.put(CreditService.REFUSED, messages.getMessage("credit.decision.refused", null, locale));

@@ -63,9 +63,11 @@ class CreditService {
 		long inferenceStart = System.nanoTime();
 		CreditDecision decision = model.decide(validated);
 		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
+		// keyed by the answers the row's label takes, so that the history reads the
+		// probability of the answer given; the model's own classes are "good" and "bad"
 		Map<String, Double> probabilities = new LinkedHashMap<>();
-		probabilities.put("good", decision.probabilityGood());
-		probabilities.put("bad", 1 - decision.probabilityGood());
+		probabilities.put(GRANTED, decision.probabilityGood());
+		probabilities.put(REFUSED, 1 - decision.probabilityGood());
 		double latencyMs = (System.nanoTime() - start) / 1e6;
 		LoggedPrediction logged = predictionLog.record(PredictionRecord.tabular(channel, CreditModels.NAME,
 				model.sha256(), JSON.writeValueAsString(validated), decision.granted() ? GRANTED : REFUSED,

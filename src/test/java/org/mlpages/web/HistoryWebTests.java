@@ -82,6 +82,36 @@ class HistoryWebTests extends WebTestSupport {
 	}
 
 	@Test
+	void aCreditRowShowsTheProbabilityOfTheAnswerItGave() {
+		tools.jackson.databind.JsonNode decision = JSON
+			.readTree(send(java.net.http.HttpRequest.newBuilder(uri("/api/v1/models/credit/predictions"))
+				.header("Content-Type", "application/json")
+				.POST(java.net.http.HttpRequest.BodyPublishers
+					.ofString(JSON.writeValueAsString(CreditWebTests.applicant()))))
+				.body());
+		double good = decision.get("probabilityGood").asDouble();
+		double answers = decision.get("granted").asBoolean() ? good : 1 - good;
+		String id = decision.get("id").asString();
+
+		Document page = html(get("/history?model=credit", "en"));
+		String row = page.select("#history tbody tr")
+			.stream()
+			.filter(tr -> tr.selectFirst("a").attr("href").endsWith("/" + id))
+			.findFirst()
+			.orElseThrow()
+			.selectFirst("td:nth-child(6)")
+			.text();
+		assertThat(row).isEqualTo(String.format(java.util.Locale.ENGLISH, "%.1f %%", answers * 100));
+		String csvLine = get("/history/export.csv?model=credit", "en").body()
+			.lines()
+			.filter(line -> line.startsWith(id + ","))
+			.findFirst()
+			.orElseThrow();
+		assertThat(Double.parseDouble(csvLine.split(",")[7])).isCloseTo(answers,
+				org.assertj.core.data.Offset.offset(1e-6));
+	}
+
+	@Test
 	void theExportNeedsTheAdminAccountToo() {
 		HttpResponse<String> anonymous = send(java.net.http.HttpRequest.newBuilder(uri("/history/export.csv")).GET(),
 				java.net.http.HttpClient.newBuilder().build());
