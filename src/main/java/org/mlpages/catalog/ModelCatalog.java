@@ -2,6 +2,7 @@ package org.mlpages.catalog;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A feature that serves models: the about page, the API and the health check list what
@@ -10,5 +11,14 @@ import java.util.Locale;
 public interface ModelCatalog {
 
 	List<ModelCard> modelCards(Locale locale);
+
+	/**
+	 * An answer of one of this feature's models as a person reads it (a descriptor's
+	 * French label, "accordé" for "granted"), or empty when the model or the answer is
+	 * not this feature's.
+	 */
+	default Optional<String> labelName(String model, String label, Locale locale) {
+		return Optional.empty();
+	}
 
 }

@@ -109,8 +109,11 @@ class CreditController {
 			// the same model gives the same explanation; a retrained one would explain
 			// another decision
 			CreditDecision decision = credit.model().decide(answers);
-			model.addAttribute("explanation",
-					CreditExplanation.of(decision, answers, credit.descriptor(), credit, locale));
+			CreditExplanation explanation = CreditExplanation.of(decision, answers, credit.descriptor(), credit,
+					locale);
+			model.addAttribute("explanation", explanation);
+			model.addAttribute("explanationChart",
+					explanation.chart(messages.getMessage("credit.explanation.series", null, locale), locale));
 		}
 		return render(credit, answers, List.of(), model, locale);
 	}

@@ -1,9 +1,13 @@
 package org.mlpages.credit;
 
+import java.text.DecimalFormat;
+import java.text.NumberFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.mlpages.chart.BarChart;
+import org.mlpages.chart.BarChartBuilder;
 import org.mlpages.credit.model.CreditDecision;
 import org.mlpages.credit.model.CreditField;
 
@@ -41,6 +45,24 @@ record CreditExplanation(List<Bar> bars) {
 			return new Bar(question, answer, contribution.value(), width, contribution.value() >= 0);
 		}).toList();
 		return new CreditExplanation(bars);
+	}
+
+	/**
+	 * The bars as a diverging chart: towards refusing to the left of zero, towards
+	 * granting to the right, values signed in the reader's locale.
+	 */
+	BarChart chart(String seriesName, Locale locale) {
+		DecimalFormat signed = (DecimalFormat) NumberFormat.getNumberInstance(locale);
+		signed.setMinimumFractionDigits(2);
+		signed.setMaximumFractionDigits(2);
+		signed.setPositivePrefix("+");
+		BarChartBuilder chart = new BarChartBuilder(List.of(seriesName), signed::format, locale);
+		String separator = "fr".equals(locale.getLanguage()) ? "\u202f: " : ": ";
+		for (Bar bar : bars) {
+			chart.row(bar.question() + separator + bar.answer(),
+					new String[] { bar.towardsGranting() ? "towards-granting" : "towards-refusing" }, bar.value());
+		}
+		return chart.build();
 	}
 
 }

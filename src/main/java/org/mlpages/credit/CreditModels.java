@@ -18,6 +18,7 @@ import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,7 +40,10 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 
 	private final String failure;
 
-	CreditModels(MlPagesProperties properties) {
+	private final MessageSource messages;
+
+	CreditModels(MlPagesProperties properties, MessageSource messages) {
+		this.messages = messages;
 		Path dir = properties.modelsDir();
 		this.modelFile = dir.resolve(NAME + ".model");
 		ReadyCreditModel loaded = null;
@@ -70,6 +74,14 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 	public List<MenuEntry> menuEntries(Locale locale) {
 		return ready == null ? List.of()
 				: List.of(MenuEntry.ofText("/" + NAME, ready.descriptor().title().in(locale), 300));
+	}
+
+	@Override
+	public Optional<String> labelName(String model, String label, Locale locale) {
+		if (!NAME.equals(model) || !(CreditService.GRANTED.equals(label) || CreditService.REFUSED.equals(label))) {
+			return Optional.empty();
+		}
+		return Optional.of(messages.getMessage("credit.answer." + label, null, locale));
 	}
 
 	@Override

@@ -1,77 +1,90 @@
 package org.mlpages.history;
 
+import java.text.NumberFormat;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.function.DoubleFunction;
 import java.util.stream.Collectors;
 
+import org.mlpages.catalog.LabelNames;
+import org.mlpages.chart.BarChart;
+import org.mlpages.chart.BarChartBuilder;
+
+import org.springframework.context.MessageSource;
+
 /**
- * The history's charts, drawn on the server as plain HTML bars (no script, nothing
+ * The history's charts, computed on the server and drawn as SVG (no script, nothing
  * fetched): predictions per day per answer, how confident the answers were, and the
  * latency percentiles of each model.
  */
-public record HistoryCharts(List<String> labels, List<Day> days, List<Bucket> confidence, List<Latency> latencies,
-		int rowsCounted) {
+public record HistoryCharts(BarChart days, BarChart confidence, BarChart latencies, int rowsCounted) {
 
-	/**
-	 * One day's predictions, split by answer; widths are percentages of the busiest day.
-	 */
-	public record Day(LocalDate date, int total, Map<String, Double> widthByLabel, Map<String, Integer> countByLabel) {
+	static HistoryCharts of(List<Prediction> rows, ZoneId zone, Locale locale, LabelNames names,
+			MessageSource messages) {
+		NumberFormat integers = NumberFormat.getIntegerInstance(locale);
+		DoubleFunction<String> count = value -> integers.format(Math.round(value));
+		return new HistoryCharts(days(rows, zone, locale, names, count), confidence(rows, locale, messages, count),
+				latencies(rows, locale, messages), rows.size());
 	}
 
-	/** Answers whose top probability fell in [from, to) percent. */
-	public record Bucket(int from, int to, int count, double widthPercent) {
-	}
-
-	public record Latency(String model, int count, double p50, double p90, double p99) {
-	}
-
-	static HistoryCharts of(List<Prediction> rows, ZoneId zone) {
-		List<String> labels = rows.stream().map(Prediction::getLabel).distinct().sorted().toList();
+	private static BarChart days(List<Prediction> rows, ZoneId zone, Locale locale, LabelNames names,
+			DoubleFunction<String> count) {
+		// an answer's name comes from the first model seen giving it: "Cat" of two models
+		// is one series
+		Map<String, String> modelOfLabel = new TreeMap<>();
 		Map<LocalDate, Map<String, Integer>> perDay = new TreeMap<>();
 		for (Prediction row : rows) {
+			modelOfLabel.putIfAbsent(row.getLabel(), row.getModelName());
 			perDay.computeIfAbsent(row.getCreatedAt().atZone(zone).toLocalDate(), day -> new TreeMap<>())
 				.merge(row.getLabel(), 1, Integer::sum);
 		}
-		int busiest = perDay.values()
-			.stream()
-			.mapToInt(counts -> counts.values().stream().mapToInt(Integer::intValue).sum())
-			.max()
-			.orElse(1);
-		List<Day> days = new ArrayList<>();
-		perDay.forEach((date, counts) -> {
-			Map<String, Double> widths = new LinkedHashMap<>();
-			counts.forEach((label, count) -> widths.put(label, 100.0 * count / busiest));
-			days.add(new Day(date, counts.values().stream().mapToInt(Integer::intValue).sum(), widths, counts));
-		});
+		List<String> labels = List.copyOf(modelOfLabel.keySet());
+		List<String> series = labels.stream().map(label -> names.of(modelOfLabel.get(label), label, locale)).toList();
+		BarChartBuilder chart = new BarChartBuilder(series, count, locale).stacked().wholeNumbers();
+		DateTimeFormatter date = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale);
+		perDay.forEach((day, counts) -> chart.row(date.format(day),
+				labels.stream().mapToDouble(label -> counts.getOrDefault(label, 0)).toArray()));
+		return chart.build();
+	}
 
+	private static BarChart confidence(List<Prediction> rows, Locale locale, MessageSource messages,
+			DoubleFunction<String> count) {
 		int[] buckets = new int[10];
 		for (Prediction row : rows) {
 			int bucket = (int) Math.min(9, Math.floor(row.getTopProbability() * 10));
 			buckets[Math.max(0, bucket)]++;
 		}
-		int fullest = Math.max(1, Arrays.stream(buckets).max().orElse(1));
-		List<Bucket> confidence = new ArrayList<>();
-		for (int i = 0; i < buckets.length; i++) {
-			confidence.add(new Bucket(i * 10, (i + 1) * 10, buckets[i], 100.0 * buckets[i] / fullest));
+		BarChartBuilder chart = new BarChartBuilder(List.of(messages.getMessage("history.chart.count", null, locale)),
+				count, locale)
+			.wholeNumbers();
+		for (int i = buckets.length - 1; i >= 0; i--) {
+			chart.row(messages.getMessage("history.chart.bucket", new Object[] { i * 10, (i + 1) * 10 }, locale),
+					buckets[i]);
 		}
+		return chart.build();
+	}
 
+	private static BarChart latencies(List<Prediction> rows, Locale locale, MessageSource messages) {
+		NumberFormat decimals = NumberFormat.getNumberInstance(locale);
+		decimals.setMinimumFractionDigits(1);
+		decimals.setMaximumFractionDigits(1);
+		DoubleFunction<String> ms = value -> messages.getMessage("history.ms", new Object[] { decimals.format(value) },
+				locale);
 		Map<String, List<Double>> latencyByModel = rows.stream()
 			.collect(Collectors.groupingBy(Prediction::getModelName, TreeMap::new,
 					Collectors.mapping(Prediction::getLatencyMs, Collectors.toList())));
-		List<Latency> latencies = new ArrayList<>();
+		BarChartBuilder chart = new BarChartBuilder(List.of("p50", "p90", "p99"), ms, locale).grouped();
 		latencyByModel.forEach((model, values) -> {
 			double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-			latencies.add(new Latency(model, sorted.length, percentile(sorted, 50), percentile(sorted, 90),
-					percentile(sorted, 99)));
+			chart.row(model, percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99));
 		});
-		return new HistoryCharts(new ArrayList<>(new TreeSet<>(labels)), days, confidence, latencies, rows.size());
+		return chart.build();
 	}
 
 	/** Nearest-rank percentile. */

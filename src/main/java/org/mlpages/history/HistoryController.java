@@ -10,9 +10,11 @@ import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.mlpages.catalog.LabelNames;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 
+import org.springframework.context.MessageSource;
 import org.springframework.data.domain.Page;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -34,10 +36,16 @@ class HistoryController implements MenuContributor {
 
 	private final PredictionLog predictionLog;
 
+	private final LabelNames labelNames;
+
+	private final MessageSource messages;
+
 	private final ZoneId zone = ZoneId.systemDefault();
 
-	HistoryController(PredictionLog predictionLog) {
+	HistoryController(PredictionLog predictionLog, LabelNames labelNames, MessageSource messages) {
 		this.predictionLog = predictionLog;
+		this.labelNames = labelNames;
+		this.messages = messages;
 	}
 
 	@Override
@@ -47,10 +55,12 @@ class HistoryController implements MenuContributor {
 
 	@GetMapping("/history")
 	String history(@ModelAttribute("filter") HistoryFilter filter,
-			@RequestParam(name = "page", defaultValue = "0") int page, Model model) {
+			@RequestParam(name = "page", defaultValue = "0") int page, Model model, Locale locale) {
 		Page<Prediction> predictions = predictionLog.page(filter, page, PAGE_SIZE, zone);
 		model.addAttribute("predictions", predictions);
-		model.addAttribute("charts", HistoryCharts.of(predictionLog.newest(filter, ANALYSED_ROWS, zone), zone));
+		model.addAttribute("charts", HistoryCharts.of(predictionLog.newest(filter, ANALYSED_ROWS, zone), zone, locale,
+				labelNames, messages));
+		model.addAttribute("labelNames", labelNames);
 		model.addAttribute("models", predictionLog.modelNames());
 		model.addAttribute("labels", predictionLog.labels());
 		model.addAttribute("zone", zone);

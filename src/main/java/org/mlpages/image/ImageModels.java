@@ -217,6 +217,12 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	}
 
 	@Override
+	public Optional<String> labelName(String model, String label, Locale locale) {
+		return find(model).filter(found -> found.descriptor().labels().stream().anyMatch(l -> l.id().equals(label)))
+			.map(found -> found.displayLabel(label, locale));
+	}
+
+	@Override
 	public List<ModelCard> modelCards(Locale locale) {
 		List<ModelCard> cards = new ArrayList<>();
 		ready.values().forEach(model -> cards.add(model.card(locale)));

@@ -73,7 +73,7 @@ class BrowserTests extends WebTestSupport {
 		WebElement decision = new WebDriverWait(browser, Duration.ofSeconds(20))
 			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
 		assertThat(decision.getText()).isIn("Credit granted", "Credit refused");
-		assertThat(browser.findElements(By.cssSelector("#explanation .bar"))).hasSizeGreaterThanOrEqualTo(5)
+		assertThat(browser.findElements(By.cssSelector("#explanation rect.chart-bar"))).hasSizeGreaterThanOrEqualTo(5)
 			.anySatisfy(bar -> assertThat(bar.getSize().getWidth()).isPositive());
 		chromium.screenshot("credit.png");
 	}

@@ -95,8 +95,9 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(page.selectFirst("#decision").text()).isIn("Credit granted", "Credit refused");
 		assertThat(page.selectFirst("#probability").text()).matches(".*\\d+(\\.\\d)? %.*");
 		assertThat(page.selectFirst("#threshold").text()).contains("%");
-		assertThat(page.select("#explanation .contribution")).hasSizeGreaterThanOrEqualTo(5);
-		assertThat(page.selectFirst("#explanation .contribution").text()).doesNotContain("@");
+		assertThat(page.select("#explanation .chart-drawing .chart-row:not(.chart-axis)"))
+			.hasSizeGreaterThanOrEqualTo(5);
+		assertThat(page.selectFirst("#explanation .chart-label").text()).doesNotContain("@");
 		assertThat(predictionRows()).isEqualTo(rows + 1);
 		Map<String, Object> row = jdbc.queryForMap("select * from prediction order by id desc limit 1");
 		assertThat(row.get("kind")).isEqualTo("tabular");

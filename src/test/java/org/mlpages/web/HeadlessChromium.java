@@ -10,6 +10,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -60,8 +62,18 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Par
 	/** Keeps what the browser shows under {@code target/screenshots}. */
 	void screenshot(String name) throws IOException {
 		Path dir = Files.createDirectories(Path.of("target/screenshots"));
-		Path shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE).toPath();
-		Files.copy(shot, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+		// the whole page, not only the window: the window grows to the page's height for the shot
+		Dimension window = this.browser.manage().window().getSize();
+		long height = ((Number) ((JavascriptExecutor) this.browser)
+			.executeScript("return document.documentElement.scrollHeight")).longValue();
+		this.browser.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(height + 140, 6000)));
+		try {
+			Path shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE).toPath();
+			Files.copy(shot, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+		}
+		finally {
+			this.browser.manage().window().setSize(window);
+		}
 	}
 
 	private static WebDriver start() throws IOException {

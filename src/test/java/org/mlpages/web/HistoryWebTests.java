@@ -59,13 +59,22 @@ class HistoryWebTests extends WebTestSupport {
 	}
 
 	@Test
-	void chartsCountTodaysPredictionsByAnswer() {
-		Document page = html(get("/history?model=credit", "en"));
+	void chartsCountTodaysPredictionsByAnswerInTheReadersWords() {
+		Document english = html(get("/history?model=credit", "en"));
+		Document french = html(get("/history?model=credit", "fr"));
 
-		assertThat(page.select("#chart-days .chart-label").eachText()).contains(LocalDate.now().toString());
-		assertThat(page.select("#chart-confidence .chart-value").eachText().stream().mapToInt(Integer::parseInt).sum())
-			.isGreaterThanOrEqualTo(26);
-		assertThat(page.select("#chart-latency tbody tr td:first-child").eachText()).containsExactly("credit");
+		assertThat(english.select("#chart-days .chart-drawing .chart-row:not(.chart-axis) .chart-label").eachText())
+			.contains(java.time.format.DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.MEDIUM)
+				.withLocale(java.util.Locale.ENGLISH)
+				.format(LocalDate.now()));
+		assertThat(english.select("#chart-days .legend-item").eachText()).isSubsetOf("granted", "refused");
+		assertThat(french.select("#chart-days .legend-item").eachText()).isSubsetOf("accordé", "refusé");
+		assertThat(french.select("#history tbody td:nth-child(5)").eachText()).isSubsetOf("accordé", "refusé");
+		assertThat(english.select("#chart-confidence rect.chart-bar")
+			.stream()
+			.mapToDouble(bar -> Double.parseDouble(bar.attr("data-value")))
+			.sum()).isGreaterThanOrEqualTo(26);
+		assertThat(english.select("#chart-latency table tbody th").eachText()).containsExactly("credit");
 	}
 
 	@Test

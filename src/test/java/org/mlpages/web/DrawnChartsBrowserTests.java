@@ -1,0 +1,97 @@
+package org.mlpages.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every bar a person sees, in English and in French, in the real browser: a photo's
+ * probabilities, the credit explanation and the history's charts are drawn at the length
+ * their numbers say ({@link DrawnCharts}).
+ */
+class DrawnChartsBrowserTests extends WebTestSupport {
+
+	@RegisterExtension
+	static final HeadlessChromium chromium = new HeadlessChromium();
+
+	@ParameterizedTest
+	@ValueSource(strings = { "en", "fr" })
+	void aPhotosProbabilitiesAreDrawnAtTheirValue(String language, WebDriver browser) throws IOException {
+		browser.get(uri("/image/" + TestModels.SHIPPED + "?lang=" + language).toString());
+		browser.findElement(By.id("image")).sendKeys(PHOTOS.resolve("nasser0111_dog.jpg").toAbsolutePath().toString());
+		browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+		new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("answer")));
+
+		assertThat(DrawnCharts.assertProgressBarsMatchTheirValues(browser)).isEqualTo(2);
+		for (var row : browser.findElements(By.cssSelector("#probabilities .probability"))) {
+			double shown = DrawnCharts.read(row.findElement(By.cssSelector("span.text-end")).getText(),
+					Locale.forLanguageTag(language));
+			double value = Double
+				.parseDouble(row.findElement(By.cssSelector(".progress")).getDomAttribute("aria-valuenow"));
+			assertThat(shown).as("the number read beside the bar")
+				.isCloseTo(value, org.assertj.core.data.Offset.offset(0.06));
+		}
+		DrawnCharts.assertNoLocaleNumbersInStyles(browser);
+		chromium.screenshot("image-" + language + ".png");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "en", "fr" })
+	void theCreditExplanationIsDrawnAtItsValues(String language, WebDriver browser) throws IOException {
+		browser.get(uri("/credit?example=2&lang=" + language).toString());
+		browser.findElement(By.cssSelector("#credit-form button[type=submit]"))
+			.sendKeys(org.openqa.selenium.Keys.ENTER);
+		new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+
+		assertThat(DrawnCharts.assertChartsMatchTheirNumbers(browser, Locale.forLanguageTag(language)))
+			.isGreaterThanOrEqualTo(5);
+		DrawnCharts.assertNoLocaleNumbersInStyles(browser);
+		chromium.screenshot("credit-" + language + ".png");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "en", "fr" })
+	void theHistorysChartsAreDrawnAtTheirValues(String language, WebDriver browser) throws IOException {
+		// one prediction of each kind, so that every chart has something to draw
+		browser.get(uri("/credit?example=1&lang=" + language).toString());
+		browser.findElement(By.cssSelector("#credit-form button[type=submit]"))
+			.sendKeys(org.openqa.selenium.Keys.ENTER);
+		new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+		upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", "cat.jpg",
+				photo("nasser0111_cat.jpg"), "en");
+		logIn(browser);
+
+		browser.get(uri("/history?lang=" + language).toString());
+
+		assertThat(browser.findElements(By.cssSelector("#chart-days rect.chart-bar"))).as("the days are drawn")
+			.isNotEmpty();
+		assertThat(DrawnCharts.assertChartsMatchTheirNumbers(browser, Locale.forLanguageTag(language)))
+			.isGreaterThanOrEqualTo(4);
+		DrawnCharts.assertNoLocaleNumbersInStyles(browser);
+		chromium.screenshot("history-" + language + ".png");
+	}
+
+	private void logIn(WebDriver browser) {
+		browser.get(uri("/login").toString());
+		if (!browser.findElements(By.cssSelector("#account form")).isEmpty()) {
+			return;
+		}
+		browser.findElement(By.id("username")).sendKeys("admin");
+		browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
+		browser.findElement(By.cssSelector("form button[type=submit]")).click();
+	}
+
+}
