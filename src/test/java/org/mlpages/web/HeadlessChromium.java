@@ -62,7 +62,8 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Par
 	/** Keeps what the browser shows under {@code target/screenshots}. */
 	void screenshot(String name) throws IOException {
 		Path dir = Files.createDirectories(Path.of("target/screenshots"));
-		// the whole page, not only the window: the window grows to the page's height for the shot
+		// the whole page, not only the window: the window grows to the page's height for
+		// the shot
 		Dimension window = this.browser.manage().window().getSize();
 		long height = ((Number) ((JavascriptExecutor) this.browser)
 			.executeScript("return document.documentElement.scrollHeight")).longValue();
