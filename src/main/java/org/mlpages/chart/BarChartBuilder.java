@@ -26,6 +26,8 @@ public final class BarChartBuilder {
 
 	private final String titleSeparator;
 
+	private DoubleFunction<String> tickFormat;
+
 	private boolean stacked;
 
 	private boolean wholeNumbers;
@@ -41,6 +43,15 @@ public final class BarChartBuilder {
 		this.seriesNames = List.copyOf(seriesNames);
 		this.format = format;
 		this.titleSeparator = "fr".equals(locale.getLanguage()) ? "\u202f: " : ": ";
+	}
+
+	/**
+	 * How the axis' ticks read, when the values' own format is too long for them (a unit
+	 * the caption already gives, decimals the round ticks do not need).
+	 */
+	public BarChartBuilder tickFormat(DoubleFunction<String> format) {
+		this.tickFormat = format;
+		return this;
 	}
 
 	/** Values are counts: the axis steps by whole numbers. */
@@ -162,7 +173,8 @@ public final class BarChartBuilder {
 		List<BarChart.Tick> ticks = new ArrayList<>();
 		for (double tick = axisMin; tick <= axisMax + step / 2; tick += step) {
 			double rounded = Math.round(tick / step) * step;
-			ticks.add(new BarChart.Tick(percent((rounded - axisMin) / span), format.apply(rounded)));
+			ticks.add(new BarChart.Tick(percent((rounded - axisMin) / span),
+					(tickFormat != null ? tickFormat : format).apply(rounded)));
 		}
 		return new BarChart(series, rows, ticks, percent(-axisMin / span), bands);
 	}

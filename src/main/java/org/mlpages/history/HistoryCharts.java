@@ -79,7 +79,10 @@ public record HistoryCharts(BarChart days, BarChart confidence, BarChart latenci
 		Map<String, List<Double>> latencyByModel = rows.stream()
 			.collect(Collectors.groupingBy(Prediction::getModelName, TreeMap::new,
 					Collectors.mapping(Prediction::getLatencyMs, Collectors.toList())));
-		BarChartBuilder chart = new BarChartBuilder(List.of("p50", "p90", "p99"), ms, locale).grouped();
+		NumberFormat ticks = NumberFormat.getNumberInstance(locale);
+		ticks.setMaximumFractionDigits(1);
+		BarChartBuilder chart = new BarChartBuilder(List.of("p50", "p90", "p99"), ms, locale).grouped()
+			.tickFormat(ticks::format);
 		latencyByModel.forEach((model, values) -> {
 			double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
 			chart.row(model, percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99));
