@@ -105,6 +105,8 @@ class ImageClassificationController {
 					"no prediction " + id + " for model " + modelName));
 		model.addAttribute("imageModel", imageModel);
 		model.addAttribute("prediction", prediction);
+		model.addAttribute("warnings",
+				PhotoWarning.of(imageModel, prediction.getImageWidth(), prediction.getImageHeight(), messages, locale));
 		Map<String, String> choices = new LinkedHashMap<>();
 		imageModel.descriptor().labels().forEach(label -> choices.put(label.id(), label.displayName(locale)));
 		model.addAttribute("feedbackChoices", choices);

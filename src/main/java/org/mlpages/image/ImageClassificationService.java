@@ -15,6 +15,7 @@ import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.image.photo.DecodedPhoto;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.image.photo.PhotoRejectedException;
+import org.mlpages.image.photo.PhotoSizeCheck;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ public class ImageClassificationService {
 	private final ImageModels models;
 
 	private final PhotoDecoder decoder;
+
+	private final PhotoSizeCheck sizeCheck;
 
 	private final UploadStore uploads;
 
@@ -60,6 +63,7 @@ public class ImageClassificationService {
 		this.maxPixels = properties.image().maxPixels();
 		this.loadingWait = properties.image().loadingWait();
 		this.decoder = new PhotoDecoder(maxPixels);
+		this.sizeCheck = new PhotoSizeCheck(properties.image().minSide());
 	}
 
 	/**
@@ -82,7 +86,7 @@ public class ImageClassificationService {
 	public LoggedPrediction classify(String modelName, UploadedPhoto photo, Channel channel) {
 		long start = System.nanoTime();
 		ImageModel model = model(modelName);
-		DecodedPhoto decoded = decode(photo);
+		DecodedPhoto decoded = decode(photo, model);
 		float[] tensor = model.preprocessor().toTensor(decoded.image());
 		long inferenceStart = System.nanoTime();
 		float[] scores = predict(model, tensor);
@@ -102,7 +106,7 @@ public class ImageClassificationService {
 		}
 	}
 
-	private DecodedPhoto decode(UploadedPhoto photo) {
+	private DecodedPhoto decode(UploadedPhoto photo, ImageModel model) {
 		try {
 			decodePermits.acquire();
 		}
@@ -110,12 +114,15 @@ public class ImageClassificationService {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while waiting to decode", ex);
 		}
+		var input = model.preprocessor().preprocessing();
 		try {
-			return decoder.decode(photo.bytes());
+			DecodedPhoto decoded = decoder.decode(photo.bytes());
+			sizeCheck.requireMinimum(decoded, input);
+			return decoded;
 		}
 		catch (PhotoRejectedException ex) {
 			log.info("photo '{}' ({} bytes) refused: {}", photo.originalName(), photo.bytes().length, ex.getMessage());
-			throw PhotoRejections.toInputRejected(ex, maxPixels);
+			throw PhotoRejections.toInputRejected(ex, maxPixels, sizeCheck.floor(input));
 		}
 		finally {
 			decodePermits.release();

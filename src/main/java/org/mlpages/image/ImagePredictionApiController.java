@@ -2,12 +2,15 @@ package org.mlpages.image;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.PredictionRecord;
 import org.mlpages.history.PredictionRecord.Channel;
 
+import org.springframework.context.MessageSource;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,27 +27,37 @@ class ImagePredictionApiController {
 
 	private final ImageClassificationService service;
 
-	ImagePredictionApiController(ImageClassificationService service) {
+	private final MessageSource messages;
+
+	ImagePredictionApiController(ImageClassificationService service, MessageSource messages) {
 		this.service = service;
+		this.messages = messages;
 	}
 
 	@PostMapping(path = "/api/v1/models/{modelName}/predictions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-	PredictionResponse predict(@PathVariable String modelName, @RequestPart("image") MultipartFile image)
+	PredictionResponse predict(@PathVariable String modelName, @RequestPart("image") MultipartFile image, Locale locale)
 			throws IOException {
-		service.model(modelName);
+		ImageModel model = service.model(modelName);
 		LoggedPrediction prediction = service.classify(modelName,
 				UploadedPhoto.of(image.getOriginalFilename(), image.getBytes()), Channel.API);
-		return PredictionResponse.of(prediction);
+		PredictionRecord row = prediction.record();
+		return PredictionResponse.of(prediction,
+				PhotoWarning.of(model, row.imageWidth(), row.imageHeight(), messages, locale));
 	}
 
+	/**
+	 * @param warnings what the answer's reader should know about the photo (a photo much
+	 * smaller or more elongated than the model's input); empty when nothing
+	 */
 	record PredictionResponse(long id, Instant createdAt, String model, String modelSha256, String label,
-			Map<String, Double> probabilities, int width, int height, double inferenceMs, double latencyMs) {
+			Map<String, Double> probabilities, int width, int height, double inferenceMs, double latencyMs,
+			List<PhotoWarning> warnings) {
 
-		static PredictionResponse of(LoggedPrediction prediction) {
+		static PredictionResponse of(LoggedPrediction prediction, List<PhotoWarning> warnings) {
 			PredictionRecord row = prediction.record();
 			return new PredictionResponse(prediction.id(), row.createdAt(), row.modelName(), row.modelSha256(),
 					row.label(), row.probabilities(), row.imageWidth(), row.imageHeight(), row.inferenceMs(),
-					row.latencyMs());
+					row.latencyMs(), warnings);
 		}
 
 	}

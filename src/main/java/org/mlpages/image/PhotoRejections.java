@@ -14,7 +14,11 @@ final class PhotoRejections {
 	private PhotoRejections() {
 	}
 
-	static InputRejectedException toInputRejected(PhotoRejectedException ex, long maxPixels) {
+	/**
+	 * @param maxPixels the pixel limit a photo was held to
+	 * @param minSide the shortest side a photo was held to
+	 */
+	static InputRejectedException toInputRejected(PhotoRejectedException ex, long maxPixels, int minSide) {
 		return switch (ex.reason()) {
 			case EMPTY -> new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.empty", ex.getMessage());
 			case NOT_AN_IMAGE -> new InputRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -26,6 +30,9 @@ final class PhotoRejections {
 			case TOO_MANY_PIXELS -> new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE,
 					"upload.rejected.too-many-pixels", ex.getMessage(), String.valueOf(ex.declaredWidth()),
 					String.valueOf(ex.declaredHeight()), maxPixels / 1_000_000.0);
+			case TOO_SMALL -> new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "upload.rejected.too-small",
+					ex.getMessage(), String.valueOf(ex.declaredWidth()), String.valueOf(ex.declaredHeight()),
+					String.valueOf(minSide));
 		};
 	}
 

@@ -34,6 +34,8 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 
 	/**
 	 * @param maxPixels the largest photo accepted, read from its header before decoding
+	 * @param minSide the shortest side, in pixels, of a photo a model is asked about (or
+	 * the model's input's, when smaller); a smaller photo is refused with a 422
 	 * @param predictorPoolSize parallel predictors per model; 0 = one per core
 	 * @param intraOpThreads threads TensorFlow may use inside one op of one prediction; 0
 	 * leaves TensorFlow's choice (one per core). On a server the pool already runs one
@@ -47,9 +49,10 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 	 * @param loadingWait how long a request for a model still loading at start-up waits
 	 * for it before the 503
 	 */
-	public record Image(@DefaultValue("40000000") long maxPixels, @DefaultValue("0") int predictorPoolSize,
-			@DefaultValue("1") int intraOpThreads, @DefaultValue("0") int interOpThreads,
-			@DefaultValue("true") boolean backgroundLoading, @DefaultValue("10s") Duration loadingWait) {
+	public record Image(@DefaultValue("40000000") long maxPixels, @DefaultValue("32") int minSide,
+			@DefaultValue("0") int predictorPoolSize, @DefaultValue("1") int intraOpThreads,
+			@DefaultValue("0") int interOpThreads, @DefaultValue("true") boolean backgroundLoading,
+			@DefaultValue("10s") Duration loadingWait) {
 
 		/**
 		 * One predictor per core unless configured: with one intra-op thread each, that

@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.mlpages.image.ImageModel;
 import org.mlpages.image.PhotoBatch;
 import org.mlpages.image.photo.PhotoDecoder;
+import org.mlpages.image.photo.PhotoSizeCheck;
 import org.mlpages.system.MlPagesProperties;
 import org.mlpages.system.TestProperties;
 
@@ -71,7 +72,7 @@ final class BenchSupport {
 		MlPagesProperties properties = new MlPagesProperties(MODELS, Path.of("target/bench/uploads"),
 				Path.of("target/bench/data"), cacheDir(), TestProperties.upload(),
 				// the app's defaults unless a thread-settings run overrides them
-				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, 0,
+				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, PhotoSizeCheck.DEFAULT_MIN_SIDE, 0,
 						Integer.getInteger("bench.intraOpThreads", 1), Integer.getInteger("bench.interOpThreads", 0),
 						false, Duration.ofSeconds(10)));
 		try {

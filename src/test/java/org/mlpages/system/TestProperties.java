@@ -23,7 +23,7 @@ public final class TestProperties {
 	/** The default image settings but for these (inter-op threads: TensorFlow's). */
 	public static MlPagesProperties.Image image(int predictorPoolSize, int intraOpThreads, boolean backgroundLoading,
 			Duration loadingWait) {
-		return new MlPagesProperties.Image(40_000_000, predictorPoolSize, intraOpThreads, 0, backgroundLoading,
+		return new MlPagesProperties.Image(40_000_000, 32, predictorPoolSize, intraOpThreads, 0, backgroundLoading,
 				loadingWait);
 	}
 

@@ -115,6 +115,73 @@ class ImageClassificationWebTests extends WebTestSupport {
 	}
 
 	@Test
+	void aPhotoFarSmallerThanTheModelsInputIsAnsweredWithAWarning() {
+		HttpResponse<String> response = upload("/image/" + TestModels.REFERENCE, "image", "thumb.png", png(60, 60),
+				"en");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		Document page = html(response);
+		assertThat(page.selectFirst("#answer")).isNotNull();
+		assertThat(page.select("#warnings.alert-warning .warning").eachAttr("data-code")).containsExactly("small");
+		assertThat(page.selectFirst("#warnings").text())
+			.contains("only 60 x 60 pixels, far smaller than the 224 x 224 the model looks at");
+		assertThat(html(get(response.uri().getPath(), "en")).select("#warnings .warning"))
+			.as("the warning stays with the result when it is reloaded")
+			.hasSize(1);
+	}
+
+	@Test
+	void theWarningSpeaksFrenchToAFrenchBrowser() {
+		Document page = html(
+				upload("/image/" + TestModels.REFERENCE, "image", "vignette.png", png(60, 60), "fr-FR,fr;q=0.9"));
+
+		assertThat(page.selectFirst("#warnings").text())
+			.contains("ne fait que 60 x 60 pixels, bien moins que les 224 x 224 que le modèle examine");
+	}
+
+	@Test
+	void theApiListsTheWarningsWithACodeAndAMessageInTheClientsLanguage() {
+		JsonNode small = JSON.readTree(upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image",
+				"thumb.png", png(60, 60), "en")
+			.body());
+		JsonNode elongated = JSON.readTree(upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image",
+				"panorama.png", png(1200, 150), "fr")
+			.body());
+
+		assertThat(small.get("id").asLong()).isPositive();
+		assertThat(small.get("warnings")).hasSize(1);
+		assertThat(small.get("warnings").get(0).get("code").asString()).isEqualTo("small");
+		assertThat(small.get("warnings").get(0).get("message").asString()).contains("only 60 x 60 pixels");
+		assertThat(elongated.get("warnings")).hasSize(1);
+		assertThat(elongated.get("warnings").get(0).get("code").asString()).isEqualTo("elongated");
+		assertThat(elongated.get("warnings").get(0).get("message").asString())
+			.startsWith("Cette photo (1200 x 150 pixels) est bien plus allongée");
+	}
+
+	@Test
+	void anElongatedPhotoIsWarnedOnThePage() {
+		Document page = html(upload("/image/" + TestModels.SHIPPED, "image", "banner.png", png(1000, 100), "en"));
+
+		assertThat(page.selectFirst("#answer")).isNotNull();
+		assertThat(page.select("#warnings .warning").eachAttr("data-code")).containsExactly("small", "elongated");
+		assertThat(page.selectFirst("#warnings").text()).contains("(1000 x 100 pixels) is far more elongated");
+	}
+
+	@Test
+	void anOrdinaryPhotoHasNoWarning() {
+		String name = "cdf_validation_dog.2009.jpg";
+
+		HttpResponse<String> page = upload("/image/" + TestModels.REFERENCE, "image", name, photo(name), "en");
+		HttpResponse<String> api = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", name,
+				photo(name), "en");
+
+		assertThat(html(page).selectFirst("#answer")).isNotNull();
+		assertThat(html(page).selectFirst("#warnings")).isNull();
+		assertThat(JSON.readTree(api.body()).get("warnings").isArray()).isTrue();
+		assertThat(JSON.readTree(api.body()).get("warnings")).isEmpty();
+	}
+
+	@Test
 	void theShippedDescriptorCropsTheCentreAndStillAnswers() {
 		// a square photo crops to itself, so the shipped model must agree with the
 		// reference there

@@ -27,7 +27,12 @@ public class PhotoRejectedException extends RuntimeException {
 		/**
 		 * The header declares more pixels than the configured limit; nothing was decoded.
 		 */
-		TOO_MANY_PIXELS
+		TOO_MANY_PIXELS,
+		/**
+		 * Decoded, but too small for a model to see anything in it (see
+		 * {@link PhotoSizeCheck}).
+		 */
+		TOO_SMALL
 
 	}
 

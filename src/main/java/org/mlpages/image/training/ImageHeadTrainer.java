@@ -376,6 +376,7 @@ public final class ImageHeadTrainer {
 			case UNSUPPORTED_FORMAT -> "unsupported image format " + e.format();
 			case CORRUPT -> "corrupt or truncated image";
 			case TOO_MANY_PIXELS -> "too large (" + e.declaredWidth() + "x" + e.declaredHeight() + ")";
+			case TOO_SMALL -> "too small (" + e.declaredWidth() + "x" + e.declaredHeight() + ")";
 		};
 	}
 
