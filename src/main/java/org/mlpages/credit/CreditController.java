@@ -16,6 +16,7 @@ import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.StaleForm;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,8 +59,14 @@ class CreditController {
 	}
 
 	@GetMapping("/credit")
-	String form(@RequestParam(name = "example", required = false) Integer example, Model model, Locale locale) {
+	String form(@RequestParam(name = "example", required = false) Integer example,
+			@RequestParam MultiValueMap<String, String> form, Model model, Locale locale, HttpServletRequest request) {
 		ReadyCreditModel credit = service.model();
+		if (StaleForm.isShownAgain(request)) {
+			// the answers of a form whose session had expired: the person checks them and
+			// sends them again
+			return render(credit, answers(form), List.of(), model, locale);
+		}
 		List<Map<String, String>> examples = credit.descriptor().examples() == null ? List.of()
 				: credit.descriptor().examples();
 		Map<String, String> values = example != null && example >= 1 && example <= examples.size()
@@ -71,9 +78,7 @@ class CreditController {
 	String decide(@RequestParam MultiValueMap<String, String> form, Model model, Locale locale,
 			HttpServletRequest request, HttpServletResponse response) {
 		ReadyCreditModel credit = service.model();
-		Map<String, String> answers = new LinkedHashMap<>();
-		form.forEach((name, values) -> answers.put(name, values.isEmpty() ? null : values.get(0)));
-		answers.remove("_csrf");
+		Map<String, String> answers = answers(form);
 		try {
 			CreditResult result = service.decide(answers, Channel.PAGE, false);
 			access.remember(request, result.id(), null);
@@ -116,6 +121,13 @@ class CreditController {
 					explanation.chart(messages.getMessage("credit.explanation.series", null, locale), locale));
 		}
 		return render(credit, answers, List.of(), model, locale);
+	}
+
+	private static Map<String, String> answers(MultiValueMap<String, String> form) {
+		Map<String, String> answers = new LinkedHashMap<>();
+		form.forEach((name, values) -> answers.put(name, values.isEmpty() ? null : values.get(0)));
+		answers.remove("_csrf");
+		return answers;
 	}
 
 	private String render(ReadyCreditModel credit, Map<String, String> values,

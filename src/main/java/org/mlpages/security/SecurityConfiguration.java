@@ -2,6 +2,7 @@ package org.mlpages.security;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -10,10 +11,12 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.mlpages.system.MlPagesProperties;
 
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -22,9 +25,14 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.DelegatingAccessDeniedHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.LocaleResolver;
 
 /**
  * Who may see what: prediction pages and the API are open to everyone; the history, which
@@ -61,7 +69,10 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain webSecurity(HttpSecurity http, LoginThrottle throttle) throws Exception {
+	SecurityFilterChain webSecurity(HttpSecurity http, LoginThrottle throttle, MessageSource messages,
+			LocaleResolver locales) throws Exception {
+		LinkedHashMap<Class<? extends AccessDeniedException>, AccessDeniedHandler> byRefusal = new LinkedHashMap<>();
+		byRefusal.put(CsrfException.class, new StaleFormHandler(messages, locales));
 		http.authorizeHttpRequests(
 				requests -> requests.requestMatchers("/history", "/history/**", "/training", "/training/**")
 					.hasRole("ADMIN")
@@ -76,7 +87,14 @@ class SecurityConfiguration {
 				response.sendRedirect(request.getContextPath() + "/login?error");
 			}).successHandler(new ThrottleResettingSuccessHandler(throttle)))
 			.logout(logout -> logout.logoutSuccessUrl("/"))
+			// The token stays in the session, not in a cookie that outlives a restart:
+			// a sibling subdomain or a plain-HTTP hop can plant a cookie, and so a
+			// token of its choosing; the admin's forms need the session anyway; and a
+			// token read from an upload form's URL would stay good while the browser
+			// runs. A stale token costs one more click instead (StaleFormHandler).
 			.csrf(csrf -> csrf.csrfTokenRequestHandler(new UploadTolerantCsrfTokenRequestHandler()))
+			.exceptionHandling(exceptions -> exceptions
+				.accessDeniedHandler(new DelegatingAccessDeniedHandler(byRefusal, new AccessDeniedHandlerImpl())))
 			.headers(SecurityConfiguration::securityHeaders)
 			.addFilterBefore(new ThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class);
 		return http.build();

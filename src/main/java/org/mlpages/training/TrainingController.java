@@ -15,6 +15,7 @@ import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 import org.mlpages.system.MlPagesProperties;
+import org.mlpages.system.StaleForm;
 
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
@@ -23,6 +24,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.ServletRequestDataBinder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -80,9 +82,15 @@ class TrainingController implements MenuContributor {
 	}
 
 	@GetMapping("/training")
-	String form(Model model) {
+	String form(Model model, HttpServletRequest request) {
 		TrainingForm form = new TrainingForm();
 		imageModels.ready().stream().findFirst().map(ImageModel::name).ifPresent(form::setBaseModel);
+		if (StaleForm.isShownAgain(request)) {
+			// what was typed before the session expired comes back; the zip cannot
+			ServletRequestDataBinder binder = new ServletRequestDataBinder(form);
+			binder.setAllowedFields("name", "titleEn", "titleFr", "baseModel");
+			binder.bind(request);
+		}
 		return formPage(model, form);
 	}
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -76,6 +77,58 @@ class BrowserTests extends WebTestSupport {
 		assertThat(browser.findElements(By.cssSelector("#explanation rect.chart-bar"))).hasSizeGreaterThanOrEqualTo(5)
 			.anySatisfy(bar -> assertThat(bar.getSize().getWidth()).isPositive());
 		chromium.screenshot("credit.png");
+	}
+
+	/**
+	 * An app restart, as the server sees the next post: the page still carries the token
+	 * it was shown with, and no session holds it. Deleting the browser's session cookie
+	 * gives exactly that (the post arrives in no known session), without restarting the
+	 * app the other tests share. A token that is not the session's (another tab logged
+	 * in, a page from before) is simulated by changing the form's hidden field.
+	 */
+	@Test
+	void aCreditFormSentAfterARestartComesBackFilledAndGoesThroughTheSecondTime(WebDriver browser) throws IOException {
+		browser.get(uri("/credit?lang=en").toString());
+		browser.findElement(By.cssSelector("a.example")).click();
+		String filled = answersOnThePage(browser);
+		assertThat(filled).contains("age=38");
+
+		browser.manage().deleteCookieNamed("JSESSIONID");
+		submitTheCreditForm(browser);
+
+		WebElement stale = new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("stale")));
+		assertThat(stale.getText()).startsWith("Your session had expired").contains("submit again");
+		assertThat(answersOnThePage(browser)).as("every answer is still there").isEqualTo(filled);
+		assertThat(browser.getCurrentUrl()).doesNotContainIgnoringCase("jsessionid");
+		assertThat(browser.getPageSource()).doesNotContainIgnoringCase("jsessionid");
+		chromium.screenshot("credit-stale.png");
+
+		((JavascriptExecutor) browser)
+			.executeScript("document.querySelector('#credit-form input[name=_csrf]').value = 'a-token-from-before'");
+		submitTheCreditForm(browser);
+		new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(stale));
+		assertThat(browser.findElement(By.id("stale")).isDisplayed()).isTrue();
+		assertThat(answersOnThePage(browser)).isEqualTo(filled);
+
+		submitTheCreditForm(browser);
+		WebElement decision = new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+		assertThat(decision.getText()).isIn("Credit granted", "Credit refused");
+	}
+
+	/**
+	 * From the keyboard: the button lies below the fold, where a click may land
+	 * elsewhere.
+	 */
+	private static void submitTheCreditForm(WebDriver browser) {
+		browser.findElement(By.cssSelector("#credit-form button[type=submit]"))
+			.sendKeys(org.openqa.selenium.Keys.ENTER);
+	}
+
+	private static String answersOnThePage(WebDriver browser) {
+		return (String) ((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
+				+ "'#credit-form select, #credit-form input[type=number]')).map(f => f.name + '=' + f.value).join('&')");
 	}
 
 }
