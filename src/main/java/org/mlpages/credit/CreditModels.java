@@ -1,12 +1,19 @@
 package org.mlpages.credit;
 
 import java.nio.file.Files;
+import java.text.NumberFormat;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.catalog.ModelCatalog;
@@ -96,23 +103,68 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 		}
 		CreditModel model = ready.model();
 		ModelProvenanceSummary provenance = model.provenance();
+		NumberFormat decimals = NumberFormat.getNumberInstance(locale);
+		decimals.setMinimumFractionDigits(3);
+		decimals.setMaximumFractionDigits(3);
+		NumberFormat percent = NumberFormat.getNumberInstance(locale);
+		percent.setMaximumFractionDigits(1);
 		Map<String, String> details = new LinkedHashMap<>();
-		details.put("credit.card.trainer",
-				provenance.description() + " (" + simpleName(provenance.trainerClass()) + ")");
-		details.put("credit.card.settings", provenance.trainerSettings().toString());
+		details.put("credit.card.trainer", trainer(provenance, locale));
+		// hyper-parameters are Tribuo's own names, the same in every language
+		details.put("credit.card.settings",
+				provenance.trainerSettings()
+					.entrySet()
+					.stream()
+					.map(setting -> setting.getKey() + " = " + setting.getValue())
+					.collect(Collectors.joining(", ")));
 		details.put("credit.card.seed", String.valueOf(provenance.seed()));
-		details.put("credit.card.rows", String.valueOf(provenance.trainingRows()));
+		details.put("credit.card.rows", NumberFormat.getIntegerInstance(locale).format(provenance.trainingRows()));
 		details.put("credit.card.data", provenance.dataFile() + " (SHA-256 " + provenance.dataSha256() + ")");
-		details.put("credit.card.trained-at", provenance.trainedAt());
+		details.put("credit.card.trained-at", trainedAt(provenance.trainedAt(), locale));
 		details.put("credit.card.metrics",
-				String.format(Locale.ROOT, "%d-fold CV: accuracy %.3f, AUC %.3f, cost %.3f per applicant",
-						provenance.cvFolds(), provenance.cvAccuracy(), provenance.cvAuc(),
-						provenance.cvCostPerApplicant()));
-		details.put("credit.card.threshold", String.format(Locale.ROOT, "P(good) >= %.3f", model.threshold()));
+				messages.getMessage("credit.card.metrics.value",
+						new Object[] { provenance.cvFolds(), decimals.format(provenance.cvAccuracy()),
+								decimals.format(provenance.cvAuc()), decimals.format(provenance.cvCostPerApplicant()) },
+						locale));
+		details.put("credit.card.threshold", messages.getMessage("credit.card.threshold.value",
+				new Object[] { percent.format(model.threshold() * 100) }, locale));
 		return List.of(new ModelCard(NAME, "tabular-classifier", ready.descriptor().title().in(locale),
 				ModelCard.Status.READY, null, modelFile.getFileName().toString(), size, model.sha256(),
-				"Tribuo " + provenance.tribuoVersion(), model.schema().fields().size() + " answers",
-				List.of("good", "bad"), null, ready.loadMillis(), "/" + NAME, details));
+				"Tribuo " + provenance.tribuoVersion(),
+				messages.getMessage("credit.card.answers", new Object[] { model.schema().fields().size() }, locale),
+				List.of(labelName(NAME, CreditService.GRANTED, locale).orElseThrow(),
+						labelName(NAME, CreditService.REFUSED, locale).orElseThrow()),
+				null, ready.loadMillis(), "/" + NAME, details));
+	}
+
+	/**
+	 * The training command's description is English; the one trainer it ships with is
+	 * described in the reader's words from its settings.
+	 */
+	private String trainer(ModelProvenanceSummary provenance, Locale locale) {
+		Map<String, String> settings = provenance.trainerSettings();
+		if (provenance.trainerClass().endsWith(".LinearSGDTrainer") && settings.containsKey("epochs")
+				&& settings.containsKey("optimiser.initialLearningRate")) {
+			NumberFormat number = NumberFormat.getNumberInstance(locale);
+			return messages.getMessage("credit.card.trainer.linear-sgd",
+					new Object[] { settings.getOrDefault("optimiser", "SGD"),
+							number.format(Double.parseDouble(settings.get("optimiser.initialLearningRate"))),
+							settings.get("epochs") },
+					locale);
+		}
+		return provenance.description() + " (" + simpleName(provenance.trainerClass()) + ")";
+	}
+
+	private static String trainedAt(String iso, Locale locale) {
+		try {
+			return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
+				.withLocale(locale)
+				.withZone(ZoneId.systemDefault())
+				.format(Instant.parse(iso));
+		}
+		catch (DateTimeException ex) {
+			return iso;
+		}
 	}
 
 	private long fileSize() {

@@ -50,7 +50,7 @@ class HistoryController implements MenuContributor {
 
 	@Override
 	public List<MenuEntry> menuEntries(Locale locale) {
-		return List.of(MenuEntry.ofMessage("/history", "menu.history", 900));
+		return List.of(MenuEntry.ofMessage("/history", "menu.history", 900).forAdminOnly());
 	}
 
 	@GetMapping("/history")

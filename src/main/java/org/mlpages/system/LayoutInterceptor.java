@@ -32,7 +32,8 @@ class LayoutInterceptor implements HandlerInterceptor {
 		if (name != null && (name.startsWith("redirect:") || name.startsWith("forward:"))) {
 			return;
 		}
-		page.addObject("menuEntries", menu.entries(RequestContextUtils.getLocale(request)));
+		page.addObject("menuEntries",
+				menu.entries(RequestContextUtils.getLocale(request), request.isUserInRole(Menu.ADMIN_ROLE)));
 		page.addObject("currentPath", request.getRequestURI().substring(request.getContextPath().length()));
 	}
 

@@ -8,10 +8,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one registry of pages: collects what every {@link MenuContributor} offers, in menu
- * order.
+ * order, leaving out the admin's pages for everybody else.
  */
 @Component
 public class Menu {
+
+	/** The role of the admin account, as a request answers {@code isUserInRole}. */
+	public static final String ADMIN_ROLE = "ADMIN";
 
 	private final List<MenuContributor> contributors;
 
@@ -19,9 +22,13 @@ public class Menu {
 		this.contributors = contributors;
 	}
 
-	public List<MenuEntry> entries(Locale locale) {
+	/**
+	 * @param admin whether the reader is the admin, who alone sees the admin's pages
+	 */
+	public List<MenuEntry> entries(Locale locale, boolean admin) {
 		return contributors.stream()
 			.flatMap(contributor -> contributor.menuEntries(locale).stream())
+			.filter(entry -> admin || !entry.adminOnly())
 			.sorted(Comparator.comparingInt(MenuEntry::order).thenComparing(MenuEntry::path))
 			.toList();
 	}

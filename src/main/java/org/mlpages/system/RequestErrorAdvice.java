@@ -116,7 +116,7 @@ class RequestErrorAdvice {
 		ModelAndView page = new ModelAndView("error", ex.status());
 		page.addObject("status", ex.status().value());
 		page.addObject("message", message);
-		page.addObject("menuEntries", menu.entries(locale));
+		page.addObject("menuEntries", menu.entries(locale, request.isUserInRole(Menu.ADMIN_ROLE)));
 		page.addObject("currentPath", "");
 		return page;
 	}

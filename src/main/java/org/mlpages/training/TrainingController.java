@@ -71,7 +71,7 @@ class TrainingController implements MenuContributor {
 
 	@Override
 	public List<MenuEntry> menuEntries(Locale locale) {
-		return List.of(MenuEntry.ofMessage("/training", "menu.training", 850));
+		return List.of(MenuEntry.ofMessage("/training", "menu.training", 850).forAdminOnly());
 	}
 
 	@ModelAttribute
