@@ -57,7 +57,7 @@ class DemoBrowserTests extends WebTestSupport {
 			.matches(".*/credit/predictions/\\d+");
 
 		assertThat(browser.getCurrentUrl()).isEqualTo(address);
-		scrollTo(browser, "demo-photos");
+		scrollTo(browser, "demo-applicants");
 		chromium.screenshot("demo-en.png");
 	}
 
