@@ -27,10 +27,10 @@ class AboutController implements MenuContributor {
 
 	@Override
 	public List<MenuEntry> menuEntries(Locale locale) {
-		return List.of(MenuEntry.ofMessage("/", "menu.about", 100));
+		return List.of(MenuEntry.ofMessage("/about", "menu.about", 100));
 	}
 
-	@GetMapping({ "/", "/about" })
+	@GetMapping("/about")
 	String about(Model model, Locale locale) {
 		model.addAttribute("modelCards", modelCards.all(locale));
 		model.addAttribute("retentionDays", retention.days());

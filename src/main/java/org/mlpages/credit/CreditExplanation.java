@@ -16,15 +16,15 @@ import org.mlpages.credit.model.CreditField;
  * share of the largest contribution, its side says whether it pushed towards granting or
  * refusing.
  */
-record CreditExplanation(List<Bar> bars) {
+public record CreditExplanation(List<Bar> bars) {
 
 	static final int BARS = 10;
 
-	record Bar(String question, String answer, double value, double widthPercent, boolean towardsGranting) {
+	public record Bar(String question, String answer, double value, double widthPercent, boolean towardsGranting) {
 	}
 
-	static CreditExplanation of(CreditDecision decision, Map<String, String> answers, CreditDescriptor descriptor,
-			CreditModels.ReadyCreditModel credit, Locale locale) {
+	public static CreditExplanation of(CreditDecision decision, Map<String, String> answers,
+			CreditDescriptor descriptor, CreditModels.ReadyCreditModel credit, Locale locale) {
 		double largest = decision.contributions()
 			.stream()
 			.mapToDouble(contribution -> Math.abs(contribution.value()))

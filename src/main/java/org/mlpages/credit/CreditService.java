@@ -25,11 +25,11 @@ import org.springframework.stereotype.Service;
  * it does not know), decide, log.
  */
 @Service
-class CreditService {
+public class CreditService {
 
-	static final String GRANTED = "granted";
+	public static final String GRANTED = "granted";
 
-	static final String REFUSED = "refused";
+	public static final String REFUSED = "refused";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -42,7 +42,7 @@ class CreditService {
 		this.predictionLog = predictionLog;
 	}
 
-	ReadyCreditModel model() {
+	public ReadyCreditModel model() {
 		return models.ready()
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
 					"the credit model is not loaded", CreditModels.NAME));
@@ -52,7 +52,7 @@ class CreditService {
 	 * @param rejectUnknownFields whether a field the model does not know is an error (the
 	 * API) or ignored (a page form also carries its own fields)
 	 */
-	CreditResult decide(Map<String, ?> answers, Channel channel, boolean rejectUnknownFields) {
+	public CreditResult decide(Map<String, ?> answers, Channel channel, boolean rejectUnknownFields) {
 		long start = System.nanoTime();
 		CreditModel model = model().model();
 		List<FieldError> errors = model.schema().validate(answers, rejectUnknownFields);
@@ -92,7 +92,7 @@ class CreditService {
 	}
 
 	/** A decision once logged. */
-	record CreditResult(long id, Map<String, String> answers, CreditDecision decision, double latencyMs) {
+	public record CreditResult(long id, Map<String, String> answers, CreditDecision decision, double latencyMs) {
 	}
 
 }

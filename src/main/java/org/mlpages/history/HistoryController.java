@@ -5,6 +5,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -63,6 +64,10 @@ class HistoryController implements MenuContributor {
 		model.addAttribute("labelNames", labelNames);
 		model.addAttribute("models", predictionLog.modelNames());
 		model.addAttribute("labels", predictionLog.labels());
+		model.addAttribute("channels",
+				Arrays.stream(PredictionRecord.Channel.values())
+					.map(channel -> channel.name().toLowerCase(Locale.ROOT))
+					.toList());
 		model.addAttribute("zone", zone);
 		return "history/list";
 	}

@@ -12,12 +12,12 @@ import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * What the history is narrowed to: a model, an answer (a label, or a credit decision),
- * and a range of days, both ends included, in the server's time zone. Empty fields narrow
- * nothing.
+ * What the history is narrowed to: a model, an answer (a label, or a credit decision), a
+ * range of days, both ends included, in the server's time zone, and where the requests
+ * came from (the page, the API, the demo's samples). Empty fields narrow nothing.
  */
 public record HistoryFilter(String model, String label, @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-		@DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
+		@DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, String channel) {
 
 	Specification<Prediction> specification(ZoneId zone) {
 		return (root, query, cb) -> {
@@ -27,6 +27,9 @@ public record HistoryFilter(String model, String label, @DateTimeFormat(iso = Da
 			}
 			if (hasText(label)) {
 				predicates.add(cb.equal(root.get("label"), label));
+			}
+			if (hasText(channel)) {
+				predicates.add(cb.equal(root.get("channel"), channel));
 			}
 			if (from != null) {
 				predicates.add(cb.greaterThanOrEqualTo(root.get("createdAt"), from.atStartOfDay(zone).toInstant()));
@@ -52,6 +55,9 @@ public record HistoryFilter(String model, String label, @DateTimeFormat(iso = Da
 		}
 		if (to != null) {
 			builder.queryParam("to", to);
+		}
+		if (hasText(channel)) {
+			builder.queryParam("channel", channel);
 		}
 		String query = builder.encode().build().getQuery();
 		return query == null ? "" : query;

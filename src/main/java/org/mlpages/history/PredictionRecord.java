@@ -20,10 +20,13 @@ public record PredictionRecord(Instant createdAt, String kind, Channel channel, 
 
 	public static final String TABULAR = "tabular";
 
-	/** Where the request came from. */
+	/**
+	 * Where the request came from. DEMO marks the samples of the demo page, so that the
+	 * history can tell a visitor trying the app from real use.
+	 */
 	public enum Channel {
 
-		PAGE, API
+		PAGE, API, DEMO
 
 	}
 

@@ -199,7 +199,7 @@ class CreditWebTests extends WebTestSupport {
 
 	@Test
 	void theCreditCardShowsTheTrainingProvenance() {
-		Element card = html(get("/", "en")).selectFirst("#model-credit");
+		Element card = html(get("/about", "en")).selectFirst("#model-credit");
 
 		assertThat(card.text()).contains("credit.model", "Tribuo", "Seed", "42", "Training rows", "1000",
 				"credit-g.csv", "AUC", "Decision threshold");

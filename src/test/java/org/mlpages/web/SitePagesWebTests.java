@@ -21,11 +21,12 @@ class SitePagesWebTests extends WebTestSupport {
 	@Test
 	void theMenuListsEveryPageOnEveryPage() {
 		logInAsAdmin();
-		for (String path : new String[] { "/", "/history", "/image/" + TestModels.SHIPPED, "/credit", "/training" }) {
+		for (String path : new String[] { "/demo", "/about", "/history", "/image/" + TestModels.SHIPPED, "/credit",
+				"/training" }) {
 			Document page = html(get(path, "en"));
 
 			assertThat(page.select("#menu a").eachText()).as(path)
-				.containsExactly("About", "Cat or dog?", "Cat or dog? (whole photo)",
+				.containsExactly("Demo", "About", "Cat or dog?", "Cat or dog? (whole photo)", "Cat or dog? (retrained)",
 						"Would the bank grant this credit?", "Train a model", "History");
 			assertThat(page.select("#menu a.active")).as(path).hasSize(1);
 		}
@@ -33,7 +34,7 @@ class SitePagesWebTests extends WebTestSupport {
 
 	@Test
 	void theAboutPageShowsACardPerModelAndWhyTheBrokenOnesFailed() {
-		Document page = html(get("/", "en"));
+		Document page = html(get("/about", "en"));
 
 		Element card = page.selectFirst("#model-" + TestModels.SHIPPED);
 		assertThat(card.text()).contains("cat_dog_model.h5", "224", "Cat, Dog", "center crop", "ms", "2.38 MB");
@@ -97,7 +98,7 @@ class SitePagesWebTests extends WebTestSupport {
 	@Test
 	void theLanguageSwitchIsRememberedAcrossPages() {
 		HttpResponse<String> switched = get("/credit?lang=fr", "en");
-		HttpResponse<String> next = get("/", "en");
+		HttpResponse<String> next = get("/about", "en");
 
 		assertThat(html(switched).selectFirst("h1").text()).isEqualTo("La banque accorderait-elle ce crédit ?");
 		assertThat(html(next).selectFirst("h1").text()).isEqualTo("À propos de mlpages");

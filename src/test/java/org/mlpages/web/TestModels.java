@@ -10,10 +10,10 @@ import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 
 /**
- * The models folder the web tests start with: the shipped model with its shipped
- * descriptor, the same model described with the whole-photo resize the reference outputs
- * were computed with, and two models that cannot load, to show they do not stop the
- * others. Public for the tests that start the app on another database
+ * The models folder the web tests start with: the shipped models with their shipped
+ * descriptors, the first model described with the whole-photo resize the reference
+ * outputs were computed with, and two models that cannot load, to show they do not stop
+ * the others. Public for the tests that start the app on another database
  * (org.mlpages.history).
  */
 public final class TestModels {
@@ -27,6 +27,9 @@ public final class TestModels {
 	public static final String REFERENCE = "cat_dog_reference";
 
 	public static final String SHIPPED = "cat_dog_model";
+
+	/** The better, retrained model the demo page sends its photos to. */
+	public static final String RETRAINED = "cats_vs_dogs";
 
 	private static boolean prepared;
 
@@ -44,6 +47,9 @@ public final class TestModels {
 					StandardCopyOption.REPLACE_EXISTING);
 			Files.copy(shipped.resolve(SHIPPED + ".yml"), DIR.resolve(SHIPPED + ".yml"),
 					StandardCopyOption.REPLACE_EXISTING);
+			for (String file : new String[] { RETRAINED + ".h5", RETRAINED + ".yml" }) {
+				Files.copy(shipped.resolve(file), DIR.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+			}
 			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve(REFERENCE + ".h5"),
 					StandardCopyOption.REPLACE_EXISTING);
 			Files.writeString(DIR.resolve(REFERENCE + ".yml"),

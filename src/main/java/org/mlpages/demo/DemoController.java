@@ -1,0 +1,247 @@
+package org.mlpages.demo;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.mlpages.credit.CreditExplanation;
+import org.mlpages.credit.CreditModels;
+import org.mlpages.credit.CreditModels.ReadyCreditModel;
+import org.mlpages.credit.CreditService;
+import org.mlpages.credit.CreditService.CreditResult;
+import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.Prediction;
+import org.mlpages.history.PredictionAccess;
+import org.mlpages.history.PredictionLog;
+import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.image.ImageClassificationService;
+import org.mlpages.image.ImageModel;
+import org.mlpages.image.ImageModels;
+import org.mlpages.image.UploadedPhoto;
+import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.MenuContributor;
+import org.mlpages.system.MenuEntry;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The page a first visitor meets: sample photos and applicants, each sent to the real
+ * model in one click, through the same services as the model's own page, and logged as
+ * demo predictions. Each click is a plain form post answered by a redirect back to the
+ * page with the answer at its sample, so the page works without JavaScript and a reload
+ * does not predict again; the page's script makes the same post and puts the answer in
+ * place.
+ */
+@Controller
+class DemoController implements MenuContributor {
+
+	private static final String VIEW = "demo/index";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * The top contributions a sample's answer shows; the full result page has them all.
+	 */
+	private static final int REASONS = 3;
+
+	private final DemoSamples samples;
+
+	private final DemoProperties properties;
+
+	private final ImageModels imageModels;
+
+	private final ImageClassificationService images;
+
+	private final CreditModels creditModels;
+
+	private final CreditService credit;
+
+	private final PredictionLog predictionLog;
+
+	private final PredictionAccess access;
+
+	DemoController(DemoSamples samples, DemoProperties properties, ImageModels imageModels,
+			ImageClassificationService images, CreditModels creditModels, CreditService credit,
+			PredictionLog predictionLog, PredictionAccess access) {
+		this.samples = samples;
+		this.properties = properties;
+		this.imageModels = imageModels;
+		this.images = images;
+		this.creditModels = creditModels;
+		this.credit = credit;
+		this.predictionLog = predictionLog;
+		this.access = access;
+	}
+
+	@Override
+	public List<MenuEntry> menuEntries(Locale locale) {
+		return List.of(MenuEntry.ofMessage("/demo", "menu.demo", 10));
+	}
+
+	@GetMapping("/")
+	String home() {
+		return "redirect:/demo";
+	}
+
+	@GetMapping("/demo")
+	String demo(@RequestParam(name = "photo", required = false) String photoId,
+			@RequestParam(name = "applicant", required = false) String applicantId,
+			@RequestParam(name = "prediction", required = false) Long predictionId, Model model, Locale locale,
+			HttpServletRequest request) {
+		Optional<ImageModel> photoModel = photoModel();
+		Optional<ReadyCreditModel> creditModel = creditModels.ready();
+		model.addAttribute("photoModel", photoModel.orElse(null));
+		model.addAttribute("photos", photoModel.isPresent() ? samples.photos() : List.of());
+		model.addAttribute("credit", creditModel.orElse(null));
+		model
+			.addAttribute("applicants",
+					creditModel.map(ready -> samples.applicants()
+						.stream()
+						.map(applicant -> ApplicantCard.of(applicant, ready, locale))
+						.toList()).orElse(List.of()));
+		Optional<Prediction> shown = predictionId == null ? Optional.empty()
+				: predictionLog.find(predictionId)
+					.filter(prediction -> Channel.DEMO.name().equalsIgnoreCase(prediction.getChannel())
+							&& access.canSee(request, predictionId));
+		shown.filter(Prediction::isImage)
+			.flatMap(prediction -> samples.photo(photoId)
+				.filter(photo -> photo.file().equals(prediction.getOriginalName()))
+				.map(photo -> PhotoAnswer.of(photo, prediction, imageModels.find(prediction.getModelName()), locale)))
+			.ifPresent(answer -> model.addAttribute("photoAnswer", answer));
+		shown.filter(prediction -> !prediction.isImage())
+			.flatMap(prediction -> samples.applicant(applicantId)
+				.flatMap(applicant -> creditModel.map(ready -> applicantAnswer(applicant, prediction, ready, locale))))
+			.ifPresent(answer -> model.addAttribute("applicantAnswer", answer));
+		return VIEW;
+	}
+
+	@GetMapping("/demo/photos/{id}.jpg")
+	ResponseEntity<byte[]> photo(@PathVariable String id) {
+		DemoSamples.Photo photo = samples.photo(id).orElseThrow(() -> unknownSample(id));
+		return ResponseEntity.ok()
+			.contentType(MediaType.IMAGE_JPEG)
+			.cacheControl(CacheControl.maxAge(Duration.ofDays(1)).cachePublic())
+			.body(photo.bytes());
+	}
+
+	@PostMapping("/demo/photos/{id}")
+	String runPhoto(@PathVariable String id, HttpServletRequest request) {
+		DemoSamples.Photo photo = samples.photo(id).orElseThrow(() -> unknownSample(id));
+		ImageModel model = photoModel().orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND,
+				"model.unknown", "no image model is ready for the demo", properties.imageModel()));
+		LoggedPrediction prediction = images.classify(model.name(), UploadedPhoto.of(photo.file(), photo.bytes()),
+				Channel.DEMO);
+		// the full result page, which shows the stored copy of the photo, is this
+		// visitor's
+		access.remember(request, prediction.id(), prediction.record().storedFile());
+		return "redirect:/demo?photo=" + id + "&prediction=" + prediction.id() + "#sample-photo-" + id;
+	}
+
+	@PostMapping("/demo/applicants/{id}")
+	String runApplicant(@PathVariable String id, HttpServletRequest request) {
+		DemoSamples.Applicant applicant = samples.applicant(id).orElseThrow(() -> unknownSample(id));
+		CreditResult result = credit.decide(applicant.answers(), Channel.DEMO, true);
+		access.remember(request, result.id(), null);
+		return "redirect:/demo?applicant=" + id + "&prediction=" + result.id() + "#sample-applicant-" + id;
+	}
+
+	/**
+	 * The configured model, waiting for it while it loads at start-up; any ready image
+	 * model when it is not served.
+	 */
+	private Optional<ImageModel> photoModel() {
+		String wanted = properties.imageModel();
+		if (imageModels.find(wanted).isPresent() || imageModels.isLoading(wanted)) {
+			try {
+				return Optional.of(images.model(wanted));
+			}
+			catch (InputRejectedException ex) {
+				// still loading after the wait: another model answers meanwhile
+			}
+		}
+		return imageModels.ready().stream().findFirst();
+	}
+
+	private ApplicantAnswer applicantAnswer(DemoSamples.Applicant applicant, Prediction prediction,
+			ReadyCreditModel ready, Locale locale) {
+		List<CreditExplanation.Bar> reasons = List.of();
+		if (prediction.getModelSha256().equals(ready.model().sha256())) {
+			// the logged answers through the same model give the same contributions; a
+			// retrained model would explain another decision
+			Map<String, String> answers = JSON.readValue(prediction.getInputJson(),
+					new TypeReference<LinkedHashMap<String, String>>() {
+					});
+			reasons = CreditExplanation.of(ready.model().decide(answers), answers, ready.descriptor(), ready, locale)
+				.bars()
+				.stream()
+				.limit(REASONS)
+				.toList();
+		}
+		return new ApplicantAnswer(applicant.id(), prediction, CreditService.GRANTED.equals(prediction.getLabel()),
+				prediction.getProbabilities().getOrDefault("good", 0.0), reasons);
+	}
+
+	private static InputRejectedException unknownSample(String id) {
+		return new InputRejectedException(HttpStatus.NOT_FOUND, "demo.unknown", "no demo sample " + id);
+	}
+
+	/** An applicant as its card introduces them, in the reader's words. */
+	record ApplicantCard(DemoSamples.Applicant applicant, String purpose, int amount, int months, int age) {
+
+		static ApplicantCard of(DemoSamples.Applicant applicant, ReadyCreditModel credit, Locale locale) {
+			String purpose = applicant.answers().get("purpose");
+			String words = credit.descriptor()
+				.field("purpose")
+				.map(field -> field.optionLabel(purpose, locale))
+				.orElse(purpose);
+			return new ApplicantCard(applicant, words, applicant.number("credit_amount"), applicant.number("duration"),
+					applicant.number("age"));
+		}
+
+	}
+
+	/**
+	 * A photo's answer at its sample.
+	 *
+	 * @param right whether the model named what the photo shows
+	 */
+	record PhotoAnswer(String photoId, Prediction prediction, String label, String trueLabel, boolean right,
+			Map<String, Double> probabilities) {
+
+		static PhotoAnswer of(DemoSamples.Photo photo, Prediction prediction, Optional<ImageModel> model,
+				Locale locale) {
+			Map<String, Double> probabilities = new LinkedHashMap<>();
+			prediction.getProbabilities().forEach((label, p) -> probabilities.put(words(model, label, locale), p));
+			return new PhotoAnswer(photo.id(), prediction, words(model, prediction.getLabel(), locale),
+					words(model, photo.trueLabel(), locale), photo.trueLabel().equals(prediction.getLabel()),
+					probabilities);
+		}
+
+		private static String words(Optional<ImageModel> model, String label, Locale locale) {
+			return model.map(found -> found.displayLabel(label, locale)).orElse(label);
+		}
+
+	}
+
+	/** An applicant's decision at its sample, with the answers that weighed most. */
+	record ApplicantAnswer(String applicantId, Prediction prediction, boolean granted, double probabilityGood,
+			List<CreditExplanation.Bar> reasons) {
+	}
+
+}
