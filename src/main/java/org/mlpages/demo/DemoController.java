@@ -194,7 +194,7 @@ class DemoController implements MenuContributor {
 				.toList();
 		}
 		return new ApplicantAnswer(applicant.id(), prediction, CreditService.GRANTED.equals(prediction.getLabel()),
-				prediction.getProbabilities().getOrDefault("good", 0.0), reasons);
+				prediction.getProbabilities().get(CreditService.GRANTED), reasons);
 	}
 
 	private static InputRejectedException unknownSample(String id) {

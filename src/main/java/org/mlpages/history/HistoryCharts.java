@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.function.DoubleFunction;
 import java.util.stream.Collectors;
 
-import org.mlpages.catalog.LabelNames;
+import org.mlpages.catalog.ModelWords;
 import org.mlpages.chart.BarChart;
 import org.mlpages.chart.BarChartBuilder;
 
@@ -25,15 +25,15 @@ import org.springframework.context.MessageSource;
  */
 public record HistoryCharts(BarChart days, BarChart confidence, BarChart latencies, int rowsCounted) {
 
-	static HistoryCharts of(List<Prediction> rows, ZoneId zone, Locale locale, LabelNames names,
+	static HistoryCharts of(List<Prediction> rows, ZoneId zone, Locale locale, ModelWords names,
 			MessageSource messages) {
 		NumberFormat integers = NumberFormat.getIntegerInstance(locale);
 		DoubleFunction<String> count = value -> integers.format(Math.round(value));
 		return new HistoryCharts(days(rows, zone, locale, names, count), confidence(rows, locale, messages, count),
-				latencies(rows, locale, messages), rows.size());
+				latencies(rows, locale, names, messages), rows.size());
 	}
 
-	private static BarChart days(List<Prediction> rows, ZoneId zone, Locale locale, LabelNames names,
+	private static BarChart days(List<Prediction> rows, ZoneId zone, Locale locale, ModelWords names,
 			DoubleFunction<String> count) {
 		// an answer's name comes from the first model seen giving it: "Cat" of two models
 		// is one series
@@ -45,7 +45,9 @@ public record HistoryCharts(BarChart days, BarChart confidence, BarChart latenci
 				.merge(row.getLabel(), 1, Integer::sum);
 		}
 		List<String> labels = List.copyOf(modelOfLabel.keySet());
-		List<String> series = labels.stream().map(label -> names.of(modelOfLabel.get(label), label, locale)).toList();
+		List<String> series = labels.stream()
+			.map(label -> names.label(modelOfLabel.get(label), label, locale))
+			.toList();
 		BarChartBuilder chart = new BarChartBuilder(series, count, locale).stacked().wholeNumbers();
 		DateTimeFormatter date = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale);
 		perDay.forEach((day, counts) -> chart.row(date.format(day),
@@ -70,7 +72,7 @@ public record HistoryCharts(BarChart days, BarChart confidence, BarChart latenci
 		return chart.build();
 	}
 
-	private static BarChart latencies(List<Prediction> rows, Locale locale, MessageSource messages) {
+	private static BarChart latencies(List<Prediction> rows, Locale locale, ModelWords names, MessageSource messages) {
 		NumberFormat decimals = NumberFormat.getNumberInstance(locale);
 		decimals.setMinimumFractionDigits(1);
 		decimals.setMaximumFractionDigits(1);
@@ -85,7 +87,8 @@ public record HistoryCharts(BarChart days, BarChart confidence, BarChart latenci
 			.tickFormat(ticks::format);
 		latencyByModel.forEach((model, values) -> {
 			double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-			chart.row(model, percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99));
+			chart.row(names.title(model, locale), percentile(sorted, 50), percentile(sorted, 90),
+					percentile(sorted, 99));
 		});
 		return chart.build();
 	}

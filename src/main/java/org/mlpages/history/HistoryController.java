@@ -11,7 +11,7 @@ import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.mlpages.catalog.LabelNames;
+import org.mlpages.catalog.ModelWords;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 
@@ -37,15 +37,15 @@ class HistoryController implements MenuContributor {
 
 	private final PredictionLog predictionLog;
 
-	private final LabelNames labelNames;
+	private final ModelWords modelWords;
 
 	private final MessageSource messages;
 
 	private final ZoneId zone = ZoneId.systemDefault();
 
-	HistoryController(PredictionLog predictionLog, LabelNames labelNames, MessageSource messages) {
+	HistoryController(PredictionLog predictionLog, ModelWords modelWords, MessageSource messages) {
 		this.predictionLog = predictionLog;
-		this.labelNames = labelNames;
+		this.modelWords = modelWords;
 		this.messages = messages;
 	}
 
@@ -60,8 +60,8 @@ class HistoryController implements MenuContributor {
 		Page<Prediction> predictions = predictionLog.page(filter, page, PAGE_SIZE, zone);
 		model.addAttribute("predictions", predictions);
 		model.addAttribute("charts", HistoryCharts.of(predictionLog.newest(filter, ANALYSED_ROWS, zone), zone, locale,
-				labelNames, messages));
-		model.addAttribute("labelNames", labelNames);
+				modelWords, messages));
+		model.addAttribute("modelWords", modelWords);
 		model.addAttribute("models", predictionLog.modelNames());
 		model.addAttribute("labels", predictionLog.labels());
 		model.addAttribute("channels",

@@ -13,6 +13,8 @@ import org.mlpages.catalog.ModelCard;
 import org.mlpages.image.photo.TensorPreprocessor;
 import org.mlpages.keras.ImportedModel;
 
+import org.springframework.context.MessageSource;
+
 /**
  * A Keras image classifier converted, loaded and ready to answer, with what its card
  * shows.
@@ -91,13 +93,18 @@ public final class ImageModel implements AutoCloseable {
 		return "/image/" + name;
 	}
 
-	ModelCard card(Locale locale) {
+	Duration loadTime() {
+		return loadTime;
+	}
+
+	ModelCard card(Locale locale, MessageSource messages) {
 		return new ModelCard(name, "image-classifier", descriptor.title().in(locale), ModelCard.Status.READY, null,
 				file.getFileName().toString(), imported.fileSize(), imported.sha256(),
 				"Keras " + imported.kerasVersion() + " (" + imported.backend() + ")",
 				Arrays.toString(imported.inputShape()),
 				descriptor.labels().stream().map(label -> label.displayName(locale)).toList(),
-				descriptor.input().summary(), loadTime.toMillis(), pagePath(), Map.of());
+				descriptor.input().summary(messages, locale), loadTime.toMillis(), pagePath(),
+				descriptor.accuracy() == null ? Map.of() : Map.of("model.accuracy", descriptor.accuracy().in(locale)));
 	}
 
 	@Override

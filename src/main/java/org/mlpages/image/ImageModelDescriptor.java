@@ -1,5 +1,6 @@
 package org.mlpages.image;
 
+import java.text.NumberFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,13 +11,14 @@ import org.mlpages.image.photo.ResizeMode;
 import org.mlpages.system.LocalizedText;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.MessageSource;
 
 /**
  * The {@code name.yml} a data person writes next to {@code name.h5}: how to show the
  * model and how to feed it. The README documents each field.
  */
 public record ImageModelDescriptor(LocalizedText title, LocalizedText description, List<Label> labels,
-		@DefaultValue Input input) {
+		@DefaultValue Input input, @DefaultValue("100") int order, LocalizedText accuracy) {
 
 	/** One class the model outputs, in output order. */
 	public record Label(String id, String en, String fr) {
@@ -36,11 +38,18 @@ public record ImageModelDescriptor(LocalizedText title, LocalizedText descriptio
 			return new Preprocessing(resize, width, height, scale, offset);
 		}
 
-		/** For the model card, e.g. "centre crop, 224x224 RGB, x * 0.00784 + -1". */
-		String summary() {
-			return String.format(Locale.ROOT, "%s to %dx%d RGB, x * %s %s %s",
-					resize.name().toLowerCase(Locale.ROOT).replace('_', ' '), width, height, scale,
-					offset < 0 ? "-" : "+", Math.abs(offset));
+		/**
+		 * For the model card, in the reader's words: "centre crop to 224×224 RGB, each
+		 * value v becomes v × 0.00784 − 1".
+		 */
+		String summary(MessageSource messages, Locale locale) {
+			NumberFormat number = NumberFormat.getNumberInstance(locale);
+			number.setMaximumFractionDigits(6);
+			return messages.getMessage("model.preprocessing.value",
+					new Object[] { messages.getMessage("model.resize." + resize.name(), null, locale),
+							String.valueOf(width), String.valueOf(height), number.format(scale), offset < 0 ? "−" : "+",
+							number.format(Math.abs(offset)) },
+					locale);
 		}
 
 	}

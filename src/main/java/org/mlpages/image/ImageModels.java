@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,9 +60,12 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 
 	private final ImageModelLoader loader;
 
-	ImageModels(MlPagesProperties properties, ImageModelLoader loader) {
+	private final MessageSource messages;
+
+	ImageModels(MlPagesProperties properties, ImageModelLoader loader, MessageSource messages) {
 		this.dir = properties.modelsDir();
 		this.loader = loader;
+		this.messages = messages;
 		TreeSet<String> names = modelNames(dir);
 		if (properties.image().backgroundLoading() && !names.isEmpty()) {
 			// The model's load (natives, classes, the SavedModel) and Hibernate's and
@@ -159,8 +163,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 			}
 			ImageModel model = loader.load(name, modelFile, descriptorFile);
 			ready.put(name, model);
-			log.info("Model {} ready: sha256={}, loaded in {} ms", name, model.sha256(),
-					model.card(Locale.ENGLISH).loadMillis());
+			log.info("Model {} ready: sha256={}, loaded in {} ms", name, model.sha256(), model.loadTime().toMillis());
 			return model;
 		}
 		catch (Exception | LinkageError ex) {
@@ -212,7 +215,8 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	public List<MenuEntry> menuEntries(Locale locale) {
 		return ready.values()
 			.stream()
-			.map(model -> MenuEntry.ofText(model.pagePath(), model.descriptor().title().in(locale), 200))
+			.map(model -> MenuEntry.ofText(model.pagePath(), model.descriptor().title().in(locale),
+					200 + model.descriptor().order()))
 			.toList();
 	}
 
@@ -225,7 +229,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	@Override
 	public List<ModelCard> modelCards(Locale locale) {
 		List<ModelCard> cards = new ArrayList<>();
-		ready.values().forEach(model -> cards.add(model.card(locale)));
+		ready.values().forEach(model -> cards.add(model.card(locale, messages)));
 		loading.keySet()
 			.stream()
 			.filter(name -> !ready.containsKey(name) && !failed.containsKey(name))

@@ -22,8 +22,11 @@ class ImageModelDescriptorReaderTest {
 	void readsTheShippedDescriptor() {
 		ImageModelDescriptor descriptor = ImageModelDescriptorReader.read(Path.of("models/cat_dog_model.yml"));
 
-		assertThat(descriptor.title().in(Locale.FRENCH)).isEqualTo("Chat ou chien ?");
-		assertThat(descriptor.title().in(Locale.GERMAN)).isEqualTo("Cat or dog?");
+		assertThat(descriptor.title().in(Locale.FRENCH))
+			.isEqualTo("Chat ou chien ? (modèle Teachable Machine d’origine)");
+		assertThat(descriptor.title().in(Locale.GERMAN)).isEqualTo("Cat or dog? (original Teachable Machine model)");
+		assertThat(descriptor.order()).as("after the retrained model in the menu").isEqualTo(20);
+		assertThat(descriptor.accuracy().in(Locale.FRENCH)).startsWith("83,0 %");
 		assertThat(descriptor.labelIds()).containsExactly("Cat", "Dog");
 		assertThat(descriptor.labels().get(1).displayName(Locale.FRENCH)).isEqualTo("Chien");
 		assertThat(descriptor.input().resize()).isEqualTo(ResizeMode.CENTER_CROP);
@@ -47,6 +50,8 @@ class ImageModelDescriptorReaderTest {
 		assertThat(descriptor.input().width()).isEqualTo(224);
 		assertThat(descriptor.input().resize()).isEqualTo(ResizeMode.CENTER_CROP);
 		assertThat(descriptor.labels().get(0).displayName(Locale.FRENCH)).isEqualTo("sparrow");
+		assertThat(descriptor.order()).isEqualTo(100);
+		assertThat(descriptor.accuracy()).isNull();
 	}
 
 	@Test

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.springframework.context.MessageSource;
+import org.springframework.context.support.ResourceBundleMessageSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlpages.catalog.ModelCard;
@@ -33,7 +35,7 @@ class ImageModelsTests {
 	@Test
 	void aModelIsLoadingUntilItsLoaderReturns() throws Exception {
 		BlockingLoader loader = new BlockingLoader();
-		ImageModels models = new ImageModels(properties(true, Duration.ofSeconds(10)), loader);
+		ImageModels models = new ImageModels(properties(true, Duration.ofSeconds(10)), loader, messages());
 		assertThat(loader.started.await(10, TimeUnit.SECONDS)).isTrue();
 
 		assertThat(models.isLoading("cat")).isTrue();
@@ -57,7 +59,7 @@ class ImageModelsTests {
 	void aPhotoForAModelStillLoadingGetsA503SayingSoThenA404OnceTheModelFailed() throws Exception {
 		MlPagesProperties properties = properties(true, Duration.ofMillis(100));
 		BlockingLoader loader = new BlockingLoader();
-		ImageModels models = new ImageModels(properties, loader);
+		ImageModels models = new ImageModels(properties, loader, messages());
 		ImageClassificationService service = new ImageClassificationService(models, new UploadStore(properties), null,
 				properties);
 		assertThat(loader.started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -79,7 +81,7 @@ class ImageModelsTests {
 	void withoutBackgroundLoadingTheConstructorLoadsEveryModel() throws Exception {
 		Files.writeString(dir.resolve("dog.h5"), "not a model");
 		MlPagesProperties properties = properties(false, Duration.ofSeconds(10));
-		ImageModels models = new ImageModels(properties, new ImageModelLoader(properties));
+		ImageModels models = new ImageModels(properties, new ImageModelLoader(properties), messages());
 		assertThat(models.isLoading("dog")).isFalse();
 		assertThat(models.modelCards(Locale.ENGLISH)).singleElement()
 			.satisfies(card -> assertThat(card.status()).isEqualTo(ModelCard.Status.FAILED));
@@ -117,6 +119,13 @@ class ImageModelsTests {
 			throw new IOException("broken on purpose");
 		}
 
+	}
+
+	private static MessageSource messages() {
+		ResourceBundleMessageSource messages = new ResourceBundleMessageSource();
+		messages.setBasename("messages/messages");
+		messages.setDefaultEncoding("UTF-8");
+		return messages;
 	}
 
 }

@@ -201,7 +201,7 @@ class CreditWebTests extends WebTestSupport {
 	void theCreditCardShowsTheTrainingProvenance() {
 		Element card = html(get("/about", "en")).selectFirst("#model-credit");
 
-		assertThat(card.text()).contains("credit.model", "Tribuo", "Seed", "42", "Training rows", "1000",
+		assertThat(card.text()).contains("credit.model", "Tribuo", "Seed", "42", "Training rows", "1,000",
 				"credit-g.csv", "AUC", "Decision threshold");
 	}
 

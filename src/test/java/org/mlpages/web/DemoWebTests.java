@@ -41,8 +41,8 @@ class DemoWebTests extends WebTestSupport {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					en | Try the models in one click     | Cat or dog? (retrained)     | Ask the model      | Would the bank grant this credit?
-					fr | Essayez les modèles en un clic | Chat ou chien ? (réentraîné) | Demander au modèle | La banque accorderait-elle ce crédit ?
+					en | Try the models in one click     | Cat or dog?                 | Ask the model      | Would the bank grant this credit?
+					fr | Essayez les modèles en un clic | Chat ou chien ?              | Demander au modèle | La banque accorderait-elle ce crédit ?
 					""")
 	void theDemoShowsEverySampleWithWhereItComesFrom(String language, String title, String photoModel, String run,
 			String creditTitle) {
@@ -235,7 +235,7 @@ class DemoWebTests extends WebTestSupport {
 
 	private static double probabilityGood(Map<String, Object> row) {
 		JsonNode probabilities = JSON.readTree((String) row.get("probabilities"));
-		return probabilities.get("good").asDouble();
+		return probabilities.get("granted").asDouble();
 	}
 
 }

@@ -26,10 +26,35 @@ class SitePagesWebTests extends WebTestSupport {
 			Document page = html(get(path, "en"));
 
 			assertThat(page.select("#menu a").eachText()).as(path)
-				.containsExactly("Demo", "About", "Cat or dog?", "Cat or dog? (whole photo)", "Cat or dog? (retrained)",
-						"Would the bank grant this credit?", "Train a model", "History");
+				.containsExactly("Demo", "About", "Cat or dog?", "Cat or dog? (original Teachable Machine model)",
+						"Cat or dog? (whole photo)", "Would the bank grant this credit?", "Train a model", "History");
 			assertThat(page.select("#menu a.active")).as(path).hasSize(1);
 		}
+	}
+
+	@Test
+	void aVisitorsMenuOffersNoAdminPageButALogIn() {
+		for (String path : new String[] { "/demo", "/about", "/image/" + TestModels.SHIPPED, "/credit",
+				"/image/no-such-model" }) {
+			Document page = html(get(path, "fr"));
+
+			assertThat(page.select("#menu a").eachAttr("href")).as(path)
+				.contains("/demo", "/credit")
+				.doesNotContain("/training", "/history");
+			assertThat(page.select("#account a[href=/login]").eachText()).as(path).containsExactly("Connexion");
+		}
+	}
+
+	@Test
+	void theBestCatOrDogModelComesFirstAndEachCardSaysHowRightItIs() {
+		Document page = html(get("/about", "fr"));
+
+		assertThat(page.select("#menu a[href^=/image/]").eachAttr("href")).first()
+			.isEqualTo("/image/" + TestModels.RETRAINED);
+		assertThat(page.selectFirst("#model-" + TestModels.RETRAINED).text()).contains("Exactitude mesurée",
+				"97,0 % (194 sur 200)");
+		assertThat(page.selectFirst("#model-" + TestModels.SHIPPED).text()).contains("83,0 % (166 sur 200)",
+				"recadrage central en 224×224 RVB");
 	}
 
 	@Test
@@ -37,7 +62,7 @@ class SitePagesWebTests extends WebTestSupport {
 		Document page = html(get("/about", "en"));
 
 		Element card = page.selectFirst("#model-" + TestModels.SHIPPED);
-		assertThat(card.text()).contains("cat_dog_model.h5", "224", "Cat, Dog", "center crop", "ms", "2.38 MB");
+		assertThat(card.text()).contains("cat_dog_model.h5", "224", "Cat, Dog", "centre crop", "ms", "2.38 MB");
 		assertThat(card.selectFirst(".sha").text()).matches("[0-9a-f]{64}");
 		assertThat(page.selectFirst("#model-broken .model-error").text()).isNotBlank();
 		assertThat(page.selectFirst("#model-no_descriptor .model-error").text()).contains("no_descriptor.yml");

@@ -194,7 +194,7 @@ class StaleFormWebTests extends WebTestSupport {
 		HttpResponse<String> out = postForm(browser, "/logout", "_csrf=" + pageToken, "en");
 
 		assertThat(out.statusCode()).isEqualTo(200);
-		assertThat(out.uri().getPath()).isEqualTo("/");
+		assertThat(out.uri().getPath()).isEqualTo("/demo");
 	}
 
 	@Test

@@ -52,11 +52,10 @@ public final class TestModels {
 			}
 			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve(REFERENCE + ".h5"),
 					StandardCopyOption.REPLACE_EXISTING);
-			Files.writeString(DIR.resolve(REFERENCE + ".yml"),
-					Files.readString(shipped.resolve(SHIPPED + ".yml"))
-						.replace("resize: center-crop", "resize: stretch")
-						.replace("Cat or dog?", "Cat or dog? (whole photo)")
-						.replace("Chat ou chien ?", "Chat ou chien ? (photo entière)"));
+			Files.writeString(DIR.resolve(REFERENCE + ".yml"), Files.readString(shipped.resolve(SHIPPED + ".yml"))
+				.replace("resize: center-crop", "resize: stretch")
+				.replace("Cat or dog? (original Teachable Machine model)", "Cat or dog? (whole photo)")
+				.replace("Chat ou chien ? (modèle Teachable Machine d’origine)", "Chat ou chien ? (photo entière)"));
 			Files.writeString(DIR.resolve("broken.h5"), "this is not an HDF5 file");
 			Files.writeString(DIR.resolve("broken.yml"), "title:\n  en: Broken\nlabels:\n  - id: a\n  - id: b\n");
 			Files.copy(shipped.resolve(SHIPPED + ".h5"), DIR.resolve("no_descriptor.h5"),

@@ -1,0 +1,52 @@
+package org.mlpages.catalog;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * What every model's answers and title read as in the reader's language, for pages that
+ * list predictions of several models (the history). An answer or a model no feature knows
+ * any more (a model removed since) is shown as it was logged.
+ */
+@Component
+public class ModelWords {
+
+	private final List<ModelCatalog> catalogs;
+
+	ModelWords(List<ModelCatalog> catalogs) {
+		this.catalogs = catalogs;
+	}
+
+	public String label(String model, String label, Locale locale) {
+		if (label == null) {
+			return null;
+		}
+		return catalogs.stream()
+			.flatMap(catalog -> catalog.labelName(model, label, locale).stream())
+			.findFirst()
+			.orElse(label);
+	}
+
+	/** An answer of whichever model gives it, for lists that mix models (a filter). */
+	public String label(String label, Locale locale) {
+		return catalogs.stream()
+			.flatMap(catalog -> catalog.modelCards(locale)
+				.stream()
+				.flatMap(card -> catalog.labelName(card.name(), label, locale).stream()))
+			.findFirst()
+			.orElse(label);
+	}
+
+	/** A model's title as its page has it, or its name. */
+	public String title(String model, Locale locale) {
+		return catalogs.stream()
+			.flatMap(catalog -> catalog.modelCards(locale).stream())
+			.filter(card -> card.name().equals(model) && card.title() != null)
+			.map(ModelCard::title)
+			.findFirst()
+			.orElse(model);
+	}
+
+}
