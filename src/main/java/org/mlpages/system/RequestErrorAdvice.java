@@ -3,6 +3,8 @@ package org.mlpages.system;
 import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
+
+import org.apache.catalina.connector.ClientAbortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,7 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
@@ -88,6 +91,16 @@ class RequestErrorAdvice {
 				ex.getMessage());
 		return respond(new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "error.database", ex.getMessage()),
 				request, locale);
+	}
+
+	/**
+	 * A client that stops reading (a CSV download cancelled, a page closed while it
+	 * loads) is not the app's failure, and nothing can be sent to it any more.
+	 */
+	@ExceptionHandler({ ClientAbortException.class, AsyncRequestNotUsableException.class })
+	void clientGone(Exception ex, HttpServletRequest request) {
+		log.debug("{} {}: the client closed the connection ({})", request.getMethod(), request.getRequestURI(),
+				ex.getMessage());
 	}
 
 	@ExceptionHandler(Exception.class)

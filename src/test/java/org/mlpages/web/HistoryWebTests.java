@@ -7,6 +7,11 @@ import java.util.List;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +79,8 @@ class HistoryWebTests extends WebTestSupport {
 			.stream()
 			.mapToDouble(bar -> Double.parseDouble(bar.attr("data-value")))
 			.sum()).isGreaterThanOrEqualTo(26);
-		assertThat(english.select("#chart-latency table tbody th").eachText()).containsExactly("credit");
+		assertThat(english.select("#chart-latency table tbody th").eachText()).as("the models by their titles")
+			.containsExactly("Would the bank grant this credit?");
 	}
 
 	@Test
@@ -118,6 +124,38 @@ class HistoryWebTests extends WebTestSupport {
 			.orElseThrow();
 		assertThat(Double.parseDouble(csvLine.split(",")[7])).isCloseTo(answers,
 				org.assertj.core.data.Offset.offset(1e-6));
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aDownloadStoppedEarlyLeavesADebugLineNotAnError(CapturedOutput output) throws Exception {
+		// enough rows that the file outgrows what the connection buffers before the
+		// client leaves
+		List<Object[]> rows = new java.util.ArrayList<>();
+		for (int i = 0; i < 60_000; i++) {
+			rows.add(new Object[] { java.sql.Timestamp.from(java.time.Instant.now()), "bulk-download" });
+		}
+		jdbc.batchUpdate("insert into prediction (created_at, channel, model_name, model_sha256, label, probabilities,"
+				+ " inference_ms, latency_ms, kind) values (?, 'API', ?, 'sha', 'Cat', '{\"Cat\":0.9,\"Dog\":0.1}',"
+				+ " 1.0, 2.0, 'image')", rows);
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.setLogLevel("org.mlpages.system.RequestErrorAdvice", LogLevel.DEBUG);
+		try {
+			try (java.io.InputStream csv = stream("/history/export.csv?model=bulk-download")) {
+				assertThat(new String(csv.readNBytes(40), java.nio.charset.StandardCharsets.UTF_8)).startsWith("id,");
+			}
+			long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+			while (!output.getAll().contains("the client closed the connection") && System.nanoTime() < deadline) {
+				Thread.sleep(100);
+			}
+			assertThat(output.getAll()).contains("export.csv: the client closed the connection")
+				.doesNotContain(" ERROR ")
+				.doesNotContain("Broken pipe\n\tat ");
+		}
+		finally {
+			logging.setLogLevel("org.mlpages.system.RequestErrorAdvice", null);
+			jdbc.update("delete from prediction where model_name = 'bulk-download'");
+		}
 	}
 
 	@Test

@@ -99,6 +99,24 @@ abstract class WebTestSupport {
 		}
 	}
 
+	/**
+	 * A GET whose body the test reads as far as it wants, then drops, as a cancelled
+	 * download.
+	 */
+	java.io.InputStream stream(String path) {
+		try {
+			return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofInputStream())
+				.body();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	HttpResponse<String> send(HttpRequest.Builder request) {
 		return send(request, http);
 	}
