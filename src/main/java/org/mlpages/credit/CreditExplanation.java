@@ -39,8 +39,10 @@ public record CreditExplanation(List<Bar> bars) {
 				.field(contribution.field())
 				.map(field -> field.kind() == CreditField.Kind.NUMERIC)
 				.orElse(false);
-			String answer = text == null ? raw : numeric
-					? (text.unit(locale) != null ? raw + " " + text.unit(locale) : raw) : text.optionLabel(raw, locale);
+			String number = numeric ? readable(raw, locale) : raw;
+			String answer = text == null ? number
+					: numeric ? (text.unit(locale) != null ? number + " " + text.unit(locale) : number)
+							: text.optionLabel(raw, locale);
 			double width = largest == 0 ? 0 : 100 * Math.abs(contribution.value()) / largest;
 			return new Bar(question, answer, contribution.value(), width, contribution.value() >= 0);
 		}).toList();
@@ -56,13 +58,29 @@ public record CreditExplanation(List<Bar> bars) {
 		signed.setMinimumFractionDigits(2);
 		signed.setMaximumFractionDigits(2);
 		signed.setPositivePrefix("+");
-		BarChartBuilder chart = new BarChartBuilder(List.of(seriesName), signed::format, locale);
+		NumberFormat ticks = NumberFormat.getNumberInstance(locale);
+		ticks.setMaximumFractionDigits(2);
+		BarChartBuilder chart = new BarChartBuilder(List.of(seriesName), signed::format, locale)
+			.tickFormat(ticks::format);
 		String separator = "fr".equals(locale.getLanguage()) ? "\u202f: " : ": ";
 		for (Bar bar : bars) {
 			chart.row(bar.question() + separator + bar.answer(),
 					new String[] { bar.towardsGranting() ? "towards-granting" : "towards-refusing" }, bar.value());
 		}
 		return chart.build();
+	}
+
+	/**
+	 * A numeric answer as a person reads it: "9 500" in French; kept as sent if it is not
+	 * a number.
+	 */
+	private static String readable(String raw, Locale locale) {
+		try {
+			return NumberFormat.getNumberInstance(locale).format(Double.parseDouble(raw));
+		}
+		catch (NumberFormatException ex) {
+			return raw;
+		}
 	}
 
 }
