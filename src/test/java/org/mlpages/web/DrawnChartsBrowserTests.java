@@ -8,6 +8,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -82,6 +85,53 @@ class DrawnChartsBrowserTests extends WebTestSupport {
 			.isGreaterThanOrEqualTo(4);
 		DrawnCharts.assertNoLocaleNumbersInStyles(browser);
 		chromium.screenshot("history-" + language + ".png");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "en", "fr" })
+	void onAPhoneTheChartsStillMatchTheirNumbersAndNothingScrollsSideways(String language, WebDriver browser)
+			throws IOException {
+		browser.get(uri("/credit?example=1&lang=" + language).toString());
+		browser.findElement(By.cssSelector("#credit-form button[type=submit]")).sendKeys(Keys.ENTER);
+		new WebDriverWait(browser, Duration.ofSeconds(20))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+		String decision = browser.getCurrentUrl();
+		logIn(browser);
+		Dimension desktop = browser.manage().window().getSize();
+		// a phone's viewport: 390 CSS pixels wide
+		browser.manage().window().setSize(new Dimension(390, 844));
+		try {
+			for (String page : new String[] { decision, uri("/history?lang=" + language).toString() }) {
+				browser.get(page);
+				assertThat(DrawnCharts.assertChartsMatchTheirNumbers(browser, Locale.forLanguageTag(language))).as(page)
+					.isPositive();
+				assertThat(browser.findElements(By.cssSelector("figure.chart svg.chart-track")))
+					.allSatisfy(track -> assertThat(track.getSize().getWidth()).as("a track a bar can be seen on")
+						.isGreaterThan(120));
+				Number overflow = (Number) ((JavascriptExecutor) browser).executeScript(
+						"return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+				assertThat(overflow.intValue()).as("%s scrolls sideways because of %s", page, widest(browser))
+					.isLessThanOrEqualTo(0);
+			}
+			chromium.screenshot("phone-history-" + language + ".png");
+		}
+		finally {
+			browser.manage().window().setSize(desktop);
+		}
+	}
+
+	/**
+	 * The elements that reach past the window's right edge, deepest first, for the
+	 * failure's message.
+	 */
+	private static Object widest(WebDriver browser) {
+		return ((JavascriptExecutor) browser).executeScript(
+				"""
+						return Array.from(document.querySelectorAll('body *'))
+						  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+						  .filter(e => !Array.from(e.children).some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+						  .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id);
+						""");
 	}
 
 	private void logIn(WebDriver browser) {
