@@ -45,8 +45,10 @@ class SecurityConfiguration {
 
 	/**
 	 * Bootstrap's styles are files, but the pages size bars with inline style attributes.
+	 * The image page previews the photo about to be sent from a {@code blob:} URL of the
+	 * browser's own making.
 	 */
-	private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; "
+	private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data: blob:; "
 			+ "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
 			+ "base-uri 'self'; form-action 'self'";
 

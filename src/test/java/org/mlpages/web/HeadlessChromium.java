@@ -35,11 +35,29 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Par
 
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+	private final boolean fakeCamera;
+
 	private WebDriver browser;
+
+	HeadlessChromium() {
+		this(false);
+	}
+
+	private HeadlessChromium(boolean fakeCamera) {
+		this.fakeCamera = fakeCamera;
+	}
+
+	/**
+	 * A browser with Chromium's test camera (a moving test pattern), which pages may use
+	 * without asking.
+	 */
+	static HeadlessChromium withFakeCamera() {
+		return new HeadlessChromium(true);
+	}
 
 	@Override
 	public void beforeAll(ExtensionContext context) throws IOException {
-		this.browser = start();
+		this.browser = start(this.fakeCamera);
 	}
 
 	@Override
@@ -77,7 +95,7 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Par
 		}
 	}
 
-	private static WebDriver start() throws IOException {
+	private static WebDriver start(boolean fakeCamera) throws IOException {
 		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
 		if (System.getenv("MLPAGES_REQUIRE_BROWSER") != null) {
 			assertThat(installed).as("chromium and chromium-driver must be installed").isTrue();
@@ -89,6 +107,9 @@ final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback, Par
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--disable-dev-shm-usage", "--window-size=1200,900", "--lang=en-US",
 				"--user-data-dir=" + Files.createTempDirectory("mlpages-chromium"));
+		if (fakeCamera) {
+			options.addArguments("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream");
+		}
 		// an explicit driver keeps Selenium Manager from trying to download one
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 			.build();

@@ -102,6 +102,26 @@ class ImageClassificationWebTests extends WebTestSupport {
 		assertThat(predictionRows()).isEqualTo(rowsBefore + 1);
 	}
 
+	/**
+	 * Without JavaScript the page is the plain form: one file input sent, and none of the
+	 * camera, drop or waiting controls the script brings to life.
+	 */
+	@Test
+	void withoutJavaScriptTheFormIsTheFileInputAndItsButton() {
+		Document page = html(get("/image/" + TestModels.REFERENCE, "en"));
+
+		Element form = page.selectFirst("form#upload-form");
+		assertThat(form.attr("action")).contains("_csrf=");
+		assertThat(form.select("input[type=file][name]").eachAttr("name")).as("one photo sent")
+			.containsExactly("image");
+		assertThat(form.selectFirst("#camera-capture").attr("capture")).isEqualTo("environment");
+		assertThat(page.select("#drop-hint, #camera-take, #camera-open, #camera-panel, #photo-message, #photo-preview, "
+				+ "#upload-status"))
+			.hasSize(7)
+			.allSatisfy(element -> assertThat(element.hasAttr("hidden")).as(element.id()).isTrue());
+		assertThat(page.selectFirst("script[src$=/js/photo-form.js]").hasAttr("defer")).isTrue();
+	}
+
 	@Test
 	void thePageSpeaksFrenchToAFrenchBrowser() {
 		String name = "nasser0111_cat.jpg";
