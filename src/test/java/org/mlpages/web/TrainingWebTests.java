@@ -44,6 +44,9 @@ class TrainingWebTests extends TrainingTestSupport {
 		logInAsAdmin();
 		Document form = html(get("/training", "en"));
 		assertThat(form.select("select[name=baseModel] option").eachAttr("value")).contains("cat_dog_model");
+		assertThat(form.select("select[name=baseModel] option").eachText()).as("each base model by its title alone")
+			.contains("Cat or dog?")
+			.noneMatch(text -> text.matches(".*\\(\\w+_\\w+\\).*"));
 
 		HttpResponse<String> started = postZip("pets", "Pets", "Animaux", zipOf(classFolders()), "en");
 		assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
