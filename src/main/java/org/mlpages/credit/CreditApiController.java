@@ -89,22 +89,28 @@ class CreditApiController {
 	}
 
 	/**
-	 * One refused answer: a stable code, a message for a person, and for a program the
-	 * bound it crossed.
+	 * One refused answer: a stable code, a message for a person, and for a program what
+	 * it may send instead, in the model's own terms.
 	 *
+	 * @param allowed for {@code unknown-category}, the accepted values as they must be
+	 * sent ({@code "radio/tv"}), where the message names them in words
 	 * @param min for {@code too-small}, the smallest accepted number, as the form shows
 	 * it
 	 * @param max for {@code too-large}, the largest
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record FieldProblem(String field, String code, String message, Number min, Number max) {
+	record FieldProblem(String field, String code, String message, List<String> allowed, Number min, Number max) {
 
 		static FieldProblem of(FieldError error, String message) {
 			String code = error.code().name().toLowerCase(Locale.ROOT).replace('_', '-');
 			Object first = error.args().length > 0 ? error.args()[0] : null;
+			List<String> allowed = null;
+			if (error.code() == FieldError.Code.UNKNOWN_CATEGORY && first instanceof List<?> values) {
+				allowed = values.stream().map(String::valueOf).toList();
+			}
 			Number min = error.code() == FieldError.Code.TOO_SMALL && first instanceof Number n ? n : null;
 			Number max = error.code() == FieldError.Code.TOO_LARGE && first instanceof Number n ? n : null;
-			return new FieldProblem(error.field(), code, message, min, max);
+			return new FieldProblem(error.field(), code, message, allowed, min, max);
 		}
 
 	}

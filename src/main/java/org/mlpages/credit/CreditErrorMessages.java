@@ -12,8 +12,8 @@ import org.springframework.context.MessageSource;
 
 /**
  * Turns a refused answer into a sentence in the reader's language, quoting the field's
- * own bounds as a person reads them (in the reader's number format, with their unit) or
- * its accepted values.
+ * own bounds or choices as a person reads them: numbers in the reader's format with their
+ * unit, choices by their names in the descriptor rather than the model's codes.
  */
 class CreditErrorMessages {
 
@@ -57,8 +57,16 @@ class CreditErrorMessages {
 		return format.format(value);
 	}
 
+	/** The accepted choices of a categorical field by their names, each quoted. */
 	private String choices(CreditField field, Locale locale) {
-		return field.categories().stream().map(category -> "\"" + category + "\"").collect(Collectors.joining(", "));
+		CreditDescriptor.FieldText text = credit.descriptor().field(field.name()).orElse(null);
+		// names hold commas ("Woman, divorced, separated or married"): quoted, the list
+		// still reads
+		return field.categories()
+			.stream()
+			.map(category -> text == null ? category : text.optionLabel(category, locale))
+			.map(name -> messages.getMessage("credit.choice.quoted", new Object[] { name }, locale))
+			.collect(Collectors.joining(", "));
 	}
 
 }

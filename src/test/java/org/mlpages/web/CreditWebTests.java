@@ -195,6 +195,36 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(tooSmall.get("code").asString()).isEqualTo("too-small");
 		assertThat(tooSmall.get("message").asString()).isEqualTo("Enter at least 15 years.");
 		assertThat(tooSmall.get("min").asLong()).isEqualTo(15);
+		assertThat(tooSmall.has("allowed")).isFalse();
+	}
+
+	@Test
+	void anUnknownChoiceIsAnsweredWithTheChoicesNamesNotTheirCodes() {
+		String form = "purpose=holidays";
+
+		String english = html(postForm("/credit", form, "en")).selectFirst(".invalid-feedback[data-field=purpose]")
+			.text();
+		String french = html(postForm("/credit", form, "fr")).selectFirst(".invalid-feedback[data-field=purpose]")
+			.text();
+
+		assertThat(english).startsWith("Choose one of the listed answers: “New car”, “Used car”, ")
+			.contains("“Radio or television”")
+			.doesNotContain("radio/tv", "\"");
+		assertThat(french).startsWith("Choisissez une des réponses proposées : « Voiture neuve », ")
+			.contains("« Radio ou télévision »")
+			.doesNotContain("radio/tv", "Radio or television");
+	}
+
+	@Test
+	void theApiNamesTheChoicesInWordsAndListsTheValuesToSendApart() {
+		JsonNode error = onlyError(postJson(with("personal_status", "female single")));
+
+		assertThat(error.get("code").asString()).isEqualTo("unknown-category");
+		assertThat(error.get("message").asString()).contains("“Woman, divorced, separated or married”")
+			.doesNotContain("female div/dep/mar");
+		assertThat(error.get("allowed").valueStream().map(JsonNode::asString)).containsExactly("male div/sep",
+				"female div/dep/mar", "male single", "male mar/wid");
+		assertThat(error.has("min")).isFalse();
 	}
 
 	private static String form(String field, Object value) {
