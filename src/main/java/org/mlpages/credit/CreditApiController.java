@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.mlpages.credit.CreditService.CreditResult;
 import org.mlpages.credit.model.Contribution;
 import org.mlpages.credit.model.FieldError;
@@ -82,14 +83,36 @@ class CreditApiController {
 		problem.setProperty("errors",
 				ex.errors()
 					.stream()
-					.map(error -> new FieldProblem(error.field(),
-							error.code().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-							errorMessages.message(error, locale)))
+					.map(error -> FieldProblem.of(error, errorMessages.message(error, locale)))
 					.toList());
 		return ResponseEntity.badRequest().body(problem);
 	}
 
-	record FieldProblem(String field, String code, String message) {
+	/**
+	 * One refused answer: a stable code, a message for a person, and for a program what
+	 * it may send instead, in the model's own terms.
+	 *
+	 * @param allowed for {@code unknown-category}, the accepted values as they must be
+	 * sent ({@code "radio/tv"}), where the message names them in words
+	 * @param min for {@code too-small}, the smallest accepted number, as the form shows
+	 * it
+	 * @param max for {@code too-large}, the largest
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record FieldProblem(String field, String code, String message, List<String> allowed, Number min, Number max) {
+
+		static FieldProblem of(FieldError error, String message) {
+			String code = error.code().name().toLowerCase(Locale.ROOT).replace('_', '-');
+			Object first = error.args().length > 0 ? error.args()[0] : null;
+			List<String> allowed = null;
+			if (error.code() == FieldError.Code.UNKNOWN_CATEGORY && first instanceof List<?> values) {
+				allowed = values.stream().map(String::valueOf).toList();
+			}
+			Number min = error.code() == FieldError.Code.TOO_SMALL && first instanceof Number n ? n : null;
+			Number max = error.code() == FieldError.Code.TOO_LARGE && first instanceof Number n ? n : null;
+			return new FieldProblem(error.field(), code, message, allowed, min, max);
+		}
+
 	}
 
 	record CreditResponse(long id, String model, String decision, boolean granted, double probabilityGood,

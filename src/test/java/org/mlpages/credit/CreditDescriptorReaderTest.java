@@ -1,10 +1,15 @@
 package org.mlpages.credit;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.mlpages.credit.model.CreditModel;
+import org.mlpages.credit.model.CreditSchema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +39,25 @@ class CreditDescriptorReaderTest {
 		assertThat(descriptor.field("duration").orElseThrow().unit(Locale.FRENCH)).isEqualTo("mois");
 		assertThat(descriptor.examples()).hasSize(2)
 			.allSatisfy(example -> assertThat(example.keySet()).containsExactlyInAnyOrderElementsOf(DATA_SET_FIELDS));
+	}
+
+	@Test
+	void theExampleAndDemoApplicantsPassTheModelsChecks() throws Exception {
+		CreditSchema schema = CreditModel.load(Path.of("models/credit.model"), Path.of("models/credit.report.json"))
+			.schema();
+		CreditDescriptor descriptor = CreditDescriptorReader.read(Path.of("models/credit.yml"));
+		List<String> demo = Files.readAllLines(Path.of("src/main/resources/demo/applicants.csv"));
+		List<String> header = List.of(demo.get(0).split(","));
+
+		assertThat(descriptor.examples()).allSatisfy(example -> assertThat(schema.validate(example, true)).isEmpty());
+		assertThat(demo.subList(1, demo.size())).hasSize(3).allSatisfy(line -> {
+			List<String> values = List.of(line.split(",", -1));
+			Map<String, String> answers = new HashMap<>();
+			for (String field : DATA_SET_FIELDS) {
+				answers.put(field, values.get(header.indexOf(field)));
+			}
+			assertThat(schema.validate(answers, true)).as(line).isEmpty();
+		});
 	}
 
 }

@@ -4,7 +4,9 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.text.DecimalFormatSymbols;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -14,6 +16,7 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -121,6 +124,128 @@ class CreditWebTests extends WebTestSupport {
 			.isEqualTo("This answer is required.");
 		assertThat(page.selectFirst("#age").attr("value")).as("what was typed is kept").isEqualTo("-5");
 		assertThat(predictionRows()).isEqualTo(rows);
+	}
+
+	/** The locale's own grouping separator: a narrow no-break space in French. */
+	private static final char FRENCH_GROUPING = DecimalFormatSymbols.getInstance(Locale.FRENCH).getGroupingSeparator();
+
+	@Test
+	void theBoundsAPersonReadsAreRoundAndSayWhy() {
+		Document english = html(get("/credit", "en"));
+		Document french = html(get("/credit", "fr"));
+
+		assertThat(range(english, "credit_amount"))
+			.isEqualTo("From 100 to 20,000 DM — the range of the applications the model learned from, with some room.");
+		assertThat(range(english, "age")).startsWith("From 15 to 80 years — ");
+		assertThat(range(english, "duration")).startsWith("From 2 to 75 months — ");
+		assertThat(range(english, "installment_commitment")).startsWith("From 1 to 4 — ");
+		assertThat(range(french, "credit_amount")).isEqualTo("De 100 à 20" + FRENCH_GROUPING
+				+ "000 DM — l’intervalle des demandes dont le modèle a appris, avec un peu de marge.");
+		assertThat(range(french, "age")).startsWith("De 15 à 80 ans — ");
+		assertThat(range(french, "duration")).startsWith("De 2 à 75 mois — ");
+	}
+
+	@Test
+	void theInputsLimitsArePlainNumbersInEveryLanguage() {
+		Element amount = html(get("/credit", "fr")).selectFirst("#credit_amount");
+
+		assertThat(amount.attr("min")).isEqualTo("100");
+		assertThat(amount.attr("max")).isEqualTo("20000");
+		assertThat(amount.attr("step")).isEqualTo("1");
+	}
+
+	@ParameterizedTest(name = "{0} = {1} is accepted by the page")
+	@CsvSource({ "credit_amount, 100", "credit_amount, 20000", "age, 15", "age, 80" })
+	void aValueOnTheShownBoundsIsAcceptedByThePage(String field, int value) {
+		HttpResponse<String> response = postForm("/credit", form(field, value), "en");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.uri().getPath()).matches("/credit/predictions/\\d+");
+	}
+
+	@ParameterizedTest(name = "{0} = {1} is refused by the page in {2}")
+	@CsvSource(delimiter = '|',
+			value = { "credit_amount | 99 | en | Enter at least 100 DM.",
+					"credit_amount | 20001 | en | Enter at most 20,000 DM.", "age | 14 | en | Enter at least 15 years.",
+					"age | 81 | fr | Saisissez au plus 80 ans.", "credit_amount | 99 | fr | Saisissez au moins 100 DM.",
+					"credit_amount | 20001 | fr | Saisissez au plus 20_000 DM.",
+					"installment_commitment | 5 | en | Enter at most 4." })
+	void aValueJustOutsideTheShownBoundsIsRefusedByThePageWithTheSameBound(String field, int value, String language,
+			String message) {
+		long rows = predictionRows();
+
+		HttpResponse<String> response = postForm("/credit", form(field, value), language);
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(html(response).selectFirst(".invalid-feedback[data-field=" + field + "]").text())
+			.isEqualTo(message.replace('_', FRENCH_GROUPING));
+		assertThat(predictionRows()).isEqualTo(rows);
+	}
+
+	@Test
+	void theApiAcceptsTheShownBoundsAndRefusesJustOutsideWithTheSameNumbers() {
+		assertThat(postJson(with("credit_amount", 20000)).statusCode()).isEqualTo(200);
+		assertThat(postJson(with("age", 15)).statusCode()).isEqualTo(200);
+
+		JsonNode tooLarge = onlyError(postJson(with("credit_amount", 20001)));
+		assertThat(tooLarge.get("code").asString()).isEqualTo("too-large");
+		assertThat(tooLarge.get("message").asString()).isEqualTo("Enter at most 20,000 DM.");
+		assertThat(tooLarge.get("max").asLong()).isEqualTo(20000);
+		JsonNode tooSmall = onlyError(postJson(with("age", 14)));
+		assertThat(tooSmall.get("code").asString()).isEqualTo("too-small");
+		assertThat(tooSmall.get("message").asString()).isEqualTo("Enter at least 15 years.");
+		assertThat(tooSmall.get("min").asLong()).isEqualTo(15);
+		assertThat(tooSmall.has("allowed")).isFalse();
+	}
+
+	@Test
+	void anUnknownChoiceIsAnsweredWithTheChoicesNamesNotTheirCodes() {
+		String form = "purpose=holidays";
+
+		String english = html(postForm("/credit", form, "en")).selectFirst(".invalid-feedback[data-field=purpose]")
+			.text();
+		String french = html(postForm("/credit", form, "fr")).selectFirst(".invalid-feedback[data-field=purpose]")
+			.text();
+
+		assertThat(english).startsWith("Choose one of the listed answers: “New car”, “Used car”, ")
+			.contains("“Radio or television”")
+			.doesNotContain("radio/tv", "\"");
+		assertThat(french).startsWith("Choisissez une des réponses proposées : « Voiture neuve », ")
+			.contains("« Radio ou télévision »")
+			.doesNotContain("radio/tv", "Radio or television");
+	}
+
+	@Test
+	void theApiNamesTheChoicesInWordsAndListsTheValuesToSendApart() {
+		JsonNode error = onlyError(postJson(with("personal_status", "female single")));
+
+		assertThat(error.get("code").asString()).isEqualTo("unknown-category");
+		assertThat(error.get("message").asString()).contains("“Woman, divorced, separated or married”")
+			.doesNotContain("female div/dep/mar");
+		assertThat(error.get("allowed").valueStream().map(JsonNode::asString)).containsExactly("male div/sep",
+				"female div/dep/mar", "male single", "male mar/wid");
+		assertThat(error.has("min")).isFalse();
+	}
+
+	private static String form(String field, Object value) {
+		Map<String, Object> answers = applicant();
+		answers.put(field, value);
+		return answers.entrySet()
+			.stream()
+			.map(entry -> entry.getKey() + "="
+					+ URLEncoder.encode(String.valueOf(entry.getValue()), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
+	}
+
+	private static String range(Document page, String field) {
+		return page.selectFirst(".credit-range[data-field=" + field + "]").text();
+	}
+
+	private static JsonNode onlyError(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		JsonNode errors = JSON.readTree(response.body()).get("errors");
+		assertThat(errors).as(response.body()).hasSize(1);
+		return errors.get(0);
 	}
 
 	@Test

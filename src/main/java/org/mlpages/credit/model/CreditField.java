@@ -1,5 +1,7 @@
 package org.mlpages.credit.model;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,10 +15,11 @@ import java.util.Objects;
  * trained model knows them (its feature map, not the ARFF header:
  * {@code purpose=vacation} and {@code personal_status=female single} are declared there
  * but never occur); empty for numbers
- * @param min smallest accepted value of a numeric field (training minimum minus a
- * margin); NaN for categories
- * @param max largest accepted value of a numeric field (training maximum plus a margin);
- * NaN for categories
+ * @param min smallest accepted value of a numeric field (training minimum minus a margin,
+ * see {@link CreditTraining#schemaOf}), widened to a round number by
+ * {@link #roundOutward}; NaN for categories
+ * @param max largest accepted value of a numeric field (training maximum plus a margin),
+ * widened to a round number by {@link #roundOutward}; NaN for categories
  * @param integer whether a numeric field only takes whole numbers (every training value
  * was whole)
  * @param unit unit of a numeric field in English ({@code DM}, {@code months},
@@ -44,6 +47,39 @@ public record CreditField(String name, Kind kind, List<String> categories, doubl
 		if (kind == Kind.NUMERIC && !(min <= max)) {
 			throw new IllegalArgumentException(name + ": bounds " + min + ".." + max);
 		}
+		if (kind == Kind.NUMERIC) {
+			// here rather than where the margin is added, so that a side file written
+			// before the rounding gets the same bounds: the form shows them, the schema
+			// checks them, the API quotes them, and none of them can disagree
+			min = roundOutward(min, false, integer);
+			max = roundOutward(max, true, integer);
+		}
+	}
+
+	/**
+	 * A bound widened to a round number a person reads at a glance: the nearest multiple
+	 * of half its leading power of ten on the outer side (at least 1 for whole-number
+	 * fields). So 125 becomes 100 (a multiple of 50), 19 332 becomes 20 000 (of 5 000),
+	 * an age of 17 to 77 becomes 15 to 80 (of 5), 75 and single digits stay. Only ever
+	 * widens, never by more than that half power of ten, and never crosses zero, so
+	 * neither the margin nor the sign of a positive field is lost. Idempotent.
+	 * @param bound the bound; 0, NaN and infinities are returned as they are
+	 * @param up whether it is an upper bound (rounded up) or a lower one (rounded down)
+	 * @param integer whether the field takes whole numbers only
+	 */
+	static double roundOutward(double bound, boolean up, boolean integer) {
+		if (bound == 0 || !Double.isFinite(bound)) {
+			return bound;
+		}
+		// decimal arithmetic, so that 0.35 stays 0.35 and not 0.35000000000000003
+		BigDecimal value = BigDecimal.valueOf(bound).stripTrailingZeros();
+		int leadingExponent = value.precision() - value.scale() - 1;
+		BigDecimal step = BigDecimal.valueOf(5, 1 - leadingExponent);
+		if (integer && step.compareTo(BigDecimal.ONE) < 0) {
+			step = BigDecimal.ONE;
+		}
+		BigDecimal steps = value.divide(step, 0, up ? RoundingMode.CEILING : RoundingMode.FLOOR);
+		return steps.multiply(step).doubleValue();
 	}
 
 	/** A numeric field accepting {@code min..max}. */

@@ -435,7 +435,9 @@ public final class CreditTraining {
 	 * set's display order, unknown extras alphabetically after), numeric bounds the
 	 * training range ± 5% of it — but never below half the training minimum of a positive
 	 * field (a duration of 0 months or an amount of 0 DM is not a credit) and rounded
-	 * inwards for whole-number fields (so a 1-4 code stays 1-4).
+	 * inwards for whole-number fields (so a 1-4 code stays 1-4); {@link CreditField} then
+	 * widens them to round numbers (125 to 19 332 DM becomes 100 to 20 000), which is
+	 * what the form shows and the schema accepts.
 	 */
 	static CreditSchema schemaOf(Model<Label> model, MutableDataset<Label> data) {
 		// categories: the model's own feature map; numeric ranges: the raw data's (the

@@ -84,11 +84,17 @@ class CreditModelTest {
 		assertThat(schemaFeatures).hasSize(61).isEqualTo(modelFeatures);
 
 		CreditField age = schema.field("age").orElseThrow();
-		assertThat(age.min()).isEqualTo(17);
-		assertThat(age.max()).isEqualTo(77);
+		// the training range 19-75 with its margin (17-77), widened to round numbers
+		assertThat(age.min()).isEqualTo(15);
+		assertThat(age.max()).isEqualTo(80);
 		assertThat(age.unit()).isEqualTo("years");
 		assertThat(schema.field("installment_commitment").orElseThrow()).extracting(CreditField::min, CreditField::max)
 			.containsExactly(1.0, 4.0);
+		// 250-18 424 DM in the data, 125-19 332 with the margin
+		assertThat(schema.field("credit_amount").orElseThrow()).extracting(CreditField::min, CreditField::max)
+			.containsExactly(100.0, 20000.0);
+		assertThat(schema.field("duration").orElseThrow()).extracting(CreditField::min, CreditField::max)
+			.containsExactly(2.0, 75.0);
 	}
 
 	@Test

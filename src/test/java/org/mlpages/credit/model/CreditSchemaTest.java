@@ -65,11 +65,11 @@ class CreditSchemaTest {
 						new FieldError("foreign_worker", NOT_A_STRING)),
 				bad("array for a categorical", a -> a.put("job", List.of("skilled")),
 						new FieldError("job", NOT_A_STRING)),
-				bad("negative age", a -> a.put("age", "-5"), new FieldError("age", TOO_SMALL, 17L)),
+				bad("negative age", a -> a.put("age", "-5"), new FieldError("age", TOO_SMALL, 15L)),
 				bad("absurd amount", a -> a.put("credit_amount", "1000000000"),
-						new FieldError("credit_amount", TOO_LARGE, 19332L)),
+						new FieldError("credit_amount", TOO_LARGE, 20000L)),
 				bad("absurd amount as JSON number", a -> a.put("credit_amount", 1e9),
-						new FieldError("credit_amount", TOO_LARGE, 19332L)),
+						new FieldError("credit_amount", TOO_LARGE, 20000L)),
 				bad("NaN text", a -> a.put("duration", "NaN"), new FieldError("duration", NOT_FINITE)),
 				bad("NaN double", a -> a.put("duration", Double.NaN), new FieldError("duration", NOT_FINITE)),
 				bad("Infinity text", a -> a.put("age", "Infinity"), new FieldError("age", NOT_FINITE)),
@@ -150,10 +150,26 @@ class CreditSchemaTest {
 	@Test
 	void boundsAreInclusiveAndWholeDecimalsCountAsIntegers() {
 		Map<String, Object> answers = CreditFixtures.applicant();
-		answers.put("age", "17");
-		answers.put("credit_amount", "19332");
+		answers.put("age", "15");
+		answers.put("credit_amount", "20000");
 		answers.put("duration", "12.0");
 		assertThat(schema.validate(answers, true)).isEmpty();
+		answers.put("credit_amount", 100);
+		answers.put("age", 80L);
+		assertThat(schema.validate(answers, true)).isEmpty();
+	}
+
+	@Test
+	void theRoundBoundsAreTheOnesRefusedJustOutside() {
+		Map<String, Object> answers = CreditFixtures.applicant();
+		answers.put("credit_amount", "99");
+		answers.put("age", "81");
+		assertThat(schema.validate(answers, true)).containsExactly(new FieldError("credit_amount", TOO_SMALL, 100L),
+				new FieldError("age", TOO_LARGE, 80L));
+		answers.put("credit_amount", 20001);
+		answers.put("age", 14);
+		assertThat(schema.validate(answers, true)).containsExactly(new FieldError("credit_amount", TOO_LARGE, 20000L),
+				new FieldError("age", TOO_SMALL, 15L));
 	}
 
 	@Test
