@@ -45,7 +45,7 @@ class TrainingWebTests extends TrainingTestSupport {
 		Document form = html(get("/training", "en"));
 		assertThat(form.select("select[name=baseModel] option").eachAttr("value")).contains("cat_dog_model");
 		assertThat(form.select("select[name=baseModel] option").eachText()).as("each base model by its title alone")
-			.contains("Cat or dog?")
+			.contains("Cat or dog? (original Teachable Machine model)")
 			.noneMatch(text -> text.matches(".*\\(\\w+_\\w+\\).*"));
 
 		HttpResponse<String> started = postZip("pets", "Pets", "Animaux", zipOf(classFolders()), "en");
