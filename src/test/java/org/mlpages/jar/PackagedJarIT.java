@@ -111,7 +111,7 @@ class PackagedJarIT {
 			HttpResponse<String> health = waitForHealth(http, base, app, log);
 			assertThat(health.body()).contains("\"cat_dog_model\"");
 
-			HttpResponse<String> about = http.send(HttpRequest.newBuilder(base.resolve("/?lang=fr")).build(),
+			HttpResponse<String> about = http.send(HttpRequest.newBuilder(base.resolve("/about?lang=fr")).build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(about.statusCode()).isEqualTo(200);
 			assertThat(about.body()).contains("Chat ou chien");

@@ -1,7 +1,6 @@
 package org.mlpages.web;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Locale;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -10,10 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,10 +27,7 @@ class DrawnChartsBrowserTests extends WebTestSupport {
 	@ValueSource(strings = { "en", "fr" })
 	void aPhotosProbabilitiesAreDrawnAtTheirValue(String language, WebDriver browser) throws IOException {
 		browser.get(uri("/image/" + TestModels.SHIPPED + "?lang=" + language).toString());
-		browser.findElement(By.id("image")).sendKeys(PHOTOS.resolve("nasser0111_dog.jpg").toAbsolutePath().toString());
-		browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
-		new WebDriverWait(browser, Duration.ofSeconds(20))
-			.until(ExpectedConditions.visibilityOfElementLocated(By.id("answer")));
+		BrowserSteps.sendPhoto(browser, PHOTOS.resolve("nasser0111_dog.jpg"));
 
 		assertThat(DrawnCharts.assertProgressBarsMatchTheirValues(browser)).isEqualTo(2);
 		for (var row : browser.findElements(By.cssSelector("#probabilities .probability"))) {
@@ -52,11 +45,7 @@ class DrawnChartsBrowserTests extends WebTestSupport {
 	@ParameterizedTest
 	@ValueSource(strings = { "en", "fr" })
 	void theCreditExplanationIsDrawnAtItsValues(String language, WebDriver browser) throws IOException {
-		browser.get(uri("/credit?example=2&lang=" + language).toString());
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]"))
-			.sendKeys(org.openqa.selenium.Keys.ENTER);
-		new WebDriverWait(browser, Duration.ofSeconds(20))
-			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+		BrowserSteps.askForCredit(browser, uri("/credit?example=2&lang=" + language));
 
 		assertThat(DrawnCharts.assertChartsMatchTheirNumbers(browser, Locale.forLanguageTag(language)))
 			.isGreaterThanOrEqualTo(5);
@@ -68,14 +57,10 @@ class DrawnChartsBrowserTests extends WebTestSupport {
 	@ValueSource(strings = { "en", "fr" })
 	void theHistorysChartsAreDrawnAtTheirValues(String language, WebDriver browser) throws IOException {
 		// one prediction of each kind, so that every chart has something to draw
-		browser.get(uri("/credit?example=1&lang=" + language).toString());
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]"))
-			.sendKeys(org.openqa.selenium.Keys.ENTER);
-		new WebDriverWait(browser, Duration.ofSeconds(20))
-			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+		BrowserSteps.askForCredit(browser, uri("/credit?example=1&lang=" + language));
 		upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", "cat.jpg",
 				photo("nasser0111_cat.jpg"), "en");
-		logIn(browser);
+		BrowserSteps.logInAsAdmin(browser, uri("/login"));
 
 		browser.get(uri("/history?lang=" + language).toString());
 
@@ -91,12 +76,9 @@ class DrawnChartsBrowserTests extends WebTestSupport {
 	@ValueSource(strings = { "en", "fr" })
 	void onAPhoneTheChartsStillMatchTheirNumbersAndNothingScrollsSideways(String language, WebDriver browser)
 			throws IOException {
-		browser.get(uri("/credit?example=1&lang=" + language).toString());
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]")).sendKeys(Keys.ENTER);
-		new WebDriverWait(browser, Duration.ofSeconds(20))
-			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+		BrowserSteps.askForCredit(browser, uri("/credit?example=1&lang=" + language));
 		String decision = browser.getCurrentUrl();
-		logIn(browser);
+		BrowserSteps.logInAsAdmin(browser, uri("/login"));
 		Dimension desktop = browser.manage().window().getSize();
 		// a phone's viewport: 390 CSS pixels wide
 		browser.manage().window().setSize(new Dimension(390, 844));
@@ -132,16 +114,6 @@ class DrawnChartsBrowserTests extends WebTestSupport {
 						  .filter(e => !Array.from(e.children).some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
 						  .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id);
 						""");
-	}
-
-	private void logIn(WebDriver browser) {
-		browser.get(uri("/login").toString());
-		if (!browser.findElements(By.cssSelector("#account form")).isEmpty()) {
-			return;
-		}
-		browser.findElement(By.id("username")).sendKeys("admin");
-		browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
-		browser.findElement(By.cssSelector("form button[type=submit]")).click();
 	}
 
 }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,8 +22,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,7 +62,7 @@ class EveryPageBrowserTests extends WebTestSupport {
 				: List.of("chat", "chien", "accordé", "refusé"));
 		// names, the same in both languages
 		otherLanguagesWords.removeAll(List.of("teachable", "machine", "mlpages"));
-		logIn(browser);
+		BrowserSteps.logInAsAdmin(browser, uri("/login"));
 		List<String> problems = new ArrayList<>();
 
 		for (String page : new String[] { "/demo", "/about", "/image/" + TestModels.RETRAINED, "/credit?example=1",
@@ -79,24 +76,17 @@ class EveryPageBrowserTests extends WebTestSupport {
 		for (String sample : new String[] { "photo", "applicant" }) {
 			browser.findElement(By.cssSelector("[id^=sample-" + sample + "-] form.demo-run button"))
 				.sendKeys(Keys.ENTER);
-			new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions
-				.visibilityOfElementLocated(By.cssSelector("[id^=answer-" + sample + "-] .demo-result")));
+			BrowserSteps.waitFor(browser, By.cssSelector("[id^=answer-" + sample + "-] .demo-result"));
 		}
 		problems.addAll(read(browser, "the demo's answers", otherLanguagesWords));
 		chromium.screenshot(language + "-demo-answers.png");
 
 		browser.get(uri("/image/" + TestModels.RETRAINED + "?lang=" + language).toString());
-		browser.findElement(By.id("image")).sendKeys(PHOTOS.resolve("nasser0111_dog.jpg").toAbsolutePath().toString());
-		browser.findElement(By.cssSelector("#upload-form button[type=submit]")).sendKeys(Keys.ENTER);
-		new WebDriverWait(browser, Duration.ofSeconds(20))
-			.until(ExpectedConditions.visibilityOfElementLocated(By.id("answer")));
+		BrowserSteps.sendPhoto(browser, PHOTOS.resolve("nasser0111_dog.jpg"));
 		problems.addAll(read(browser, "a photo's answer", otherLanguagesWords));
 		chromium.screenshot(language + "-image-result.png");
 
-		browser.get(uri("/credit?example=2&lang=" + language).toString());
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]")).sendKeys(Keys.ENTER);
-		new WebDriverWait(browser, Duration.ofSeconds(20))
-			.until(ExpectedConditions.visibilityOfElementLocated(By.id("decision")));
+		BrowserSteps.askForCredit(browser, uri("/credit?example=2&lang=" + language));
 		problems.addAll(read(browser, "a credit decision", otherLanguagesWords));
 		chromium.screenshot(language + "-credit-result.png");
 
@@ -149,16 +139,6 @@ class EveryPageBrowserTests extends WebTestSupport {
 	private static String name(String page) {
 		String name = page.replaceAll("\\?.*", "").replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
 		return name.isEmpty() ? "home" : name;
-	}
-
-	private void logIn(WebDriver browser) {
-		browser.get(uri("/login").toString());
-		if (!browser.findElements(By.cssSelector("#account form")).isEmpty()) {
-			return;
-		}
-		browser.findElement(By.id("username")).sendKeys("admin");
-		browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
-		browser.findElement(By.cssSelector("form button[type=submit]")).sendKeys(Keys.ENTER);
 	}
 
 }
