@@ -204,6 +204,19 @@ class MariaDbPredictionLogTests {
 	}
 
 	@Test
+	void loadingKerasFilesLogsNoJhdfPaddingWarnings(CapturedOutput output) throws Exception {
+		byte[] photo = Files.readAllBytes(Path.of("src/test/resources/photos/nasser0111_cat.jpg"));
+		// a photo waits for its model: once answered, every shipped .h5 of the folder has
+		// been read
+		assertThat(send(multipart("/api/v1/models/" + TestModels.RETRAINED + "/predictions", "image", "cat.jpg", photo))
+			.statusCode()).isEqualTo(200);
+
+		assertThat(output.getAll()).as("start-up logs")
+			.contains("Model " + TestModels.RETRAINED + " ready")
+			.doesNotContain("buffer still has");
+	}
+
+	@Test
 	void noPasswordAppearsInPagesErrorsActuatorOrLogs(CapturedOutput output) {
 		logInAsTheSecretsFilesAdmin();
 		List<String> paths = List.of("/", "/about", "/history", "/no-such-page", "/image/no-such-model",
