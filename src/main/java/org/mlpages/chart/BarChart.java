@@ -37,19 +37,14 @@ public record BarChart(List<Series> series, List<Row> rows, List<Tick> ticks, St
 	 * attributes.
 	 *
 	 * @param value the value itself, unformatted, for tests and scripts
-	 * @param shown the value as a person reads it
-	 * @param title the hover text: series and value
+	 * @param title the hover text: series and value as a person reads them
 	 */
 	public record Bar(int series, String cssClass, String x, String width, String y, String height, double value,
-			String shown, String title) {
+			String title) {
 	}
 
 	/** A tick of the value axis: its position (percent, dot-decimal) and its label. */
 	public record Tick(String x, String label) {
-	}
-
-	public boolean isEmpty() {
-		return rows.isEmpty();
 	}
 
 }

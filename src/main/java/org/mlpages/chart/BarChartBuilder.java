@@ -42,7 +42,8 @@ public final class BarChartBuilder {
 	public BarChartBuilder(List<String> seriesNames, DoubleFunction<String> format, Locale locale) {
 		this.seriesNames = List.copyOf(seriesNames);
 		this.format = format;
-		this.titleSeparator = "fr".equals(locale.getLanguage()) ? "\u202f: " : ": ";
+		// the bundles' French puts a space before a colon, as here
+		this.titleSeparator = "fr".equals(locale.getLanguage()) ? " : " : ": ";
 	}
 
 	/**
@@ -111,7 +112,8 @@ public final class BarChartBuilder {
 			max = Math.max(max, positive);
 			min = Math.min(min, negative);
 		}
-		double step = niceStep(Math.max(max - min, Double.MIN_VALUE));
+		// nothing to draw (no rows, or only zeros) still gets an axis from 0 to 1
+		double step = max == min ? 1 : niceStep(max - min);
 		if (wholeNumbers) {
 			step = Math.max(1, Math.round(step));
 		}
@@ -164,7 +166,7 @@ public final class BarChartBuilder {
 				String css = cssClasses.get(r) != null ? cssClasses.get(r)[s] : series.get(s).cssClass();
 				int band = grouped ? s : 0;
 				bars.add(new BarChart.Bar(s, css, percent((from - axisMin) / span), percent((to - from) / span),
-						percent((double) band / bands), percent(1.0 / bands), value, format.apply(value),
+						percent((double) band / bands), percent(1.0 / bands), value,
 						seriesNames.get(s) + titleSeparator + format.apply(value)));
 			}
 			rows.add(new BarChart.Row(labels.get(r), bars, cells, stacked ? format.apply(total) : null));
@@ -176,7 +178,7 @@ public final class BarChartBuilder {
 			ticks.add(new BarChart.Tick(percent((rounded - axisMin) / span),
 					(tickFormat != null ? tickFormat : format).apply(rounded)));
 		}
-		return new BarChart(series, rows, ticks, percent(-axisMin / span), bands);
+		return new BarChart(series, rows, ticks, percent((0 - axisMin) / span), bands);
 	}
 
 	/** 1, 2 or 5 times a power of ten, so that the axis has at most five steps. */

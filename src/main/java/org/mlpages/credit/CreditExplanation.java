@@ -12,24 +12,18 @@ import org.mlpages.credit.model.CreditDecision;
 import org.mlpages.credit.model.CreditField;
 
 /**
- * The answers that weighed most, as the result page draws them: each bar's length is its
- * share of the largest contribution, its side says whether it pushed towards granting or
- * refusing.
+ * The answers that weighed most, in the reader's words: the question, the answer given,
+ * how much it moved the log-odds and which way; {@link #chart} draws them.
  */
 public record CreditExplanation(List<Bar> bars) {
 
 	static final int BARS = 10;
 
-	public record Bar(String question, String answer, double value, double widthPercent, boolean towardsGranting) {
+	public record Bar(String question, String answer, double value, boolean towardsGranting) {
 	}
 
 	public static CreditExplanation of(CreditDecision decision, Map<String, String> answers,
 			CreditDescriptor descriptor, CreditModels.ReadyCreditModel credit, Locale locale) {
-		double largest = decision.contributions()
-			.stream()
-			.mapToDouble(contribution -> Math.abs(contribution.value()))
-			.max()
-			.orElse(1);
 		List<Bar> bars = decision.contributions().stream().limit(BARS).map(contribution -> {
 			CreditDescriptor.FieldText text = descriptor.field(contribution.field()).orElse(null);
 			String question = text != null ? text.label(locale) : contribution.field();
@@ -43,8 +37,7 @@ public record CreditExplanation(List<Bar> bars) {
 			String answer = text == null ? number
 					: numeric ? (text.unit(locale) != null ? number + " " + text.unit(locale) : number)
 							: text.optionLabel(raw, locale);
-			double width = largest == 0 ? 0 : 100 * Math.abs(contribution.value()) / largest;
-			return new Bar(question, answer, contribution.value(), width, contribution.value() >= 0);
+			return new Bar(question, answer, contribution.value(), contribution.value() >= 0);
 		}).toList();
 		return new CreditExplanation(bars);
 	}
@@ -62,7 +55,7 @@ public record CreditExplanation(List<Bar> bars) {
 		ticks.setMaximumFractionDigits(2);
 		BarChartBuilder chart = new BarChartBuilder(List.of(seriesName), signed::format, locale)
 			.tickFormat(ticks::format);
-		String separator = "fr".equals(locale.getLanguage()) ? "\u202f: " : ": ";
+		String separator = "fr".equals(locale.getLanguage()) ? " : " : ": ";
 		for (Bar bar : bars) {
 			chart.row(bar.question() + separator + bar.answer(),
 					new String[] { bar.towardsGranting() ? "towards-granting" : "towards-refusing" }, bar.value());

@@ -94,17 +94,12 @@ class DemoController implements MenuContributor {
 		return List.of(MenuEntry.ofMessage("/demo", "menu.demo", 10));
 	}
 
-	@GetMapping("/")
-	String home() {
-		return "redirect:/demo";
-	}
-
 	@GetMapping("/demo")
 	String demo(@RequestParam(name = "photo", required = false) String photoId,
 			@RequestParam(name = "applicant", required = false) String applicantId,
 			@RequestParam(name = "prediction", required = false) Long predictionId, Model model, Locale locale,
 			HttpServletRequest request) {
-		Optional<ImageModel> photoModel = photoModel();
+		Optional<ImageModel> photoModel = readyPhotoModel();
 		Optional<ReadyCreditModel> creditModel = creditModels.ready();
 		model.addAttribute("photoModel", photoModel.orElse(null));
 		model.addAttribute("photos", photoModel.isPresent() ? samples.photos() : List.of());
@@ -143,8 +138,7 @@ class DemoController implements MenuContributor {
 	@PostMapping("/demo/photos/{id}")
 	String runPhoto(@PathVariable String id, HttpServletRequest request) {
 		DemoSamples.Photo photo = samples.photo(id).orElseThrow(() -> unknownSample(id));
-		ImageModel model = photoModel().orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND,
-				"model.unknown", "no image model is ready for the demo", properties.imageModel()));
+		ImageModel model = photoModelToRun();
 		LoggedPrediction prediction = images.classify(model.name(), UploadedPhoto.of(photo.file(), photo.bytes()),
 				Channel.DEMO);
 		// the full result page, which shows the stored copy of the photo, is this
@@ -162,20 +156,28 @@ class DemoController implements MenuContributor {
 	}
 
 	/**
-	 * The configured model, waiting for it while it loads at start-up; any ready image
-	 * model when it is not served.
+	 * The model whose photos the page shows: the configured one once ready, else any
+	 * ready image model. The page never waits for a model still loading: it is the first
+	 * page a visitor meets, also in the seconds after a start.
 	 */
-	private Optional<ImageModel> photoModel() {
+	private Optional<ImageModel> readyPhotoModel() {
+		return imageModels.find(properties.imageModel()).or(() -> imageModels.ready().stream().findFirst());
+	}
+
+	/**
+	 * The model a click runs: the configured one, waited for while it loads (then 503, as
+	 * every photo for a loading model); any ready image model when it is not served.
+	 */
+	private ImageModel photoModelToRun() {
 		String wanted = properties.imageModel();
 		if (imageModels.find(wanted).isPresent() || imageModels.isLoading(wanted)) {
-			try {
-				return Optional.of(images.model(wanted));
-			}
-			catch (InputRejectedException ex) {
-				// still loading after the wait: another model answers meanwhile
-			}
+			return images.model(wanted);
 		}
-		return imageModels.ready().stream().findFirst();
+		return imageModels.ready()
+			.stream()
+			.findFirst()
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+					"no image model is ready for the demo", wanted));
 	}
 
 	private ApplicantAnswer applicantAnswer(DemoSamples.Applicant applicant, Prediction prediction,

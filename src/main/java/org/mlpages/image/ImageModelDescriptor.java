@@ -18,7 +18,7 @@ import org.springframework.context.MessageSource;
  * model and how to feed it. The README documents each field.
  */
 public record ImageModelDescriptor(LocalizedText title, LocalizedText description, List<Label> labels,
-		@DefaultValue Input input, @DefaultValue("100") int order, LocalizedText accuracy) {
+		@DefaultValue Input input, @DefaultValue("50") int order, LocalizedText accuracy) {
 
 	/** One class the model outputs, in output order. */
 	public record Label(String id, String en, String fr) {

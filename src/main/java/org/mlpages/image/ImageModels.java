@@ -215,8 +215,9 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	public List<MenuEntry> menuEntries(Locale locale) {
 		return ready.values()
 			.stream()
+			// image pages stay together, between the demo pages and the credit page (300)
 			.map(model -> MenuEntry.ofText(model.pagePath(), model.descriptor().title().in(locale),
-					200 + model.descriptor().order()))
+					200 + Math.max(0, Math.min(99, model.descriptor().order()))))
 			.toList();
 	}
 

@@ -80,7 +80,7 @@ class CreditProbabilityKeysMigrationTests {
 
 	private static String insert(String kind, String label, String probabilities) {
 		return "insert into prediction (created_at, channel, model_name, model_sha256, label, probabilities,"
-				+ " inference_ms, latency_ms, kind) values ('2026-11-01 10:00:00', 'PAGE', 'credit', 'sha', '" + label
+				+ " inference_ms, latency_ms, kind) values ('2026-11-01 10:00:00', 'page', 'credit', 'sha', '" + label
 				+ "', '" + probabilities + "', 1.0, 2.0, '" + kind + "')";
 	}
 

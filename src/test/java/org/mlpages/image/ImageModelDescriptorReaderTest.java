@@ -50,7 +50,7 @@ class ImageModelDescriptorReaderTest {
 		assertThat(descriptor.input().width()).isEqualTo(224);
 		assertThat(descriptor.input().resize()).isEqualTo(ResizeMode.CENTER_CROP);
 		assertThat(descriptor.labels().get(0).displayName(Locale.FRENCH)).isEqualTo("sparrow");
-		assertThat(descriptor.order()).isEqualTo(100);
+		assertThat(descriptor.order()).isEqualTo(50);
 		assertThat(descriptor.accuracy()).isNull();
 	}
 

@@ -137,10 +137,13 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(range(english, "credit_amount"))
 			.isEqualTo("From 100 to 20,000 DM — the range of the applications the model learned from, with some room.");
 		assertThat(range(english, "age")).startsWith("From 15 to 80 years — ");
+		assertThat(english.selectFirst(".credit-range[data-field=credit_amount]").wholeText())
+			.as("a number and its unit never wrap apart")
+			.contains("20,000\u00a0DM");
 		assertThat(range(english, "duration")).startsWith("From 2 to 75 months — ");
 		assertThat(range(english, "installment_commitment")).startsWith("From 1 to 4 — ");
 		assertThat(range(french, "credit_amount")).isEqualTo("De 100 à 20" + FRENCH_GROUPING
-				+ "000 DM — l’intervalle des demandes dont le modèle a appris, avec un peu de marge.");
+				+ "000 DM — l’intervalle des demandes à partir desquelles le modèle a appris, avec un peu de marge.");
 		assertThat(range(french, "age")).startsWith("De 15 à 80 ans — ");
 		assertThat(range(french, "duration")).startsWith("De 2 à 75 mois — ");
 	}
@@ -189,11 +192,11 @@ class CreditWebTests extends WebTestSupport {
 
 		JsonNode tooLarge = onlyError(postJson(with("credit_amount", 20001)));
 		assertThat(tooLarge.get("code").asString()).isEqualTo("too-large");
-		assertThat(tooLarge.get("message").asString()).isEqualTo("Enter at most 20,000 DM.");
+		assertThat(tooLarge.get("message").asString()).isEqualTo("Enter at most 20,000\u00a0DM.");
 		assertThat(tooLarge.get("max").asLong()).isEqualTo(20000);
 		JsonNode tooSmall = onlyError(postJson(with("age", 14)));
 		assertThat(tooSmall.get("code").asString()).isEqualTo("too-small");
-		assertThat(tooSmall.get("message").asString()).isEqualTo("Enter at least 15 years.");
+		assertThat(tooSmall.get("message").asString()).isEqualTo("Enter at least 15\u00a0years.");
 		assertThat(tooSmall.get("min").asLong()).isEqualTo(15);
 		assertThat(tooSmall.has("allowed")).isFalse();
 	}

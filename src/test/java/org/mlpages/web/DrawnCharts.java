@@ -78,6 +78,11 @@ final class DrawnCharts {
 					double value = Double.parseDouble(bar.getDomAttribute("data-value"));
 					int series = Integer.parseInt(bar.getDomAttribute("data-series"));
 					Map<?, ?> drawn = box(browser, bar);
+					assertThat(number(drawn.get("top"))).as("bar of %s inside its row's track", value)
+						.isGreaterThanOrEqualTo(number(track.get("top")) - 0.5);
+					assertThat(number(drawn.get("top")) + number(drawn.get("height")))
+						.as("bar of %s inside its row's track", value)
+						.isLessThanOrEqualTo(number(track.get("top")) + number(track.get("height")) + 0.5);
 					double widthPercent = 100 * number(drawn.get("width")) / trackWidth;
 					assertThat(widthPercent).as("bar of %s in row '%s'", value, row.getText())
 						.isCloseTo(100 * Math.abs(value) / (axisMax - axisMin), within(TOLERANCE));
@@ -143,8 +148,9 @@ final class DrawnCharts {
 	}
 
 	private static Map<?, ?> box(WebDriver browser, WebElement element) {
-		return (Map<?, ?>) ((JavascriptExecutor) browser).executeScript(
-				"const r = arguments[0].getBoundingClientRect(); return {left: r.left, width: r.width};", element);
+		return (Map<?, ?>) ((JavascriptExecutor) browser)
+			.executeScript("const r = arguments[0].getBoundingClientRect();"
+					+ " return {left: r.left, width: r.width, top: r.top, height: r.height};", element);
 	}
 
 	private static double number(Object value) {

@@ -210,10 +210,11 @@ class StaleFormWebTests extends WebTestSupport {
 
 	@Test
 	void noLinkCarriesTheSessionId() {
-		for (String path : new String[] { "/", "/credit", "/image/" + TestModels.REFERENCE, "/login" }) {
-			HttpClient firstVisit = HttpClient.newBuilder().build();
+		for (String path : new String[] { "/", "/demo", "/credit", "/image/" + TestModels.REFERENCE, "/login" }) {
+			HttpClient firstVisit = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 			HttpResponse<String> page = send(HttpRequest.newBuilder(uri(path)), firstVisit);
 
+			assertThat(page.uri().toString()).as(path).doesNotContainIgnoringCase("jsessionid");
 			assertThat(page.body()).as(path).doesNotContainIgnoringCase("jsessionid");
 			assertThat(html(page).select("a[href], form[action], link[href], script[src], img[src]"))
 				.allSatisfy(link -> assertThat(link.attr("href") + link.attr("action") + link.attr("src")).as(path)
