@@ -102,6 +102,10 @@ class DemoController implements MenuContributor {
 		Optional<ImageModel> photoModel = readyPhotoModel();
 		Optional<ReadyCreditModel> creditModel = creditModels.ready();
 		model.addAttribute("photoModel", photoModel.orElse(null));
+		// which sample fools a model was measured on the configured one; another may get
+		// it right
+		model.addAttribute("photoModelIsTheConfiguredOne",
+				photoModel.map(ready -> ready.name().equals(properties.imageModel())).orElse(false));
 		model.addAttribute("photos", photoModel.isPresent() ? samples.photos() : List.of());
 		model.addAttribute("credit", creditModel.orElse(null));
 		model
