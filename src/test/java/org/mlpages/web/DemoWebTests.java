@@ -65,6 +65,8 @@ class DemoWebTests extends WebTestSupport {
 			assertThatTheFormPostsWithItsToken(card, run);
 		});
 		assertThat(page.selectFirst("#sample-photo-cat-2029 .demo-fools").text()).isNotBlank();
+		assertThat(page.selectFirst(".demo-accuracy").text()).as("the model's own measured accuracy")
+			.contains(language.equals("fr") ? "97,0 %" : "97.0 %");
 		assertThat(page.select(".demo-result")).as("no answer before a click").isEmpty();
 		assertThat(page.selectFirst("script[src=/js/demo.js]")).isNotNull();
 	}
