@@ -69,7 +69,8 @@ class CreditTrainingTest {
 		assertThat(retrained.decide(CreditFixtures.applicant()))
 			.isEqualTo(CreditFixtures.model().decide(CreditFixtures.applicant()));
 		assertThat(result.modelFile()).hasFileName("credit.model");
-		assertThat(result.reportMd()).content().contains("| **logreg-slow**", "grant iff P(good) >= 0.82");
+		assertThat(result.reportMd()).content()
+			.contains("| **logreg-slow**", "grant iff P(good) >= 0.88", "**Held out: rows 23, 96, 210**");
 		assertThat(log.toString(StandardCharsets.UTF_8)).contains("chosen: logreg-slow");
 	}
 
@@ -81,6 +82,26 @@ class CreditTrainingTest {
 
 	private static Object innerWeights(CreditModel model) {
 		return ((LinearSGDModel) ((TransformedModel<?>) model.tribuoModel()).getInnerModel()).getWeightsCopy();
+	}
+
+	@Test
+	void heldOutRowsCountFromTheFirstAfterTheHeaderAndMustExist() throws IOException {
+		var all = CreditData.load(CreditFixtures.CSV);
+		CreditTraining.HoldOut holdOut = CreditTraining.HoldOut.parse("3, 1,3", "a reason");
+		assertThat(holdOut.rows()).containsExactly(1, 3);
+
+		var used = CreditTraining.withoutHeldOut(all, holdOut);
+		assertThat(used.size()).isEqualTo(all.size() - 2);
+		assertThat(used.getExample(0)).isSameAs(all.getExample(1));
+		assertThat(used.getExample(1)).isSameAs(all.getExample(3));
+		assertThat(used.getProvenance().toString()).contains("held out: rows 1,3 (a reason)");
+		assertThatThrownBy(() -> CreditTraining.withoutHeldOut(all, new CreditTraining.HoldOut(List.of(1001), "x")))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("1001");
+		assertThatThrownBy(() -> new CreditTraining.HoldOut(List.of(0), "x"))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> new CreditTraining.HoldOut(List.of(5), " "))
+			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 	@Test
