@@ -4,6 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.jsoup.nodes.Document;
@@ -11,6 +15,10 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mlpages.credit.CreditModels;
+import org.mlpages.credit.model.ModelProvenanceSummary;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.ClassPathResource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +32,9 @@ import static org.assertj.core.api.Assertions.within;
 class DemoWebTests extends WebTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Autowired
+	CreditModels creditModels;
 
 	@Test
 	void aFirstVisitorMeetsTheDemoFirst() {
@@ -143,7 +154,7 @@ class DemoWebTests extends WebTestSupport {
 		Element result = html(response).selectFirst("#answer-applicant-saver .demo-result");
 		assertThat(result.selectFirst(".demo-verdict").text()).isEqualTo("Credit granted");
 		assertThat(result.selectFirst(".demo-probability").text())
-			.matches("The model gives a \\d+\\.\\d % chance of repayment; the bank grants from 82 %\\.");
+			.matches("The model gives a \\d+\\.\\d % chance of repayment; the bank grants from 88 %\\.");
 		assertThat(result.select(".demo-reasons li")).hasSize(3);
 		assertThat(result.selectFirst(".demo-timing").text()).startsWith("Decided in");
 		String full = result.selectFirst(".demo-open").attr("href");
@@ -175,6 +186,28 @@ class DemoWebTests extends WebTestSupport {
 		Map<String, Object> row = newestRow();
 		assertThat(row.get("channel")).isEqualTo("demo");
 		assertThat(probabilityGood(row)).isCloseTo(((Number) row.get("threshold")).doubleValue(), within(0.02));
+	}
+
+	@Test
+	void theSampleApplicantsAreTheRowsTheModelWasNotTrainedOn() throws IOException {
+		ModelProvenanceSummary provenance = creditModels.ready().orElseThrow().model().provenance();
+		List<Integer> shown;
+		try (InputStream in = new ClassPathResource("demo/applicants.csv").getInputStream()) {
+			shown = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+				.skip(1)
+				.map(line -> Integer.valueOf(line.split(",")[1]))
+				.toList();
+		}
+
+		// the captions say "held out": the model's side file must say so of the same rows
+		assertThat(provenance.heldOutRows()).containsExactlyInAnyOrderElementsOf(shown);
+		assertThat(provenance.heldOutReason()).isEqualTo("the demo's sample applicants");
+		assertThat(provenance.trainingRows()).isEqualTo(1000 - shown.size());
+		List<String> sources = html(get("/demo", "en")).select(".demo-sample[id^=sample-applicant-] .demo-source")
+			.eachText();
+		assertThat(sources).allSatisfy(source -> assertThat(source).contains("It was held out"));
+		assertThat(sources.stream().map(source -> Integer.valueOf(source.replaceFirst("^Applicant (\\d+) .*", "$1"))))
+			.containsExactlyElementsOf(shown);
 	}
 
 	@Test

@@ -398,12 +398,16 @@ public final class CreditModel {
 																		// server paths on
 																		// a page
 		JsonNode chosen = side.path("chosen");
+		// side files written before rows could be held out have no heldOut: nothing was
+		JsonNode heldOut = side.path("data").path("heldOut");
+		List<Integer> heldOutRows = new ArrayList<>();
+		heldOut.path("rows").forEach(row -> heldOutRows.add(row.asInt()));
 		return new ModelProvenanceSummary(model.getClass().getName(), inner.getClassName(), settings,
 				chosen.path("description").asString(""), side.path("seed").asLong(),
-				provenance.getDatasetProvenance().getNumExamples(), dataFile, dataSha,
-				provenance.getTrainingTime().toString(), provenance.getTribuoVersion(), side.path("folds").asInt(),
-				chosen.path("accuracyMean").asDouble(Double.NaN), chosen.path("aucMean").asDouble(Double.NaN),
-				chosen.path("costPerApplicant").asDouble(Double.NaN));
+				provenance.getDatasetProvenance().getNumExamples(), heldOutRows, heldOut.path("reason").asString(""),
+				dataFile, dataSha, provenance.getTrainingTime().toString(), provenance.getTribuoVersion(),
+				side.path("folds").asInt(), chosen.path("accuracyMean").asDouble(Double.NaN),
+				chosen.path("aucMean").asDouble(Double.NaN), chosen.path("costPerApplicant").asDouble(Double.NaN));
 	}
 
 	/** The first primitive value under that key, depth first, or "" if none. */

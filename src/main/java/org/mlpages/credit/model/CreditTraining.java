@@ -1,11 +1,10 @@
 package org.mlpages.credit.model;
 
-import org.tribuo.CategoricalInfo;
+import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
-import org.tribuo.RealInfo;
 import org.tribuo.Trainer;
 import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
@@ -16,6 +15,7 @@ import org.tribuo.classification.ensemble.FullyWeightedVotingCombiner;
 import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.common.tree.RandomForestTrainer;
+import org.tribuo.dataset.DatasetView;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.transform.TransformTrainer;
@@ -28,6 +28,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,13 @@ import java.util.logging.Logger;
  * {@code <out>.report.json} (the side file {@link CreditModel#load} reads) and
  * {@code <out>.report.md}.
  *
- * <pre>java -cp ... org.mlpages.credit.model.CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]</pre>
+ * <pre>java -cp ... org.mlpages.credit.model.CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]
+ *     [--hold-out 96,210,325 [--hold-out-reason "the demo's sample applicants"]]</pre>
+ *
+ * <p>
+ * Held-out rows take no part in anything: not the folds, the threshold, the schema's
+ * bounds nor the final model. The report and the model's own provenance name them, so an
+ * applicant shown as "never seen by the model" can be checked to be one.
  *
  * <p>
  * Reproducible: the folds, the SGD order and the forests' bootstraps all derive from the
@@ -64,6 +71,48 @@ public final class CreditTraining {
 
 	/** Default seed of the command. */
 	public static final long DEFAULT_SEED = 42L;
+
+	/** Why rows are held out when the command is not told otherwise. */
+	public static final String DEFAULT_HOLD_OUT_REASON = "the demo's sample applicants";
+
+	/**
+	 * Rows of the CSV left out of training.
+	 *
+	 * @param rows data row numbers, 1 for the first row after the header (the demo's
+	 * {@code row} column counts the same way), ascending, no duplicates
+	 * @param reason why, in words, e.g. {@value #DEFAULT_HOLD_OUT_REASON}
+	 */
+	public record HoldOut(List<Integer> rows, String reason) {
+
+		/** Nothing held out: every row is used. */
+		public static final HoldOut NONE = new HoldOut(List.of(), "");
+
+		public HoldOut {
+			rows = rows.stream().sorted().distinct().toList();
+			if (rows.stream().anyMatch(r -> r < 1)) {
+				throw new IllegalArgumentException("held-out rows count from 1 (the first after the header): " + rows);
+			}
+			if (!rows.isEmpty() && reason.isBlank()) {
+				throw new IllegalArgumentException("held-out rows need a reason");
+			}
+		}
+
+		/** {@code 96,210,325} as the command line takes it. */
+		static HoldOut parse(String rows, String reason) {
+			return new HoldOut(Arrays.stream(rows.split(",")).map(String::strip).map(Integer::valueOf).toList(),
+					reason);
+		}
+
+		public boolean isEmpty() {
+			return rows.isEmpty();
+		}
+
+		/** The rows as the command line takes them: {@code 96,210,325}. */
+		String rowList() {
+			return String.join(",", rows.stream().map(String::valueOf).toList());
+		}
+
+	}
 
 	/**
 	 * A model family the command compares. {@code explainable}: linear, so contributions
@@ -120,10 +169,11 @@ public final class CreditTraining {
 	 * @param chosen the chosen candidate's result
 	 * @param candidates all candidates' results, in the order measured
 	 * @param seed the seed used
-	 * @param rows rows in the CSV
+	 * @param rows rows used: those of the CSV less the held-out ones
+	 * @param holdOut the rows left out
 	 */
 	public record TrainingResult(Path modelFile, Path reportJson, Path reportMd, CandidateResult chosen,
-			List<CandidateResult> candidates, long seed, int rows) {
+			List<CandidateResult> candidates, long seed, int rows, HoldOut holdOut) {
 
 		/** The decision threshold on P(good) stored with the model. */
 		public double threshold() {
@@ -175,18 +225,23 @@ public final class CreditTraining {
 
 	/**
 	 * Command line entry point.
-	 * @param args {@code --data <csv> --out <prefix> [--seed <long>]}
+	 * @param args {@code --data <csv> --out <prefix> [--seed <long>] [--hold-out <rows>
+	 * [--hold-out-reason <text>]]}
 	 */
 	public static void main(String[] args) throws IOException {
 		Path data = null;
 		Path out = null;
 		long seed = DEFAULT_SEED;
+		String holdOutRows = null;
+		String holdOutReason = DEFAULT_HOLD_OUT_REASON;
 		for (int i = 0; i < args.length; i++) {
 			String value = i + 1 < args.length ? args[i + 1] : null;
 			switch (args[i]) {
 				case "--data" -> data = Path.of(require(value, "--data"));
 				case "--out" -> out = Path.of(require(value, "--out"));
 				case "--seed" -> seed = Long.parseLong(require(value, "--seed"));
+				case "--hold-out" -> holdOutRows = require(value, "--hold-out");
+				case "--hold-out-reason" -> holdOutReason = require(value, "--hold-out-reason");
 				default -> usage("unknown argument " + args[i]);
 			}
 			i++;
@@ -194,7 +249,8 @@ public final class CreditTraining {
 		if (data == null || out == null) {
 			usage("--data and --out are required");
 		}
-		TrainingResult result = train(data, out, seed, System.out);
+		HoldOut holdOut = holdOutRows == null ? HoldOut.NONE : HoldOut.parse(holdOutRows, holdOutReason);
+		TrainingResult result = train(data, out, seed, holdOut, System.out);
 		System.out.printf("chosen %s, threshold %.2f, written %s%n", result.chosen().id(), result.threshold(),
 				result.modelFile());
 	}
@@ -208,7 +264,8 @@ public final class CreditTraining {
 
 	private static void usage(String problem) {
 		System.err.println(problem);
-		System.err.println("usage: CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]");
+		System.err.println("usage: CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]"
+				+ " [--hold-out 96,210,325 [--hold-out-reason TEXT]]");
 		System.exit(2);
 	}
 
@@ -220,22 +277,24 @@ public final class CreditTraining {
 	 * line first
 	 * @param outPrefix path prefix of the outputs, e.g. {@code models/credit}
 	 * @param seed seed of the folds and of the trainers
+	 * @param holdOut rows to leave out of everything
 	 * @param log progress lines go here
 	 * @return the figures and the written files
 	 * @throws IOException if the CSV cannot be read or the outputs written
 	 * @throws IllegalArgumentException if the CSV does not have the expected columns and
-	 * labels
+	 * labels, or a held-out row is not in it
 	 */
-	public static TrainingResult train(Path csv, Path outPrefix, long seed, PrintStream log) throws IOException {
-		return train(csv, outPrefix, seed, log, defaultCandidates());
+	public static TrainingResult train(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintStream log)
+			throws IOException {
+		return train(csv, outPrefix, seed, holdOut, log, defaultCandidates());
 	}
 
 	/**
-	 * As {@link #train(Path, Path, long, PrintStream)} with a chosen list of candidates
-	 * (tests use fewer).
+	 * As {@link #train(Path, Path, long, HoldOut, PrintStream)} with a chosen list of
+	 * candidates (tests use fewer).
 	 */
-	static TrainingResult train(Path csv, Path outPrefix, long seed, PrintStream log, List<Candidate> candidates)
-			throws IOException {
+	static TrainingResult train(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintStream log,
+			List<Candidate> candidates) throws IOException {
 		// Tribuo logs every tree and every SGD run at INFO through java.util.logging; the
 		// command prints its own
 		// summary, so quieten it for the duration of the run and restore the caller's
@@ -244,18 +303,22 @@ public final class CreditTraining {
 		Level previous = tribuoLogger.getLevel();
 		tribuoLogger.setLevel(Level.WARNING);
 		try {
-			return trainQuietly(csv, outPrefix, seed, log, candidates);
+			return trainQuietly(csv, outPrefix, seed, holdOut, log, candidates);
 		}
 		finally {
 			tribuoLogger.setLevel(previous);
 		}
 	}
 
-	private static TrainingResult trainQuietly(Path csv, Path outPrefix, long seed, PrintStream log,
+	private static TrainingResult trainQuietly(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintStream log,
 			List<Candidate> candidates) throws IOException {
 		long start = System.nanoTime();
-		MutableDataset<Label> data = CreditData.load(csv);
-		log.printf("%s: %d rows, %d features%n", csv, data.size(), data.getFeatureMap().size());
+		MutableDataset<Label> all = CreditData.load(csv);
+		Dataset<Label> data = withoutHeldOut(all, holdOut);
+		log.printf("%s: %d rows, %d features%n", csv, all.size(), all.getFeatureMap().size());
+		if (!holdOut.isEmpty()) {
+			log.printf("held out: rows %s (%s); %d rows used%n", holdOut.rowList(), holdOut.reason(), data.size());
+		}
 		List<String> labels = new ArrayList<>();
 		for (Example<Label> example : data) {
 			labels.add(example.getOutput().getLabel());
@@ -282,7 +345,7 @@ public final class CreditTraining {
 			.filter(c -> c.id().equals(chosen.id()))
 			.findFirst()
 			.orElseThrow();
-		log.printf("chosen: %s, threshold %.2f; training on all %d rows%n", chosen.id(), chosen.threshold(),
+		log.printf("chosen: %s, threshold %.2f; training on all %d rows used%n", chosen.id(), chosen.threshold(),
 				data.size());
 
 		Model<Label> model = chosenCandidate.trainer().apply(seed).train(data);
@@ -297,14 +360,43 @@ public final class CreditTraining {
 		model.serializeToFile(modelFile);
 		// read back through the serving path: a side file that does not fit its model
 		// must fail here, not in the app
-		TrainingReport report = new TrainingReport(csv, modelFile, seed, FOLDS, data.size(), labels, schema, chosen,
-				chosenCandidate.description(), results);
+		TrainingReport report = new TrainingReport(csv, modelFile, seed, FOLDS, all.size(), holdOut, labels, schema,
+				chosen, chosenCandidate.description(), results);
 		report.writeJson(reportJson);
 		CreditModel loaded = CreditModel.load(modelFile, reportJson);
 		report.writeMarkdown(reportMd, loaded.provenance());
 		log.printf("wrote %s (%,d bytes), %s, %s in %.1f s%n", modelFile, Files.size(modelFile), reportJson, reportMd,
 				(System.nanoTime() - start) / 1e9);
-		return new TrainingResult(modelFile, reportJson, reportMd, chosen, List.copyOf(results), seed, data.size());
+		return new TrainingResult(modelFile, reportJson, reportMd, chosen, List.copyOf(results), seed, data.size(),
+				holdOut);
+	}
+
+	/**
+	 * The rows the run may use. A view rather than a copy: the model's provenance then
+	 * records the CSV (path, hash) and, in the view's tag, which rows were left out and
+	 * why.
+	 */
+	static Dataset<Label> withoutHeldOut(MutableDataset<Label> all, HoldOut holdOut) {
+		if (holdOut.isEmpty()) {
+			return all;
+		}
+		int last = holdOut.rows().get(holdOut.rows().size() - 1);
+		if (last > all.size()) {
+			throw new IllegalArgumentException(
+					"held-out row " + last + " is not in the data, which has " + all.size() + " rows");
+		}
+		int[] kept = new int[all.size() - holdOut.rows().size()];
+		int k = 0;
+		for (int i = 0; i < all.size(); i++) {
+			if (!holdOut.rows().contains(i + 1)) {
+				kept[k++] = i;
+			}
+		}
+		DatasetView<Label> view = new DatasetView<>(all, kept, "held out: rows " + holdOut.rowList() + " ("
+				+ holdOut.reason() + "), 1 for the first row after the header");
+		// the tag names the few rows left out; the kept indices would only add bytes
+		view.setStoreIndices(false);
+		return view;
 	}
 
 	private static Path sibling(Path prefix, String suffix) {
@@ -314,7 +406,7 @@ public final class CreditTraining {
 	/**
 	 * Runs the stratified folds for one candidate and scores the out-of-fold predictions.
 	 */
-	private static CandidateResult crossValidate(Candidate candidate, MutableDataset<Label> data, List<String> labels,
+	private static CandidateResult crossValidate(Candidate candidate, Dataset<Label> data, List<String> labels,
 			int[] fold, long seed) throws IOException {
 		LabelFactory factory = new LabelFactory();
 		int n = data.size();
@@ -439,12 +531,11 @@ public final class CreditTraining {
 	 * widens them to round numbers (125 to 19 332 DM becomes 100 to 20 000), which is
 	 * what the form shows and the schema accepts.
 	 */
-	static CreditSchema schemaOf(Model<Label> model, MutableDataset<Label> data) {
-		// categories: the model's own feature map; numeric ranges: the raw data's (the
-		// TransformedModel's feature
-		// map holds the z-scored values)
+	static CreditSchema schemaOf(Model<Label> model, Dataset<Label> data) {
+		// categories: the model's own feature map; numeric ranges: the raw rows' (the
+		// TransformedModel's feature map holds the z-scored values, and a view's feature
+		// map still counts the rows it leaves out)
 		ImmutableFeatureMap features = model.getFeatureIDMap();
-		var rawFeatures = data.getFeatureMap();
 		List<CreditField> fields = new ArrayList<>();
 		for (CreditData.Column column : CreditData.COLUMNS) {
 			if (column.kind() == CreditField.Kind.CATEGORICAL) {
@@ -453,24 +544,21 @@ public final class CreditTraining {
 				continue;
 			}
 			String featureName = column.name() + "@value";
-			VariableInfo info = rawFeatures.get(featureName);
-			// a feature with at most 50 distinct values is kept as CategoricalInfo; its
-			// RealInfo has min and max
-			RealInfo real = info instanceof RealInfo r ? r
-					: info instanceof CategoricalInfo c ? c.generateRealInfo() : null;
-			if (real == null) {
-				throw new IllegalStateException("model has no numeric feature " + featureName);
-			}
+			double min = Double.POSITIVE_INFINITY;
+			double max = Double.NEGATIVE_INFINITY;
 			boolean integer = true;
 			for (Example<Label> example : data) {
 				for (var feature : example) {
-					if (feature.getName().equals(featureName) && feature.getValue() != Math.rint(feature.getValue())) {
-						integer = false;
+					if (feature.getName().equals(featureName)) {
+						min = Math.min(min, feature.getValue());
+						max = Math.max(max, feature.getValue());
+						integer &= feature.getValue() == Math.rint(feature.getValue());
 					}
 				}
 			}
-			double min = real.getMin();
-			double max = real.getMax();
+			if (min > max) {
+				throw new IllegalStateException("model has no numeric feature " + featureName);
+			}
 			double margin = RANGE_MARGIN * (max - min);
 			double low = min - margin;
 			double high = max + margin;

@@ -1,5 +1,6 @@
 package org.mlpages.credit.model;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +17,10 @@ import java.util.Map;
  * "logistic regression, z-scored numbers"
  * @param seed the seed given to the training command
  * @param trainingRows rows the final model was trained on
+ * @param heldOutRows rows of the CSV left out of training (1 for the first after the
+ * header), ascending; empty if none
+ * @param heldOutReason why they were left out, e.g. "the demo's sample applicants"; empty
+ * if none
  * @param dataFile name of the training CSV (file name only)
  * @param dataSha256 SHA-256 of the training CSV, lowercase hex
  * @param trainedAt training time, ISO-8601 with offset
@@ -27,10 +32,12 @@ import java.util.Map;
  * chosen threshold, divided by the number of rows
  */
 public record ModelProvenanceSummary(String modelClass, String trainerClass, Map<String, String> trainerSettings,
-		String description, long seed, int trainingRows, String dataFile, String dataSha256, String trainedAt,
-		String tribuoVersion, int cvFolds, double cvAccuracy, double cvAuc, double cvCostPerApplicant) {
+		String description, long seed, int trainingRows, List<Integer> heldOutRows, String heldOutReason,
+		String dataFile, String dataSha256, String trainedAt, String tribuoVersion, int cvFolds, double cvAccuracy,
+		double cvAuc, double cvCostPerApplicant) {
 
 	public ModelProvenanceSummary {
 		trainerSettings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(trainerSettings));
+		heldOutRows = List.copyOf(heldOutRows);
 	}
 }

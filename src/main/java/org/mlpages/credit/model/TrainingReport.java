@@ -34,6 +34,10 @@ final class TrainingReport {
 
 	private final int folds;
 
+	private final int csvRows;
+
+	private final CreditTraining.HoldOut holdOut;
+
 	private final int rows;
 
 	private final long good;
@@ -46,14 +50,21 @@ final class TrainingReport {
 
 	private final List<CreditTraining.CandidateResult> candidates;
 
-	TrainingReport(Path csv, Path modelFile, long seed, int folds, int rows, List<String> labels, CreditSchema schema,
-			CreditTraining.CandidateResult chosen, String chosenDescription,
+	/**
+	 * @param csvRows rows in the CSV
+	 * @param holdOut the rows left out
+	 * @param labels the labels of the rows used, in order
+	 */
+	TrainingReport(Path csv, Path modelFile, long seed, int folds, int csvRows, CreditTraining.HoldOut holdOut,
+			List<String> labels, CreditSchema schema, CreditTraining.CandidateResult chosen, String chosenDescription,
 			List<CreditTraining.CandidateResult> candidates) {
 		this.csv = csv;
 		this.modelFile = modelFile;
 		this.seed = seed;
 		this.folds = folds;
-		this.rows = rows;
+		this.csvRows = csvRows;
+		this.holdOut = holdOut;
+		this.rows = labels.size();
 		this.good = labels.stream().filter(CreditData.GOOD::equals).count();
 		this.schema = schema;
 		this.chosen = chosen;
@@ -80,9 +91,17 @@ final class TrainingReport {
 		ObjectNode data = root.putObject("data");
 		data.put("file", csv.getFileName().toString());
 		data.put("sha256", CreditModel.sha256Hex(Files.readAllBytes(csv)));
+		data.put("csvRows", csvRows);
+		// the rows used (cross-validated, then trained on): the CSV's less the held-out
+		// ones
 		data.put("rows", rows);
 		data.put("good", good);
 		data.put("bad", rows - good);
+		ObjectNode heldOut = data.putObject("heldOut");
+		ArrayNode heldOutRows = heldOut.putArray("rows");
+		holdOut.rows().forEach(heldOutRows::add);
+		heldOut.put("reason", holdOut.reason());
+		heldOut.put("rowNumbering", "1 for the first row after the header");
 		root.put("seed", seed);
 		root.put("folds", folds);
 		ArrayNode fields = root.putArray("schema");
@@ -151,12 +170,25 @@ final class TrainingReport {
 			.append(prefix)
 			.append(" --seed ")
 			.append(seed)
+			.append(holdOutOptions())
 			.append("` (re-run it to reproduce these figures). The same numbers are in `")
 			.append(modelFile.getFileName().toString().replaceAll("\\.model$", ".report.json"))
 			.append("`, which the app reads (threshold and schema).\n\n");
 		md.append("## Data\n\n");
-		md.append(String.format(Locale.ROOT, "`%s`: %d applicants, %d good, %d bad; SHA-256 `%s`.%n%n",
-				csv.getFileName(), rows, good, rows - good, provenance.dataSha256()));
+		if (holdOut.isEmpty()) {
+			md.append(String.format(Locale.ROOT, "`%s`: %d applicants, %d good, %d bad; SHA-256 `%s`.%n%n",
+					csv.getFileName(), rows, good, rows - good, provenance.dataSha256()));
+		}
+		else {
+			md.append(String.format(Locale.ROOT,
+					"`%s`: %d applicants; SHA-256 `%s`. **Held out: rows %s** (1 for the first row after the header) "
+							+ "— %s. They take no part in the cross-validation, the threshold, the fields' bounds or "
+							+ "the final model: the model never saw them. The other %d applicants are used: "
+							+ "%d good, %d bad.%n%n",
+					csv.getFileName(), csvRows, provenance.dataSha256(),
+					String.join(", ", holdOut.rows().stream().map(String::valueOf).toList()), holdOut.reason(), rows,
+					good, rows - good));
+		}
 		md.append(String.format(Locale.ROOT,
 				"Cost matrix: granting a bad applicant costs %d, refusing a good one %d. "
 						+ "Granting everyone would cost %d, refusing everyone %d.%n%n",
@@ -208,7 +240,7 @@ final class TrainingReport {
 				+ "without each fold the cost is %d (%.4f per applicant).%n%n", c.cost(), chosen.costPerApplicant(),
 				c.accuracy(), chosen.costCrossFitted(), (double) chosen.costCrossFitted() / c.total()));
 		md.append("## Final model\n\n");
-		md.append(String.format(Locale.ROOT, "Trained on all %d rows: `%s`, %s, SHA-256 `%s` (see the .json).%n%n",
+		md.append(String.format(Locale.ROOT, "Trained on all %d rows used: `%s`, %s, SHA-256 `%s` (see the .json).%n%n",
 				provenance.trainingRows(), modelFile.getFileName(), humanBytes(Files.size(modelFile)),
 				CreditModel.sha256Hex(Files.readAllBytes(modelFile))));
 		md.append("- model: `").append(provenance.modelClass()).append("`\n");
@@ -241,6 +273,16 @@ final class TrainingReport {
 				.append(" |\n");
 		}
 		Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
+	}
+
+	/** The command's hold-out options as typed, or "" when nothing was held out. */
+	private String holdOutOptions() {
+		if (holdOut.isEmpty()) {
+			return "";
+		}
+		String options = " --hold-out " + holdOut.rowList();
+		return holdOut.reason().equals(CreditTraining.DEFAULT_HOLD_OUT_REASON) ? options
+				: options + " --hold-out-reason \"" + holdOut.reason() + "\"";
 	}
 
 	private static String num(double x) {

@@ -39,11 +39,17 @@ class CreditTrainingTest {
 
 	@Test
 	void retrainingWithTheSeedReproducesTheCommittedModelAndReport(@TempDir Path dir) throws IOException {
+		JsonNode committed = JSON.readTree(Files.readString(CreditFixtures.SIDE));
+		// the committed model's own hold-out, so that this test follows it when the
+		// demo's
+		// applicants change
+		ModelProvenanceSummary shipped = CreditFixtures.model().provenance();
+		CreditTraining.HoldOut holdOut = new CreditTraining.HoldOut(shipped.heldOutRows(), shipped.heldOutReason());
+		assertThat(holdOut.rows()).as("the demo's applicants are held out").isNotEmpty();
 		ByteArrayOutputStream log = new ByteArrayOutputStream();
 		CreditTraining.TrainingResult result = CreditTraining.train(CreditFixtures.CSV, dir.resolve("credit"), 42L,
-				new PrintStream(log, true, StandardCharsets.UTF_8), chosenOnly());
+				holdOut, new PrintStream(log, true, StandardCharsets.UTF_8), chosenOnly());
 
-		JsonNode committed = JSON.readTree(Files.readString(CreditFixtures.SIDE));
 		JsonNode fresh = JSON.readTree(Files.readString(result.reportJson()));
 		JsonNode committedCandidate = null;
 		for (JsonNode c : committed.path("candidates")) {
@@ -63,7 +69,8 @@ class CreditTrainingTest {
 		assertThat(retrained.decide(CreditFixtures.applicant()))
 			.isEqualTo(CreditFixtures.model().decide(CreditFixtures.applicant()));
 		assertThat(result.modelFile()).hasFileName("credit.model");
-		assertThat(result.reportMd()).content().contains("| **logreg-slow**", "grant iff P(good) >= 0.82");
+		assertThat(result.reportMd()).content()
+			.contains("| **logreg-slow**", "grant iff P(good) >= 0.88", "**Held out: rows 23, 96, 210**");
 		assertThat(log.toString(StandardCharsets.UTF_8)).contains("chosen: logreg-slow");
 	}
 
@@ -75,6 +82,26 @@ class CreditTrainingTest {
 
 	private static Object innerWeights(CreditModel model) {
 		return ((LinearSGDModel) ((TransformedModel<?>) model.tribuoModel()).getInnerModel()).getWeightsCopy();
+	}
+
+	@Test
+	void heldOutRowsCountFromTheFirstAfterTheHeaderAndMustExist() throws IOException {
+		var all = CreditData.load(CreditFixtures.CSV);
+		CreditTraining.HoldOut holdOut = CreditTraining.HoldOut.parse("3, 1,3", "a reason");
+		assertThat(holdOut.rows()).containsExactly(1, 3);
+
+		var used = CreditTraining.withoutHeldOut(all, holdOut);
+		assertThat(used.size()).isEqualTo(all.size() - 2);
+		assertThat(used.getExample(0)).isSameAs(all.getExample(1));
+		assertThat(used.getExample(1)).isSameAs(all.getExample(3));
+		assertThat(used.getProvenance().toString()).contains("held out: rows 1,3 (a reason)");
+		assertThatThrownBy(() -> CreditTraining.withoutHeldOut(all, new CreditTraining.HoldOut(List.of(1001), "x")))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("1001");
+		assertThatThrownBy(() -> new CreditTraining.HoldOut(List.of(0), "x"))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> new CreditTraining.HoldOut(List.of(5), " "))
+			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 	@Test
