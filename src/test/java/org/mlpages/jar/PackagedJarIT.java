@@ -1,17 +1,12 @@
 package org.mlpages.jar;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +36,10 @@ class PackagedJarIT {
 
 	private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
 
-	// natives and converted models as the other tests left them
-	private static final String CACHE_DIR = "target/test-cache";
-
 	@Test
 	void theJarAsItIsServesPagesAndClassifiesAPhoto() throws Exception {
-		Path dir = workDir();
-		List<String> command = new ArrayList<>(
-				List.of(javaHome().resolve("bin/java").toString(), "-jar", packagedJar().toString()));
-		servesPagesAndClassifiesAPhoto(command, Map.of(), dir);
+		Path dir = PackagedApp.workDir();
+		servesPagesAndClassifiesAPhoto(PackagedApp.javaJar(), Map.of(), dir);
 	}
 
 	/**
@@ -59,15 +49,15 @@ class PackagedJarIT {
 	 */
 	@Test
 	void thePreparedStartUsesItsCacheAndAheadOfTimeMode() throws Exception {
-		Path dir = workDir();
+		Path dir = PackagedApp.workDir();
 		Path javaHome = newestJdk();
 		Path prepared = dir.resolve("app");
-		ProcessBuilder prepare = new ProcessBuilder("bin/prepare-start.sh", packagedJar().toString(),
+		ProcessBuilder prepare = new ProcessBuilder("bin/prepare-start.sh", PackagedApp.javaJar().get(2),
 				prepared.toString())
 			.redirectErrorStream(true)
 			.redirectOutput(dir.resolve("prepare.log").toFile());
 		prepare.environment().put("JAVA_HOME", javaHome.toString());
-		prepare.environment().put("MLPAGES_CACHE_DIR", CACHE_DIR);
+		prepare.environment().put("MLPAGES_CACHE_DIR", PackagedApp.CACHE_DIR);
 		Process preparing = prepare.start();
 		try {
 			assertThat(preparing.waitFor(5, TimeUnit.MINUTES)).as("prepare-start.sh finished").isTrue();
@@ -92,26 +82,15 @@ class PackagedJarIT {
 
 	private static String servesPagesAndClassifiesAPhoto(List<String> start, Map<String, String> environment, Path dir)
 			throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
-		List<String> command = new ArrayList<>(start);
-		command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
-				"--mlpages.data-dir=" + dir.resolve("data"), "--mlpages.uploads-dir=" + dir.resolve("uploads"),
-				"--mlpages.cache-dir=" + CACHE_DIR,
-				"--spring.datasource.url=jdbc:sqlite:" + dir.resolve("mlpages.db")));
-		Path log = dir.resolve("app.log");
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-		builder.environment().putAll(environment);
-		Process app = builder.start();
+		PackagedApp app = PackagedApp.start(start, environment, dir, PackagedApp.freePort());
 		try {
 			HttpClient http = HttpClient.newHttpClient();
-			URI base = URI.create("http://127.0.0.1:" + port);
-			HttpResponse<String> health = waitForHealth(http, base, app, log);
+			HttpResponse<String> health = http.send(
+					HttpRequest.newBuilder(app.uri("/actuator/health/model-states")).build(),
+					HttpResponse.BodyHandlers.ofString());
 			assertThat(health.body()).contains("\"cat_dog_model\"");
 
-			HttpResponse<String> about = http.send(HttpRequest.newBuilder(base.resolve("/about?lang=fr")).build(),
+			HttpResponse<String> about = http.send(HttpRequest.newBuilder(app.uri("/about?lang=fr")).build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(about.statusCode()).isEqualTo(200);
 			assertThat(about.body()).contains("Chat ou chien");
@@ -119,7 +98,7 @@ class PackagedJarIT {
 			String boundary = "----mlpages" + UUID.randomUUID();
 			byte[] body = multipart(boundary, Files.readAllBytes(PHOTO));
 			HttpResponse<String> answer = http
-				.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/cats_vs_dogs/predictions"))
+				.send(HttpRequest.newBuilder(app.uri("/api/v1/models/cats_vs_dogs/predictions"))
 					.header("Content-Type", "multipart/form-data; boundary=" + boundary)
 					.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 					.build(), HttpResponse.BodyHandlers.ofString());
@@ -127,26 +106,9 @@ class PackagedJarIT {
 			assertThat(answer.body()).contains("\"label\":\"Dog\"");
 		}
 		finally {
-			app.destroy();
-			if (!app.waitFor(20, TimeUnit.SECONDS)) {
-				app.destroyForcibly();
-			}
+			app.close();
 		}
-		return Files.readString(log);
-	}
-
-	private static Path packagedJar() throws IOException {
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			return files.filter(f -> f.getFileName().toString().matches("mlpages-.*\\.jar"))
-				.findFirst()
-				.orElseThrow()
-				.toAbsolutePath();
-		}
-	}
-
-	private static Path workDir() throws IOException {
-		return Files.createDirectories(Path.of("target/packaged-jar-it", UUID.randomUUID().toString()))
-			.toAbsolutePath();
+		return app.log();
 	}
 
 	private static Path javaHome() {
@@ -179,30 +141,6 @@ class PackagedJarIT {
 		catch (IOException noReleaseFile) {
 			return 0;
 		}
-	}
-
-	private static HttpResponse<String> waitForHealth(HttpClient http, URI base, Process app, Path log)
-			throws IOException, InterruptedException {
-		Instant giveUp = Instant.now().plus(Duration.ofMinutes(3));
-		while (Instant.now().isBefore(giveUp)) {
-			if (!app.isAlive()) {
-				throw new AssertionError("the app stopped:\n" + Files.readString(log));
-			}
-			try {
-				HttpResponse<String> health = http.send(
-						HttpRequest.newBuilder(base.resolve("/actuator/health/model-states")).build(),
-						HttpResponse.BodyHandlers.ofString());
-				// the image models load in the background: 503 until each has loaded
-				if (health.statusCode() == 200) {
-					return health;
-				}
-			}
-			catch (IOException notListeningYet) {
-				// the server is still starting
-			}
-			Thread.sleep(250);
-		}
-		throw new AssertionError("the app did not become healthy in 3 minutes:\n" + Files.readString(log));
 	}
 
 	private static byte[] multipart(String boundary, byte[] photo) {
