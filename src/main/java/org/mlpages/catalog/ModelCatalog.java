@@ -16,8 +16,15 @@ public interface ModelCatalog {
 	 * An answer of one of this feature's models as a person reads it (a descriptor's
 	 * French label, "accordé" for "granted"), or empty when the model or the answer is
 	 * not this feature's.
+	 * @param model the model that gave it, or null for whichever of this feature's models
+	 * gives it
 	 */
 	default Optional<String> labelName(String model, String label, Locale locale) {
+		return Optional.empty();
+	}
+
+	/** One of this feature's models by the title of its page, or empty. */
+	default Optional<String> title(String model, Locale locale) {
 		return Optional.empty();
 	}
 

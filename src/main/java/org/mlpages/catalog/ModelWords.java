@@ -31,22 +31,12 @@ public class ModelWords {
 
 	/** An answer of whichever model gives it, for lists that mix models (a filter). */
 	public String label(String label, Locale locale) {
-		return catalogs.stream()
-			.flatMap(catalog -> catalog.modelCards(locale)
-				.stream()
-				.flatMap(card -> catalog.labelName(card.name(), label, locale).stream()))
-			.findFirst()
-			.orElse(label);
+		return label(null, label, locale);
 	}
 
 	/** A model's title as its page has it, or its name. */
 	public String title(String model, Locale locale) {
-		return catalogs.stream()
-			.flatMap(catalog -> catalog.modelCards(locale).stream())
-			.filter(card -> card.name().equals(model) && card.title() != null)
-			.map(ModelCard::title)
-			.findFirst()
-			.orElse(model);
+		return catalogs.stream().flatMap(catalog -> catalog.title(model, locale).stream()).findFirst().orElse(model);
 	}
 
 }

@@ -10,15 +10,12 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.mlpages.credit.CreditModels.ReadyCreditModel;
 import org.mlpages.credit.CreditService.CreditResult;
-import org.mlpages.credit.model.CreditDecision;
 import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.StaleForm;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
@@ -39,8 +36,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 class CreditController {
 
 	private static final String VIEW = "credit/apply";
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final CreditService service;
 
@@ -100,9 +95,7 @@ class CreditController {
 					&& access.canSee(request, id))
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "prediction.unknown",
 					"no credit decision " + id));
-		Map<String, String> answers = JSON.readValue(prediction.getInputJson(),
-				new TypeReference<LinkedHashMap<String, String>>() {
-				});
+		Map<String, String> answers = CreditService.answersOf(prediction);
 		model.addAttribute("prediction", prediction);
 		model.addAttribute("granted", CreditService.GRANTED.equals(prediction.getLabel()));
 		model.addAttribute("probabilityGood", prediction.getProbabilities().get(CreditService.GRANTED));
@@ -110,16 +103,11 @@ class CreditController {
 		choices.put(CreditService.GRANTED, messages.getMessage("credit.decision.granted", null, locale));
 		choices.put(CreditService.REFUSED, messages.getMessage("credit.decision.refused", null, locale));
 		model.addAttribute("feedbackChoices", choices);
-		if (prediction.getModelSha256().equals(credit.model().sha256())) {
-			// the same model gives the same explanation; a retrained one would explain
-			// another decision
-			CreditDecision decision = credit.model().decide(answers);
-			CreditExplanation explanation = CreditExplanation.of(decision, answers, credit.descriptor(), credit,
-					locale);
+		service.explain(prediction, locale).ifPresent(explanation -> {
 			model.addAttribute("explanation", explanation);
 			model.addAttribute("explanationChart",
 					explanation.chart(messages.getMessage("credit.explanation.series", null, locale), locale));
-		}
+		});
 		return render(credit, answers, List.of(), model, locale);
 	}
 

@@ -22,8 +22,8 @@ public record CreditExplanation(List<Bar> bars) {
 	public record Bar(String question, String answer, double value, boolean towardsGranting) {
 	}
 
-	public static CreditExplanation of(CreditDecision decision, Map<String, String> answers,
-			CreditDescriptor descriptor, CreditModels.ReadyCreditModel credit, Locale locale) {
+	static CreditExplanation of(CreditDecision decision, Map<String, String> answers, CreditDescriptor descriptor,
+			CreditModels.ReadyCreditModel credit, Locale locale) {
 		List<Bar> bars = decision.contributions().stream().limit(BARS).map(contribution -> {
 			CreditDescriptor.FieldText text = descriptor.field(contribution.field()).orElse(null);
 			String question = text != null ? text.label(locale) : contribution.field();

@@ -85,10 +85,16 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 
 	@Override
 	public Optional<String> labelName(String model, String label, Locale locale) {
-		if (!NAME.equals(model) || !(CreditService.GRANTED.equals(label) || CreditService.REFUSED.equals(label))) {
+		if ((model != null && !NAME.equals(model))
+				|| !(CreditService.GRANTED.equals(label) || CreditService.REFUSED.equals(label))) {
 			return Optional.empty();
 		}
 		return Optional.of(messages.getMessage("credit.answer." + label, null, locale));
+	}
+
+	@Override
+	public Optional<String> title(String model, Locale locale) {
+		return NAME.equals(model) ? ready().map(credit -> credit.descriptor().title().in(locale)) : Optional.empty();
 	}
 
 	@Override

@@ -2,7 +2,9 @@ package org.mlpages.credit;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.mlpages.credit.CreditModels.ReadyCreditModel;
 import org.mlpages.credit.model.CreditDecision;
@@ -10,10 +12,12 @@ import org.mlpages.credit.model.CreditField;
 import org.mlpages.credit.model.CreditModel;
 import org.mlpages.credit.model.FieldError;
 import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.system.InputRejectedException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
@@ -73,6 +77,26 @@ public class CreditService {
 				model.sha256(), JSON.writeValueAsString(validated), decision.granted() ? GRANTED : REFUSED,
 				probabilities, decision.threshold(), inferenceMs, latencyMs));
 		return new CreditResult(logged.id(), validated, decision, latencyMs);
+	}
+
+	/** The answers a logged decision was given, in the schema's order. */
+	static Map<String, String> answersOf(Prediction prediction) {
+		return JSON.readValue(prediction.getInputJson(), new TypeReference<LinkedHashMap<String, String>>() {
+		});
+	}
+
+	/**
+	 * Why a logged decision went the way it did, in the reader's words; empty when the
+	 * model has been replaced since, whose contributions would explain another decision.
+	 */
+	public Optional<CreditExplanation> explain(Prediction prediction, Locale locale) {
+		ReadyCreditModel credit = model();
+		if (!prediction.getModelSha256().equals(credit.model().sha256())) {
+			return Optional.empty();
+		}
+		Map<String, String> answers = answersOf(prediction);
+		return Optional
+			.of(CreditExplanation.of(credit.model().decide(answers), answers, credit.descriptor(), credit, locale));
 	}
 
 	/**

@@ -26,8 +26,6 @@ import org.mlpages.image.UploadedPhoto;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -52,8 +50,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 class DemoController implements MenuContributor {
 
 	private static final String VIEW = "demo/index";
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/**
 	 * The top contributions a sample's answer shows; the full result page has them all.
@@ -125,7 +121,7 @@ class DemoController implements MenuContributor {
 			.ifPresent(answer -> model.addAttribute("photoAnswer", answer));
 		shown.filter(prediction -> !prediction.isImage())
 			.flatMap(prediction -> samples.applicant(applicantId)
-				.flatMap(applicant -> creditModel.map(ready -> applicantAnswer(applicant, prediction, ready, locale))))
+				.flatMap(applicant -> creditModel.map(ready -> applicantAnswer(applicant, prediction, locale))))
 			.ifPresent(answer -> model.addAttribute("applicantAnswer", answer));
 		return VIEW;
 	}
@@ -184,21 +180,10 @@ class DemoController implements MenuContributor {
 					"no image model is ready for the demo", wanted));
 	}
 
-	private ApplicantAnswer applicantAnswer(DemoSamples.Applicant applicant, Prediction prediction,
-			ReadyCreditModel ready, Locale locale) {
-		List<CreditExplanation.Bar> reasons = List.of();
-		if (prediction.getModelSha256().equals(ready.model().sha256())) {
-			// the logged answers through the same model give the same contributions; a
-			// retrained model would explain another decision
-			Map<String, String> answers = JSON.readValue(prediction.getInputJson(),
-					new TypeReference<LinkedHashMap<String, String>>() {
-					});
-			reasons = CreditExplanation.of(ready.model().decide(answers), answers, ready.descriptor(), ready, locale)
-				.bars()
-				.stream()
-				.limit(REASONS)
-				.toList();
-		}
+	private ApplicantAnswer applicantAnswer(DemoSamples.Applicant applicant, Prediction prediction, Locale locale) {
+		List<CreditExplanation.Bar> reasons = credit.explain(prediction, locale)
+			.map(explanation -> explanation.bars().stream().limit(REASONS).toList())
+			.orElse(List.of());
 		return new ApplicantAnswer(applicant.id(), prediction, CreditService.GRANTED.equals(prediction.getLabel()),
 				prediction.getProbabilities().get(CreditService.GRANTED), reasons);
 	}

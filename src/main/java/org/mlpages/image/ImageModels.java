@@ -223,8 +223,15 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 
 	@Override
 	public Optional<String> labelName(String model, String label, Locale locale) {
-		return find(model).filter(found -> found.descriptor().labels().stream().anyMatch(l -> l.id().equals(label)))
+		Stream<ImageModel> candidates = model == null ? ready.values().stream() : find(model).stream();
+		return candidates.filter(found -> found.descriptor().labelIds().contains(label))
+			.findFirst()
 			.map(found -> found.displayLabel(label, locale));
+	}
+
+	@Override
+	public Optional<String> title(String model, Locale locale) {
+		return find(model).map(found -> found.descriptor().title().in(locale));
 	}
 
 	@Override
