@@ -39,6 +39,9 @@ keep=${MLPAGES_BACKUP_KEEP:-14}
 compress=${MLPAGES_BACKUP_COMPRESS:-gzip}
 uploads=${MLPAGES_UPLOADS_DIR:-/var/lib/mlpages/uploads}
 
+# sqlite3 without the user's ~/.sqliterc (a .mode there would change what the checks read), never interactive
+sql() { sqlite3 -init /dev/null -batch "$@"; }
+
 # Under systemd, stdout goes to the journal, which reads a <priority> prefix (sd-daemon(3)).
 log() {
   local priority=$1
@@ -103,10 +106,10 @@ rm -f -- "$partial" "$partial$suffix"
 
 started=$SECONDS
 # busy_timeout: the read waits while the app holds its brief checkpoint lock instead of failing
-sqlite_error=$(sqlite3 -bail -cmd '.timeout 30000' "$db" "VACUUM INTO '${partial//\'/\'\'}'" 2>&1 >/dev/null) ||
+sqlite_error=$(sql -bail -cmd '.timeout 30000' "$db" "VACUUM INTO '${partial//\'/\'\'}'" 2>&1 >/dev/null) ||
   fail 4 "VACUUM INTO $partial: ${sqlite_error:-sqlite3 failed}"
 
-check=$(sqlite3 -readonly "$partial" 'PRAGMA integrity_check' 2>&1) || check="sqlite3 cannot read it: $check"
+check=$(sql -readonly "$partial" 'PRAGMA integrity_check' 2>&1) || check="sqlite3 cannot read it: $check"
 [ "$check" = ok ] || fail 5 "the copy of $db failed its integrity check, not kept: $(echo "$check" | head -5)"
 size=$(stat -c %s "$partial")
 

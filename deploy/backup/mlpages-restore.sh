@@ -29,6 +29,9 @@ mirror=${MLPAGES_UPLOADS_MIRROR:-}
 stop_command=${MLPAGES_STOP_COMMAND:-systemctl stop mlpages.service}
 start_command=${MLPAGES_START_COMMAND:-systemctl start mlpages.service}
 
+# sqlite3 without the user's ~/.sqliterc (a .mode there would change what the checks read), never interactive
+sql() { sqlite3 -init /dev/null -batch "$@"; }
+
 log() { printf 'mlpages-restore: %s\n' "$*"; }
 fail() {
   local code=$1
@@ -84,11 +87,11 @@ case $backup in
   *.zst) zstd -q -dc -- "$backup" >"$incoming" || fail 3 "cannot unpack $backup" ;;
   *) cp -- "$backup" "$incoming" || fail 5 "cannot copy $backup to $db_dir" ;;
 esac
-check=$(sqlite3 -readonly "$incoming" 'PRAGMA integrity_check' 2>&1) || check="sqlite3 cannot read it: $check"
+check=$(sql -readonly "$incoming" 'PRAGMA integrity_check' 2>&1) || check="sqlite3 cannot read it: $check"
 [ "$check" = ok ] || fail 3 "$backup failed its integrity check, nothing changed: $(echo "$check" | head -5)"
-tables=$(sqlite3 -readonly "$incoming" "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'prediction'")
+tables=$(sql -readonly "$incoming" "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'prediction'")
 [ "$tables" = 1 ] || fail 3 "$backup is not a mlpages database (no prediction table), nothing changed"
-rows=$(sqlite3 -readonly "$incoming" 'SELECT count(*) FROM prediction')
+rows=$(sql -readonly "$incoming" 'SELECT count(*) FROM prediction')
 log "$backup is whole (integrity ok) and holds $rows prediction(s)"
 
 chown -- "$owner" "$incoming" || fail 5 "cannot give $incoming the owner $owner"
