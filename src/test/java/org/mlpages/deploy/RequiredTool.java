@@ -24,7 +24,17 @@ final class RequiredTool {
 		if (runs(command)) {
 			return;
 		}
-		String reason = command + " is not installed (Debian: apt-get install " + debianPackage + ")";
+		assume(false, requiredBy, command + " is not installed (Debian: apt-get install " + debianPackage + ")");
+	}
+
+	/**
+	 * Skips the calling test unless {@code available}, or fails it when
+	 * {@code requiredBy} is set to 1.
+	 */
+	static void assume(boolean available, String requiredBy, String reason) {
+		if (available) {
+			return;
+		}
 		if ("1".equals(System.getenv(requiredBy))) {
 			throw new AssertionError(requiredBy + "=1 and " + reason);
 		}
