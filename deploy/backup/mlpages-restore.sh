@@ -3,7 +3,7 @@
 #
 #   mlpages-restore.sh [--db FILE] [--uploads DIR|none] [--mirror DIR] [--stop CMD] [--start CMD] BACKUP
 #
-# BACKUP is a mlpages-<time>.db, .db.gz or .db.zst. Options may also come from the environment:
+# BACKUP is a mlpages-<time>.db, .db.gz or .db.zst, or a database kept aside by an earlier restore. Options may also come from the environment:
 #   MLPAGES_DB              the live database                   (/var/lib/mlpages/data/mlpages.db)
 #   MLPAGES_UPLOADS_DIR     the app's photos, or none           (/var/lib/mlpages/uploads)
 #   MLPAGES_UPLOADS_MIRROR  the photos mirrored by the backups  (the uploads/ folder beside BACKUP)
@@ -85,7 +85,12 @@ trap 'rm -f -- "$incoming"' EXIT
 case $backup in
   *.gz) gzip -dc -- "$backup" >"$incoming" || fail 3 "cannot unpack $backup" ;;
   *.zst) zstd -q -dc -- "$backup" >"$incoming" || fail 3 "cannot unpack $backup" ;;
-  *) cp -- "$backup" "$incoming" || fail 5 "cannot copy $backup to $db_dir" ;;
+  # a plain database, such as a copy kept aside by an earlier restore, may come with its -wal file: read
+  # through SQLite, the copy has the rows the WAL holds too
+  *)
+    sqlite_error=$(sql -readonly "$backup" "VACUUM INTO '${incoming//\'/\'\'}'" 2>&1 >/dev/null) ||
+      fail 3 "cannot read $backup as a SQLite database, nothing changed: $sqlite_error"
+    ;;
 esac
 check=$(sql -readonly "$incoming" 'PRAGMA integrity_check' 2>&1) || check="sqlite3 cannot read it: $check"
 [ "$check" = ok ] || fail 3 "$backup failed its integrity check, nothing changed: $(echo "$check" | head -5)"

@@ -1,11 +1,17 @@
 package org.mlpages.deploy;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,20 +81,75 @@ class BackupScriptsTest {
 		Path hooks = dir.resolve("hooks.log");
 		Map<String, String> environment = Map.of("MLPAGES_STOP_COMMAND", "echo stop >> '" + hooks + "'",
 				"MLPAGES_START_COMMAND", "echo start >> '" + hooks + "'");
-		Path damaged = Files.writeString(dir.resolve("mlpages-20240101T030000Z.db"), "not a database");
+		Path notADatabase = Files.writeString(dir.resolve("mlpages-20240101T030000Z.db"), "not a database");
+		Path damaged = dir.resolve("mlpages-20240102T030000Z.db.gz");
+		try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(damaged))) {
+			out.write("not a database either".getBytes(StandardCharsets.UTF_8));
+		}
 		Path foreign = dir.resolve("other.db");
 		Command.run(List.of("sqlite3", foreign.toString(), "CREATE TABLE t (x)"));
 
+		Command restoreNotADatabase = Command.run(List.of(RESTORE, "--db", db.toString(), notADatabase.toString()),
+				environment);
 		Command restoreDamaged = Command.run(List.of(RESTORE, "--db", db.toString(), damaged.toString()), environment);
 		Command restoreForeign = Command.run(List.of(RESTORE, "--db", db.toString(), foreign.toString()), environment);
 
+		assertThat(restoreNotADatabase.exitCode()).as(restoreNotADatabase.toString()).isEqualTo(3);
+		assertThat(restoreNotADatabase.output()).contains("cannot read " + notADatabase)
+			.contains("as a SQLite database, nothing changed");
 		assertThat(restoreDamaged.exitCode()).as(restoreDamaged.toString()).isEqualTo(3);
 		assertThat(restoreDamaged.output()).contains("failed its integrity check, nothing changed");
 		assertThat(restoreForeign.exitCode()).as(restoreForeign.toString()).isEqualTo(3);
 		assertThat(restoreForeign.output()).contains("is not a mlpages database (no prediction table)");
 		assertThat(hooks).as("the app was never stopped").doesNotExist();
-		assertThat(names(dir)).containsExactlyInAnyOrder("mlpages.db", "mlpages-20240101T030000Z.db", "other.db");
+		assertThat(names(dir)).containsExactlyInAnyOrder("mlpages.db", "mlpages-20240101T030000Z.db",
+				"mlpages-20240102T030000Z.db.gz", "other.db");
 		assertThat(rows(db)).isEqualTo("2");
+	}
+
+	/**
+	 * After an unclean stop the database's last rows may still be in its -wal file. The
+	 * restore keeps that file with the copy it puts aside, and restoring that copy brings
+	 * every row back.
+	 */
+	@Test
+	void theCopyKeptAsideAfterACrashComesBackWhole() throws Exception {
+		Path db = dir.resolve("mlpages.db");
+		Path crashed = dir.resolve("crashed.db");
+		try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement sql = app.createStatement()) {
+			sql.execute("PRAGMA journal_mode=WAL");
+			sql.execute("PRAGMA wal_autocheckpoint=0");
+			sql.execute("CREATE TABLE prediction (id INTEGER PRIMARY KEY, label TEXT)");
+			for (int i = 0; i < 5; i++) {
+				sql.execute("INSERT INTO prediction (label) VALUES ('good')");
+			}
+			// the files as a power cut leaves them: the rows are in the WAL only
+			Files.copy(db, crashed);
+			Files.copy(dir.resolve("mlpages.db-wal"), dir.resolve("crashed.db-wal"));
+		}
+		Files.delete(db);
+		Files.move(crashed, db);
+		Files.move(dir.resolve("crashed.db-wal"), dir.resolve("mlpages.db-wal"));
+		Path backup = database("mlpages-20240101T030000Z.db", 1);
+
+		Command restore = Command.run(List.of(RESTORE, "--db", db.toString(), "--uploads", "none", "--stop", "true",
+				"--start", "true", backup.toString()));
+		assertThat(restore.exitCode()).as(restore.toString()).isZero();
+		assertThat(rows(db)).isEqualTo("1");
+		Path kept;
+		try (Stream<Path> files = Files.list(dir)) {
+			kept = files.filter(f -> f.getFileName().toString().matches("mlpages\\.db\\.before-restore-\\d{8}T\\d{6}Z"))
+				.findFirst()
+				.orElseThrow();
+		}
+		assertThat(Path.of(kept + "-wal")).as("the WAL kept with its database").exists();
+		assertThat(dir.resolve("mlpages.db-wal")).doesNotExist();
+
+		Command back = Command.run(List.of(RESTORE, "--db", db.toString(), "--uploads", "none", "--stop", "true",
+				"--start", "true", kept.toString()));
+		assertThat(back.exitCode()).as(back.toString()).isZero();
+		assertThat(back.output()).contains("holds 5 prediction(s)");
+		assertThat(rows(db)).isEqualTo("5");
 	}
 
 	@Test
