@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -44,9 +45,16 @@ class OperatorLogsIT {
 	void jsonLinesCarryEachPredictionsFieldsAndNoSecret() throws Exception {
 		String adminPassword = "admin-secret-" + UUID.randomUUID();
 		String databasePassword = "db-secret-" + UUID.randomUUID();
+		Path dir = PackagedApp.workDir();
+		// the credit model alone: the image models' load would add a minute and no line
+		// this test reads
+		Path models = Files.createDirectories(dir.resolve("models"));
+		for (String file : List.of("credit.model", "credit.report.json", "credit.yml")) {
+			Files.copy(Path.of("models", file), models.resolve(file));
+		}
 		List<String> start = new ArrayList<>(PackagedApp.javaJar());
 		start.add("--logging.structured.format.console=ecs");
-		Path dir = PackagedApp.workDir();
+		start.add("--mlpages.models-dir=" + models);
 		// SQLite takes the password and ignores it: it stands for a MariaDB one here
 		PackagedApp app = PackagedApp.start(start,
 				Map.of("MLPAGES_ADMIN_PASSWORD", adminPassword, "SPRING_DATASOURCE_PASSWORD", databasePassword), dir,

@@ -62,6 +62,9 @@ class MetricsWebTests extends WebTestSupport {
 		assertThat(relayed.headers().firstValue("WWW-Authenticate"))
 			.hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Basic"));
 		assertThat(relayed.body()).doesNotContain("mlpages_");
+		HttpResponse<String> slash = send(
+				HttpRequest.newBuilder(uri(METRICS + "/")).header("X-Forwarded-For", "203.0.113.7"), scraper);
+		assertThat(slash.body()).as("another spelling of the path").doesNotContain("mlpages_");
 	}
 
 	@Test
