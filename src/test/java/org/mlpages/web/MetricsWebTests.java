@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.mlpages.monitoring.PrometheusText;
@@ -146,12 +147,21 @@ class MetricsWebTests extends WebTestSupport {
 		HttpResponse<String> badAge = postForm("/credit", "age=old", "en");
 		HttpResponse<String> photoPage = upload("/image/" + model, "image", "cat.jpg", photo("nasser0111_cat.jpg"),
 				"en");
+		HttpResponse<String> tooLarge = upload("/image/" + model, "image", "big.jpg", new byte[11 * 1024 * 1024], "en");
+		HttpResponse<String> tooSmall = upload("/api/v1/models/" + model + "/predictions", "image", "tiny.png",
+				png(8, 8), "en");
+		HttpResponse<String> noSuchModel = upload("/api/v1/models/no-such-model/predictions", "image", "cat.jpg",
+				photo("nasser0111_cat.jpg"), "en");
 
 		PrometheusText after = PrometheusText.parse(scrape().body());
 
 		assertThat(notAPhoto.statusCode()).isEqualTo(415);
 		assertThat(badAge.statusCode()).isEqualTo(400);
-		for (String answer : List.copyOf(new java.util.TreeSet<>(photoAnswers))) {
+		assertThat(photoPage.statusCode()).isEqualTo(200);
+		assertThat(tooLarge.statusCode()).isEqualTo(413);
+		assertThat(tooSmall.statusCode()).isEqualTo(422);
+		assertThat(noSuchModel.statusCode()).isEqualTo(404);
+		for (String answer : new TreeSet<>(photoAnswers)) {
 			assertThat(delta(before, after, "mlpages_predictions_total", "model", model, "channel", "api", "answer",
 					answer))
 				.as("photos answered %s through the API", answer)
@@ -171,6 +181,17 @@ class MetricsWebTests extends WebTestSupport {
 		assertThat(delta(before, after, "mlpages_refusals_total", "model", "credit", "channel", "page", "reason",
 				"invalid-answers"))
 			.isEqualTo(1);
+		assertThat(delta(before, after, "mlpages_refusals_total", "model", model, "channel", "page", "reason",
+				"too-large"))
+			.isEqualTo(1);
+		assertThat(
+				delta(before, after, "mlpages_refusals_total", "model", model, "channel", "api", "reason", "too-small"))
+			.isEqualTo(1);
+		assertThat(delta(before, after, "mlpages_refusals_total", "model", "unknown", "channel", "api", "reason",
+				"model-unknown"))
+			.as("a made-up model name is not a tag of its own")
+			.isEqualTo(1);
+		assertThat(after.has("mlpages_refusals_total", "model", "no-such-model")).isFalse();
 
 		// the histograms: each prediction in the count and in the +Inf bucket, the sums
 		// those of the logged rows
