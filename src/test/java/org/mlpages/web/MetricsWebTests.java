@@ -97,10 +97,10 @@ class MetricsWebTests extends WebTestSupport {
 	@Test
 	void theAdminsCredentialsReadThemFromAnywhere() {
 		HttpResponse<String> withPassword = send(HttpRequest.newBuilder(uri(METRICS))
-			.header("X-Forwarded-For", "203.0.113.8")
+			.header("X-Forwarded-For", "192.0.2.1")
 			.header("Authorization", basic("admin", ADMIN_PASSWORD)), scraper);
 		HttpResponse<String> wrongPassword = send(HttpRequest.newBuilder(uri(METRICS))
-			.header("X-Forwarded-For", "203.0.113.9")
+			.header("X-Forwarded-For", "192.0.2.2")
 			.header("Authorization", basic("admin", "guess")), scraper);
 
 		assertThat(withPassword.statusCode()).isEqualTo(200);
@@ -108,6 +108,24 @@ class MetricsWebTests extends WebTestSupport {
 		assertThat(withPassword.headers().allValues("Set-Cookie")).as("no session for a scraper").isEmpty();
 		assertThat(wrongPassword.statusCode()).isEqualTo(401);
 		assertThat(wrongPassword.body()).doesNotContain("mlpages_");
+	}
+
+	@Test
+	void tenWrongPasswordsBlockTheAddressAsOnTheLoginPage() {
+		// the login tests block addresses of the two other documentation ranges
+		String address = "192.0.2." + (int) (Math.random() * 240 + 10);
+		for (int i = 0; i < 10; i++) {
+			assertThat(send(HttpRequest.newBuilder(uri(METRICS))
+				.header("X-Forwarded-For", address)
+				.header("Authorization", basic("admin", "guess-" + i)), scraper).statusCode()).isEqualTo(401);
+		}
+
+		HttpResponse<String> blocked = send(HttpRequest.newBuilder(uri(METRICS))
+			.header("X-Forwarded-For", address)
+			.header("Authorization", basic("admin", ADMIN_PASSWORD)), scraper);
+
+		assertThat(blocked.statusCode()).isEqualTo(429);
+		assertThat(blocked.body()).doesNotContain("mlpages_");
 	}
 
 	@Test
