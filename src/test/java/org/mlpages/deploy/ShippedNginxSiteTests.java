@@ -1,9 +1,14 @@
 package org.mlpages.deploy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.mlpages.jar.PackagedApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,6 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ShippedNginxSiteTests {
 
 	private static final Path DEBIAN_CONF = Path.of("/etc/nginx/nginx.conf");
+
+	private static final Path ACME_SITE = Path.of("deploy/nginx/mlpages-acme.conf");
 
 	private static final Path DEBIAN_DEFAULT_SITE = Path.of("/etc/nginx/sites-available/default");
 
@@ -63,6 +70,39 @@ class ShippedNginxSiteTests {
 
 		assertThat(test.status()).as(test.output()).isZero();
 		assertThat(test.output()).contains("test is successful").doesNotContain("[warn]");
+	}
+
+	/**
+	 * The site for the first certificate: Nginx starts on it with no certificate at all,
+	 * serves certbot's challenge file from the webroot and nothing else.
+	 */
+	@Test
+	void theSiteForTheFirstCertificateServesCertbotsChallengeAlone() throws Exception {
+		Path nginx = NginxSite.nginx();
+		Path prefix = NginxSite.prefix();
+		Path webroot = prefix.resolve("webroot");
+		int port = PackagedApp.freePort();
+		String site = Files.readString(ACME_SITE);
+		assertThat(site).contains("listen 80;", "listen [::]:80;", "root /var/www/letsencrypt;")
+			.doesNotContain("ssl_certificate");
+		site = site.replace("__DOMAIN__", NginxSite.DOMAIN)
+			.replace("listen 80;", "listen " + port + ";")
+			.replace("listen [::]:80;", "listen [::]:" + port + ";")
+			.replace("root /var/www/letsencrypt;", "root " + webroot + ";");
+		Path challenge = Files.createDirectories(webroot.resolve(".well-known/acme-challenge"));
+		Files.writeString(challenge.resolve("token-7"), "token-7.key-authorization");
+		HttpClient http = HttpClient.newHttpClient();
+		try (NginxSite running = NginxSite.start(nginx, prefix, NginxSite.configuration(prefix, site), port)) {
+			HttpResponse<String> answer = http.send(HttpRequest
+				.newBuilder(URI.create("http://localhost:" + port + "/.well-known/acme-challenge/token-7"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).isEqualTo(200);
+			assertThat(answer.body()).isEqualTo("token-7.key-authorization");
+			HttpResponse<String> other = http.send(
+					HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/")).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(other.statusCode()).isEqualTo(503);
+		}
 	}
 
 	private static String shippedWithDomainAndCertificate(Path prefix) throws Exception {
