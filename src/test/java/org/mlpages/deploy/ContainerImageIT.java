@@ -128,6 +128,13 @@ class ContainerImageIT {
 		assertThat(credit.body()).containsPattern("\"decision\":\"(granted|refused)\"");
 		long creditId = id(credit.body());
 
+		String rss = podman(Duration.ofMinutes(1), null,
+				List.of("podman", "exec", first, "grep", "VmRSS", "/proc/1/status"))
+			.output()
+			.strip();
+		System.out.println("[ContainerImageIT] after a photo and a credit decision: " + rss);
+		Files.writeString(dir.resolve("timing.txt"), rss + "\n", java.nio.file.StandardOpenOption.APPEND);
+
 		// a start that unpacks or converts nothing leaves the image's folders as they
 		// were
 		String changes = podman(Duration.ofMinutes(1), null, List.of("podman", "diff", first)).output();
@@ -150,6 +157,21 @@ class ContainerImageIT {
 		String csv = asAdmin(base).apply("/history/export.csv");
 		assertThat(csv.lines().map(line -> line.split(",", 2)[0])).as("the history after a new container")
 			.contains(Long.toString(photoId), Long.toString(creditId));
+	}
+
+	/**
+	 * The image runs with the memory options measured for the systemd unit: one set of
+	 * figures for the operator, whichever way the app is run.
+	 */
+	@Test
+	void theImageRunsJavaWithTheServiceUnitsMemoryOptions() throws Exception {
+		Matcher unit = Pattern.compile("(?m)^Environment=\"JAVA_OPTS=([^\"]+)\"")
+			.matcher(Files.readString(Path.of("deploy/systemd/mlpages.service")));
+		assertThat(unit.find()).as("JAVA_OPTS in deploy/systemd/mlpages.service").isTrue();
+		String environment = podman(Duration.ofMinutes(1), null,
+				List.of("podman", "image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", IMAGE))
+			.output();
+		assertThat(environment.lines()).contains("JAVA_TOOL_OPTIONS=" + unit.group(1), "MALLOC_ARENA_MAX=2");
 	}
 
 	/**
