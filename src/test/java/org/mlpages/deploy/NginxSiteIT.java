@@ -301,6 +301,27 @@ class NginxSiteIT {
 	}
 
 	/**
+	 * What the outside cannot reach, the server itself scrapes: after the photos
+	 * classified through the proxy (order 3), their counts and latencies are there.
+	 */
+	@Test
+	@Order(8)
+	void theMetricsAreScrapedFromTheServerItselfWithThePhotosSentThroughTheProxy() throws Exception {
+		HttpResponse<String> scrape = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(app.uri("/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(scrape.statusCode()).isEqualTo(200);
+		List<String> lines = scrape.body().lines().toList();
+		assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("mlpages_predictions_total{")
+			.contains("model=\"cats_vs_dogs\"", "answer=\"Dog\"", "channel=\"page\"")
+			.endsWith(" 1.0"));
+		assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("mlpages_predictions_total{")
+			.contains("model=\"cats_vs_dogs\"", "answer=\"Dog\"", "channel=\"api\""));
+		assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("mlpages_inference_seconds_count{")
+			.contains("model=\"cats_vs_dogs\""));
+	}
+
+	/**
 	 * A burst of POSTs, as a script or a flood sends them: past the allowance, 429, a
 	 * page for a page and JSON for the API. GETs in the same numbers all pass.
 	 */
