@@ -4,7 +4,7 @@
 #   deploy/deploy.sh user@host --domain ml.example.org --email you@example.org
 #       [--ssh-port N] [--identity KEY] [--ssh-option OPTION]... [--jar PATH]
 #       [--self-signed] [--skip-dns-check] [--expect-ip ADDR] [--dry-run]
-#   deploy/deploy.sh user@host --rollback [--dry-run] [ssh options]
+#   deploy/deploy.sh user@host --rollback [--restore-database] [--dry-run] [ssh options]
 #
 # It copies the jar (default: target/mlpages-*.jar), the shipped models and the deploy/ kit over SSH, runs
 # deploy/setup-server.sh there (with sudo when user is not root): packages, firewall, SSH hardening, fail2ban,
@@ -12,7 +12,9 @@
 # the systemd unit and the Nginx site; then waits for https://DOMAIN/actuator/health and prints the URL.
 # Run again, it updates in place: the same jar changes nothing (and says so); a new one is installed beside the
 # others, the database is backed up, and `current` is switched to it. --rollback switches back to the release
-# installed before the current one. --dry-run shows every change on the server, and makes none.
+# installed before the current one (with --restore-database, the database too, as it was before the current one
+# was installed: see the guide about Flyway's forward-only migrations). --dry-run shows every change on the
+# server, and makes none.
 #
 # SSH: keys only (BatchMode); the host key is checked as your own ssh configuration says (known_hosts). For a
 # user other than root, sudo must work without a password, or run this from a terminal to type it.
@@ -21,7 +23,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 { if (/^# The remote commands/) exit; sub(/^# ?/, ""); print }' "$0"
   exit "${1:-2}"
 }
 
@@ -30,8 +32,9 @@ die() {
   exit 1
 }
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/.." && pwd -P)
 target="" domain="" email="" port="" identity="" jar="" self_signed=0 skip_dns=0 rollback=0 dry_run=0
+restore_database=0
 ssh_options=() expect_ips=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
     --skip-dns-check) skip_dns=1; shift ;;
     --expect-ip) expect_ips+=("${2:?--expect-ip needs an address}"); shift 2 ;;
     --rollback) rollback=1; shift ;;
+    --restore-database) restore_database=1; shift ;;
     --dry-run) dry_run=1; shift ;;
     -h | --help) usage 0 ;;
     -*) echo "deploy: unknown option $1" >&2; usage ;;
@@ -55,6 +59,7 @@ done
 [ -n "$target" ] || { echo "deploy: which server? (user@host)" >&2; usage; }
 [[ $target == *@* ]] || die "give the server as user@host (e.g. root@203.0.113.7 or deploy@ml.example.org)."
 user=${target%@*}
+[ "$restore_database" = 0 ] || [ "$rollback" = 1 ] || die "--restore-database goes with --rollback."
 [ -z "$port" ] || [[ $port =~ ^[0-9]+$ ]] || die "--ssh-port must be a number"
 if [ "$rollback" = 0 ]; then
   [ -n "$domain" ] || die "--domain is required: the name the site answers to (e.g. --domain ml.example.org)."
@@ -110,6 +115,7 @@ fi
 args=()
 if [ "$rollback" = 1 ]; then
   args+=(--rollback)
+  [ "$restore_database" = 0 ] || args+=(--restore-database)
   [ -z "$domain" ] || args+=(--domain "$domain")
 else
   # the release's name: the jar's version and a hash of the jar and the models, so the same build is the same
@@ -121,7 +127,7 @@ else
     # the models the repository ships (those published on a dev machine stay there)
     while IFS= read -r file; do
       model_files+=("$file")
-    done < <(if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
+    done < <(if [ "$(git -C "$repo" rev-parse --show-toplevel 2>/dev/null)" = "$repo" ]; then
       git -C "$repo" ls-files models | grep -v '/\.' || true
     else
       cd "$repo" && find models -maxdepth 1 -type f ! -name '.*'
@@ -134,6 +140,12 @@ else
   [ -z "$email" ] || args+=(--email "$email")
   [ "$self_signed" = 0 ] || args+=(--self-signed)
   [ "$skip_dns" = 0 ] || args+=(--skip-dns-check)
+  # the address this machine reaches the server at is one the domain may point to (a server behind NAT does
+  # not see its public address on its own interfaces)
+  host=${target#*@}
+  if [[ $host =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ || $host == *:* ]]; then
+    expect_ips+=("$host")
+  fi
   for ip in ${expect_ips[@]+"${expect_ips[@]}"}; do args+=(--expect-ip "$ip"); done
 fi
 [ "$dry_run" = 0 ] || args+=(--dry-run)

@@ -4,7 +4,7 @@
 #
 #   setup-server.sh --domain example.org --email you@example.org --jar mlpages.jar [--models DIR]
 #                   [--release NAME] [--self-signed] [--skip-dns-check] [--expect-ip ADDR]... [--dry-run]
-#   setup-server.sh --rollback [--dry-run]
+#   setup-server.sh --rollback [--restore-database] [--dry-run]
 #
 # What it makes sure of, in this order (each step checks first and changes only what differs, so a second run
 # changes nothing and says so):
@@ -24,7 +24,8 @@
 #   release     the jar in /opt/mlpages/releases/NAME, `current` switched to it after a backup of the database
 #   service     the systemd unit and the Nginx site installed and enabled; restarted or reloaded when changed
 #   health      https://DOMAIN/actuator/health answered through this server's Nginx
-# --rollback points `current` back to the release installed before it and restarts (backup first).
+# --rollback points `current` back to the release installed before it and restarts (backup first); with
+# --restore-database it also puts back the database as it was before the current release was installed.
 # --dry-run prints every change it would make, and makes none.
 set -euo pipefail
 umask 022
@@ -47,7 +48,7 @@ KEEP_RELEASES=5
 KEEP_DEPLOY_BACKUPS=10
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$0"
   exit "${1:-2}"
 }
 
@@ -57,6 +58,7 @@ die() {
 }
 
 domain="" email="" jar="" models="" release="" self_signed=0 skip_dns=0 dry_run=0 rollback=0 wait_seconds=240
+restore_database=0
 expect_ips=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -70,6 +72,7 @@ while [ $# -gt 0 ]; do
     --expect-ip) expect_ips+=("${2:?--expect-ip needs an address}"); shift 2 ;;
     --wait) wait_seconds=${2:?--wait needs seconds}; shift 2 ;;
     --rollback) rollback=1; shift ;;
+    --restore-database) restore_database=1; shift ;;
     --dry-run) dry_run=1; shift ;;
     -h | --help) usage 0 ;;
     *) echo "setup-server: unknown option $1" >&2; usage ;;
@@ -130,6 +133,16 @@ run() {
   fi
 }
 
+# quietly CMD...: like run, but what it prints is shown only if it fails (apt's and ufw's chatter)
+quietly() {
+  if [ "$dry_run" = 1 ]; then
+    echo "      $*"
+  elif ! "$@" >"$work/output" 2>&1; then
+    cat "$work/output" >&2
+    die "failed: $*"
+  fi
+}
+
 note() { echo "  $*"; }
 
 section() { echo "- $*"; }
@@ -185,7 +198,7 @@ candidate() {
 apt_updated=0
 apt_update() {
   if [ "$apt_updated" = 0 ]; then
-    run apt-get update -qq
+    quietly apt-get update
     apt_updated=1
   fi
 }
@@ -217,7 +230,7 @@ install_packages() {
   change "install ${missing[*]}"
   apt_update
   # --no-install-recommends: rkhunter would otherwise bring a mail server
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  quietly env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 # -------------------------------------------------------------------------------------------------- account
@@ -278,7 +291,7 @@ setup_firewall() {
   fi
   if [ "$(sed -n 's/^DEFAULT_INPUT_POLICY="\(.*\)"/\1/p' /etc/default/ufw)" != DROP ]; then
     change "deny incoming connections by default"
-    run ufw default deny incoming
+    quietly ufw default deny incoming
   fi
   local added port
   added=$(ufw show added 2>/dev/null || true)
@@ -286,7 +299,7 @@ setup_firewall() {
   for port in $(ssh_ports) 80 443; do
     if ! grep -qx "ufw allow $port/tcp" <<<"$added"; then
       change "allow incoming TCP port $port"
-      run ufw allow "$port/tcp"
+      quietly ufw allow "$port/tcp"
     fi
   done
   if ufw status 2>/dev/null | grep -q '^Status: active'; then
@@ -298,7 +311,7 @@ setup_firewall() {
     return
   fi
   change "enable ufw"
-  run ufw --force enable
+  quietly ufw --force enable
 }
 
 # ------------------------------------------------------------------------------------------------------ ssh
@@ -368,7 +381,10 @@ CONF
   if [ "$dry_run" = 1 ] || ! command -v fail2ban-client >/dev/null; then
     return
   fi
-  fail2ban-client -t >/dev/null || die "fail2ban-client -t refused the configuration (see above)."
+  if ! fail2ban-client -t >"$work/output" 2>&1; then
+    cat "$work/output" >&2
+    die "fail2ban-client -t refused the configuration (see above)."
+  fi
   if ! has_systemd; then
     note "NOT IN FORCE: no systemd here, fail2ban is not started (its configuration passes fail2ban-client -t)"
   elif ! systemctl is-active --quiet fail2ban; then
@@ -838,8 +854,30 @@ rollback() {
   note "from $current back to $previous"
   switch_to "$previous"
   sync_models
+  [ "$restore_database" = 0 ] || restore_database_before "$current"
 }
 
+# The database as it was when `release` was installed: the backup taken just before the switch to it. What was
+# written since is set aside, not deleted.
+restore_database_before() {
+  local release=$1 backup db=$VAR/data/mlpages.db aside
+  backup=$(find "$VAR/backups" -maxdepth 1 -name "before-$release-*.db" -printf '%T@ %p\n' | sort -rn | head -1 \
+    | cut -d' ' -f2-)
+  [ -n "$backup" ] || die "no backup was taken before $release was installed (it found no database then): nothing to restore."
+  aside=$VAR/backups/replaced-by-rollback-$(date -u +%Y%m%dT%H%M%SZ).db
+  change "restore the database from $backup (the one it replaces is kept as $aside)"
+  [ "$dry_run" = 0 ] || return 0
+  # the app must not write while its file is replaced
+  if has_systemd; then systemctl stop mlpages; else stop_without_systemd; fi
+  [ ! -f "$db" ] || mv "$db" "$aside"
+  # a write-ahead log left by an app that did not stop cleanly belongs with the file set aside
+  [ ! -f "$db-wal" ] || mv "$db-wal" "$aside-wal"
+  rm -f "$db-shm"
+  install -m 0640 -o "$APP_USER" -g "$APP_USER" "$backup" "$db"
+  release_switched=1
+}
+
+[ "$restore_database" = 0 ] || [ "$rollback" = 1 ] || die "--restore-database goes with --rollback."
 [ "$dry_run" = 0 ] || echo "Dry run: nothing is changed; each line starting with \"would:\" is a change a real run makes."
 new_secrets=0 release_switched=0 models_changed=0
 from_release=$(current_release)

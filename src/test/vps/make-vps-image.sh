@@ -8,9 +8,10 @@
 #   src/test/vps/make-vps-image.sh        # prints the image's name
 #
 # Made with mmdebstrap from this machine's own apt sources (no image registry is needed). The heavy packages
-# the set-up installs (Java, Nginx, fail2ban with its Python) are already in it, to keep the test within a
-# few minutes on 2 cores; the light ones (ufw, sqlite3, rkhunter, unattended-upgrades, dig) are left out on
-# purpose, so that every run proves setup-server.sh installs what a server lacks. An image that exists with the
+# the set-up installs (Java, Nginx, fail2ban with its Python) and rkhunter (whose installation records a
+# baseline of every system file: minutes on a busy CI machine) are already in it, to keep the test within a few
+# minutes on 2 cores; the light ones (ufw, sqlite3, unattended-upgrades, dig) are left out on purpose, so that
+# every run proves setup-server.sh installs what a server lacks. An image that exists with the
 # same recipe (a label holds a hash of this script) is kept: making it takes about 2 minutes.
 set -euo pipefail
 image=localhost/mlpages-test-vps
@@ -26,7 +27,7 @@ fi
 tarball=$(mktemp --suffix=.tar)
 trap 'rm -f "$tarball"' EXIT
 mmdebstrap --quiet --variant=apt --format=tar \
-  --include=openssh-server,sudo,adduser,iproute2,procps,ca-certificates,curl,openssl,openjdk-17-jre-headless,nginx,fail2ban,python3-systemd \
+  --include=openssh-server,sudo,adduser,iproute2,procps,ca-certificates,curl,openssl,openjdk-17-jre-headless,nginx,fail2ban,python3-systemd,rkhunter \
   --customize-hook='rm -f "$1"/etc/ssh/ssh_host_*' \
   --customize-hook='mkdir -p -m 0700 "$1"/root/.ssh' \
   --customize-hook='printf "%s\n" "#!/bin/sh" "# a fresh host key per server, as on a first boot" "ssh-keygen -A >/dev/null" "mkdir -p /run/sshd" "exec /usr/sbin/sshd -D -e" > "$1"/usr/local/sbin/vps-init && chmod 0755 "$1"/usr/local/sbin/vps-init' \

@@ -79,6 +79,48 @@ class DeployScriptsTests {
 		}
 	}
 
+	/**
+	 * Before asking Let's Encrypt, the set-up compares the domain's A and AAAA records
+	 * with the server's addresses. This machine cannot reach a DNS server, so {@code dig}
+	 * is a stand-in that answers what the test says.
+	 */
+	@Test
+	void theDnsCheckSaysWhatToFixBeforeCertbotRuns() throws Exception {
+		assumeTrue(Files.exists(Path.of("/etc/debian_version")), "setup-server.sh is for Debian and Ubuntu");
+		assertThat(dnsCheck("", "")).contains(
+				"DNS: ml.example.org has no A or AAAA record yet. At your DNS provider, add an A record for ml.example.org pointing to this server's IPv4 address (",
+				"then wait until `dig +short A ml.example.org` shows it and run this again.");
+		assertThat(dnsCheck("198.51.100.4", "2001:db8::4")).contains(
+				"DNS: ml.example.org points to 198.51.100.4 2001:db8::4, which is not this server (its addresses: ",
+				"203.0.113.9", "remove an AAAA record you cannot point here: Let's Encrypt tries IPv6 first");
+		assertThat(dnsCheck("203.0.113.9", "")).contains("DNS: ml.example.org points here (203.0.113.9)")
+			.doesNotContain("which is not this server");
+	}
+
+	/** A dry run with a dig that answers {@code a} and {@code aaaa}. */
+	private static String dnsCheck(String a, String aaaa) throws IOException, InterruptedException {
+		Path bin = Files.createDirectories(Path.of("target/deploy-dns", UUID.randomUUID().toString()));
+		Path dig = bin.resolve("dig");
+		Files.writeString(dig, """
+				#!/bin/sh
+				# a stand-in for dig +short A|AAAA NAME
+				case "$2" in A) [ -z "%s" ] || echo "%s" ;; AAAA) [ -z "%s" ] || echo "%s" ;; esac
+				""".formatted(a, a, aaaa, aaaa));
+		dig.toFile().setExecutable(true);
+		Path jar = bin.resolve("mlpages-test.jar");
+		Files.write(jar, new byte[] { 'P', 'K', 3, 4 });
+		ProcessBuilder setup = new ProcessBuilder("bash",
+				DeployKit.repository().resolve("deploy/setup-server.sh").toString(), "--dry-run", "--domain",
+				"ml.example.org", "--email", "ops@example.org", "--jar", jar.toAbsolutePath().toString(), "--release",
+				"dns-" + UUID.randomUUID(), "--expect-ip", "203.0.113.9")
+			.redirectErrorStream(true);
+		setup.environment().put("PATH", bin.toAbsolutePath() + ":" + System.getenv("PATH"));
+		Process process = setup.start();
+		String output = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor()).as(output).isZero();
+		return output;
+	}
+
 	@Test
 	void setupServerSaysWhatIsWrongWithItsOptions() throws Exception {
 		assumeTrue(Files.exists(Path.of("/etc/debian_version")), "setup-server.sh is for Debian and Ubuntu");
