@@ -41,7 +41,7 @@ if [ "$feature" -ge 25 ]; then
   # the JNI libraries (SQLite, TensorFlow) and protobuf's use of sun.misc.Unsafe are allowed explicitly, instead
   # of Java 25's warnings at every start; the training start takes the same options, as the cache requires
   access="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-  record=("-XX:AOTCacheOutput=$dest/app.aot" $access)
+  record=("-XX:AOTCacheOutput=$dest/app.aot" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
   use="-XX:AOTCache=\"\$dir/app.aot\" $access"
 else
   record=("-XX:ArchiveClassesAtExit=$dest/app.jsa")

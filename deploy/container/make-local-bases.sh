@@ -7,7 +7,9 @@
 #
 #   deploy/container/make-local-bases.sh            # prints the --build-arg options for podman build
 #
-# - localhost/mlpages-build: Debian bookworm with its OpenJDK 17 and Maven (the project's baseline JDK);
+# - localhost/mlpages-build: Debian bookworm with its OpenJDK 17 and Maven (the project's baseline JDK), trusting
+#   the certificate authorities this machine added (/usr/local/share/ca-certificates: CI reaches Maven Central
+#   through a proxy of its own), so that Maven in the build fetches what this machine's Maven fetches;
 # - localhost/mlpages-runtime: Debian bookworm with a Java runtime at /opt/java/openjdk, like Temurin's images:
 #   a jlink'ed runtime of the newest JDK 25+ found under /usr/lib/jvm (the start cache needs 25 for its fastest
 #   form), else Debian's OpenJDK 17 runtime.
@@ -45,6 +47,7 @@ make_image() {
   tarball=$(mktemp --suffix=.tar)
   # mmdebstrap from this machine's own apt sources; --variant=apt: only Essential packages, apt and what is listed
   mmdebstrap --quiet --variant=apt --format=tar "$@" "$suite" "$tarball"
+  podman image rm --force "$image" >/dev/null 2>&1 || true
   podman import --quiet --change "LABEL org.mlpages.recipe=$label" \
     --change 'ENV LANG=C.UTF-8' "${CHANGES[@]}" "$tarball" "$image" >/dev/null
   rm -f "$tarball"
@@ -56,6 +59,9 @@ if ! up_to_date localhost/mlpages-build "$build_label"; then
   CHANGES=(--change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64')
   make_image localhost/mlpages-build "$build_label" \
     --include=openjdk-17-jdk-headless,maven,ca-certificates \
+    --customize-hook='if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+        cp /usr/local/share/ca-certificates/*.crt "$1/usr/local/share/ca-certificates/"
+        chroot "$1" update-ca-certificates >/dev/null; fi' \
     --customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*'
 fi
 
@@ -71,7 +77,7 @@ if ! up_to_date localhost/mlpages-runtime "$runtime_label"; then
       | grep -v -E '^jdk\.(jshell|javadoc|jdeps|jlink|jpackage|hotspot\.agent|jconsole|jartool|jdi|jstatd|editpad|internal\.(ed|jvmstat|opt|le))$' \
       | paste -sd,)
     "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-      --generate-cds-archive --output "$jre/openjdk" 2> >(grep -v 'incubator modules' >&2)
+      --generate-cds-archive --output "$jre/openjdk" 2>&1 | grep -v -e 'incubator modules' -e 'CDS archive' >&2 || true
     make_image localhost/mlpages-runtime "$runtime_label" --include=ca-certificates,tzdata \
       --customize-hook="mkdir -p \"\$1/opt/java\" && cp -a $jre/openjdk \"\$1/opt/java/openjdk\"" \
       --customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*'

@@ -23,6 +23,17 @@ public interface ModelCatalog {
 		return Optional.empty();
 	}
 
+	/**
+	 * The state of this feature's model of that name, or empty when it has none: asked at
+	 * each metrics scrape, so cheaper than building the cards.
+	 */
+	default Optional<ModelCard.Status> status(String model) {
+		return modelCards(Locale.ROOT).stream()
+			.filter(card -> card.name().equals(model))
+			.map(ModelCard::status)
+			.findFirst();
+	}
+
 	/** One of this feature's models by the title of its page, or empty. */
 	default Optional<String> title(String model, Locale locale) {
 		return Optional.empty();

@@ -5,10 +5,12 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.servlet.http.HttpServletRequest;
 import org.mlpages.credit.CreditService.CreditResult;
 import org.mlpages.credit.model.Contribution;
 import org.mlpages.credit.model.FieldError;
 import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.monitoring.PredictionMonitor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,9 +45,12 @@ class CreditApiController {
 
 	private final MessageSource messages;
 
-	CreditApiController(CreditService service, MessageSource messages) {
+	private final PredictionMonitor monitor;
+
+	CreditApiController(CreditService service, MessageSource messages, PredictionMonitor monitor) {
 		this.service = service;
 		this.messages = messages;
+		this.monitor = monitor;
 	}
 
 	@PostMapping(path = "/api/v1/models/" + CreditModels.NAME + "/predictions",
@@ -74,12 +79,13 @@ class CreditApiController {
 	}
 
 	@ExceptionHandler(InvalidAnswersException.class)
-	ResponseEntity<ProblemDetail> invalid(InvalidAnswersException ex, Locale locale) {
+	ResponseEntity<ProblemDetail> invalid(InvalidAnswersException ex, Locale locale, HttpServletRequest request) {
+		monitor.refused(request, InvalidAnswersException.REASON);
 		CreditErrorMessages errorMessages = new CreditErrorMessages(messages, service.model());
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
 				messages.getMessage("credit.form.invalid", new Object[] { ex.errors().size() }, locale));
 		problem.setTitle(HttpStatus.BAD_REQUEST.getReasonPhrase());
-		problem.setProperty("code", "invalid-answers");
+		problem.setProperty("code", InvalidAnswersException.REASON);
 		problem.setProperty("errors",
 				ex.errors()
 					.stream()

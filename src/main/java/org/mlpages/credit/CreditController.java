@@ -14,6 +14,7 @@ import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.monitoring.PredictionMonitor;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.StaleForm;
 
@@ -45,12 +46,15 @@ class CreditController {
 
 	private final PredictionAccess access;
 
+	private final PredictionMonitor monitor;
+
 	CreditController(CreditService service, PredictionLog predictionLog, MessageSource messages,
-			PredictionAccess access) {
+			PredictionAccess access, PredictionMonitor monitor) {
 		this.service = service;
 		this.predictionLog = predictionLog;
 		this.messages = messages;
 		this.access = access;
+		this.monitor = monitor;
 	}
 
 	@GetMapping("/credit")
@@ -80,6 +84,7 @@ class CreditController {
 			return "redirect:/credit/predictions/" + result.id();
 		}
 		catch (InvalidAnswersException ex) {
+			monitor.refused(request, InvalidAnswersException.REASON);
 			response.setStatus(HttpStatus.BAD_REQUEST.value());
 			model.addAttribute("error",
 					messages.getMessage("credit.form.invalid", new Object[] { ex.errors().size() }, locale));

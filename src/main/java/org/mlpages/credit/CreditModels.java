@@ -93,6 +93,14 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 	}
 
 	@Override
+	public Optional<ModelCard.Status> status(String model) {
+		if (!NAME.equals(model) || (ready == null && failure == null)) {
+			return Optional.empty();
+		}
+		return Optional.of(ready != null ? ModelCard.Status.READY : ModelCard.Status.FAILED);
+	}
+
+	@Override
 	public Optional<String> title(String model, Locale locale) {
 		return NAME.equals(model) ? ready().map(credit -> credit.descriptor().title().in(locale)) : Optional.empty();
 	}

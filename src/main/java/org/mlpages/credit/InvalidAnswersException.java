@@ -9,6 +9,9 @@ import org.mlpages.credit.model.FieldError;
  */
 class InvalidAnswersException extends RuntimeException {
 
+	/** The reason the metrics and the operator's log give, and the API's problem code. */
+	static final String REASON = "invalid-answers";
+
 	private final transient List<FieldError> errors;
 
 	InvalidAnswersException(List<FieldError> errors) {

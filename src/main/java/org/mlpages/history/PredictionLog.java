@@ -4,9 +4,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -17,27 +15,32 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class PredictionLog {
 
-	private static final Logger log = LoggerFactory.getLogger(PredictionLog.class);
-
 	private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
 
 	private final PredictionRepository repository;
 
 	private final PredictionWriter writer;
 
-	PredictionLog(PredictionRepository repository, PredictionWriter writer) {
+	// an array: no iterator per prediction on the API's hot path
+	private final PredictionListener[] listeners;
+
+	PredictionLog(PredictionRepository repository, PredictionWriter writer,
+			ObjectProvider<PredictionListener> listeners) {
 		this.repository = repository;
 		this.writer = writer;
+		this.listeners = listeners.orderedStream().toArray(PredictionListener[]::new);
 	}
 
 	/** Logs the prediction; returns once its row is committed. */
 	public LoggedPrediction record(PredictionRecord record) {
+		long start = System.nanoTime();
 		long id = writer.write(record);
-		if (log.isDebugEnabled()) {
-			log.debug("prediction {} model={} label={} latency={}ms", id, record.modelName(), record.label(),
-					String.format(java.util.Locale.ROOT, "%.1f", record.latencyMs()));
+		double latencyMs = record.latencyMs() + (System.nanoTime() - start) / 1e6;
+		LoggedPrediction logged = new LoggedPrediction(id, record);
+		for (PredictionListener listener : listeners) {
+			listener.logged(logged, latencyMs);
 		}
-		return new LoggedPrediction(id, record);
+		return logged;
 	}
 
 	@Transactional(readOnly = true)

@@ -13,6 +13,7 @@ import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.monitoring.PredictionMonitor;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
 
@@ -53,14 +54,17 @@ class ImageClassificationController {
 
 	private final PredictionAccess access;
 
+	private final PredictionMonitor monitor;
+
 	ImageClassificationController(ImageClassificationService service, PredictionLog predictionLog, UploadStore uploads,
-			MessageSource messages, MlPagesProperties properties, PredictionAccess access) {
+			MessageSource messages, MlPagesProperties properties, PredictionAccess access, PredictionMonitor monitor) {
 		this.service = service;
 		this.predictionLog = predictionLog;
 		this.uploads = uploads;
 		this.messages = messages;
 		this.maxFileSizeInMegabytes = properties.upload().maxFileSizeInMegabytes();
 		this.access = access;
+		this.monitor = monitor;
 	}
 
 	@ModelAttribute("maxFileSizeInMegabytes")
@@ -88,6 +92,7 @@ class ImageClassificationController {
 			return "redirect:/image/" + modelName + "/predictions/" + prediction.id();
 		}
 		catch (InputRejectedException ex) {
+			monitor.refused(request, ex.reason());
 			response.setStatus(ex.status().value());
 			model.addAttribute("imageModel", imageModel);
 			model.addAttribute("error", messages.getMessage(ex.messageKey(), ex.messageArguments(), locale));

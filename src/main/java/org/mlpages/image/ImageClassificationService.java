@@ -83,6 +83,11 @@ public class ImageClassificationService {
 				"no ready image model named " + name, name));
 	}
 
+	/** Photos waiting for a decoding slot. */
+	int decodesWaiting() {
+		return decodePermits.getQueueLength();
+	}
+
 	public LoggedPrediction classify(String modelName, UploadedPhoto photo, Channel channel) {
 		long start = System.nanoTime();
 		ImageModel model = model(modelName);

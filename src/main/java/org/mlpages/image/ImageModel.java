@@ -71,6 +71,24 @@ public final class ImageModel implements AutoCloseable {
 		return predictors.predict(batch);
 	}
 
+	/** Predictions this model runs at once at most (its predictors). */
+	public int predictorCount() {
+		return predictors.size();
+	}
+
+	/** Predictions running right now. */
+	public int predictionsRunning() {
+		return predictors.busy();
+	}
+
+	/**
+	 * Predictions waiting for a free predictor: more than zero means the model is
+	 * saturated.
+	 */
+	public int predictionsWaiting() {
+		return predictors.waiting();
+	}
+
 	/** Label id to probability, in the model's label order. */
 	public Map<String, Double> probabilities(float[] scores) {
 		Map<String, Double> probabilities = new LinkedHashMap<>();

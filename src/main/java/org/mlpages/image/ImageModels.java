@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.mlpages.catalog.ModelAdded;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.catalog.ModelCatalog;
 import org.mlpages.system.MenuContributor;
@@ -27,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
@@ -62,10 +64,14 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 
 	private final MessageSource messages;
 
-	ImageModels(MlPagesProperties properties, ImageModelLoader loader, MessageSource messages) {
+	private final ApplicationEventPublisher events;
+
+	ImageModels(MlPagesProperties properties, ImageModelLoader loader, MessageSource messages,
+			ApplicationEventPublisher events) {
 		this.dir = properties.modelsDir();
 		this.loader = loader;
 		this.messages = messages;
+		this.events = events;
 		TreeSet<String> names = modelNames(dir);
 		if (properties.image().backgroundLoading() && !names.isEmpty()) {
 			// The model's load (natives, classes, the SavedModel) and Hibernate's and
@@ -132,11 +138,14 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 		// checked before the lock too: the start-up's load of that model holds it for
 		// seconds
 		checkNotServed(name);
+		Optional<ImageModel> model;
 		synchronized (this.loadLock) {
 			checkNotServed(name);
 			this.failed.remove(name);
-			return Optional.ofNullable(load(name));
+			model = Optional.ofNullable(load(name));
 		}
+		this.events.publishEvent(new ModelAdded(name));
+		return model;
 	}
 
 	private void checkNotServed(String name) {
@@ -201,6 +210,17 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 			}
 		}
 		return null;
+	}
+
+	@Override
+	public Optional<ModelCard.Status> status(String name) {
+		if (ready.containsKey(name)) {
+			return Optional.of(ModelCard.Status.READY);
+		}
+		if (failed.containsKey(name)) {
+			return Optional.of(ModelCard.Status.FAILED);
+		}
+		return loading.containsKey(name) ? Optional.of(ModelCard.Status.LOADING) : Optional.empty();
 	}
 
 	public Optional<ImageModel> find(String name) {

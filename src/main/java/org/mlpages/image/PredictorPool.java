@@ -33,6 +33,9 @@ final class PredictorPool implements AutoCloseable {
 	// runs the further slices of a split batch; the caller's thread runs the first
 	private final ExecutorService slices;
 
+	// requests waiting for a predictor: the queue an operator watches (metrics)
+	private final AtomicInteger waiting = new AtomicInteger();
+
 	PredictorPool(ZooModel<PhotoBatch, float[][]> model, int size) {
 		this.idle = new ArrayBlockingQueue<>(size);
 		this.all = new ArrayList<>(size);
@@ -50,13 +53,19 @@ final class PredictorPool implements AutoCloseable {
 	}
 
 	float[][] predict(PhotoBatch batch) throws TranslateException {
-		Predictor<PhotoBatch, float[][]> first;
-		try {
-			first = idle.take();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new TranslateException("interrupted while waiting for a predictor", ex);
+		Predictor<PhotoBatch, float[][]> first = idle.poll();
+		if (first == null) {
+			waiting.incrementAndGet();
+			try {
+				first = idle.take();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new TranslateException("interrupted while waiting for a predictor", ex);
+			}
+			finally {
+				waiting.decrementAndGet();
+			}
 		}
 		List<Predictor<PhotoBatch, float[][]>> borrowed = new ArrayList<>();
 		borrowed.add(first);
@@ -78,6 +87,21 @@ final class PredictorPool implements AutoCloseable {
 		finally {
 			idle.addAll(borrowed);
 		}
+	}
+
+	/** Predictors in this pool, that is how many predictions run at once at most. */
+	int size() {
+		return all.size();
+	}
+
+	/** Predictors predicting right now. */
+	int busy() {
+		return all.size() - idle.size();
+	}
+
+	/** Requests waiting for a predictor to be free. */
+	int waiting() {
+		return waiting.get();
 	}
 
 	private float[][] predictSplit(PhotoBatch batch, List<Predictor<PhotoBatch, float[][]>> predictors)

@@ -17,6 +17,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -25,6 +28,8 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.DelegatingAccessDeniedHandler;
@@ -51,6 +56,36 @@ class SecurityConfiguration {
 	private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data: blob:; "
 			+ "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
 			+ "base-uri 'self'; form-action 'self'";
+
+	/**
+	 * The metrics: the server itself reads them as they are (an operator's Prometheus on
+	 * the same host, {@link MetricsAccess}), anyone else needs the admin's name and
+	 * password, sent with HTTP Basic as scrapers do; without them the answer is 401. A
+	 * wrong password counts towards the login throttle as on the login page.
+	 */
+	@Bean
+	@Order(0)
+	SecurityFilterChain metricsSecurity(HttpSecurity http, LoginThrottle throttle) throws Exception {
+		BasicAuthenticationEntryPoint askForPassword = new BasicAuthenticationEntryPoint();
+		askForPassword.setRealmName("mlpages metrics");
+		askForPassword.afterPropertiesSet();
+		http.securityMatcher("/actuator/prometheus")
+			.authorizeHttpRequests(requests -> requests.anyRequest()
+				.access(AuthorizationManagers.anyOf(new MetricsAccess(),
+						AuthorityAuthorizationManager.hasRole("ADMIN"))))
+			.httpBasic(basic -> basic.authenticationEntryPoint((request, response, ex) -> {
+				if (ex instanceof BadCredentialsException) {
+					throttle.failed(request.getRemoteAddr());
+				}
+				askForPassword.commence(request, response, ex);
+			}))
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf(csrf -> csrf.disable())
+			.requestCache(cache -> cache.disable())
+			.headers(SecurityConfiguration::securityHeaders)
+			.addFilterBefore(new BasicThrottleFilter(throttle), BasicAuthenticationFilter.class);
+		return http.build();
+	}
 
 	/**
 	 * The JSON API answers everyone the same, without a session: no session lookup, CSRF
@@ -121,6 +156,32 @@ class SecurityConfiguration {
 	UserDetailsService adminAccount(AdminAccountProperties admin, MlPagesProperties properties,
 			PasswordEncoder encoder) {
 		return new InMemoryUserDetailsManager(AdminAccount.resolve(admin, properties.dataDir(), encoder));
+	}
+
+	/**
+	 * Refuses HTTP Basic credentials from an address that failed too often, before they
+	 * are checked: 429, as the login page.
+	 */
+	private static final class BasicThrottleFilter extends OncePerRequestFilter {
+
+		private final LoginThrottle throttle;
+
+		BasicThrottleFilter(LoginThrottle throttle) {
+			this.throttle = throttle;
+		}
+
+		@Override
+		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+				throws ServletException, IOException {
+			String authorization = request.getHeader("Authorization");
+			if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
+					&& throttle.isBlocked(request.getRemoteAddr())) {
+				response.sendError(429);
+				return;
+			}
+			chain.doFilter(request, response);
+		}
+
 	}
 
 	/**

@@ -45,4 +45,19 @@ public class InputRejectedException extends RuntimeException {
 		return messageKey.substring(messageKey.lastIndexOf('.') + 1);
 	}
 
+	/**
+	 * Why, as the metrics and the operator's log name it: the code, but
+	 * {@code model-loading} and {@code model-unknown} for a model that cannot answer, and
+	 * {@code http-415} (say) for Spring's own refusals.
+	 */
+	public String reason() {
+		if (messageKey.startsWith("model.")) {
+			return "model-" + code();
+		}
+		if ("error.status".equals(messageKey)) {
+			return "http-" + status.value();
+		}
+		return code();
+	}
+
 }

@@ -8,6 +8,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.mlpages.monitoring.PredictionMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,8 +34,11 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
 	private final MessageSource messages;
 
-	RequestBodyLimitFilter(MessageSource messages) {
+	private final PredictionMonitor monitor;
+
+	RequestBodyLimitFilter(MessageSource messages, PredictionMonitor monitor) {
 		this.messages = messages;
+		this.monitor = monitor;
 	}
 
 	@Override
@@ -46,6 +50,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 		if (json && (request.getContentLengthLong() > MAX_JSON_BYTES || request.getContentLengthLong() < 0)) {
 			log.info("{} {} refused (413): JSON body of {} bytes", request.getMethod(), request.getRequestURI(),
 					request.getContentLengthLong());
+			monitor.refused(request, "too-large");
 			// written by hand: filters run before Spring MVC's problem-detail support
 			Map<String, Object> problem = new LinkedHashMap<>();
 			problem.put("type", "about:blank");

@@ -5,6 +5,7 @@ import java.util.Locale;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.catalina.connector.ClientAbortException;
+import org.mlpages.monitoring.PredictionMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +42,13 @@ class RequestErrorAdvice {
 
 	private final MlPagesProperties.Upload uploadLimits;
 
-	RequestErrorAdvice(MessageSource messages, Menu menu, MlPagesProperties properties) {
+	private final PredictionMonitor monitor;
+
+	RequestErrorAdvice(MessageSource messages, Menu menu, MlPagesProperties properties, PredictionMonitor monitor) {
 		this.messages = messages;
 		this.menu = menu;
 		this.uploadLimits = properties.upload();
+		this.monitor = monitor;
 	}
 
 	@ExceptionHandler(InputRejectedException.class)
@@ -119,6 +123,8 @@ class RequestErrorAdvice {
 	}
 
 	private Object respond(InputRejectedException ex, HttpServletRequest request, Locale locale) {
+		// counted when the request asked for a prediction
+		monitor.refused(request, ex.reason());
 		String message = messages.getMessage(ex.messageKey(), ex.messageArguments(), locale);
 		if (isApi(request)) {
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), message);

@@ -221,7 +221,7 @@ class MariaDbPredictionLogTests {
 		logInAsTheSecretsFilesAdmin();
 		List<String> paths = List.of("/", "/about", "/history", "/no-such-page", "/image/no-such-model",
 				"/actuator/env", "/actuator/env/spring.datasource.password", "/actuator/env/mlpages.admin.password",
-				"/actuator/configprops", "/actuator/health");
+				"/actuator/configprops", "/actuator/health", "/actuator/prometheus");
 		for (String path : paths) {
 			HttpResponse<String> response = send(
 					HttpRequest.newBuilder(uri(path)).header("Accept", "text/html,*/*").GET());

@@ -35,7 +35,8 @@ class ImageModelsTests {
 	@Test
 	void aModelIsLoadingUntilItsLoaderReturns() throws Exception {
 		BlockingLoader loader = new BlockingLoader();
-		ImageModels models = new ImageModels(properties(true, Duration.ofSeconds(10)), loader, messages());
+		ImageModels models = new ImageModels(properties(true, Duration.ofSeconds(10)), loader, messages(), event -> {
+		});
 		assertThat(loader.started.await(10, TimeUnit.SECONDS)).isTrue();
 
 		assertThat(models.isLoading("cat")).isTrue();
@@ -59,7 +60,8 @@ class ImageModelsTests {
 	void aPhotoForAModelStillLoadingGetsA503SayingSoThenA404OnceTheModelFailed() throws Exception {
 		MlPagesProperties properties = properties(true, Duration.ofMillis(100));
 		BlockingLoader loader = new BlockingLoader();
-		ImageModels models = new ImageModels(properties, loader, messages());
+		ImageModels models = new ImageModels(properties, loader, messages(), event -> {
+		});
 		ImageClassificationService service = new ImageClassificationService(models, new UploadStore(properties), null,
 				properties);
 		assertThat(loader.started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -81,7 +83,8 @@ class ImageModelsTests {
 	void withoutBackgroundLoadingTheConstructorLoadsEveryModel() throws Exception {
 		Files.writeString(dir.resolve("dog.h5"), "not a model");
 		MlPagesProperties properties = properties(false, Duration.ofSeconds(10));
-		ImageModels models = new ImageModels(properties, new ImageModelLoader(properties), messages());
+		ImageModels models = new ImageModels(properties, new ImageModelLoader(properties), messages(), event -> {
+		});
 		assertThat(models.isLoading("dog")).isFalse();
 		assertThat(models.modelCards(Locale.ENGLISH)).singleElement()
 			.satisfies(card -> assertThat(card.status()).isEqualTo(ModelCard.Status.FAILED));

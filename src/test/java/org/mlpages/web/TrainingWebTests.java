@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
+import org.mlpages.monitoring.PrometheusText;
 
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.util.FileSystemUtils;
@@ -75,6 +77,12 @@ class TrainingWebTests extends TrainingTestSupport {
 			.post(HttpRequest.newBuilder(uri("/api/v1/models/pets/predictions"))));
 		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 		assertThat(answer.body()).contains("\"cats\"").contains("\"dogs\"");
+		// the operator's metrics watch the published model as those found at start-up
+		PrometheusText metrics = PrometheusText
+			.parse(send(HttpRequest.newBuilder(uri("/actuator/prometheus")), HttpClient.newHttpClient()).body());
+		assertThat(metrics.value("mlpages_model_state", "model", "pets", "state", "ready")).isEqualTo(1);
+		assertThat(metrics.value("mlpages_inference_capacity", "model", "pets")).isPositive();
+		assertThat(metrics.value("mlpages_predictions_total", "model", "pets", "channel", "api")).isEqualTo(1);
 
 		HttpResponse<String> again = postZip("pets", "Pets", null, zipOf(classFolders()), "en");
 		assertThat(again.statusCode()).isEqualTo(409);

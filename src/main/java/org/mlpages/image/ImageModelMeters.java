@@ -1,0 +1,67 @@
+package org.mlpages.image;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.mlpages.catalog.ModelAdded;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * How busy each image model is, read at each scrape: predictions running
+ * ({@code mlpages_inference_active}) out of the most it runs at once
+ * ({@code mlpages_inference_capacity}), and those waiting for a free predictor
+ * ({@code mlpages_inference_queued}); and photos waiting to be decoded
+ * ({@code mlpages_image_decode_queued}), which is limited to one per core. A queue that
+ * stays above zero means the server needs more cores or fewer visitors.
+ */
+@Component
+class ImageModelMeters {
+
+	private final ImageModels models;
+
+	private final MeterRegistry registry;
+
+	private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
+	ImageModelMeters(ImageModels models, ImageClassificationService service, MeterRegistry registry) {
+		this.models = models;
+		this.registry = registry;
+		Gauge.builder("mlpages.image.decode.queued", service::decodesWaiting)
+			.description("Photos waiting for a decoding slot (one per core)")
+			.register(registry);
+		models.modelCards(Locale.ENGLISH).forEach(card -> watch(card.name()));
+	}
+
+	@EventListener
+	void added(ModelAdded model) {
+		if (models.status(model.name()).isPresent()) {
+			watch(model.name());
+		}
+	}
+
+	private void watch(String model) {
+		if (!watched.add(model)) {
+			return;
+		}
+		gauge("mlpages.inference.active", model, "Predictions the model is running now",
+				ImageModel::predictionsRunning);
+		gauge("mlpages.inference.queued", model, "Predictions waiting for a free predictor of the model",
+				ImageModel::predictionsWaiting);
+		gauge("mlpages.inference.capacity", model, "Predictions the model runs at once at most (its predictors)",
+				ImageModel::predictorCount);
+	}
+
+	private void gauge(String name, String model, String description, ToIntFunction<ImageModel> value) {
+		Gauge.builder(name, () -> models.find(model).map(value::applyAsInt).orElse(0))
+			.description(description)
+			.tag("model", model)
+			.register(registry);
+	}
+
+}
