@@ -23,6 +23,7 @@
 #               here), or a self-signed one with --self-signed (tests; trying it without a domain)
 #   release     the jar in /opt/mlpages/releases/NAME, `current` switched to it after a backup of the database
 #   service     the systemd unit and the Nginx site installed and enabled; restarted or reloaded when changed
+#   backups     deploy/backup's scripts in /usr/local/lib/mlpages and the nightly mlpages-backup.timer
 #   health      https://DOMAIN/actuator/health answered through this server's Nginx
 # --rollback points `current` back to the release installed before it and restarts (backup first); with
 # --restore-database it also puts back the database as it was before the current release was installed.
@@ -107,6 +108,7 @@ if [ "$rollback" = 0 ]; then
   [ -z "$models" ] || [ -d "$models" ] || die "--models $models: no such folder."
   [ -f "$KIT/nginx/mlpages.conf" ] || die "$KIT/nginx/mlpages.conf is missing: run this script from the deploy/ folder."
   [ -f "$KIT/systemd/mlpages.service" ] || die "$KIT/systemd/mlpages.service is missing: run this script from the deploy/ folder."
+  [ -f "$KIT/nginx/mlpages-acme.conf" ] || die "$KIT/nginx/mlpages-acme.conf is missing: run this script from the deploy/ folder."
 fi
 
 work=$(mktemp -d)
@@ -260,9 +262,11 @@ setup_account() {
   ensure_dir "$OPT/releases" 0755 root:root
   ensure_dir "$VAR" 0750 "$APP_USER:$APP_USER"
   local folder
-  for folder in data uploads models backups; do
+  for folder in data uploads models; do
     ensure_dir "$VAR/$folder" 0750 "$APP_USER:$APP_USER"
   done
+  # 0700: what mlpages-backup.service's StateDirectoryMode makes it at each run
+  ensure_dir "$VAR/backups" 0700 "$APP_USER:$APP_USER"
   if [ ! -e "$VAR/secrets.yml" ]; then
     make_secrets
     change "write $VAR/secrets.yml (0600, $APP_USER) with a random admin password"
@@ -495,24 +499,6 @@ dns_check() {
   note "DNS: $domain points here ($(paste -sd' ' - <<<"$records"))"
 }
 
-# the port-80 answer for ACME challenges while no certificate exists (the full site needs one to load)
-write_acme_site() {
-  cat >"$work/acme.conf" <<CONF
-# Temporary, made by mlpages' deploy/setup-server.sh until $domain has a certificate.
-server {
-    listen 80;
-    listen [::]:80;
-    server_name $domain;
-    location /.well-known/acme-challenge/ {
-        root $ACME_ROOT;
-    }
-    location / {
-        return 503;
-    }
-}
-CONF
-}
-
 setup_certificate() {
   section "certificate for $domain"
   ensure_dir "$ACME_ROOT" 0755 root:root
@@ -545,8 +531,8 @@ setup_certificate() {
   if [ "$skip_dns" = 0 ] && ! dns_check; then
     [ "$dry_run" = 1 ] || die "no certificate was asked for: Let's Encrypt would fail (and limits repeated failures)."
   fi
-  write_acme_site
-  # until the certificate exists, port 80 answers the challenges only
+  # until the certificate exists, port 80 answers the challenges only (Nginx refuses the full site before)
+  sed "s/__DOMAIN__/$domain/g" "$KIT/nginx/mlpages-acme.conf" >"$work/acme.conf"
   install_file "$work/acme.conf" "$SITE" 0644 root:root
   enable_site
   reload_nginx
@@ -723,32 +709,86 @@ app_pid() {
 
 # Without systemd (a container): the unit's ExecStart as its User, in its WorkingDirectory, with its
 # Environment, detached, with a pid file. The unit's sandbox (ProtectSystem, ...) and Restart= do not apply.
+# unit_words STRING: the words of a unit's value, one per line, as systemd splits them (whitespace; "..." and
+# '...' group; a backslash escapes the next character). Nothing else is special: not | ; & < > [ ] * or ~.
+unit_words() {
+  local text=$1 word="" quote="" started=0 c i
+  for ((i = 0; i < ${#text}; i++)); do
+    c=${text:i:1}
+    if [ -n "$quote" ]; then
+      if [ "$c" = "$quote" ]; then quote=""; else word+=$c; fi
+    elif [ "$c" = '"' ] || [ "$c" = "'" ]; then
+      quote=$c started=1
+    elif [ "$c" = "\\" ] && [ $((i + 1)) -lt ${#text} ]; then
+      i=$((i + 1)) word+=${text:i:1} started=1
+    elif [ "$c" = ' ' ] || [ "$c" = $'\t' ]; then
+      [ "$started" = 0 ] || printf '%s\n' "$word"
+      word="" started=0
+    else
+      word+=$c started=1
+    fi
+  done
+  [ "$started" = 0 ] || printf '%s\n' "$word"
+}
+
+# Without systemd (a container): the unit's ExecStart as its User, in its WorkingDirectory, with its
+# Environment and UMask, detached, with a pid file. The rest of its sandbox and Restart= do not apply.
 start_without_systemd() {
-  local user dir exec_start env_line
+  local user group dir umask_value exec_start line word name
   user=$(unit_values User | tail -1)
+  user=${user:-root}
+  group=$(unit_values Group | tail -1)
+  group=${group:-$user}
   dir=$(unit_values WorkingDirectory | tail -1)
+  dir=${dir:-/}
+  umask_value=$(unit_values UMask | tail -1)
   exec_start=$(unit_values ExecStart | tail -1)
   exec_start=${exec_start#[-@+!:]}
-  # shellcheck disable=SC2016
-  [[ $exec_start != *'$('* && $exec_start != *'`'* ]] || die "ExecStart in $UNIT holds a command substitution"
-  local -a environment=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "HOME=${dir:-/}"
-    "LANG=C.UTF-8" "USER=${user:-root}" "LOGNAME=${user:-root}")
-  while IFS= read -r env_line; do
-    # Environment="A=1" "B=2" splits like shell words
-    eval "environment+=($env_line)"
+  local -A values=([PATH]=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin [HOME]=$dir
+    [LANG]=C.UTF-8 [USER]=$user [LOGNAME]=$user)
+  local -a order=(PATH HOME LANG USER LOGNAME)
+  # EnvironmentFile= first: Environment= lines win over it, as under systemd
+  while IFS= read -r line; do
+    line=${line#-}
+    [ -f "$line" ] || continue
+    while IFS= read -r word; do
+      [[ $word =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || continue
+      name=${word%%=*} word=${word#*=} word=${word#[\"\']} word=${word%[\"\']}
+      [ -n "${values[$name]+set}" ] || order+=("$name")
+      values[$name]=$word
+    done <"$line"
+  done < <(unit_values EnvironmentFile)
+  while IFS= read -r line; do
+    while IFS= read -r word; do
+      name=${word%%=*}
+      [ -n "${values[$name]+set}" ] || order+=("$name")
+      values[$name]=${word#*=}
+    done < <(unit_words "$line")
   done < <(unit_values Environment)
+  local -a environment=() command=() words=()
+  for name in "${order[@]}"; do environment+=("$name=${values[$name]}"); done
+  # $VAR alone is split into words and ${VAR} is not, as systemd expands them
+  while IFS= read -r word; do
+    if [[ $word =~ ^\$([A-Za-z_][A-Za-z0-9_]*)$ ]]; then
+      # split on whitespace, without globbing
+      read -r -a words <<<"${values[${BASH_REMATCH[1]}]:-}"
+      command+=(${words[@]+"${words[@]}"})
+    else
+      while [[ $word =~ \$\{([A-Za-z_][A-Za-z0-9_]*)\} ]]; do
+        word=${word//"${BASH_REMATCH[0]}"/${values[${BASH_REMATCH[1]}]:-}}
+      done
+      command+=("$word")
+    fi
+  done < <(unit_words "$exec_start")
+  [ ${#command[@]} -gt 0 ] || die "no ExecStart= in $UNIT"
   install -d -m 0755 "$(dirname "$APP_LOG")"
   touch "$APP_LOG"
-  chown "${user:-root}" "$APP_LOG"
+  chown "$user" "$APP_LOG"
   (
-    cd "${dir:-/}"
-    # $VAR in ExecStart means the unit's Environment, as under systemd
-    local variable
-    for variable in "${environment[@]}"; do export "${variable?}"; done
-    local -a command
-    eval "command=($exec_start)"
+    cd "$dir"
+    [ -z "$umask_value" ] || umask "$umask_value"
     # setsid: out of the SSH session's process group, so that the end of the deploy does not end the app
-    exec setsid setpriv --reuid="${user:-root}" --regid="${user:-root}" --init-groups --no-new-privs \
+    exec setsid setpriv --reuid="$user" --regid="$group" --init-groups --no-new-privs \
       env -i "${environment[@]}" "${command[@]}" </dev/null >>"$APP_LOG" 2>&1
   ) &
   echo $! >"$PID_FILE"
@@ -799,6 +839,29 @@ setup_service() {
   elif ! app_pid >/dev/null; then
     change "start the app"
     [ "$dry_run" = 1 ] || start_without_systemd
+  fi
+}
+
+# the nightly backup (deploy/backup/README.md): its scripts, root's, and its units
+setup_backups() {
+  section "backups"
+  [ -f "$KIT/systemd/mlpages-backup.service" ] || { note "no backup units in the kit"; return 0; }
+  local script units_changed=0 unit
+  for script in mlpages-backup.sh mlpages-restore.sh; do
+    install_file "$KIT/backup/$script" "/usr/local/lib/mlpages/$script" 0755 root:root
+  done
+  for unit in mlpages-backup.service mlpages-backup.timer; do
+    install_file "$KIT/systemd/$unit" "/etc/systemd/system/$unit" 0644 root:root
+    [ "$changed_now" = 0 ] || units_changed=1
+  done
+  if ! has_systemd; then
+    note "NOT IN FORCE: no systemd here, the nightly backup timer does not run"
+    return 0
+  fi
+  [ "$units_changed" = 0 ] || [ "$dry_run" = 1 ] || systemctl daemon-reload
+  if ! systemctl is-enabled --quiet mlpages-backup.timer 2>/dev/null; then
+    change "enable the nightly backup (mlpages-backup.timer)"
+    run systemctl enable --now mlpages-backup.timer
   fi
 }
 
@@ -896,6 +959,7 @@ else
   save_state
   setup_certificate
   setup_site
+  setup_backups
 fi
 setup_service
 wait_for_health

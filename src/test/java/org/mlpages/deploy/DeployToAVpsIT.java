@@ -102,7 +102,7 @@ class DeployToAVpsIT {
 			assumeTrue(false, reason);
 		}
 		jar = packagedJar();
-		repository = DeployKit.repository();
+		repository = Path.of("").toAbsolutePath();
 		dir = Files.createDirectories(Path.of("target/vps-it", container)).toAbsolutePath();
 
 		Commands.Result image = Commands.run(Duration.ofMinutes(10), List.of("src/test/vps/make-vps-image.sh"));
@@ -241,6 +241,16 @@ class DeployToAVpsIT {
 		assertThat(server("test -s /var/lib/rkhunter/db/rkhunter.dat && echo recorded")).isEqualTo("recorded");
 		assertThat(server("cat /etc/systemd/system/mlpages-rkhunter.timer")).contains("OnCalendar=weekly");
 		assertThat(server("nginx -t 2>&1")).contains("test is successful");
+		// the nightly backup's script, run as its unit runs it (the timer needs systemd),
+		// keeps the predictions
+		String backup = server("runuser -u mlpages -- env MLPAGES_DB=/var/lib/mlpages/data/mlpages.db"
+				+ " MLPAGES_BACKUP_DIR=/var/lib/mlpages/backups MLPAGES_BACKUP_COMPRESS=gzip"
+				+ " MLPAGES_UPLOADS_DIR=/var/lib/mlpages/uploads /usr/local/lib/mlpages/mlpages-backup.sh >/dev/null"
+				+ " && ls /var/lib/mlpages/backups/mlpages-*.db.gz");
+		assertThat(server("gzip -dc " + backup + " > /tmp/nightly.db && sqlite3 /tmp/nightly.db"
+				+ " 'PRAGMA integrity_check; SELECT COUNT(*) FROM prediction'"))
+			.isEqualTo("ok\n2");
+		assertThat(server("cat /etc/systemd/system/mlpages-backup.timer")).contains("OnCalendar=");
 	}
 
 	@Test
