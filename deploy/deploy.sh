@@ -3,7 +3,7 @@
 #
 #   deploy/deploy.sh user@host --domain ml.example.org --email you@example.org
 #       [--ssh-port N] [--identity KEY] [--ssh-option OPTION]... [--jar PATH]
-#       [--self-signed] [--skip-dns-check] [--expect-ip ADDR] [--dry-run]
+#       [--self-signed] [--skip-dns-check] [--expect-ip ADDR] [--acme-server URL] [--dry-run]
 #   deploy/deploy.sh user@host --rollback [--restore-database] [--dry-run] [ssh options]
 #
 # It copies the jar (default: target/mlpages-*.jar), the shipped models and the deploy/ kit over SSH, runs
@@ -34,7 +34,7 @@ die() {
 
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 target="" domain="" email="" port="" identity="" jar="" self_signed=0 skip_dns=0 rollback=0 dry_run=0
-restore_database=0
+restore_database=0 acme_server=""
 ssh_options=() expect_ips=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -49,6 +49,7 @@ while [ $# -gt 0 ]; do
     --expect-ip) expect_ips+=("${2:?--expect-ip needs an address}"); shift 2 ;;
     --rollback) rollback=1; shift ;;
     --restore-database) restore_database=1; shift ;;
+    --acme-server) acme_server=${2:?--acme-server needs a URL}; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     -h | --help) usage 0 ;;
     -*) echo "deploy: unknown option $1" >&2; usage ;;
@@ -140,6 +141,7 @@ else
   [ -z "$email" ] || args+=(--email "$email")
   [ "$self_signed" = 0 ] || args+=(--self-signed)
   [ "$skip_dns" = 0 ] || args+=(--skip-dns-check)
+  [ -z "$acme_server" ] || args+=(--acme-server "$acme_server")
   # the address this machine reaches the server at is one the domain may point to (a server behind NAT does
   # not see its public address on its own interfaces)
   host=${target#*@}

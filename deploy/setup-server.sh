@@ -3,7 +3,8 @@
 # deploy/deploy.sh copies it there with the jar and runs it over SSH, and most operators never call it by hand.
 #
 #   setup-server.sh --domain example.org --email you@example.org --jar mlpages.jar [--models DIR]
-#                   [--release NAME] [--self-signed] [--skip-dns-check] [--expect-ip ADDR]... [--dry-run]
+#                   [--release NAME] [--self-signed] [--skip-dns-check] [--expect-ip ADDR]...
+#                   [--acme-server URL] [--dry-run]
 #   setup-server.sh --rollback [--restore-database] [--dry-run]
 #
 # What it makes sure of, in this order (each step checks first and changes only what differs, so a second run
@@ -59,7 +60,7 @@ die() {
 }
 
 domain="" email="" jar="" models="" release="" self_signed=0 skip_dns=0 dry_run=0 rollback=0 wait_seconds=240
-restore_database=0
+restore_database=0 acme_server=""
 expect_ips=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -74,6 +75,7 @@ while [ $# -gt 0 ]; do
     --wait) wait_seconds=${2:?--wait needs seconds}; shift 2 ;;
     --rollback) rollback=1; shift ;;
     --restore-database) restore_database=1; shift ;;
+    --acme-server) acme_server=${2:?--acme-server needs a URL}; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     -h | --help) usage 0 ;;
     *) echo "setup-server: unknown option $1" >&2; usage ;;
@@ -537,8 +539,9 @@ setup_certificate() {
   enable_site
   reload_nginx
   change "ask Let's Encrypt for a certificate for $domain (certbot, webroot $ACME_ROOT)"
+  # --acme-server: another ACME CA than Let's Encrypt's (its staging server for trials, a test server)
   run certbot certonly --webroot -w "$ACME_ROOT" --non-interactive --agree-tos -m "$email" -d "$domain" \
-    --keep-until-expiring
+    --keep-until-expiring ${acme_server:+--server "$acme_server"}
 }
 
 # ---------------------------------------------------------------------------------------------------- nginx

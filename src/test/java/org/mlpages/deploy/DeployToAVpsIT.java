@@ -338,6 +338,49 @@ class DeployToAVpsIT {
 		assertThat(server("cat /run/mlpages.pid")).isEqualTo(pid);
 	}
 
+	/**
+	 * The certificate authority's part, with Pebble (Let's Encrypt's test server, from
+	 * Debian) in place of Let's Encrypt: the self-signed certificate is replaced by one
+	 * certbot obtains over HTTP-01 through the temporary port-80 site, the full site then
+	 * serves it, and a renewal (certbot renew --dry-run) passes through the full site's
+	 * challenge location.
+	 */
+	@Test
+	@Order(7)
+	void certbotGetsAndRenewsTheCertificate() throws Exception {
+		Commands.Result pebble = Commands.run(SHORT, List.of("podman", "exec", "-i", container, "bash", "-s"),
+				Path.of("src/test/vps/pebble.sh"));
+		check(pebble);
+
+		Commands.Result deploy = run(List.of("--domain", DOMAIN, "--email", "ops@example.com", "--skip-dns-check",
+				"--acme-server", "https://127.0.0.1:14000/dir", "--jar", jar.toString()));
+
+		assertThat(deploy.ok()).as(deploy.describe()).isTrue();
+		System.out.println("deploy with certbot (Pebble): " + deploy.took().toSeconds() + " s");
+		assertThat(deploy.output())
+			.contains("change: remove the self-signed certificate of an earlier --self-signed run")
+			.contains("change: ask Let's Encrypt for a certificate for " + DOMAIN)
+			.contains("mlpages is online: https://" + DOMAIN + "/");
+		assertThat(server("openssl x509 -in /etc/letsencrypt/live/" + DOMAIN + "/cert.pem -noout -issuer"))
+			.contains("Pebble");
+		certificate = dir.resolve("pebble-root.pem");
+		Files.writeString(certificate, server("cat /etc/pebble/root.pem"));
+		assertThat(https("/actuator/health").body()).contains("\"status\":\"UP\"");
+		assertThat(server("cat /etc/letsencrypt/renewal/" + DOMAIN + ".conf")).contains("authenticator = webroot")
+			.contains("/var/www/letsencrypt");
+		assertThat(server("test -x /etc/letsencrypt/renewal-hooks/deploy/mlpages-reload-nginx && echo hook"))
+			.isEqualTo("hook");
+		// --server: a dry run otherwise goes to Let's Encrypt's staging server, which the
+		// test server cannot reach
+		assertThat(server("certbot renew --dry-run --server https://127.0.0.1:14000/dir 2>&1"))
+			.contains("all simulated renewals succeeded");
+
+		Commands.Result again = run(List.of("--domain", DOMAIN, "--email", "ops@example.com", "--skip-dns-check",
+				"--acme-server", "https://127.0.0.1:14000/dir", "--jar", jar.toString()));
+		assertThat(again.ok()).as(again.describe()).isTrue();
+		assertThat(again.output()).contains("Nothing changed");
+	}
+
 	// ------------------------------------------------------------------------ helpers
 
 	private int predictions(String database) throws IOException, InterruptedException {
