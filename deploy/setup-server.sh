@@ -189,7 +189,7 @@ in_container() {
   [ -f /run/.containerenv ] || [ -f /.dockerenv ] || grep -qaE '^container=' /proc/1/environ 2>/dev/null
 }
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 
 candidate() {
   local version
@@ -308,7 +308,10 @@ setup_firewall() {
       quietly ufw allow "$port/tcp"
     fi
   done
-  if ufw status 2>/dev/null | grep -q '^Status: active'; then
+  # read whole: with pipefail, grep -q leaving early would fail ufw's write (SIGPIPE) and the test with it
+  local status
+  status=$(ufw status 2>/dev/null || true)
+  if grep -q '^Status: active' <<<"$status"; then
     return
   fi
   if ! iptables -w -L INPUT -n >/dev/null 2>&1 && in_container; then
@@ -352,10 +355,17 @@ CONF
   fi
   install_file "$work/sshd.conf" "$SSHD_DROPIN" 0644 root:root
   [ "$changed_now" = 1 ] || return 0
+  note "keys only; root logins: $root_login (the deploy came as $deployer)"
   [ "$dry_run" = 0 ] || { echo "      sshd -t && reload sshd"; return 0; }
   if ! sshd -t; then
     rm -f "$SSHD_DROPIN"
     die "sshd -t refused the configuration with $SSHD_DROPIN; it was removed and sshd left as it was."
+  fi
+  # sshd keeps the first value it reads: a file read before this one would win
+  local effective
+  effective=$(sshd -T 2>/dev/null || true)
+  if ! grep -qx 'passwordauthentication no' <<<"$effective"; then
+    die "another sshd configuration file read before $SSHD_DROPIN keeps password logins on: see sshd -T and /etc/ssh/sshd_config.d/."
   fi
   if has_systemd; then
     systemctl try-reload-or-restart ssh.service
