@@ -60,8 +60,31 @@ while read -r target; do
   mount -o remount,bind,ro "$target" 2>/dev/null || echo "sandboxed.sh: left as is: $target" >&2
 done < <(awk '$5 != "/proc" {print $5}' /proc/self/mountinfo | sort -u)
 
+# PrivateTmp: fresh /tmp and /var/tmp. A checkout that itself lives under one of them (a CI runner may clone
+# into /tmp) would vanish with them: the folder the command runs from is shown again at its place, read-only,
+# and the writable folders under it writable, reached through descriptors to the /tmp and /var/tmp of before.
+exec 8</tmp 9</var/tmp
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /var/tmp
+reveal() {
+  local path=$1 mode=$2 fd rel
+  case $path in
+    /tmp/*) fd=8 rel=${path#/tmp/} ;;
+    /var/tmp/*) fd=9 rel=${path#/var/tmp/} ;;
+    *) return 0 ;;
+  esac
+  mkdir -p "$path"
+  # --no-canonicalize: resolved to a name, the descriptor's path would be the new, empty /tmp
+  mount --no-canonicalize --bind "/proc/self/fd/$fd/$rel" "$path"
+  if [[ $mode == ro ]]; then
+    mount -o remount,bind,ro "$path"
+  fi
+}
+reveal "$PWD" ro
+for dir in "${writable[@]}"; do
+  reveal "$dir" rw
+done
+exec 8<&- 9<&-
 for dir in /home /root /run/user; do
   if [[ -d $dir ]]; then
     mount -t tmpfs -o ro,mode=755 tmpfs "$dir"
