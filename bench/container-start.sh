@@ -48,9 +48,9 @@ for round in $(seq 1 "$rounds"); do
   podman create --name "$name" --publish "127.0.0.1:$port:8080" "$image" > /dev/null
   start=$(now)
   podman start "$name" > /dev/null
-  first_photo || { podman logs "$name" | tail -20; podman rm -f "$name"; exit 1; }
+  first_photo || { podman logs "$name" | tail -20; podman rm -f -v "$name"; exit 1; }
   container+=("$(since "$start")")
-  podman rm -f "$name" > /dev/null
+  podman rm -f -v "$name" > /dev/null
 
   work=$(mktemp -d)
   start=$(now)

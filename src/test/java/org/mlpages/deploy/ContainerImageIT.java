@@ -85,8 +85,11 @@ class ContainerImageIT {
 		List<String> newestFirst = new ArrayList<>(CREATED);
 		Collections.reverse(newestFirst);
 		for (String name : newestFirst) {
-			String kind = name.startsWith("volume:") ? "volume" : "container";
-			podman(Duration.ofMinutes(1), null, List.of("podman", kind, "rm", "--force", name.replace("volume:", "")));
+			// a container's anonymous volume (the image's /app/models) goes with it
+			List<String> remove = name.startsWith("volume:")
+					? List.of("podman", "volume", "rm", "--force", name.substring("volume:".length()))
+					: List.of("podman", "container", "rm", "--force", "--volumes", name);
+			podman(Duration.ofMinutes(1), null, remove);
 		}
 	}
 
