@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.mlpages.jar.PackagedApp;
+import org.mlpages.web.Multipart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -182,11 +183,9 @@ class ContainerImageIT {
 	 * answer.
 	 */
 	private static HttpResponse<String> firstAnswer(HttpClient http, URI base, String container) throws Exception {
-		String boundary = "----mlpages" + UUID.randomUUID();
-		HttpRequest post = HttpRequest.newBuilder(base.resolve("/api/v1/models/cats_vs_dogs/predictions"))
+		HttpRequest post = Multipart.file("image", "dog.jpg", Files.readAllBytes(PHOTO))
+			.post(HttpRequest.newBuilder(base.resolve("/api/v1/models/cats_vs_dogs/predictions")))
 			.timeout(Duration.ofSeconds(30))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, Files.readAllBytes(PHOTO))))
 			.build();
 		Instant giveUp = Instant.now().plus(Duration.ofMinutes(3));
 		HttpResponse<String> last = null;
@@ -294,18 +293,6 @@ class ContainerImageIT {
 			Files.delete(out);
 		}
 		return new Result(process.exitValue(), output);
-	}
-
-	private static byte[] multipart(String boundary, byte[] photo) {
-		byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"dog.jpg\"\r\n"
-				+ "Content-Type: image/jpeg\r\n\r\n")
-			.getBytes(StandardCharsets.UTF_8);
-		byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-		byte[] all = new byte[head.length + photo.length + tail.length];
-		System.arraycopy(head, 0, all, 0, head.length);
-		System.arraycopy(photo, 0, all, head.length, photo.length);
-		System.arraycopy(tail, 0, all, head.length + photo.length, tail.length);
-		return all;
 	}
 
 	private static final String CREDIT_APPLICANT = """

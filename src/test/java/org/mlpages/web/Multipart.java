@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** A multipart/form-data body with one file part, as a browser or curl sends it. */
-record Multipart(String boundary, byte[] body) {
+public record Multipart(String boundary, byte[] body) {
 
-	static Multipart file(String field, String fileName, byte[] content) {
+	public static Multipart file(String field, String fileName, byte[] content) {
 		return file(field, fileName, content, java.util.Map.of());
 	}
 
 	/** With ordinary form fields before the file, as a browser sends a CSRF token. */
-	static Multipart file(String field, String fileName, byte[] content, java.util.Map<String, String> fields) {
+	public static Multipart file(String field, String fileName, byte[] content, java.util.Map<String, String> fields) {
 		String boundary = "----mlpages" + UUID.randomUUID();
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		fields.forEach((name, value) -> out.writeBytes(
@@ -27,7 +27,7 @@ record Multipart(String boundary, byte[] body) {
 		return new Multipart(boundary, out.toByteArray());
 	}
 
-	HttpRequest.Builder post(HttpRequest.Builder builder) {
+	public HttpRequest.Builder post(HttpRequest.Builder builder) {
 		return builder.header("Content-Type", "multipart/form-data; boundary=" + boundary)
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body));
 	}
