@@ -10,7 +10,9 @@
 # Run it, and start.sh, from the folder that holds models/. The java is $JAVA_HOME/bin/java, else the one on the
 # PATH. DEST holds a copy of the jar and a cache that belongs to it and to this JVM: prepare again after each build
 # (start.sh warns when the jar it was prepared from has changed) and after a JVM upgrade (the JVM then refuses the
-# cache with a warning and starts the slow way).
+# cache with a warning and starts the slow way). JAVA_OPTS (word-split), when set, go to the training start and are
+# read again by start.sh at each start: the cache holds only with the options it was recorded with (the GC, the
+# heap's size). bin/run-prepared.sh prepares on first use and starts.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 JAR DEST" >&2; exit 2; }
 [ -f "$1" ] || { echo "no jar at $1" >&2; exit 2; }
@@ -52,10 +54,11 @@ fi
 # operator's data nor a configured MySQL, and its natives and converted models there too unless
 # MLPAGES_CACHE_DIR names a cache to reuse; the models load on the main thread, so that their classes are
 # recorded before the context refresh ends.
+read -r -a java_opts <<<"${JAVA_OPTS:-}"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 echo "recording the start cache with $java (Java $version); log in $dest/training.log"
-"$java" "${record[@]}" -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar "$dest/app.jar" \
+"$java" ${java_opts[@]+"${java_opts[@]}"} "${record[@]}" -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar "$dest/app.jar" \
   --server.port=0 --server.address=127.0.0.1 --mlpages.image.background-loading=false \
   --mlpages.data-dir="$scratch/data" --mlpages.cache-dir="${MLPAGES_CACHE_DIR:-$scratch/cache}" --mlpages.uploads-dir="$scratch/uploads" \
   --spring.datasource.url="jdbc:sqlite:$scratch/mlpages.db" > "$dest/training.log" 2>&1 \
@@ -72,7 +75,9 @@ source_jar=$(quote "$jar")
 if [ "\$source_jar" -nt "\$dir/app.jar" ]; then
   echo "start.sh: \$source_jar changed since it was prepared; this starts the earlier copy (run bin/prepare-start.sh again)" >&2
 fi
-exec $(quote "$java") $use -Dspring.aot.enabled=true -jar "\$dir/app.jar" "\$@"
+set -f
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+exec $(quote "$java") \$JAVA_OPTS $use -Dspring.aot.enabled=true -jar "\$dir/app.jar" "\$@"
 START
 chmod +x "$dest/start.sh"
 echo "ready: $dest/start.sh"

@@ -157,6 +157,9 @@ remote_dir=$(remote mktemp -d /tmp/mlpages-deploy.XXXXXX)
 stage=$local_dir/stage
 mkdir -p "$stage"
 cp -R "$repo/deploy" "$stage/deploy"
+# the start the unit runs (bin/run-prepared.sh) and the preparation it calls
+mkdir -p "$stage/bin"
+cp "$repo/bin/run-prepared.sh" "$repo/bin/prepare-start.sh" "$stage/bin/"
 if [ "$rollback" = 0 ]; then
   if [ ${#model_files[@]} -gt 0 ]; then
     mkdir -p "$stage/models"

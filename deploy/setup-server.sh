@@ -9,7 +9,7 @@
 #
 # What it makes sure of, in this order (each step checks first and changes only what differs, so a second run
 # changes nothing and says so):
-#   packages    Java (Debian's OpenJDK 17, else 21), Nginx, sqlite3, ufw, fail2ban, rkhunter,
+#   packages    Java (Debian's newest OpenJDK of 25, 21, 17), Nginx, sqlite3, ufw, fail2ban, rkhunter,
 #               unattended-upgrades, certbot, dig; installed only when missing
 #   account     a system user "mlpages" with no login shell; /opt/mlpages (releases, read-only to the app) and
 #               /var/lib/mlpages (data/, uploads/, models/, backups/; the app's own); secrets.yml (mode 0600)
@@ -217,9 +217,10 @@ install_packages() {
     if installed "$package"; then java=$package; break; fi
   done
   if [ -z "$java" ]; then
-    # Debian 12 has 17, Debian 13 has 21 (and later 25): any of them runs the jar
+    # Debian 12 has 17, Debian 13 has 21 and 25: any of them runs the jar; the newest starts fastest (Java 25's
+    # AOT cache: docs/benchmarks.md, "Start-up")
     [ "$dry_run" = 1 ] || apt_update
-    for package in openjdk-17-jre-headless openjdk-21-jre-headless openjdk-25-jre-headless; do
+    for package in openjdk-25-jre-headless openjdk-21-jre-headless openjdk-17-jre-headless; do
       if candidate "$package"; then java=$package; break; fi
     done
     missing+=("${java:-openjdk-17-jre-headless}")
@@ -822,6 +823,12 @@ stop_without_systemd() {
 setup_service() {
   section "service"
   local unit_changed=0 restart=0
+  # the unit's ExecStart: it prepares the fast start of each new release (or Java) at its first start
+  local script
+  for script in run-prepared.sh prepare-start.sh; do
+    [ -f "$KIT/../bin/$script" ] || die "$KIT/../bin/$script is missing: deploy/deploy.sh sends it with the kit."
+    install_file "$KIT/../bin/$script" "$OPT/bin/$script" 0755 root:root
+  done
   if [ -f "$KIT/systemd/mlpages.service" ]; then
     install_file "$KIT/systemd/mlpages.service" "$UNIT" 0644 root:root
     unit_changed=$changed_now

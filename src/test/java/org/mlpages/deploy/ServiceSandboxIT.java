@@ -23,15 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The packaged jar started with the unit's environment and Java options inside the unit's
- * sandbox, rebuilt by {@code sandboxed.sh} where systemd is not PID 1 and
- * {@code systemd-run} cannot start it: read-only system, one writable folder (the
- * service's working directory, here with its own empty cache, as on a server's first
- * start), private /tmp, no /home, an unprivileged user, no capabilities, no_new_privs,
- * systemd's own {@code @system-service} call list (others EPERM) and the three socket
- * families. It must load both image models (TensorFlow's natives unpacked into the
- * writable folder), classify, decide, log each prediction, and stop gracefully on
- * SIGTERM.
+ * The packaged jar started by the unit's {@code ExecStart} (bin/run-prepared.sh) with the
+ * unit's environment inside the unit's sandbox, rebuilt by {@code sandboxed.sh} where
+ * systemd is not PID 1 and {@code systemd-run} cannot start it: read-only system, one
+ * writable folder (the service's working directory, here with its own empty cache, as on
+ * a server's first start), private /tmp, no /home, an unprivileged user, no capabilities,
+ * no_new_privs, systemd's own {@code @system-service} call list (others EPERM) and the
+ * three socket families. It must load both image models (TensorFlow's natives unpacked
+ * into the writable folder), classify, decide, log each prediction, and stop gracefully
+ * on SIGTERM. The first start prepares the fast start in the service's own folder; the
+ * second finds it ready and starts with it.
  */
 class ServiceSandboxIT {
 
@@ -47,61 +48,96 @@ class ServiceSandboxIT {
 		requireSandboxTools();
 		ServiceUnit unit = ServiceUnit.shipped();
 		Path dir = PackagedApp.workDir();
+		// the service's working directory: its own empty cache, as on a server's first
+		// start, which
+		// is also where PackagedApp's cache (target/test-cache, relative) points from
+		// there; the
+		// shipped models
 		Path cache = Files.createDirectories(dir.resolve("data/cache"));
-		run("chown", "-R", UNPRIVILEGED + ":" + UNPRIVILEGED, dir.toString());
-		// PackagedApp points the app at the build's cache: inside, that path shows the
-		// service's own empty folder
-		Path buildCache = Files.createDirectories(Path.of("target/test-cache")).toAbsolutePath();
+		Files.createSymbolicLink(Files.createDirectories(dir.resolve("target")).resolve("test-cache"),
+				Path.of("../data/cache"));
+		Files.createSymbolicLink(dir.resolve("models"), Path.of("models").toAbsolutePath());
+		run("chown", "-R", "-h", UNPRIVILEGED + ":" + UNPRIVILEGED, dir.toString());
 
-		List<String> start = new ArrayList<>(
-				List.of("bash", SCRIPT.toString(), "--bind", cache.toString(), buildCache.toString(), UNPRIVILEGED,
-						UNPRIVILEGED, dir.toString(), buildCache.toString(), "--", "/usr/bin/env"));
-		Map<String, String> environment = new LinkedHashMap<>(unit.environment());
-		environment.remove("JAVA_OPTS");
-		environment.forEach((name, value) -> start.add(name + "=" + value));
-		String execStart = unit.one("ExecStart");
-		Path java = Path.of(execStart.substring(0, execStart.indexOf(' ')));
-		start.add(Files.isExecutable(java) ? java.toString()
-				: Path.of(System.getProperty("java.home"), "bin/java").toString());
-		start.addAll(unit.javaOptions());
-		start.add("-jar");
+		List<String> start = new ArrayList<>(List.of("bash", SCRIPT.toString(), UNPRIVILEGED, UNPRIVILEGED,
+				dir.toString(), "--", "/usr/bin/env", "--chdir=" + dir));
+		// the java on the PATH, as under systemd
+		start.add("JAVA_HOME=");
+		unit.environment().forEach((name, value) -> start.add(name + "=" + value));
+		// ExecStart: the launcher the kit installs in /opt/mlpages/bin, from this
+		// checkout
+		List<String> execStart = List.of(unit.one("ExecStart").split("\\s+"));
+		start.add(Path.of("bin").resolve(Path.of(execStart.get(0)).getFileName()).toAbsolutePath().toString());
 		start.add(PackagedApp.javaJar().get(2));
 
-		PackagedApp app = PackagedApp.start(start, Map.of(), dir, PackagedApp.freePort());
+		PackagedApp first = PackagedApp.start(start, Map.of(), dir, PackagedApp.freePort());
 		try {
-			String status = Files.readString(Path.of("/proc", String.valueOf(jvmIn(dir)), "status"));
-			assertThat(status).containsPattern("Uid:\\s+65534\\s+65534\\s+65534\\s+65534")
-				.containsPattern("NoNewPrivs:\\s+1")
-				.containsPattern("Seccomp:\\s+2")
-				.containsPattern("CapEff:\\s+0+\\n")
-				.containsPattern("CapBnd:\\s+0+\\n");
+			servesAndLogs(first, dir, 1);
+		}
+		finally {
+			first.close();
+		}
+		// the first start prepared the fast start in the service's own folder, and
+		// started with it
+		assertThat(first.log()).contains("run-prepared.sh: preparing the start of", "run-prepared.sh: prepared in");
+		try (var starts = Files.list(cache.resolve("start"))) {
+			assertThat(starts.filter(path -> Files.isExecutable(path.resolve("start.sh")))).hasSize(1);
+		}
 
-			HttpClient http = HttpClient.newHttpClient();
-			for (String model : List.of("cats_vs_dogs", "cat_dog_model")) {
-				HttpResponse<String> answer = http.send(multipart(app, "/api/v1/models/" + model + "/predictions"),
-						HttpResponse.BodyHandlers.ofString());
-				assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-				assertThat(answer.body()).contains("\"label\":\"Cat\"", "\"id\":");
-			}
-			HttpResponse<String> decision = http
-				.send(HttpRequest.newBuilder(app.uri("/api/v1/models/credit/predictions"))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(CREDIT_APPLICANT))
-					.build(), HttpResponse.BodyHandlers.ofString());
-			assertThat(decision.statusCode()).as(decision.body()).isEqualTo(200);
-			assertThat(decision.body()).contains("\"id\":3");
+		PackagedApp second = PackagedApp.start(start, Map.of(), dir, PackagedApp.freePort());
+		try {
+			servesAndLogs(second, dir, 4);
+			// the second one found it ready
+			assertThat(second.log()).doesNotContain("run-prepared.sh: preparing");
+			// the JVM runs the prepared start: Spring's AOT mode and the JVM's class
+			// cache
+			List<String> arguments = ProcessHandle.of(jvmIn(dir))
+				.flatMap(process -> process.info().arguments())
+				.map(List::of)
+				.orElseThrow();
+			assertThat(arguments).contains("-Dspring.aot.enabled=true")
+				.anyMatch(argument -> argument.startsWith("-XX:SharedArchiveFile=")
+						|| argument.startsWith("-XX:AOTCache="));
 			// unpacked by the app, into the only place it may write
 			try (var files = Files.walk(cache)) {
 				assertThat(files.anyMatch(file -> file.getFileName().toString().startsWith("libtensorflow"))).isTrue();
 			}
 		}
 		finally {
-			app.close();
+			second.close();
 			// TensorFlow's natives as unpacked: about 600 MB per run
 			FileSystemUtils.deleteRecursively(cache);
 		}
-		assertThat(app.log()).contains("Graceful shutdown complete")
-			.doesNotContain("Read-only file system", "Operation not permitted", "Permission denied");
+		for (PackagedApp app : List.of(first, second)) {
+			assertThat(app.log()).contains("Graceful shutdown complete")
+				.doesNotContain("Read-only file system", "Operation not permitted", "Permission denied");
+		}
+	}
+
+	/**
+	 * A photo to each image model and a credit decision, each answered with its row's id.
+	 */
+	private static void servesAndLogs(PackagedApp app, Path dir, int firstId) throws Exception {
+		String status = Files.readString(Path.of("/proc", String.valueOf(jvmIn(dir)), "status"));
+		assertThat(status).containsPattern("Uid:\\s+65534\\s+65534\\s+65534\\s+65534")
+			.containsPattern("NoNewPrivs:\\s+1")
+			.containsPattern("Seccomp:\\s+2")
+			.containsPattern("CapEff:\\s+0+\\n")
+			.containsPattern("CapBnd:\\s+0+\\n");
+		HttpClient http = HttpClient.newHttpClient();
+		int id = firstId;
+		for (String model : List.of("cats_vs_dogs", "cat_dog_model")) {
+			HttpResponse<String> answer = http.send(multipart(app, "/api/v1/models/" + model + "/predictions"),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+			assertThat(answer.body()).contains("\"label\":\"Cat\"", "\"id\":" + id++ + ",");
+		}
+		HttpResponse<String> decision = http.send(HttpRequest.newBuilder(app.uri("/api/v1/models/credit/predictions"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(CREDIT_APPLICANT))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(decision.statusCode()).as(decision.body()).isEqualTo(200);
+		assertThat(decision.body()).contains("\"id\":" + id + ",");
 	}
 
 	private static final String CREDIT_APPLICANT = """

@@ -113,8 +113,9 @@ class SystemdUnitsVerifyTest {
 		}
 	}
 
+	/** The kit's scripts: deploy/ and the launcher bin/run-prepared.sh it installs. */
 	private static Path shippedScript(String name) throws IOException {
-		try (Stream<Path> files = Files.walk(Path.of("deploy"))) {
+		try (Stream<Path> files = Stream.concat(Files.walk(Path.of("deploy")), Files.list(Path.of("bin")))) {
 			return files.filter(f -> f.getFileName().toString().equals(name)).findFirst().orElse(null);
 		}
 	}
