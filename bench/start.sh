@@ -153,3 +153,21 @@ done
   [ "$container" = 1 ] || echo "The container was not measured: podman or the image $image is missing (ContainerImageIT builds it)."
 } > "$out/start.md"
 cat "$out/start.md"
+
+# the summary row bench/small-server.sh puts in docs/benchmarks.md: the unit (with the newest Java here) and the
+# container by default, the fat jar beside them
+med() {
+  # shellcheck disable=SC2086 # the lists are words
+  printf '%s\n' ${seconds[$1]:-} | grep -v failed | median
+}
+unit_variant="unit-17"
+[ -z "${how[unit-25]:-}" ] || unit_variant="unit-25"
+verdict=met
+for variant in "$unit_variant" container; do
+  [ -n "${how[$variant]:-}" ] || { verdict="not measured: $variant"; continue; }
+  awk -v m="$(med "$variant")" 'BEGIN { exit !(m != "" && m < 3) }' || verdict=missed
+done
+measured="unit ($unit_variant) $(med "$unit_variant") s, container $(med container || true) s, unit on Java 17 $(med unit-17) s,"
+measured+=" fat jar $(med fat-jar) s (medians of $rounds)"
+echo "| Start | < 3 s to the first served prediction, from the unit and in the container | $measured | $verdict |" \
+  > "$out/start.verdict"

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Issue 16's four goals for the cheapest VPS, measured side by side in one run, and written into docs/benchmarks.md
+# (between the "small-server" markers) with the machine, the commit and the command: the summary table, then each
+# part's own table.
+#   start    bench/start.sh              the fat jar, the systemd unit's start (Java 17 and 25) and the container
+#   memory   bench/memory.sh             RSS with every model loaded under the mixed load, the shipped settings
+#   photos   bench/photos-under-load.sh  64 clients uploading photos against in-process batches of 8
+#   credit   bench/credit-vs-peer.sh     the credit API against the Python peer (../shared/peers), same sitting
+#
+#   bench/small-server.sh                # build, then all four (about 40 minutes on 2 idle cores)
+#   QUICK=1 bench/small-server.sh        # shortened runs of each (about 15 minutes); not written to the docs
+#   BENCH_SKIP_BUILD=1 PARTS="start credit" bench/small-server.sh
+# Each part's own comments say what it runs and what it needs (curl, wrk, podman for the container, Python's
+# Flask, scikit-learn and gunicorn for the peer). Only 127.0.0.1 is contacted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+parts=${PARTS:-start memory photos credit}
+out=target/bench
+mkdir -p "$out"
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  mvn -B -q -DskipTests package
+fi
+# the shortened runs of each part
+if [ "${QUICK:-0}" = 1 ]; then
+  export ROUNDS=1 QUICK=1
+fi
+
+started=$(date -u '+%Y-%m-%d %H:%M')
+declare -A script=([start]=bench/start.sh [memory]=bench/memory.sh [photos]=bench/photos-under-load.sh
+  [credit]=bench/credit-vs-peer.sh)
+declare -A title=([start]="Start" [memory]="Memory" [photos]="Photos under load" [credit]="Credit API against the Python peer")
+ran=()
+for part in $parts; do
+  [ -n "${script[$part]:-}" ] || { echo "no part named $part (start, memory, photos, credit)" >&2; exit 2; }
+  rm -f "$out/$part.md" "$out/$part.verdict"
+  echo "== $part: ${script[$part]}"
+  if "${script[$part]}" > "$out/$part.log" 2>&1; then
+    ran+=("$part")
+  else
+    tail -20 "$out/$part.log" >&2
+    echo "$part failed; see $out/$part.log" >&2
+    echo "| ${title[$part]} | | failed: see $out/$part.log | failed |" > "$out/$part.verdict"
+    ran+=("$part")
+  fi
+done
+
+{
+  echo "<!-- small-server:begin (written by bench/small-server.sh; edits between the markers are lost) -->"
+  echo "Measured $started UTC to $(date -u '+%H:%M') UTC on $(nproc) cores ($(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)," \
+    "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)), commit $(git rev-parse --short HEAD)," \
+    "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); command: \`bench/small-server.sh\`."
+  echo
+  echo "| goal | target | measured | verdict |"
+  echo "|---|---|---|---|"
+  for part in "${ran[@]}"; do
+    cat "$out/$part.verdict" 2>/dev/null || echo "| ${title[$part]} | | no summary written | ? |"
+  done
+  for part in "${ran[@]}"; do
+    echo
+    echo "#### ${title[$part]} (\`${script[$part]}\`)"
+    echo
+    cat "$out/$part.md" 2>/dev/null || echo "(no table: see target/bench/$part.log)"
+  done
+  echo "<!-- small-server:end -->"
+} > "$out/small-server.md"
+cat "$out/small-server.md"
+
+# into the docs, in place of the previous run's figures (a shortened run or a partial one is not written)
+if [ "${QUICK:-0}" != 1 ] && [ -z "${PARTS:-}" ]; then
+  python3 - "$out/small-server.md" docs/benchmarks.md <<'PY'
+import re, sys
+table = open(sys.argv[1]).read().strip()
+docs = open(sys.argv[2]).read()
+pattern = re.compile(r"<!-- small-server:begin.*?<!-- small-server:end -->", re.S)
+if not pattern.search(docs):
+    sys.exit("docs/benchmarks.md has no small-server markers")
+open(sys.argv[2], "w").write(pattern.sub(lambda _: table, docs))
+PY
+  echo "written into docs/benchmarks.md"
+fi
