@@ -1,5 +1,7 @@
 package org.mlpages.credit;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +14,7 @@ import org.mlpages.credit.model.FieldError;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.monitoring.PredictionMonitor;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,7 +25,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -39,6 +41,7 @@ class CreditApiController {
 	 */
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		.disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
 		.build();
 
 	private final CreditService service;
@@ -55,9 +58,9 @@ class CreditApiController {
 
 	@PostMapping(path = "/api/v1/models/" + CreditModels.NAME + "/predictions",
 			consumes = MediaType.APPLICATION_JSON_VALUE)
-	CreditResponse decide(@RequestBody(required = false) String body) {
+	CreditResponse decide(HttpServletRequest request) throws IOException {
 		service.model();
-		Object answers = parse(body);
+		Object answers = parse(request);
 		if (!(answers instanceof Map<?, ?> map)) {
 			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
 		}
@@ -66,12 +69,20 @@ class CreditApiController {
 		return CreditResponse.of(service.decide(fields, Channel.API, true));
 	}
 
-	private static Object parse(String body) {
-		if (body == null || body.isBlank()) {
-			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
-		}
+	/**
+	 * Read straight from the request: a {@code @RequestBody} would first copy every
+	 * header into Spring's own object (each one through the security firewall's checks)
+	 * and the body into a String, a tenth of the server's time per call. JSON is UTF-8,
+	 * whose bytes go straight to Jackson; a request set to another encoding is read as
+	 * text. An empty body is refused as Jackson finds no value in it.
+	 */
+	private static Object parse(HttpServletRequest request) throws IOException {
 		try {
-			return JSON.readValue(body, Object.class);
+			String charset = request.getCharacterEncoding();
+			if (charset == null || StandardCharsets.UTF_8.name().equalsIgnoreCase(charset)) {
+				return JSON.readValue(request.getInputStream(), Object.class);
+			}
+			return JSON.readValue(request.getReader(), Object.class);
 		}
 		catch (JacksonException ex) {
 			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
