@@ -6,7 +6,7 @@
 # CPU per request), and checks that every 2xx answer is a logged row on both sides.
 #
 #   bench/credit-vs-peer.sh                        # 3 rounds of 20 s at 16 and at 64 connections, 60 s app warm-up
-#   QUICK=1 bench/credit-vs-peer.sh                # 1 round of 10 s per count, 25 s warm-up: under 4 minutes
+#   QUICK=1 bench/credit-vs-peer.sh                # 1 round of 10 s per count, 45 s warm-up: under 4 minutes
 #   START=target/app/start.sh bench/credit-vs-peer.sh   # the app as bin/prepare-start.sh prepared it (Java 25, AOT)
 #   CONNS="16 64 128" ROUNDS=5 SECS=30 bench/credit-vs-peer.sh
 #   PEER_DIR=/elsewhere/peers bench/credit-vs-peer.sh
@@ -27,7 +27,7 @@ cd "$ROOT"
 
 QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
-	ROUNDS=${ROUNDS:-1} SECS=${SECS:-10} WARMUP=${WARMUP:-25}
+	ROUNDS=${ROUNDS:-1} SECS=${SECS:-10} WARMUP=${WARMUP:-45}
 fi
 ROUNDS=${ROUNDS:-3}
 SECS=${SECS:-20}
