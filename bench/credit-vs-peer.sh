@@ -10,6 +10,7 @@
 #   START=target/app/start.sh bench/credit-vs-peer.sh   # the app as bin/prepare-start.sh prepared it (Java 25, AOT)
 #   CONNS="16 64 128" ROUNDS=5 SECS=30 bench/credit-vs-peer.sh
 #   PEER_DIR=/elsewhere/peers bench/credit-vs-peer.sh
+#   APP_SYNC=FULL bench/credit-vs-peer.sh          # the app's log synced to disk on every commit, as the peer's is
 #
 # Connection counts: 16 is where the peer was measured (its README), 64 is the credit API's own benchmark
 # (bench/credit/run.sh). The peer's two synchronous workers answer one request each at a time, so beyond a few
@@ -42,6 +43,7 @@ PEER_DIR=${PEER_DIR:-$ROOT/../shared/peers}
 JAR=${JAR:-$ROOT/target/mlpages-0.1.0-SNAPSHOT.jar}
 JAVA_OPTS=${JAVA_OPTS:-}
 APP_ARGS=${APP_ARGS:-}
+APP_SYNC=${APP_SYNC:-NORMAL}    # the shipped setting (application.yml); the peer's SQLite default is FULL
 CACHE_DIR=${CACHE_DIR:-/tmp/mlpages-bench-cache}
 OUT=${OUT:-$(mktemp -d /tmp/mlpages-credit-vs-peer.XXXXXX)}
 REPORT_DIR=${REPORT_DIR:-$ROOT/target/bench}
@@ -110,7 +112,7 @@ if [[ -n "${START:-}" ]]; then
 	[[ ${#jvm[@]} -gt 0 ]] && export JAVA_TOOL_OPTIONS="${jvm[*]}"
 fi
 app_args=(--server.port="$APP_PORT" --server.address=127.0.0.1
-	"--spring.datasource.url=jdbc:sqlite:$APP_DB?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true"
+	"--spring.datasource.url=jdbc:sqlite:$APP_DB?journal_mode=WAL&synchronous=$APP_SYNC&busy_timeout=5000&foreign_keys=true"
 	--mlpages.data-dir="$OUT/data" --mlpages.uploads-dir="$OUT/uploads" --mlpages.cache-dir="$CACHE_DIR")
 # shellcheck disable=SC2206 # APP_ARGS is a list of arguments
 app_args+=($APP_ARGS)
@@ -131,7 +133,8 @@ wait_answering() { # pid url log
 }
 wait_answering "$PEER_PID" "$PEER_URL" "$OUT/peer.log"
 wait_answering "$APP_PID" "$APP_URL" "$OUT/app.log"
-echo "app: ${launch[*]} (pid $APP_PID); java: $(java -version 2>&1 | head -1)"
+APP_JAVA=$("$(readlink -f "/proc/$APP_PID/exe")" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -1)
+echo "app: ${launch[*]} (pid $APP_PID); Java $APP_JAVA${JAVA_OPTS:+; options: $JAVA_OPTS}"
 echo "peer: gunicorn -w $PEER_WORKERS credit_flask:app from $PEER_DIR (pid $PEER_PID)"
 curl -s -H 'Content-Type: application/json' --data @bench/credit/sample.json "$APP_URL" | head -c 200
 echo
@@ -168,7 +171,7 @@ measure() { # side conns seconds [label]
 	max0=$(max_id_of "$side")
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	before=$(cpu_of "${pids[@]}")
-	IDS_FILE="$OUT/ids.txt" wrk -t"$THREADS" -c"$conns" -d"${secs}s" --latency -s "$LUA" "$(url_of "$side")" \
+	IDS_FILE="$OUT/ids.txt" wrk -t"$THREADS" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$LUA" "$(url_of "$side")" \
 		>"$OUT/wrk-$side-$conns.txt" 2>&1
 	after=$(cpu_of "${pids[@]}")
 	[[ -z "$label" ]] && return 0
@@ -209,7 +212,7 @@ trap - EXIT
 
 # --- report -----------------------------------------------------------------------------------------------------
 python3 - "$RESULTS" "$MD" "$GOAL_RATIO" "$GOAL_P99" "$THREADS" "$SECS" "$ROUNDS" "$WARMUP" \
-	"${START:-java ${JAVA_OPTS:+$JAVA_OPTS }-jar ${JAR#"$ROOT"/}}" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
+	"${START:-java -jar ${JAR#"$ROOT"/}}${APP_ARGS:+ $APP_ARGS}, Java $APP_JAVA${JAVA_OPTS:+ $JAVA_OPTS}, SQLite synchronous=$APP_SYNC" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
 	"$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" <<'EOF'
 import statistics, sys
 (results, md, goal_ratio, goal_p99, threads, secs, rounds, warmup, app, commit, when, cores) = sys.argv[1:]
