@@ -98,6 +98,7 @@ cleanup() {
 	stop "$PEER_PID"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # through the EXIT trap: neither server is left running
 
 PEER_DB=$PEER_DB gunicorn -w "$PEER_WORKERS" -b "127.0.0.1:$PEER_PORT" --chdir "$PEER_DIR" \
 	--access-logfile /dev/null credit_flask:app >"$OUT/peer.log" 2>&1 &
