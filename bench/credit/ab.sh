@@ -24,6 +24,8 @@ ROUNDS=${ROUNDS:-3}
 SECS=${SECS:-15}
 WARM_ROUNDS=${WARM_ROUNDS:-4}   # warm-up: this many SECS-long runs on each, alternating
 PATH_URL=${PATH_URL:-/api/v1/models/credit/predictions}
+PORT_A=${PORT_A:-18101}
+PORT_B=${PORT_B:-18102}
 OUT=${OUT:-$(mktemp -d /tmp/mlpages-bench-ab.XXXXXX)}
 export TF_CPP_MIN_LOG_LEVEL=1
 mkdir -p "$OUT"
@@ -41,9 +43,9 @@ start() { # name port jar java-opts app-args db-params
 }
 stop_all() { for p in "${PID[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PID[@]}"; do wait "$p" 2>/dev/null || true; done; }
 trap stop_all EXIT
-start A 18101 "$JAR_A" "$JAVA_A" "$ARGS_A" "$DB_A"
-start B 18102 "$JAR_B" "$JAVA_B" "$ARGS_B" "$DB_B"
-for port in 18101 18102; do
+start A "$PORT_A" "$JAR_A" "$JAVA_A" "$ARGS_A" "$DB_A"
+start B "$PORT_B" "$JAR_B" "$JAVA_B" "$ARGS_B" "$DB_B"
+for port in "$PORT_A" "$PORT_B"; do
 	for _ in $(seq 1 300); do curl -fs -m 2 "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
 	curl -fs -m 2 "http://127.0.0.1:$port/actuator/health" >/dev/null || { echo "server on $port not up" >&2; exit 1; }
 done
@@ -55,16 +57,16 @@ measure() { # name port -> one line
 	wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$HERE/post-credit.lua" "http://127.0.0.1:$port$PATH_URL" >"$OUT/w.txt" 2>&1
 	a=$(cpu "${PID[$name]}")
 	r=$(grep '^RESULT' "$OUT/w.txt")
-	n=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$r")
+	n=${r#*requests=}; n=${n%% *}
 	awk -v name="$name" -v r="$r" -v a="$a" -v b="$b" -v n="$n" -v loadavg="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
 		split(r, f, " "); for (i in f) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
 		printf "%s rps=%s p50=%s p99=%s non2xx=%s cpu_us=%.0f load1=%s\n", name, v["rps"], v["p50"], v["p99"], v["non2xx"], 1e6 * (a - b) / n, loadavg }'
 }
 echo "warm-up: $WARM_ROUNDS x ${SECS}s each, alternating"
-for _ in $(seq 1 "$WARM_ROUNDS"); do measure A 18101 >/dev/null; measure B 18102 >/dev/null; done
-for i in $(seq 1 "$ROUNDS"); do
-	measure A 18101 | tee -a "$OUT/results.txt"
-	measure B 18102 | tee -a "$OUT/results.txt"
+for _ in $(seq 1 "$WARM_ROUNDS"); do measure A "$PORT_A" >/dev/null; measure B "$PORT_B" >/dev/null; done
+for _ in $(seq 1 "$ROUNDS"); do
+	measure A "$PORT_A" | tee -a "$OUT/results.txt"
+	measure B "$PORT_B" | tee -a "$OUT/results.txt"
 done
 echo "A: $JAR_A $JAVA_A $ARGS_A ($DB_A)"
 echo "B: $JAR_B $JAVA_B $ARGS_B ($DB_B)"

@@ -1,5 +1,9 @@
 package org.mlpages.credit;
 
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +16,7 @@ import org.mlpages.credit.model.FieldError;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.monitoring.PredictionMonitor;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,7 +27,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -39,6 +43,7 @@ class CreditApiController {
 	 */
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		.disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
 		.build();
 
 	private final CreditService service;
@@ -55,9 +60,9 @@ class CreditApiController {
 
 	@PostMapping(path = "/api/v1/models/" + CreditModels.NAME + "/predictions",
 			consumes = MediaType.APPLICATION_JSON_VALUE)
-	CreditResponse decide(@RequestBody(required = false) String body) {
+	CreditResponse decide(HttpServletRequest request) throws IOException {
 		service.model();
-		Object answers = parse(body);
+		Object answers = parse(request);
 		if (!(answers instanceof Map<?, ?> map)) {
 			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
 		}
@@ -66,16 +71,37 @@ class CreditApiController {
 		return CreditResponse.of(service.decide(fields, Channel.API, true));
 	}
 
-	private static Object parse(String body) {
-		if (body == null || body.isBlank()) {
-			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
-		}
+	/**
+	 * Read straight from the request: a {@code @RequestBody} would first copy every
+	 * header into Spring's own object (each one through the security firewall's checks)
+	 * and the body into a String, a tenth of the server's time per call. UTF-8 bytes,
+	 * JSON's own encoding, go straight to Jackson; a body whose Content-Type names
+	 * another charset is decoded with it, as Spring's String converter did. An empty body
+	 * is refused as Jackson finds no value in it.
+	 */
+	private static Object parse(HttpServletRequest request) throws IOException {
 		try {
-			return JSON.readValue(body, Object.class);
+			Charset charset = declaredCharset(request.getContentType());
+			if (StandardCharsets.UTF_8.equals(charset)) {
+				return JSON.readValue(request.getInputStream(), Object.class);
+			}
+			return JSON.readValue(new InputStreamReader(request.getInputStream(), charset), Object.class);
 		}
 		catch (JacksonException ex) {
 			throw new InvalidAnswersException(List.of(new FieldError("", FieldError.Code.NOT_AN_OBJECT)));
 		}
+	}
+
+	/**
+	 * The charset the Content-Type names, or UTF-8. The mapping's {@code consumes} has
+	 * already refused a type or charset that does not parse.
+	 */
+	private static Charset declaredCharset(String contentType) {
+		if (contentType == null || contentType.length() == MediaType.APPLICATION_JSON_VALUE.length()) {
+			return StandardCharsets.UTF_8;
+		}
+		Charset named = MediaType.parseMediaType(contentType).getCharset();
+		return named != null ? named : StandardCharsets.UTF_8;
 	}
 
 	@ExceptionHandler(InvalidAnswersException.class)

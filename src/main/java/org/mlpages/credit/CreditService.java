@@ -65,7 +65,10 @@ public class CreditService {
 		}
 		Map<String, String> validated = normalised(model, answers);
 		long inferenceStart = System.nanoTime();
-		CreditDecision decision = model.decide(validated);
+		// the answers as sent, which stand for the same values as the logged text: the
+		// model checks them again, and numbers that arrive as numbers (JSON) are checked
+		// without being parsed out of text once more
+		CreditDecision decision = model.decide(answers);
 		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
 		// keyed by the answers the row's label takes, so that the history reads the
 		// probability of the answer given; the model's own classes are "good" and "bad"

@@ -3,6 +3,7 @@ package org.mlpages.web;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.text.DecimalFormatSymbols;
 import java.util.LinkedHashMap;
@@ -313,6 +314,20 @@ class CreditWebTests extends WebTestSupport {
 		}
 		assertThat(error.get("message").asString()).as(what).isNotBlank().doesNotContain("<script>");
 		assertThat(predictionRows()).as(what + ": no row").isEqualTo(rows);
+	}
+
+	@ParameterizedTest(name = "a body in {0} is read in the charset its Content-Type names")
+	@CsvSource({ "UTF-8, application/json", "UTF-8, application/json;charset=UTF-8",
+			"ISO-8859-1, application/json; charset=ISO-8859-1" })
+	void theApiReadsTheBodyInTheCharsetItsContentTypeNames(String charset, String contentType) {
+		byte[] body = with("âge_du_client", 38).getBytes(Charset.forName(charset));
+
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(API))
+			.header("Content-Type", contentType)
+			.header("Accept-Language", "en")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+		assertThat(onlyError(response).get("field").asString()).isEqualTo("âge_du_client");
 	}
 
 	@Test

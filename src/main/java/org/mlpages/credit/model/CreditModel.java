@@ -5,16 +5,12 @@ import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import org.tribuo.CategoricalInfo;
-import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
-import org.tribuo.Prediction;
 import org.tribuo.RealInfo;
 import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.sgd.linear.LinearSGDModel;
-import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.la.DenseMatrix;
 import org.tribuo.provenance.ModelProvenance;
 import org.tribuo.transform.TransformedModel;
@@ -90,17 +86,24 @@ public final class CreditModel {
 
 	private final double baseValue;
 
+	/**
+	 * The log-odds of good with every feature at zero: the bias of "good" minus that of
+	 * "bad".
+	 */
+	private final double intercept;
+
 	private final ModelProvenanceSummary provenance;
 
 	private final String sha256;
 
 	private CreditModel(Model<Label> model, CreditSchema schema, double threshold, List<FieldTerm> terms,
-			double baseValue, ModelProvenanceSummary provenance, String sha256) {
+			double baseValue, double intercept, ModelProvenanceSummary provenance, String sha256) {
 		this.model = model;
 		this.schema = schema;
 		this.threshold = threshold;
 		this.terms = terms;
 		this.baseValue = baseValue;
+		this.intercept = intercept;
 		this.provenance = provenance;
 		this.sha256 = sha256;
 	}
@@ -160,7 +163,8 @@ public final class CreditModel {
 		TransformerMap transformers = transformed.getTransformerMap();
 		ImmutableFeatureMap modelFeatures = model.getFeatureIDMap();
 
-		double base = weights.get(good, biasColumn) - weights.get(bad, biasColumn);
+		double intercept = weights.get(good, biasColumn) - weights.get(bad, biasColumn);
+		double base = intercept;
 		List<FieldTerm> terms = new ArrayList<>();
 		for (CreditField field : schema.fields()) {
 			if (field.kind() == CreditField.Kind.NUMERIC) {
@@ -195,7 +199,7 @@ public final class CreditModel {
 			}
 		}
 		ModelProvenanceSummary provenance = summarise(model, side);
-		return new CreditModel(model, schema, threshold, List.copyOf(terms), base, provenance, sha256);
+		return new CreditModel(model, schema, threshold, List.copyOf(terms), base, intercept, provenance, sha256);
 	}
 
 	/** The questions, their accepted values and bounds. */
@@ -226,7 +230,7 @@ public final class CreditModel {
 	 *
 	 * <p>
 	 * The answers are validated again here (unknown keys ignored, as for a form), so
-	 * nothing unchecked reaches Tribuo even if a caller forgot; callers should still
+	 * nothing unchecked reaches the model even if a caller forgot; callers should still
 	 * validate first to show per-field messages.
 	 * @param answers field name → value, as a form (strings) or JSON (strings and
 	 * numbers) sends them
@@ -239,63 +243,62 @@ public final class CreditModel {
 		if (!errors.isEmpty()) {
 			throw new InvalidAnswersException(errors);
 		}
-		String[] names = new String[terms.size()];
-		double[] values = new double[terms.size()];
+		double logOdds = intercept;
 		List<Contribution> contributions = new ArrayList<>(terms.size());
-		for (int i = 0; i < terms.size(); i++) {
-			FieldTerm term = terms.get(i);
+		for (FieldTerm term : terms) {
 			Object answer = answers.get(term.field().name());
 			if (term.numericFeature() != null) {
-				double x = CreditSchema.numberOf(answer);
-				names[i] = term.numericFeature();
-				values[i] = x;
-				double transformed = TransformerMap.applyTransformerList(x, term.transformers());
-				contributions.add(new Contribution(term.field().name(), names[i],
+				double transformed = TransformerMap.applyTransformerList(CreditSchema.numberOf(answer),
+						term.transformers());
+				logOdds += term.weight() * transformed;
+				contributions.add(new Contribution(term.field().name(), term.numericFeature(),
 						term.weight() * (transformed - term.transformedMean())));
 			}
 			else {
 				String category = (String) answer;
-				names[i] = term.field().featureName(category);
-				values[i] = 1.0;
-				contributions.add(new Contribution(term.field().name(), names[i],
-						term.categoryWeights().get(category) - term.categoryMeanTerm()));
+				double weight = term.categoryWeights().get(category);
+				logOdds += weight;
+				contributions.add(new Contribution(term.field().name(), term.field().featureName(category),
+						weight - term.categoryMeanTerm()));
 			}
 		}
-		double pGood = probabilityGood(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values));
+		double pGood = logistic(logOdds);
 		contributions.sort((a, b) -> Double.compare(Math.abs(b.value()), Math.abs(a.value())));
-		double logOdds = Math.log(pGood) - Math.log1p(-pGood);
 		return new CreditDecision(pGood >= threshold, pGood, threshold, logOdds, baseValue, contributions);
 	}
 
 	/**
 	 * P(good) only, without the explanation (for throughput measurements and batch
-	 * scoring). Same validation as {@link #decide}.
+	 * scoring). Same validation and the same sum as {@link #decide}.
 	 */
 	public double probabilityGood(Map<String, ?> answers) {
 		List<FieldError> errors = schema.validate(answers, false);
 		if (!errors.isEmpty()) {
 			throw new InvalidAnswersException(errors);
 		}
-		String[] names = new String[terms.size()];
-		double[] values = new double[terms.size()];
-		for (int i = 0; i < terms.size(); i++) {
-			FieldTerm term = terms.get(i);
+		double logOdds = intercept;
+		for (FieldTerm term : terms) {
 			Object answer = answers.get(term.field().name());
 			if (term.numericFeature() != null) {
-				names[i] = term.numericFeature();
-				values[i] = CreditSchema.numberOf(answer);
+				logOdds += term.weight()
+						* TransformerMap.applyTransformerList(CreditSchema.numberOf(answer), term.transformers());
 			}
 			else {
-				names[i] = term.field().featureName((String) answer);
-				values[i] = 1.0;
+				logOdds += term.categoryWeights().get((String) answer);
 			}
 		}
-		return probabilityGood(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values));
+		return logistic(logOdds);
 	}
 
-	private double probabilityGood(Example<Label> example) {
-		Prediction<Label> prediction = model.predict(example);
-		return prediction.getOutputScores().get(CreditData.GOOD).getScore();
+	/**
+	 * The model's own function, evaluated from the weights taken out of it at load:
+	 * Tribuo's softmax over two classes is the logistic of the difference of their
+	 * scores. Tribuo's {@code predict} would build and sort a sparse example, z-score it
+	 * into a copy and fill a map of labels for every request; the answers are the same to
+	 * rounding (CreditModelTest compares both on every training row and at the bounds).
+	 */
+	private static double logistic(double logOdds) {
+		return 1 / (1 + Math.exp(-logOdds));
 	}
 
 	/** The Tribuo model, for tests and tools in this package. */

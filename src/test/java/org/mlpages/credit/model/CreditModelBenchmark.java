@@ -31,11 +31,11 @@ import java.util.concurrent.TimeUnit;
  * the project directory.
  *
  * <ul>
- * <li>{@code decide}: validation + Example + Tribuo prediction + 20 exact contributions,
- * sorted — what a page or API request costs;</li>
- * <li>{@code probabilityGood}: validation + Example + prediction, no explanation;</li>
- * <li>{@code predictOnly}: Tribuo's predict on a ready Example (z-scoring + linear model
- * + softmax);</li>
+ * <li>{@code decide}: validation + the linear model evaluated from its weights + 20 exact
+ * contributions, sorted — what a page or API request costs;</li>
+ * <li>{@code probabilityGood}: validation + the linear model, no explanation;</li>
+ * <li>{@code predictOnly}: Tribuo's own predict on a ready Example (z-scoring + linear
+ * model + softmax), which the app no longer calls per request;</li>
  * <li>{@code validateOnly}: the schema check alone.</li>
  * </ul>
  */

@@ -8,6 +8,8 @@ import org.tribuo.Feature;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.VariableInfo;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LinearSGDModel;
 import org.tribuo.transform.TransformedModel;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,6 +122,47 @@ class CreditModelTest {
 			}
 			assertThat(sum).as("row %d", i).isCloseTo(decision.logOdds(), within(1e-9));
 			assertThat(decision.contributions()).hasSize(20);
+		}
+	}
+
+	/**
+	 * The model is evaluated from its weights, not through Tribuo's predict: both must
+	 * agree anywhere the schema lets an answer through, the bounds included, and whether
+	 * numbers come as text (a form) or as numbers (JSON).
+	 */
+	@Test
+	void probabilitiesMatchTribuosPredictAcrossTheSchemaAndAtItsBounds() {
+		Random random = new Random(16);
+		List<CreditField> fields = model.schema().fields();
+		for (int i = 0; i < 2000; i++) {
+			Map<String, Object> answers = new LinkedHashMap<>();
+			String[] names = new String[fields.size()];
+			double[] values = new double[fields.size()];
+			for (int f = 0; f < fields.size(); f++) {
+				CreditField field = fields.get(f);
+				if (field.kind() == CreditField.Kind.NUMERIC) {
+					long value = switch (i % 3) {
+						case 0 -> (long) field.min();
+						case 1 -> (long) field.max();
+						default -> (long) field.min() + random.nextLong((long) (field.max() - field.min()) + 1);
+					};
+					answers.put(field.name(), i % 2 == 0 ? Long.toString(value) : (Object) value);
+					names[f] = field.featureName(null);
+					values[f] = value;
+				}
+				else {
+					String category = field.categories().get(random.nextInt(field.categories().size()));
+					answers.put(field.name(), category);
+					names[f] = field.featureName(category);
+					values[f] = 1.0;
+				}
+			}
+			double tribuo = CreditTraining.probabilityGood(model.tribuoModel(),
+					new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values));
+			CreditDecision decision = model.decide(answers);
+			assertThat(decision.probabilityGood()).as("%s", answers).isCloseTo(tribuo, within(1e-12));
+			assertThat(decision.granted()).isEqualTo(tribuo >= model.threshold());
+			assertThat(model.probabilityGood(answers)).isEqualTo(decision.probabilityGood());
 		}
 	}
 
