@@ -17,7 +17,7 @@
 # MEMORY_CLIENTS ("64 200"); MEMORY_START=prepared (default) or jar (java -jar, the fat jar; the java of
 # JAVA_HOME or the PATH, Java 17 here); MEMORY_JAVA_HOME (prepared: default /usr/lib/jvm/temurin-25-jdk-amd64 if
 # present, else JAVA_HOME); MEMORY_NMT=0 to run without Native Memory Tracking (it costs about 3 MB, reported as
-# its own line); MEMORY_APP_ARGS (more arguments for the app, e.g. --server.tomcat.threads.max=50); PORT (18281).
+# its own line); MEMORY_JAR (another jar than target/mlpages-*.jar); MEMORY_APP_ARGS (more arguments for the app, e.g. --server.tomcat.threads.max=50); PORT (18281).
 # Needs a packaged jar (mvn -DskipTests package), wrk, curl, python3. Only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +47,7 @@ rm -rf "$dir"; mkdir -p "$dir/requests"
 read -r -a app_args <<< "${MEMORY_APP_ARGS:-}"
 admin_password=memory-bench-admin
 jars=(target/mlpages-*.jar)
+[ -z "${MEMORY_JAR:-}" ] || jars=("$MEMORY_JAR")
 [ -f "${jars[0]}" ] || { echo "no jar in target/: mvn -DskipTests package" >&2; exit 2; }
 
 # --- the photos and bodies of the load (built once per run, in $dir) ---
@@ -171,7 +172,7 @@ for path in /history "/history?page=2" "/history?lang=en" "/history?model=credit
   echo "GET $path - -" >> "$req/history"
 done
 
-# Runs every kind at once for $duration s, $1 clients shared out as people use the app (the photo API most), then
+# Runs every kind at once for $duration s, $1 clients shared out as people use the app (the photo API most, one admin), then
 # waits 3 s for the requests still queued in the server; RSS is sampled every 0.2 s meanwhile. Prints the peak RSS;
 # the RESULT lines go to $2.
 load() {
@@ -186,8 +187,10 @@ load() {
     done
   ) &
   sampler=$!
-  for kind in photo-api:40 photo-page:10 credit-api:25 credit-page:5 history:5 pages:15; do
+  for kind in photo-api:40 photo-page:10 credit-api:25 credit-page:5 history:1 pages:19; do
     n=$((total * ${kind#*:} / 100)); kind=${kind%:*}
+    # one admin (two at 200 clients), however many visitors
+    [ "$kind" = history ] && n=$((total / 100 > 0 ? total / 100 : 1))
     [ "$kind" = pages ] && n=$((total - assigned))
     assigned=$((assigned + n))
     local cookie=""
