@@ -51,7 +51,7 @@ class ServiceUnitTests {
 		ServiceUnit unit = ServiceUnit.shipped();
 		assertThat(unit.javaOptions()).containsExactly("-Xms64m", "-Xmx256m", "-XX:MaxMetaspaceSize=192m",
 				"-XX:ReservedCodeCacheSize=64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-				"-Djdk.nio.maxCachedBufferSize=65536", "-XX:TrimNativeHeapInterval=5000");
+				"-Djdk.nio.maxCachedBufferSize=65536");
 		assertThat(unit.one("MemoryHigh")).isEqualTo("768M");
 		assertThat(unit.one("MemoryMax")).isEqualTo("1G");
 	}
