@@ -123,8 +123,9 @@ mb() { awk -v k="$1" '$1 == k":" { print int($2 / 1024) }' "/proc/$pid/status"; 
 heap_used() {
   # used heap after a full collection would hide garbage the load leaves; this is the heap as the load left it
   "$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '
+    /Metaspace/ { exit }
     { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); total += v } }
-    /Metaspace/ { exit } END { printf "%d", total / 1024 }'
+    END { printf "%d", total / 1024 }'
 }
 sessions() {
   curl -s -u "admin:$admin_password" "$base/actuator/prometheus" \
