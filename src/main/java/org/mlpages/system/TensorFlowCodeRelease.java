@@ -13,15 +13,15 @@ import org.springframework.stereotype.Component;
 /**
  * Loading TensorFlow brings about 200 MB of its machine code into the process's resident
  * memory (its start-up registers every op and kernel, spread over the whole 600 MB
- * library), where it stays; serving the shipped models then runs on about 13 MB of it.
+ * library), where it stays; serving the shipped models then runs on a tenth of it.
  * Measured with the pages' referenced bits over a mixed load (docs/benchmarks.md, "Memory
- * (issue 16)"): of 199 MB resident, 8 MB were touched. So, every few seconds, when
- * TensorFlow's code holds more than {@link #THRESHOLD_BYTES} of resident memory, its
- * pages are released ({@link CleanFileMappings}): they leave the RSS but stay in the page
- * cache, and those a prediction needs come back at its next call as minor faults (a few
- * milliseconds for all of them). After a training run, which touches more of the library,
- * the same happens again. {@code mlpages.memory.release-tensorflow-code=false} turns it
- * off.
+ * (issue 16)"): of 199 MB resident, 8 MB were touched; released, it held 21 MB again
+ * after three runs of that load. So, every few seconds, when TensorFlow's code holds more
+ * than {@link #THRESHOLD_BYTES} of resident memory, its pages are released
+ * ({@link CleanFileMappings}): they leave the RSS but stay in the page cache, and those a
+ * prediction needs come back at its next call as minor faults (a few milliseconds for all
+ * of them). After a training run, which touches more of the library, the same happens
+ * again. {@code mlpages.memory.release-tensorflow-code=false} turns it off.
  */
 @Component
 @ConditionalOnProperty(name = "mlpages.memory.release-tensorflow-code", havingValue = "true", matchIfMissing = true)
@@ -29,7 +29,7 @@ class TensorFlowCodeRelease {
 
 	private static final Logger log = LoggerFactory.getLogger(TensorFlowCodeRelease.class);
 
-	// above what serving uses (13 MB measured), far below what loading leaves (199 MB)
+	// above what serving uses (21 MB measured), far below what loading leaves (199 MB)
 	static final long THRESHOLD_BYTES = 32L << 20;
 
 	private final boolean supported = CleanFileMappings.supported();
