@@ -53,9 +53,10 @@ class ServiceUnitTests {
 	void memoryIsSizedForASmallServer() throws Exception {
 		ServiceUnit unit = ServiceUnit.shipped();
 		assertThat(unit.javaOptions()).containsExactly("-Xms64m", "-Xmx256m", "-XX:MaxMetaspaceSize=192m",
-				"-XX:ReservedCodeCacheSize=64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
-		assertThat(unit.one("MemoryHigh")).isEqualTo("900M");
-		assertThat(unit.one("MemoryMax")).isEqualTo("1200M");
+				"-XX:ReservedCodeCacheSize=64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+				"-Djdk.nio.maxCachedBufferSize=65536");
+		assertThat(unit.one("MemoryHigh")).isEqualTo("768M");
+		assertThat(unit.one("MemoryMax")).isEqualTo("1G");
 	}
 
 	@Test
