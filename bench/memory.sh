@@ -340,3 +340,10 @@ PY
 } > "$report"
 cat "$report"
 echo "written to $report" >&2
+# the summary row bench/small-server.sh puts in docs/benchmarks.md
+goal=512
+verdict=missed
+[ "$hwm" -gt "$goal" ] || verdict=met
+echo "| Memory | RSS <= $goal MB with every shipped model loaded, under the mixed load, the shipped settings |" \
+  "highest RSS $hwm MB over $runs runs of ${duration} s at ${clients[*]} clients ($after_start MB after the start," \
+  "$after_all MB after the last run) | $verdict |" > "$out/$label.verdict"

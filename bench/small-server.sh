@@ -20,7 +20,7 @@ mkdir -p "$out"
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -q -DskipTests package
 fi
-# the shortened runs of each part
+# the shortened runs of each part (bench/start.sh and bench/credit-vs-peer.sh read ROUNDS and QUICK)
 if [ "${QUICK:-0}" = 1 ]; then
   export ROUNDS=1 QUICK=1
 fi
@@ -28,20 +28,49 @@ fi
 started=$(date -u '+%Y-%m-%d %H:%M')
 declare -A script=([start]=bench/start.sh [memory]=bench/memory.sh [photos]=bench/photos-under-load.sh
   [credit]=bench/credit-vs-peer.sh)
-declare -A title=([start]="Start" [memory]="Memory" [photos]="Photos under load" [credit]="Credit API against the Python peer")
+declare -A title=([start]="Start" [memory]="Memory" [photos]="Photos under load" [credit]="Credit API")
+unit=deploy/systemd/mlpages.service
+unit_opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")
+jdk25=
+for home in /usr/lib/jvm/*/; do
+  grep -qE '^JAVA_VERSION="(2[5-9]|[3-9][0-9])' "$home/release" 2>/dev/null && jdk25=${home%/}
+done
+jars=(target/mlpages-*.jar)
+
+# each part writes target/bench/PART.md (its table) and PART.verdict (its row of the summary)
+run_part() {
+  case $1 in
+    start) bench/start.sh ;;
+    memory)
+      MEMORY_QUICK=${QUICK:-0} bench/memory.sh shipped
+      cp target/bench/memory/shipped.md "$out/memory.md"
+      cp target/bench/memory/shipped.verdict "$out/memory.verdict" ;;
+    photos)
+      BENCH_QUICK=${QUICK:-0} bench/photos-under-load.sh
+      cp "$out/photos-under-load.md" "$out/photos.md" ;;
+    credit)
+      # the app as the unit starts it: bin/run-prepared.sh's start with Java 25 (as the image) and the unit's options
+      local start_dir=$out/credit-start
+      rm -rf "$start_dir"
+      JAVA_HOME=$jdk25 JAVA_OPTS=$unit_opts MLPAGES_START_DIR=$start_dir MLPAGES_CACHE_DIR=target/test-cache \
+        bin/run-prepared.sh --prepare-only "${jars[0]}"
+      START=$(ls "$start_dir"/*/start.sh) JAVA_OPTS=$unit_opts MALLOC_ARENA_MAX=2 bench/credit-vs-peer.sh
+      cp "$out/credit-vs-peer.md" "$out/credit.md" ;;
+  esac
+}
+
 ran=()
 for part in $parts; do
   [ -n "${script[$part]:-}" ] || { echo "no part named $part (start, memory, photos, credit)" >&2; exit 2; }
   rm -f "$out/$part.md" "$out/$part.verdict"
-  echo "== $part: ${script[$part]}"
-  if "${script[$part]}" > "$out/$part.log" 2>&1; then
-    ran+=("$part")
-  else
+  echo "== $part: ${script[$part]} ($(date -u '+%H:%M') UTC, load $(cut -d' ' -f1 /proc/loadavg))"
+  if ! run_part "$part" > "$out/$part.log" 2>&1; then
     tail -20 "$out/$part.log" >&2
     echo "$part failed; see $out/$part.log" >&2
     echo "| ${title[$part]} | | failed: see $out/$part.log | failed |" > "$out/$part.verdict"
-    ran+=("$part")
   fi
+  cat "$out/$part.verdict" 2>/dev/null || true
+  ran+=("$part")
 done
 
 {
