@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * of parsing every row's probabilities. Rows logged before are filled here from their
  * JSON, in slices by id, so that neither the heap nor one statement grows with the log.
  * Java rather than SQL: the answer is a key of the JSON object, which SQLite, MySQL and
- * MariaDB extract with different functions and path syntaxes.
+ * MariaDB extract with different functions and path syntaxes. Spring Boot hands this bean
+ * to Flyway; a Flyway configured by hand needs it in {@code javaMigrations}.
  */
 @Component
 class TopProbabilityMigration implements JavaMigration {
