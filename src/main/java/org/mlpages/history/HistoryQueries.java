@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,51 +72,52 @@ class HistoryQueries {
 			return new HistoryFigures(new TreeMap<>(), modelOfLabel, new long[HistoryFigures.BANDS], new TreeMap<>(),
 					0);
 		}
-		return new HistoryFigures(perDay(where, args, zone, mysql), modelOfLabel, confidence(where, args),
+		return new HistoryFigures(perDay(where, args, zone, mysql, time), modelOfLabel, confidence(where, args),
 				latencies(where, args, countOfModel), rows);
 	}
 
 	/**
-	 * Rows are grouped by slots of time that no local midnight cuts (an hour in most
-	 * zones, half an hour in India's): the database needs no knowledge of the server's
-	 * zone or its summer time, and each slot then falls on one day here.
+	 * A row's day is {@code floor((epoch second + offset) / 86,400)} in the server's
+	 * zone, with the offset of the row's instant: the query is handed the zone's offsets
+	 * and the instants where they change (summer time) between the first and the last
+	 * row, so the database needs no time-zone tables and returns one group per day and
+	 * answer.
 	 */
-	private SortedMap<LocalDate, Map<String, Long>> perDay(String where, List<Object> args, ZoneId zone,
-			boolean mysql) {
+	private SortedMap<LocalDate, Map<String, Long>> perDay(String where, List<Object> args, ZoneId zone, boolean mysql,
+			Function<Instant, Object> time) {
 		Map<String, Object> span = jdbc.queryForMap("SELECT " + epochSeconds("MIN(created_at)", mysql) + " AS first, "
 				+ epochSeconds("MAX(created_at)", mysql) + " AS last" + where, args.toArray());
-		long slot = slotSeconds(zone, ((Number) span.get("first")).longValue(),
-				((Number) span.get("last")).longValue());
-		String slotOfRow = mysql ? MYSQL_EPOCH.formatted("created_at") + " DIV " + slot
-				: "created_at / " + (slot * 1000);
+		Instant first = Instant.ofEpochSecond(((Number) span.get("first")).longValue());
+		Instant last = Instant.ofEpochSecond(((Number) span.get("last")).longValue() + 1);
+		String seconds = epochSeconds("created_at", mysql);
+		ZoneRules rules = zone.getRules();
+		List<Object> dayArgs = new ArrayList<>();
+		StringBuilder day = new StringBuilder();
+		Instant from = first;
+		for (ZoneOffsetTransition change = rules.nextTransition(from); change != null
+				&& change.getInstant().isBefore(last); change = rules.nextTransition(change.getInstant())) {
+			day.append(" WHEN created_at < ? THEN ")
+				.append(dayAt(seconds, change.getOffsetBefore().getTotalSeconds(), mysql));
+			dayArgs.add(time.apply(change.getInstant()));
+			from = change.getInstant();
+		}
+		String latest = dayAt(seconds, rules.getOffset(from).getTotalSeconds(), mysql);
+		String dayOfRow = day.isEmpty() ? latest : "CASE" + day + " ELSE " + latest + " END";
+		dayArgs.addAll(args);
 		SortedMap<LocalDate, Map<String, Long>> perDay = new TreeMap<>();
-		jdbc.query("SELECT " + slotOfRow + " AS slot, label, COUNT(*)" + where + " GROUP BY slot, label", row -> {
-			LocalDate day = Instant.ofEpochSecond(row.getLong(1) * slot).atZone(zone).toLocalDate();
-			perDay.computeIfAbsent(day, d -> new TreeMap<>()).merge(row.getString(2), row.getLong(3), Long::sum);
-		}, args.toArray());
+		jdbc.query("SELECT " + dayOfRow + " AS day, label, COUNT(*)" + where + " GROUP BY day, label", row -> {
+			perDay.computeIfAbsent(LocalDate.ofEpochDay(row.getLong(1)), d -> new TreeMap<>())
+				.merge(row.getString(2), row.getLong(3), Long::sum);
+		}, dayArgs.toArray());
 		return perDay;
+	}
+
+	private static String dayAt(String seconds, int offset, boolean mysql) {
+		return "(" + seconds + " + " + offset + (mysql ? ") DIV " : ") / ") + SECONDS_PER_DAY;
 	}
 
 	private static String epochSeconds(String time, boolean mysql) {
 		return mysql ? MYSQL_EPOCH.formatted(time) : time + " / 1000";
-	}
-
-	/**
-	 * The longest slot, in seconds, that divides a day and every local midnight from the
-	 * first to the last instant.
-	 */
-	static long slotSeconds(ZoneId zone, long firstSecond, long lastSecond) {
-		long slot = SECONDS_PER_DAY;
-		LocalDate last = Instant.ofEpochSecond(lastSecond).atZone(zone).toLocalDate().plusDays(1);
-		for (LocalDate day = Instant.ofEpochSecond(firstSecond).atZone(zone).toLocalDate(); !day.isAfter(last)
-				&& slot > 1; day = day.plusDays(1)) {
-			slot = gcd(slot, Math.floorMod(day.atStartOfDay(zone).toEpochSecond(), SECONDS_PER_DAY));
-		}
-		return slot;
-	}
-
-	private static long gcd(long a, long b) {
-		return b == 0 ? a : gcd(b, a % b);
 	}
 
 	/**
