@@ -78,10 +78,15 @@ public class PredictionLog {
 	public List<Prediction> newestAfter(HistoryFilter filter, Prediction last, int limit, ZoneId zone) {
 		Specification<Prediction> rows = filter.specification(zone);
 		if (last != null) {
-			rows = rows.and((root, query, cb) -> cb.or(cb.lessThan(root.get("createdAt"), last.getCreatedAt()), cb
-				.and(cb.equal(root.get("createdAt"), last.getCreatedAt()), cb.lessThan(root.get("id"), last.getId()))));
+			// "at or before" bounds the index range the database walks; the rest skips
+			// what the previous slice ended with
+			rows = rows
+				.and((root, query, cb) -> cb.and(cb.lessThanOrEqualTo(root.get("createdAt"), last.getCreatedAt()),
+						cb.or(cb.lessThan(root.get("createdAt"), last.getCreatedAt()),
+								cb.lessThan(root.get("id"), last.getId()))));
 		}
-		return repository.findAll(rows, PageRequest.of(0, limit, NEWEST_FIRST)).getContent();
+		// a list, not a page: a page would count the filtered rows again for every slice
+		return repository.findBy(rows, query -> query.sortBy(NEWEST_FIRST).limit(limit).all());
 	}
 
 	@Transactional(readOnly = true)
