@@ -25,17 +25,24 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The admin's view of what the models were asked and answered: filters, pages, charts and
- * a CSV export of the same rows. Each row opens the page of its prediction.
+ * a CSV export of the same rows. Neither holds the rows of the whole log: the charts are
+ * counted by the database ({@link HistoryQueries}), the export is read in slices. Each
+ * row opens the page of its prediction.
  */
 @Controller
 class HistoryController implements MenuContributor {
 
 	static final int PAGE_SIZE = 25;
 
-	/** Charts and export read at most this many of the newest filtered rows. */
-	static final int ANALYSED_ROWS = 100_000;
+	/**
+	 * The export reads this many rows at a time: a row's probabilities may hold a
+	 * thousand classes.
+	 */
+	static final int EXPORT_SLICE = 200;
 
 	private final PredictionLog predictionLog;
+
+	private final HistoryQueries queries;
 
 	private final ModelWords modelWords;
 
@@ -43,8 +50,10 @@ class HistoryController implements MenuContributor {
 
 	private final ZoneId zone = ZoneId.systemDefault();
 
-	HistoryController(PredictionLog predictionLog, ModelWords modelWords, MessageSource messages) {
+	HistoryController(PredictionLog predictionLog, HistoryQueries queries, ModelWords modelWords,
+			MessageSource messages) {
 		this.predictionLog = predictionLog;
+		this.queries = queries;
 		this.modelWords = modelWords;
 		this.messages = messages;
 	}
@@ -59,8 +68,7 @@ class HistoryController implements MenuContributor {
 			@RequestParam(name = "page", defaultValue = "0") int page, Model model, Locale locale) {
 		Page<Prediction> predictions = predictionLog.page(filter, page, PAGE_SIZE, zone);
 		model.addAttribute("predictions", predictions);
-		model.addAttribute("charts", HistoryCharts.of(predictionLog.newest(filter, ANALYSED_ROWS, zone), zone, locale,
-				modelWords, messages));
+		model.addAttribute("charts", HistoryCharts.of(queries.figures(filter, zone), locale, modelWords, messages));
 		model.addAttribute("modelWords", modelWords);
 		model.addAttribute("models", predictionLog.modelNames());
 		model.addAttribute("labels", predictionLog.labels());
@@ -77,7 +85,15 @@ class HistoryController implements MenuContributor {
 		response.setContentType("text/csv;charset=UTF-8");
 		response.setHeader("Content-Disposition", "attachment; filename=\"mlpages-history.csv\"");
 		Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-		HistoryCsv.write(predictionLog.newest(filter, ANALYSED_ROWS, zone), out);
+		HistoryCsv.header(out);
+		List<Prediction> slice;
+		Prediction last = null;
+		do {
+			slice = predictionLog.newestAfter(filter, last, EXPORT_SLICE, zone);
+			HistoryCsv.rows(slice, out);
+			last = slice.isEmpty() ? null : slice.get(slice.size() - 1);
+		}
+		while (slice.size() == EXPORT_SLICE);
 		out.flush();
 	}
 

@@ -19,8 +19,11 @@ final class HistoryCsv {
 	private HistoryCsv() {
 	}
 
-	static void write(List<Prediction> rows, Writer out) throws IOException {
+	static void header(Writer out) throws IOException {
 		line(out, HEADER);
+	}
+
+	static void rows(List<Prediction> rows, Writer out) throws IOException {
 		ProbabilitiesConverter json = new ProbabilitiesConverter();
 		for (Prediction row : rows) {
 			line(out, List.of(String.valueOf(row.getId()), row.getCreatedAt().toString(), row.getChannel(),

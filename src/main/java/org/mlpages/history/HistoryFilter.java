@@ -1,9 +1,11 @@
 package org.mlpages.history;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.persistence.criteria.Predicate;
 
@@ -39,6 +41,36 @@ public record HistoryFilter(String model, String label, @DateTimeFormat(iso = Da
 			}
 			return cb.and(predicates.toArray(Predicate[]::new));
 		};
+	}
+
+	/**
+	 * The same filter as an SQL condition on the prediction table, for the queries that
+	 * count rather than read rows: its values are appended to {@code args}, instants as
+	 * {@code time} binds them for the database at hand.
+	 */
+	String sqlCondition(ZoneId zone, Function<Instant, Object> time, List<Object> args) {
+		List<String> conditions = new ArrayList<>();
+		if (hasText(model)) {
+			conditions.add("model_name = ?");
+			args.add(model);
+		}
+		if (hasText(label)) {
+			conditions.add("label = ?");
+			args.add(label);
+		}
+		if (hasText(channel)) {
+			conditions.add("channel = ?");
+			args.add(channel);
+		}
+		if (from != null) {
+			conditions.add("created_at >= ?");
+			args.add(time.apply(from.atStartOfDay(zone).toInstant()));
+		}
+		if (to != null) {
+			conditions.add("created_at < ?");
+			args.add(time.apply(to.plusDays(1).atStartOfDay(zone).toInstant()));
+		}
+		return conditions.isEmpty() ? "1 = 1" : String.join(" AND ", conditions);
 	}
 
 	/** The same filter as query parameters, for paging and export links. */

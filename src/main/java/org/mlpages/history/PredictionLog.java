@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -68,10 +69,24 @@ public class PredictionLog {
 		return repository.findAll(filter.specification(zone), PageRequest.of(Math.max(0, page), size, NEWEST_FIRST));
 	}
 
-	/** The newest {@code limit} rows of the filtered history, for charts and export. */
+	/**
+	 * The next {@code limit} rows of the filtered history, newest first, after
+	 * {@code last} (null: from the newest). Read slice by slice, a long history is
+	 * exported without holding it all, nor a connection while the client downloads.
+	 */
 	@Transactional(readOnly = true)
-	public List<Prediction> newest(HistoryFilter filter, int limit, ZoneId zone) {
-		return repository.findAll(filter.specification(zone), PageRequest.of(0, limit, NEWEST_FIRST)).getContent();
+	public List<Prediction> newestAfter(HistoryFilter filter, Prediction last, int limit, ZoneId zone) {
+		Specification<Prediction> rows = filter.specification(zone);
+		if (last != null) {
+			// "at or before" bounds the index range the database walks; the rest skips
+			// what the previous slice ended with
+			rows = rows
+				.and((root, query, cb) -> cb.and(cb.lessThanOrEqualTo(root.get("createdAt"), last.getCreatedAt()),
+						cb.or(cb.lessThan(root.get("createdAt"), last.getCreatedAt()),
+								cb.lessThan(root.get("id"), last.getId()))));
+		}
+		// a list, not a page: a page would count the filtered rows again for every slice
+		return repository.findBy(rows, query -> query.sortBy(NEWEST_FIRST).limit(limit).all());
 	}
 
 	@Transactional(readOnly = true)

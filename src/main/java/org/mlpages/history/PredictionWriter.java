@@ -46,8 +46,9 @@ class PredictionWriter implements SmartLifecycle {
 
 	private static final String INSERT = """
 			insert into prediction (created_at, kind, channel, model_name, model_sha256, stored_file, original_name,
-			  image_width, image_height, input_json, label, probabilities, threshold, inference_ms, latency_ms)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+			  image_width, image_height, input_json, label, probabilities, top_probability, threshold, inference_ms,
+			  latency_ms)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
 	private final ProbabilitiesConverter probabilities = new ProbabilitiesConverter();
 
@@ -193,14 +194,17 @@ class PredictionWriter implements SmartLifecycle {
 		insert.setString(10, record.inputJson());
 		insert.setString(11, record.label());
 		insert.setString(12, probabilities.convertToDatabaseColumn(record.probabilities()));
+		// what Prediction.getTopProbability() reads from the JSON, kept for the history's
+		// charts
+		insert.setDouble(13, record.probabilities().getOrDefault(record.label(), 0.0));
 		if (record.threshold() == null) {
-			insert.setNull(13, Types.DOUBLE);
+			insert.setNull(14, Types.DOUBLE);
 		}
 		else {
-			insert.setDouble(13, record.threshold());
+			insert.setDouble(14, record.threshold());
 		}
-		insert.setDouble(14, record.inferenceMs());
-		insert.setDouble(15, record.latencyMs());
+		insert.setDouble(15, record.inferenceMs());
+		insert.setDouble(16, record.latencyMs());
 	}
 
 	/**

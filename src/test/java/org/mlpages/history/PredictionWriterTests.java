@@ -146,6 +146,7 @@ class PredictionWriterTests {
 		Flyway.configure()
 			.dataSource(dataSource)
 			.locations("classpath:db/migration/common", "classpath:db/migration/" + vendor)
+			.javaMigrations(new TopProbabilityMigration())
 			.load()
 			.migrate();
 	}
