@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import javax.imageio.ImageIO;
 
@@ -52,7 +53,7 @@ class LargePhotosWithTheUnitsHeapIT {
 			List<CompletableFuture<HttpResponse<String>>> answers = List.of(post(http, app, photo),
 					post(http, app, photo));
 			for (CompletableFuture<HttpResponse<String>> answer : answers) {
-				HttpResponse<String> response = answer.get();
+				HttpResponse<String> response = answered(answer, app);
 				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 				assertThat(response.body()).contains("\"label\":\"Dog\"")
 					.contains("\"width\":" + width)
@@ -63,11 +64,24 @@ class LargePhotosWithTheUnitsHeapIT {
 					HttpRequest.newBuilder(app.uri("/actuator/health/model-states")).build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(health.statusCode()).isEqualTo(200);
-			assertThat(post(http, app, photo).get().statusCode()).isEqualTo(200);
+			assertThat(answered(post(http, app, photo), app).statusCode()).isEqualTo(200);
 			assertThat(app.log()).doesNotContain("OutOfMemoryError");
 		}
 		finally {
 			app.close();
+		}
+	}
+
+	/** The answer, or a failure that shows how the app's log ends (where it died). */
+	private static HttpResponse<String> answered(CompletableFuture<HttpResponse<String>> answer, PackagedApp app)
+			throws IOException, InterruptedException {
+		try {
+			return answer.get();
+		}
+		catch (ExecutionException ex) {
+			String log = app.log();
+			throw new AssertionError(
+					"no answer; the app's log ends:\n" + log.substring(Math.max(0, log.length() - 2000)), ex);
 		}
 	}
 
