@@ -56,10 +56,9 @@ public final class PhotoDecoder {
 	 * RGBA, then the RGB copy, 4, then the upright copy, 4; a JPEG 11 at most), so all
 	 * decoding at once takes at most 64 MB of heap for 4 megapixels (44 MB for JPEGs),
 	 * whatever the number of photos and threads; the upright image a decode returns, 4
-	 * bytes a pixel, is the caller's. Except a lossless WebP (or one with transparency):
-	 * its reader decodes every pixel whatever is asked, 4 bytes each (about 200 MB of
-	 * heap measured for 40 megapixels), so one over the budget takes the whole budget and
-	 * decodes alone.
+	 * bytes a pixel, is the caller's. Except a lossless WebP: its reader decodes every
+	 * pixel whatever is asked, 4 bytes each (a 40-megapixel one needed 170-200 MB of heap
+	 * on its own), so one over the budget takes the whole budget and decodes alone.
 	 */
 	public static final int DEFAULT_DECODING_BUDGET = 4_000_000;
 
@@ -221,8 +220,9 @@ public final class PhotoDecoder {
 	}
 
 	/**
-	 * TwelveMonkeys' lossless WebP decoder (VP8L, also used for a lossy WebP's alpha)
-	 * fills a raster of the whole image before it subsamples.
+	 * TwelveMonkeys' lossless WebP decoder (VP8L) fills a raster of the whole image
+	 * before it subsamples (measured). A lossy WebP's alpha (ALPH) goes through the same
+	 * decoder, so it is counted whole too (not measured).
 	 */
 	private static boolean isDecodedWhole(byte[] webp, String format) {
 		if (!"webp".equals(format)) {
