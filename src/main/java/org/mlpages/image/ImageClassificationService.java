@@ -49,9 +49,8 @@ public class ImageClassificationService {
 	private final Duration loadingWait;
 
 	/**
-	 * A 40-megapixel photo takes some 450 MB while it is decoded; decoding is CPU-bound
-	 * anyway, so no more run at once than there are cores, whatever the number of request
-	 * threads.
+	 * Decoding is CPU-bound, so no more run at once than there are cores, whatever the
+	 * number of request threads. Their memory is bounded by the decoder's own budget.
 	 */
 	private final Semaphore decodePermits = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
@@ -121,7 +120,7 @@ public class ImageClassificationService {
 		}
 		var input = model.preprocessor().preprocessing();
 		try {
-			DecodedPhoto decoded = decoder.decode(photo.bytes());
+			DecodedPhoto decoded = decoder.decodeFor(photo.bytes(), input);
 			sizeCheck.requireMinimum(decoded, input);
 			return decoded;
 		}

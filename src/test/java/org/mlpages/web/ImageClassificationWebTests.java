@@ -1,5 +1,9 @@
 package org.mlpages.web;
 
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import javax.imageio.ImageIO;
 
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -234,6 +240,42 @@ class ImageClassificationWebTests extends WebTestSupport {
 		assertThat(row.get("channel")).isEqualTo("api");
 		assertThat((String) row.get("probabilities")).contains("\"Cat\"").contains("\"Dog\"");
 		assertThat(UPLOADS.resolve((String) row.get("stored_file"))).exists();
+	}
+
+	/**
+	 * A photo of the most pixels accepted is decoded at reduced resolution: it answers as
+	 * the photo it was enlarged from does, and keeps its real size in the answer and the
+	 * row.
+	 */
+	@Test
+	void aFortyMegapixelPhotoIsAnsweredLikeTheOriginalWithItsRealSize() throws Exception {
+		String name = "nasser0111_dog.jpg";
+		BufferedImage original = ImageIO.read(PHOTOS.resolve(name).toFile());
+		double enlarge = Math.sqrt(39_900_000.0 / ((double) original.getWidth() * original.getHeight()));
+		int width = (int) (original.getWidth() * enlarge);
+		int height = (int) (original.getHeight() * enlarge);
+		BufferedImage large = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = large.createGraphics();
+		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+		g.drawImage(original, 0, 0, width, height, null);
+		g.dispose();
+		ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+		ImageIO.write(large, "jpeg", jpeg);
+		String api = "/api/v1/models/" + TestModels.SHIPPED + "/predictions";
+
+		JsonNode small = JSON.readTree(upload(api, "image", name, photo(name), "en").body());
+		HttpResponse<String> response = upload(api, "image", "large.jpg", jpeg.toByteArray(), "en");
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode body = JSON.readTree(response.body());
+		assertThat(body.get("label").asString()).isEqualTo(small.get("label").asString());
+		assertThat(body.get("probabilities").get("Dog").asDouble())
+			.isCloseTo(small.get("probabilities").get("Dog").asDouble(), within(0.05));
+		assertThat(body.get("width").asInt()).isEqualTo(width);
+		assertThat(body.get("height").asInt()).isEqualTo(height);
+		Map<String, Object> row = jdbc.queryForMap("select * from prediction where id = ?", body.get("id").asLong());
+		assertThat(((Number) row.get("image_width")).intValue()).isEqualTo(width);
+		assertThat(((Number) row.get("image_height")).intValue()).isEqualTo(height);
 	}
 
 }

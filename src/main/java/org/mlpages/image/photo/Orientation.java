@@ -10,6 +10,7 @@ import com.drew.metadata.exif.ExifDirectoryBase;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifReader;
 
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
@@ -86,6 +87,34 @@ final class Orientation {
 			at = dataStart + (int) length + 4;
 		}
 		return metadata;
+	}
+
+	/**
+	 * Where a rectangle of the upright image lies in the stored one, whose size is
+	 * {@code storedW} x {@code storedH}: the pixels {@link #apply} would move into it.
+	 */
+	static Rectangle stored(Rectangle upright, int storedW, int storedH, int orientation) {
+		int[] a = storedPixel(upright.x, upright.y, storedW, storedH, orientation);
+		int[] b = storedPixel(upright.x + upright.width - 1, upright.y + upright.height - 1, storedW, storedH,
+				orientation);
+		int x = Math.min(a[0], b[0]);
+		int y = Math.min(a[1], b[1]);
+		return new Rectangle(x, y, Math.max(a[0], b[0]) - x + 1, Math.max(a[1], b[1]) - y + 1);
+	}
+
+	/** The stored column and row of the upright pixel (ux, uy): the inverse of apply. */
+	private static int[] storedPixel(int ux, int uy, int w, int h, int orientation) {
+		return switch (orientation) {
+			case 1 -> new int[] { ux, uy };
+			case 2 -> new int[] { w - 1 - ux, uy };
+			case 3 -> new int[] { w - 1 - ux, h - 1 - uy };
+			case 4 -> new int[] { ux, h - 1 - uy };
+			case 5 -> new int[] { uy, ux };
+			case 6 -> new int[] { uy, h - 1 - ux };
+			case 7 -> new int[] { w - 1 - uy, h - 1 - ux };
+			case 8 -> new int[] { w - 1 - uy, ux };
+			default -> throw new IllegalArgumentException("EXIF orientation " + orientation);
+		};
 	}
 
 	/**

@@ -4,6 +4,7 @@ import org.mlpages.image.photo.PhotoRejectedException.Reason;
 
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.spi.ImageReaderSpi;
@@ -12,17 +13,21 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 
 /**
  * Decodes uploaded photo bytes into an upright TYPE_INT_RGB image.
  * <p>
  * The format is taken from the content, never from a file name. The pixel limit is
- * checked against the header before any pixel memory is allocated. Thread-safe: every
- * call uses its own ImageReader.
+ * checked against the header before any pixel memory is allocated. A photo of more pixels
+ * than the decoding budget is decoded for a model at reduced resolution (see
+ * {@link SourceSampling}), and no more pixels than the budget are decoded at once.
+ * Thread-safe: every call uses its own ImageReader.
  */
 public final class PhotoDecoder {
 
@@ -45,13 +50,39 @@ public final class PhotoDecoder {
 		}
 	}
 
+	/**
+	 * Pixels decoded at once, and up to which a photo is decoded whole. A decode holds at
+	 * most 16 bytes a decoded pixel (the reader's raster, 3 for 8-bit RGB to 8 for 16-bit
+	 * RGBA, then the RGB copy, 4, then the upright copy, 4; a JPEG 11 at most), so all
+	 * decoding at once takes at most 64 MB of heap for 4 megapixels (44 MB for JPEGs),
+	 * whatever the number of photos and threads; the upright image a decode returns, 4
+	 * bytes a pixel, is the caller's. Except a lossless WebP: its reader decodes every
+	 * pixel whatever is asked, 4 bytes each (a 40-megapixel one needed 170-200 MB of heap
+	 * on its own), so one over the budget takes the whole budget and decodes alone.
+	 */
+	public static final int DEFAULT_DECODING_BUDGET = 4_000_000;
+
 	private final long maxPixels;
 
-	public PhotoDecoder(long maxPixels) {
+	private final int decodingBudget;
+
+	/** Decoded pixels, {@link #decodingBudget} of them. */
+	private final Semaphore decodingPixels;
+
+	public PhotoDecoder(long maxPixels, int decodingBudget) {
 		if (maxPixels <= 0) {
 			throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
 		}
+		if (decodingBudget <= 0) {
+			throw new IllegalArgumentException("decodingBudget must be positive: " + decodingBudget);
+		}
 		this.maxPixels = maxPixels;
+		this.decodingBudget = decodingBudget;
+		this.decodingPixels = new Semaphore(decodingBudget, true);
+	}
+
+	public PhotoDecoder(long maxPixels) {
+		this(maxPixels, DEFAULT_DECODING_BUDGET);
 	}
 
 	public PhotoDecoder() {
@@ -63,10 +94,28 @@ public final class PhotoDecoder {
 	}
 
 	/**
+	 * Decodes every pixel.
 	 * @throws PhotoRejectedException when the bytes are empty, not an image, an
 	 * unsupported or corrupt image, or larger than the pixel limit
 	 */
 	public DecodedPhoto decode(byte[] bytes) {
+		return decode(bytes, null);
+	}
+
+	/**
+	 * Decodes what the model's input needs: all of a photo within the budget, as
+	 * {@link #decode(byte[])} does; of a larger one, the part the input's resize reads at
+	 * reduced resolution. The photo's width and height stay those of the whole photo.
+	 * @throws PhotoRejectedException as {@link #decode(byte[])} does
+	 */
+	public DecodedPhoto decodeFor(byte[] bytes, Preprocessing input) {
+		if (input == null) {
+			throw new IllegalArgumentException("input is required");
+		}
+		return decode(bytes, input);
+	}
+
+	private DecodedPhoto decode(byte[] bytes, Preprocessing input) {
 		if (bytes == null || bytes.length == 0) {
 			throw new PhotoRejectedException(Reason.EMPTY, "no bytes");
 		}
@@ -82,13 +131,18 @@ public final class PhotoDecoder {
 		}
 
 		byte[] pixelSource = "jpeg".equals(format) ? JpegStructure.withoutColourProfile(bytes) : bytes;
-		BufferedImage rgb = decodePixels(pixelSource, format);
 		int orientation = Orientation.read(bytes, format);
-		BufferedImage upright = Orientation.apply(rgb, orientation);
-		return new DecodedPhoto(upright, format, upright.getWidth(), upright.getHeight(), orientation);
+		Decoded decoded = decodePixels(pixelSource, format, orientation, input);
+		boolean swap = orientation >= 5;
+		return new DecodedPhoto(decoded.upright(), format, swap ? decoded.height() : decoded.width(),
+				swap ? decoded.width() : decoded.height(), orientation);
 	}
 
-	private BufferedImage decodePixels(byte[] bytes, String format) {
+	/** The upright pixels and the stored photo's size. */
+	private record Decoded(BufferedImage upright, int width, int height) {
+	}
+
+	private Decoded decodePixels(byte[] bytes, String format, int orientation, Preprocessing input) {
 		int width = PhotoRejectedException.UNKNOWN;
 		int height = PhotoRejectedException.UNKNOWN;
 		try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -119,11 +173,25 @@ public final class PhotoDecoder {
 							height, null);
 				}
 				checkStructure(bytes, format);
-				List<String> warnings = new ArrayList<>();
-				reader.addIIOReadWarningListener(warningCollector(warnings));
-				BufferedImage image = reader.read(0, reader.getDefaultReadParam());
-				checkDecoded(format, image, width, height, warnings);
-				return RgbConversion.toIntRgb(image);
+				SourceSampling sampling = SourceSampling.plan(width, height, orientation, input, decodingBudget);
+				ImageReadParam param = reader.getDefaultReadParam();
+				sampling.applyTo(param);
+				long cost = isDecodedWhole(bytes, format) ? (long) width * height : sampling.pixels();
+				int permits = (int) Math.min(cost, decodingBudget);
+				acquire(permits);
+				try {
+					List<String> warnings = new ArrayList<>();
+					reader.addIIOReadWarningListener(warningCollector(warnings));
+					BufferedImage image = reader.read(0, param);
+					checkDecoded(format, image, sampling.width(), sampling.height(), warnings);
+					BufferedImage rgb = RgbConversion.toIntRgb(image);
+					// the reader's raster may go before the upright copy is made
+					image = null;
+					return new Decoded(Orientation.apply(rgb, orientation), width, height);
+				}
+				finally {
+					decodingPixels.release(permits);
+				}
 			}
 			finally {
 				reader.dispose();
@@ -139,6 +207,39 @@ public final class PhotoDecoder {
 					format + " could not be decoded: " + e.getClass().getSimpleName() + ": " + e.getMessage(), format,
 					width, height, e);
 		}
+	}
+
+	private void acquire(int permits) {
+		try {
+			decodingPixels.acquire(permits);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting to decode", ex);
+		}
+	}
+
+	/**
+	 * TwelveMonkeys' lossless WebP decoder (VP8L) fills a raster of the whole image
+	 * before it subsamples (measured). A lossy WebP's alpha (ALPH) goes through the same
+	 * decoder, so it is counted whole too (not measured).
+	 */
+	private static boolean isDecodedWhole(byte[] webp, String format) {
+		if (!"webp".equals(format)) {
+			return false;
+		}
+		long at = 12;
+		while (at + 8 <= webp.length) {
+			int i = (int) at;
+			String chunk = new String(webp, i, 4, StandardCharsets.US_ASCII);
+			if ("VP8L".equals(chunk) || "ALPH".equals(chunk)) {
+				return true;
+			}
+			long size = (webp[i + 4] & 0xFFL) | (webp[i + 5] & 0xFFL) << 8 | (webp[i + 6] & 0xFFL) << 16
+					| (webp[i + 7] & 0xFFL) << 24;
+			at += 8 + size + (size & 1);
+		}
+		return false;
 	}
 
 	/**
@@ -174,7 +275,7 @@ public final class PhotoDecoder {
 	private static void checkDecoded(String format, BufferedImage image, int width, int height, List<String> warnings)
 			throws IIOException {
 		if (image == null || image.getWidth() != width || image.getHeight() != height) {
-			throw new IIOException("decoded size differs from the declared " + width + "x" + height);
+			throw new IIOException("decoded size differs from the expected " + width + "x" + height);
 		}
 		if ("jpeg".equals(format)) {
 			for (String warning : warnings) {

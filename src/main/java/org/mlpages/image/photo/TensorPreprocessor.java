@@ -1,5 +1,6 @@
 package org.mlpages.image.photo;
 
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 
@@ -63,20 +64,11 @@ public final class TensorPreprocessor {
 		int tw = preprocessing.width();
 		int th = preprocessing.height();
 
-		int cropX = 0;
-		int cropY = 0;
-		int cropW = w;
-		int cropH = h;
-		if (preprocessing.mode() == ResizeMode.CENTER_CROP) {
-			if ((long) w * th > (long) h * tw) {
-				cropW = clampSize(Math.round((double) h * tw / th), w);
-				cropX = (w - cropW) / 2;
-			}
-			else {
-				cropH = clampSize(Math.round((double) w * th / tw), h);
-				cropY = (h - cropH) / 2;
-			}
-		}
+		Rectangle seen = seenRegion(w, h, preprocessing);
+		int cropX = seen.x;
+		int cropY = seen.y;
+		int cropW = seen.width;
+		int cropH = seen.height;
 
 		int[] x0 = new int[tw];
 		int[] x1 = new int[tw];
@@ -106,6 +98,25 @@ public final class TensorPreprocessor {
 				dest[o++] = lerp2(tl & 0xFF, tr & 0xFF, bl & 0xFF, br & 0xFF, xl, yl) * scale + add;
 			}
 		}
+	}
+
+	/**
+	 * The part of a {@code w} x {@code h} image the resize reads: the centred crop, or
+	 * the whole image for a stretch. {@link PhotoDecoder} decodes only this part of a
+	 * large photo.
+	 */
+	static Rectangle seenRegion(int w, int h, Preprocessing preprocessing) {
+		if (preprocessing.mode() != ResizeMode.CENTER_CROP) {
+			return new Rectangle(0, 0, w, h);
+		}
+		int tw = preprocessing.width();
+		int th = preprocessing.height();
+		if ((long) w * th > (long) h * tw) {
+			int cropW = clampSize(Math.round((double) h * tw / th), w);
+			return new Rectangle((w - cropW) / 2, 0, cropW, h);
+		}
+		int cropH = clampSize(Math.round((double) w * th / tw), h);
+		return new Rectangle(0, (h - cropH) / 2, w, cropH);
 	}
 
 	private static int clampSize(long size, int max) {

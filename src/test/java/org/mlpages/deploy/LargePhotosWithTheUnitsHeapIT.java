@@ -1,0 +1,119 @@
+package org.mlpages.deploy;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.mlpages.jar.PackagedApp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged jar with the service unit's Java options (its 256 MB heap, and
+ * {@code ExitOnOutOfMemoryError}) takes photos of the most pixels accepted, two at once:
+ * decoded whole, one such photo ran the heap out and ended the service.
+ */
+class LargePhotosWithTheUnitsHeapIT {
+
+	private static final Path PHOTO = Path.of("src/test/resources/photos/cdf_validation_dog.2000.jpg");
+
+	private int width;
+
+	private int height;
+
+	@Test
+	void twoFortyMegapixelPhotosAtOnceAreAnsweredAndTheServiceStaysUp() throws Exception {
+		List<String> javaJar = PackagedApp.javaJar();
+		List<String> command = new ArrayList<>();
+		command.add(javaJar.get(0));
+		command.addAll(ServiceUnit.shipped().javaOptions());
+		command.addAll(javaJar.subList(1, javaJar.size()));
+		assertThat(command).contains("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+		byte[] photo = enlargedTo40Megapixels(PHOTO);
+
+		PackagedApp app = PackagedApp.start(command, Map.of(), PackagedApp.workDir(), PackagedApp.freePort());
+		try {
+			HttpClient http = HttpClient.newHttpClient();
+			List<CompletableFuture<HttpResponse<String>>> answers = List.of(post(http, app, photo),
+					post(http, app, photo));
+			for (CompletableFuture<HttpResponse<String>> answer : answers) {
+				HttpResponse<String> response = answered(answer, app);
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+				assertThat(response.body()).contains("\"label\":\"Dog\"")
+					.contains("\"width\":" + width)
+					.contains("\"height\":" + height);
+			}
+			// still there, and still answering
+			HttpResponse<String> health = http.send(
+					HttpRequest.newBuilder(app.uri("/actuator/health/model-states")).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(health.statusCode()).isEqualTo(200);
+			assertThat(answered(post(http, app, photo), app).statusCode()).isEqualTo(200);
+			assertThat(app.log()).doesNotContain("OutOfMemoryError");
+		}
+		finally {
+			app.close();
+		}
+	}
+
+	/** The answer, or a failure that shows how the app's log ends (where it died). */
+	private static HttpResponse<String> answered(CompletableFuture<HttpResponse<String>> answer, PackagedApp app)
+			throws IOException, InterruptedException {
+		try {
+			return answer.get();
+		}
+		catch (ExecutionException ex) {
+			String log = app.log();
+			throw new AssertionError(
+					"no answer; the app's log ends:\n" + log.substring(Math.max(0, log.length() - 2000)), ex);
+		}
+	}
+
+	/** The photo enlarged to just under 40 megapixels: a JPEG of a few MB. */
+	private byte[] enlargedTo40Megapixels(Path file) throws IOException {
+		BufferedImage original = ImageIO.read(file.toFile());
+		double enlarge = Math.sqrt(39_900_000.0 / ((double) original.getWidth() * original.getHeight()));
+		width = (int) (original.getWidth() * enlarge);
+		height = (int) (original.getHeight() * enlarge);
+		BufferedImage large = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = large.createGraphics();
+		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+		g.drawImage(original, 0, 0, width, height, null);
+		g.dispose();
+		ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+		ImageIO.write(large, "jpeg", jpeg);
+		assertThat(jpeg.size()).as("within the 10 MB upload limit").isLessThan(10_000_000);
+		return jpeg.toByteArray();
+	}
+
+	private static CompletableFuture<HttpResponse<String>> post(HttpClient http, PackagedApp app, byte[] photo) {
+		String boundary = "----mlpages" + UUID.randomUUID();
+		byte[] head = ("--" + boundary
+				+ "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"large.jpg\"\r\n"
+				+ "Content-Type: image/jpeg\r\n\r\n")
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+		return http.sendAsync(HttpRequest.newBuilder(app.uri("/api/v1/models/cats_vs_dogs/predictions"))
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+					HttpRequest.BodyPublishers.ofByteArray(photo), HttpRequest.BodyPublishers.ofByteArray(tail)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
