@@ -63,8 +63,15 @@ public final class PhotosUnderLoad {
 	}
 
 	/** In-process figures of one model. */
-	record InProcess(String model, Rate single1, Rate batch1, Rate single2, Rate batch2, Rate pipeline1,
-			Rate pipeline8) {
+	record InProcess(String model, Rate single1, Rate batch1, Rate single2, Rate batch2, Rate pipeline1, Rate pipeline8,
+			Lone lone) {
+	}
+
+	/**
+	 * A lone photo's prediction in-process, alternately straight on a predictor and
+	 * through the batcher (as the app does with batching on): medians in ms.
+	 */
+	record Lone(int calls, double directMs, double batcherMs) {
 	}
 
 	/** HTTP figures of one server. */
@@ -134,7 +141,39 @@ public final class PhotosUnderLoad {
 				}
 				model.predict(new PhotoBatch(data, 8, input.height(), input.width()));
 			});
-			return new InProcess(name, single1, batch1, single2, batch2, pipeline1, pipeline8);
+			return new InProcess(name, single1, batch1, single2, batch2, pipeline1, pipeline8,
+					lone(name, photo, warmup, measure));
+		}
+	}
+
+	private static Lone lone(String name, byte[] photo, int warmup, int measure) {
+		try (ImageModel model = BenchSupport.loadShippedModel(name, 0)) {
+			PhotoBatch one = BenchSupport.batchOf(model, photo, 1);
+			List<Double> direct = new ArrayList<>();
+			List<Double> batcher = new ArrayList<>();
+			long warm = System.nanoTime() + warmup * 1_000_000_000L;
+			long end = warm + measure * 1_000_000_000L;
+			while (System.nanoTime() < end) {
+				boolean measured = System.nanoTime() >= warm;
+				long start = System.nanoTime();
+				model.predict(one);
+				long middle = System.nanoTime();
+				model.predictOne(one.data());
+				long stop = System.nanoTime();
+				if (measured) {
+					direct.add((middle - start) / 1e6);
+					batcher.add((stop - middle) / 1e6);
+				}
+			}
+			Lone lone = new Lone(direct.size(), median(direct.stream().mapToDouble(Double::doubleValue).toArray()),
+					median(batcher.stream().mapToDouble(Double::doubleValue).toArray()));
+			System.out.printf(Locale.ROOT,
+					"%s lone photo in-process: direct %.3f ms, through the batcher %.3f ms (%d each)%n", name,
+					lone.directMs(), lone.batcherMs(), lone.calls());
+			return lone;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -295,6 +334,12 @@ public final class PhotosUnderLoad {
 			row(out, p.model(), "model alone", p.batch2(), 8, p.single2());
 			row(out, p.model(), "decode + preprocess + predict", p.pipeline1(), 1, p.pipeline1());
 			row(out, p.model(), "decode + preprocess + predict", p.pipeline8(), 8, p.pipeline1());
+		}
+		out.append("\n| model | lone photo in-process, alternately: predictor (median ms) | through the batcher "
+				+ "(median ms) | difference ms | calls each |\n|---|---:|---:|---:|---:|\n");
+		for (InProcess p : inProcess) {
+			out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f | %d |%n", p.model(), p.lone().directMs(),
+					p.lone().batcherMs(), p.lone().batcherMs() - p.lone().directMs(), p.lone().calls()));
 		}
 		if (http.isEmpty() || inProcess.isEmpty()) {
 			return out.toString();
