@@ -100,6 +100,14 @@ public final class ImageModel implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Photos being decoded or prepared for this model right now: a batch not yet full
+	 * waits a few milliseconds for them.
+	 */
+	public int photosOnTheirWay() {
+		return batcher.onTheirWay();
+	}
+
 	/** The most photos predicted in one call; 1 when micro-batching is off. */
 	public int maxBatchSize() {
 		return batcher.maxSize();

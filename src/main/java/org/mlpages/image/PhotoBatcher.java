@@ -116,6 +116,17 @@ final class PhotoBatcher implements AutoCloseable {
 		return new IncomingPhoto();
 	}
 
+	/** Photos announced and not yet handed over nor dropped (being decoded, say). */
+	int onTheirWay() {
+		lock.lock();
+		try {
+			return decoding;
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
 	/** Photos handed over and not yet taken into a batch. */
 	int waiting() {
 		lock.lock();
@@ -231,21 +242,23 @@ final class PhotoBatcher implements AutoCloseable {
 	}
 
 	private void predict(List<Waiting> batch) {
+		float[][] scores;
 		try {
-			float[][] scores = model.predict(toBatch(batch));
+			scores = model.predict(toBatch(batch));
 			if (scores.length != batch.size()) {
 				throw new IllegalStateException(
 						"model " + name + " answered " + scores.length + " rows for " + batch.size() + " photos");
-			}
-			batchSizes.accept(batch.size());
-			for (int i = 0; i < scores.length; i++) {
-				batch.get(i).scores().complete(scores[i]);
 			}
 		}
 		catch (TranslateException | RuntimeException | Error ex) {
 			// the others' batches go on: this failure is only this batch's callers'
 			fail(batch, ex);
+			return;
 		}
+		for (int i = 0; i < scores.length; i++) {
+			batch.get(i).scores().complete(scores[i]);
+		}
+		batchSizes.accept(batch.size());
 	}
 
 	private PhotoBatch toBatch(List<Waiting> batch) {

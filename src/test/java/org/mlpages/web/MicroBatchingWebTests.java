@@ -1,5 +1,7 @@
 package org.mlpages.web;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,9 +14,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.mlpages.image.ImageModels;
 import org.mlpages.monitoring.PrometheusText;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -29,6 +34,27 @@ class MicroBatchingWebTests extends WebTestSupport {
 	private static final ReferenceOutputs REFERENCE = ReferenceOutputs.load();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Autowired
+	ImageModels models;
+
+	@Test
+	void aPhotoRefusedOrAnsweredNoLongerHoldsTheBatches() {
+		String name = "nasser0111_cat.jpg";
+		HttpResponse<String> answered = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", name,
+				photo(name), "en");
+		HttpResponse<String> tooSmall = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image",
+				"tiny.png", png(8, 8), "en");
+		HttpResponse<String> notAPhoto = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image",
+				"notes.jpg", "not a photo".getBytes(StandardCharsets.UTF_8), "en");
+
+		assertThat(answered.statusCode()).isEqualTo(200);
+		assertThat(tooSmall.statusCode()).isEqualTo(422);
+		assertThat(notAPhoto.statusCode()).isBetween(400, 499);
+		// a photo left counted would make every later batch wait for it, a lone photo
+		// included
+		assertThat(models.find(TestModels.REFERENCE).orElseThrow().photosOnTheirWay()).isZero();
+	}
 
 	@Test
 	void concurrentUploadsAreEachAnsweredWithTheirOwnLabelAndLoggedAsTheirOwnRow() throws Exception {
