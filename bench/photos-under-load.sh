@@ -41,8 +41,9 @@ fi
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "== build (load $(cut -d' ' -f1 /proc/loadavg))"
-  mvn -B -q -DskipTests package
-  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+  { mvn -B -q -DskipTests package \
+    && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt; } \
+    > "$OUT/photos-under-load-build.log" 2>&1 || { tail -50 "$OUT/photos-under-load-build.log"; exit 1; }
 fi
 CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 JAR=$(find target -maxdepth 1 -name 'mlpages-*.jar' | head -1)

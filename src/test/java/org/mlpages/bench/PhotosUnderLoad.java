@@ -405,6 +405,34 @@ public final class PhotosUnderLoad {
 			.append(" of the model alone at batch 8 -> ")
 			.append(ratio >= GOAL ? "MET" : "MISSED")
 			.append("\n");
+		double cpuPipeline = base.pipeline8().cpuMsPerPhoto() / 8;
+		double cpuModel = base.batch2().cpuMsPerPhoto() / 8;
+		out.append("CPU-bound ratio (CPU time per photo, which other processes hardly change; what the photos/s ratio"
+				+ " would be with both saturating the same cores): in-process pipeline batched by 8 ")
+			.append(BenchSupport.fmt(cpuPipeline))
+			.append(" ms / the app over HTTP ")
+			.append(BenchSupport.fmt(on.cpuMsPerPhoto()))
+			.append(" ms = ")
+			.append(pct(cpuPipeline / on.cpuMsPerPhoto()))
+			.append(" -> ")
+			.append(cpuPipeline / on.cpuMsPerPhoto() >= GOAL ? "MET" : "MISSED")
+			.append("; the model alone at batch 8 ")
+			.append(BenchSupport.fmt(cpuModel))
+			.append(" ms / ")
+			.append(BenchSupport.fmt(on.cpuMsPerPhoto()))
+			.append(" ms = ")
+			.append(pct(cpuModel / on.cpuMsPerPhoto()))
+			.append("; with batching off the app takes ")
+			.append(BenchSupport.fmt(http.get(1).load().cpuMsPerPhoto()))
+			.append(" ms per photo\n");
+		boolean contended = java.util.stream.Stream.of(on, http.get(1).load(), base.batch2(), base.pipeline8())
+			.anyMatch(r -> r.otherCpuPct() > BenchSupport.CONTENDED_PCT);
+		if (contended) {
+			out.append("CONTENDED: other processes took more than ")
+				.append(BenchSupport.fmt1(BenchSupport.CONTENDED_PCT))
+				.append(" % of a core during some of these figures; their photos/s verdicts do not hold, the CPU-bound"
+						+ " ratio is the one to read; rerun on a quiet machine\n");
+		}
 		out.append("Batching on vs off over HTTP: ")
 			.append(pct(on.perSecond() / http.get(1).load().perSecond()))
 			.append(" of the photos/s; p99 at ")
