@@ -39,6 +39,11 @@ class MicroBatchingWebTests extends WebTestSupport {
 	ImageModels models;
 
 	@Test
+	void batchingIsOnAsShipped() {
+		assertThat(models.find(TestModels.REFERENCE).orElseThrow().maxBatchSize()).isEqualTo(8);
+	}
+
+	@Test
 	void aPhotoRefusedOrAnsweredNoLongerHoldsTheBatches() {
 		String name = "nasser0111_cat.jpg";
 		HttpResponse<String> answered = upload("/api/v1/models/" + TestModels.REFERENCE + "/predictions", "image", name,
