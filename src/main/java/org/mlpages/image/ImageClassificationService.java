@@ -90,11 +90,17 @@ public class ImageClassificationService {
 	public LoggedPrediction classify(String modelName, UploadedPhoto photo, Channel channel) {
 		long start = System.nanoTime();
 		ImageModel model = model(modelName);
-		DecodedPhoto decoded = decode(photo, model);
-		float[] tensor = model.preprocessor().toTensor(decoded.image());
-		long inferenceStart = System.nanoTime();
-		float[] scores = predict(model, tensor);
-		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
+		DecodedPhoto decoded;
+		float[] scores;
+		double inferenceMs;
+		// announced from its decoding on: a batch being formed waits a few ms for it
+		try (DecodedIncoming incoming = decode(photo, model)) {
+			decoded = incoming.decoded();
+			float[] tensor = model.preprocessor().toTensor(decoded.image());
+			long inferenceStart = System.nanoTime();
+			scores = predict(model, incoming.photo(), tensor);
+			inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
+		}
 		Map<String, Double> probabilities = model.probabilities(scores);
 		String label = topLabel(probabilities);
 		String stored = store(photo, decoded);
@@ -110,7 +116,7 @@ public class ImageClassificationService {
 		}
 	}
 
-	private DecodedPhoto decode(UploadedPhoto photo, ImageModel model) {
+	private DecodedIncoming decode(UploadedPhoto photo, ImageModel model) {
 		try {
 			decodePermits.acquire();
 		}
@@ -119,24 +125,33 @@ public class ImageClassificationService {
 			throw new IllegalStateException("interrupted while waiting to decode", ex);
 		}
 		var input = model.preprocessor().preprocessing();
+		PhotoBatcher.IncomingPhoto incoming = model.incomingPhoto();
 		try {
 			DecodedPhoto decoded = decoder.decodeFor(photo.bytes(), input);
 			sizeCheck.requireMinimum(decoded, input);
-			return decoded;
+			return new DecodedIncoming(decoded, incoming);
 		}
 		catch (PhotoRejectedException ex) {
+			incoming.close();
 			log.info("photo '{}' ({} bytes) refused: {}", photo.originalName(), photo.bytes().length, ex.getMessage());
 			throw PhotoRejections.toInputRejected(ex, maxPixels, sizeCheck.floor(input));
+		}
+		catch (RuntimeException | Error ex) {
+			incoming.close();
+			throw ex;
 		}
 		finally {
 			decodePermits.release();
 		}
 	}
 
-	private static float[] predict(ImageModel model, float[] tensor) {
-		var input = model.preprocessor().preprocessing();
+	private static float[] predict(ImageModel model, PhotoBatcher.IncomingPhoto incoming, float[] tensor) {
 		try {
-			return model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()))[0];
+			return incoming.predict(tensor);
+		}
+		catch (ModelClosedException ex) {
+			throw new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "model.closing", ex.getMessage(),
+					model.name());
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("model " + model.name() + " failed to predict", ex);
@@ -154,6 +169,16 @@ public class ImageClassificationService {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot store the upload", ex);
 		}
+	}
+
+	/** A decoded photo, still announced to its model's batcher until closed. */
+	private record DecodedIncoming(DecodedPhoto decoded, PhotoBatcher.IncomingPhoto photo) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			photo.close();
+		}
+
 	}
 
 }

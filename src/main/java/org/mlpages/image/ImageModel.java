@@ -6,12 +6,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.image.photo.TensorPreprocessor;
 import org.mlpages.keras.ImportedModel;
+import org.mlpages.system.MlPagesProperties;
 
 import org.springframework.context.MessageSource;
 
@@ -33,12 +35,15 @@ public final class ImageModel implements AutoCloseable {
 
 	private final PredictorPool predictors;
 
+	private final PhotoBatcher batcher;
+
 	private final Duration loadTime;
 
 	private final TensorPreprocessor preprocessor;
 
 	ImageModel(String name, Path file, ImageModelDescriptor descriptor, ImportedModel imported,
-			ZooModel<PhotoBatch, float[][]> zooModel, int poolSize, Duration loadTime) {
+			ZooModel<PhotoBatch, float[][]> zooModel, int poolSize, MlPagesProperties.Batching batching,
+			IntConsumer batchSizes, Duration loadTime) {
 		this.name = name;
 		this.file = file;
 		this.descriptor = descriptor;
@@ -47,6 +52,9 @@ public final class ImageModel implements AutoCloseable {
 		this.predictors = new PredictorPool(zooModel, poolSize);
 		this.loadTime = loadTime;
 		this.preprocessor = new TensorPreprocessor(descriptor.input().preprocessing());
+		var input = descriptor.input().preprocessing();
+		this.batcher = new PhotoBatcher(name, input.height(), input.width(), predictors::predictOnOne, poolSize,
+				batching.maxSize(), batching.maxWait(), batchSizes);
 	}
 
 	public String name() {
@@ -66,9 +74,43 @@ public final class ImageModel implements AutoCloseable {
 		return preprocessor;
 	}
 
-	/** Class scores for each photo of the batch, in label order. */
+	/**
+	 * Class scores for each photo of the batch, in label order. The batch is split over
+	 * the predictors idle at that moment; it does not wait for other photos.
+	 */
 	public float[][] predict(PhotoBatch batch) throws TranslateException {
 		return predictors.predict(batch);
+	}
+
+	/**
+	 * A photo about to be decoded for this model: photos handed over meanwhile may wait
+	 * for it a few milliseconds, to be predicted together (micro-batching).
+	 */
+	PhotoBatcher.IncomingPhoto incomingPhoto() {
+		return batcher.incoming();
+	}
+
+	/**
+	 * One photo's class scores, in label order, predicted with the photos waiting beside
+	 * it; a lone photo does not wait.
+	 */
+	public float[] predictOne(float[] tensor) throws TranslateException {
+		try (PhotoBatcher.IncomingPhoto photo = batcher.incoming()) {
+			return photo.predict(tensor);
+		}
+	}
+
+	/**
+	 * Photos being decoded or prepared for this model right now: a batch not yet full
+	 * waits a few milliseconds for them.
+	 */
+	public int photosOnTheirWay() {
+		return batcher.onTheirWay();
+	}
+
+	/** The most photos predicted in one call; 1 when micro-batching is off. */
+	public int maxBatchSize() {
+		return batcher.maxSize();
 	}
 
 	/** Predictions this model runs at once at most (its predictors). */
@@ -82,11 +124,11 @@ public final class ImageModel implements AutoCloseable {
 	}
 
 	/**
-	 * Predictions waiting for a free predictor: more than zero means the model is
-	 * saturated.
+	 * Photos waiting for a free predictor (queued for a batch, or callers of
+	 * {@link #predict} waiting): more than zero for long means the model is saturated.
 	 */
 	public int predictionsWaiting() {
-		return predictors.waiting();
+		return predictors.waiting() + batcher.waiting();
 	}
 
 	/** Label id to probability, in the model's label order. */
@@ -127,6 +169,7 @@ public final class ImageModel implements AutoCloseable {
 
 	@Override
 	public void close() {
+		batcher.close();
 		predictors.close();
 		zooModel.close();
 	}

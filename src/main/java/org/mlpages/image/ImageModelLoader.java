@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -11,6 +12,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.mlpages.image.ImageModelDescriptor.InvalidDescriptorException;
 import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasModelImporter;
@@ -19,6 +21,8 @@ import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,9 +45,25 @@ class ImageModelLoader {
 
 	private final int interOpThreads;
 
+	private final MlPagesProperties.Batching batching;
+
+	private final MeterRegistry meters;
+
 	private final KerasModelImporter importer = new KerasModelImporter();
 
+	/** Without metrics: for tests and benchmarks that load a model by themselves. */
 	ImageModelLoader(MlPagesProperties properties) {
+		this(properties, (MeterRegistry) null);
+	}
+
+	@Autowired
+	ImageModelLoader(MlPagesProperties properties, ObjectProvider<MeterRegistry> meters) {
+		this(properties, meters.getIfAvailable());
+	}
+
+	private ImageModelLoader(MlPagesProperties properties, MeterRegistry meters) {
+		this.meters = meters;
+		this.batching = properties.image().batching();
 		this.cacheDir = properties.cacheDir();
 		this.poolSize = properties.image().effectivePoolSize();
 		this.intraOpThreads = properties.image().intraOpThreads();
@@ -65,8 +85,10 @@ class ImageModelLoader {
 			.optTranslator(new ProbabilitiesTranslator(false))
 			.build();
 		ZooModel<PhotoBatch, float[][]> zooModel = criteria.loadModel();
-		ImageModel model = new ImageModel(name, modelFile, descriptor, imported, zooModel, poolSize,
-				Duration.ofNanos(System.nanoTime() - start));
+		IntConsumer batchSizes = meters == null ? size -> {
+		} : ImageModelMeters.batchSizes(meters, name, batching.maxSize());
+		ImageModel model = new ImageModel(name, modelFile, descriptor, imported, zooModel, poolSize, batching,
+				batchSizes, Duration.ofNanos(System.nanoTime() - start));
 		warmUp(model);
 		return model;
 	}
@@ -83,8 +105,10 @@ class ImageModelLoader {
 				TensorFlowNatives.configureThreads(intraOpThreads, interOpThreads);
 				Engine.getEngine("TensorFlow");
 				engineStarted = true;
-				log.info("TensorFlow engine started: threads per prediction {}; {} predictors per model",
-						TensorFlowNatives.threadSettings(), poolSize);
+				log.info(
+						"TensorFlow engine started: threads per prediction {}; {} predictors per model; micro-batching {}",
+						TensorFlowNatives.threadSettings(), poolSize, batching.enabled() ? "up to " + batching.maxSize()
+								+ " photos, waiting at most " + batching.maxWait().toMillis() + " ms" : "off");
 			}
 		}
 	}

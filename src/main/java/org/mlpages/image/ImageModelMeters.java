@@ -3,8 +3,11 @@ package org.mlpages.image;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import java.util.function.ToIntFunction;
+import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.mlpages.catalog.ModelAdded;
@@ -16,9 +19,14 @@ import org.springframework.stereotype.Component;
  * How busy each image model is, read at each scrape: predictions running
  * ({@code mlpages_inference_active}) out of the most it runs at once
  * ({@code mlpages_inference_capacity}), and those waiting for a free predictor
- * ({@code mlpages_inference_queued}); and photos waiting to be decoded
- * ({@code mlpages_image_decode_queued}), which is limited to one per core. A queue that
- * stays above zero means the server needs more cores or fewer visitors.
+ * ({@code mlpages_inference_queued}, photos queued for a batch included); and photos
+ * waiting to be decoded ({@code mlpages_image_decode_queued}), which is limited to one
+ * per core. A queue that stays above zero means the server needs more cores or fewer
+ * visitors.
+ * <p>
+ * How many photos each call of the model held ({@code mlpages_inference_batch_size}, a
+ * histogram per model; see {@link PhotoBatcher}): mostly 1 on a quiet site, near the
+ * maximum under load.
  */
 @Component
 class ImageModelMeters {
@@ -51,10 +59,27 @@ class ImageModelMeters {
 		}
 		gauge("mlpages.inference.active", model, "Predictions the model is running now",
 				ImageModel::predictionsRunning);
-		gauge("mlpages.inference.queued", model, "Predictions waiting for a free predictor of the model",
+		gauge("mlpages.inference.queued", model,
+				"Photos waiting for a free predictor of the model (queued for a batch included)",
 				ImageModel::predictionsWaiting);
 		gauge("mlpages.inference.capacity", model, "Predictions the model runs at once at most (its predictors)",
 				ImageModel::predictorCount);
+	}
+
+	/**
+	 * Records each batch's size; made when the model loads, since a batch comes before
+	 * the first scrape.
+	 */
+	static IntConsumer batchSizes(MeterRegistry registry, String model, int maxSize) {
+		DistributionSummary sizes = DistributionSummary.builder("mlpages.inference.batch.size")
+			.description("Photos predicted in one call of the model (micro-batching)")
+			.tag("model", model)
+			.serviceLevelObjectives(IntStream.rangeClosed(1, maxSize)
+				.filter(size -> size <= 4 || Integer.bitCount(size) == 1 || size == maxSize)
+				.asDoubleStream()
+				.toArray())
+			.register(registry);
+		return sizes::record;
 	}
 
 	private void gauge(String name, String model, String description, ToIntFunction<ImageModel> value) {

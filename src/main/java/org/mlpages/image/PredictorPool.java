@@ -53,20 +53,7 @@ final class PredictorPool implements AutoCloseable {
 	}
 
 	float[][] predict(PhotoBatch batch) throws TranslateException {
-		Predictor<PhotoBatch, float[][]> first = idle.poll();
-		if (first == null) {
-			waiting.incrementAndGet();
-			try {
-				first = idle.take();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new TranslateException("interrupted while waiting for a predictor", ex);
-			}
-			finally {
-				waiting.decrementAndGet();
-			}
-		}
+		Predictor<PhotoBatch, float[][]> first = borrow();
 		List<Predictor<PhotoBatch, float[][]>> borrowed = new ArrayList<>();
 		borrowed.add(first);
 		try {
@@ -86,6 +73,39 @@ final class PredictorPool implements AutoCloseable {
 		}
 		finally {
 			idle.addAll(borrowed);
+		}
+	}
+
+	/**
+	 * The whole batch on one predictor, that is on one core with one intra-op thread:
+	 * what a {@link PhotoBatcher}'s worker does, since the other cores are busy with
+	 * other batches and decoding.
+	 */
+	float[][] predictOnOne(PhotoBatch batch) throws TranslateException {
+		Predictor<PhotoBatch, float[][]> predictor = borrow();
+		try {
+			return predictor.predict(batch);
+		}
+		finally {
+			idle.add(predictor);
+		}
+	}
+
+	private Predictor<PhotoBatch, float[][]> borrow() throws TranslateException {
+		Predictor<PhotoBatch, float[][]> first = idle.poll();
+		if (first != null) {
+			return first;
+		}
+		waiting.incrementAndGet();
+		try {
+			return idle.take();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TranslateException("interrupted while waiting for a predictor", ex);
+		}
+		finally {
+			waiting.decrementAndGet();
 		}
 	}
 

@@ -48,11 +48,12 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 	 * server answers sooner, and a model's page answers 503 until it is ready
 	 * @param loadingWait how long a request for a model still loading at start-up waits
 	 * for it before the 503
+	 * @param batching how photos uploaded at the same time are predicted together
 	 */
 	public record Image(@DefaultValue("40000000") long maxPixels, @DefaultValue("32") int minSide,
 			@DefaultValue("0") int predictorPoolSize, @DefaultValue("1") int intraOpThreads,
 			@DefaultValue("0") int interOpThreads, @DefaultValue("true") boolean backgroundLoading,
-			@DefaultValue("10s") Duration loadingWait) {
+			@DefaultValue("10s") Duration loadingWait, @DefaultValue Batching batching) {
 
 		/**
 		 * One predictor per core unless configured: with one intra-op thread each, that
@@ -60,6 +61,34 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 		 */
 		public int effectivePoolSize() {
 			return predictorPoolSize > 0 ? predictorPoolSize : Math.max(2, Runtime.getRuntime().availableProcessors());
+		}
+
+	}
+
+	/**
+	 * Micro-batching: photos waiting for a model go to it together, up to {@code maxSize}
+	 * in one call, which costs less per photo than one call each (one TensorFlow call per
+	 * batch; docs/benchmarks.md, "Photos under load").
+	 *
+	 * @param maxSize the most photos in one call; 1 switches batching off (each request
+	 * predicts on its own thread, as before)
+	 * @param maxWait how long a batch that is not full waits for photos being decoded at
+	 * that moment; a photo with none behind it never waits
+	 */
+	public record Batching(@DefaultValue("8") int maxSize, @DefaultValue("3ms") Duration maxWait) {
+
+		public Batching {
+			if (maxSize < 1) {
+				throw new IllegalArgumentException(
+						"mlpages.image.batching.max-size must be at least 1, got " + maxSize);
+			}
+			if (maxWait.isNegative()) {
+				throw new IllegalArgumentException("mlpages.image.batching.max-wait must not be negative");
+			}
+		}
+
+		public boolean enabled() {
+			return maxSize > 1;
 		}
 
 	}

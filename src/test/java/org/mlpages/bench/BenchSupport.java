@@ -69,12 +69,22 @@ final class BenchSupport {
 	 * default pool size (one predictor per core, at least two).
 	 */
 	static ImageModel loadShippedModel() {
+		return loadShippedModel(MODEL, 0);
+	}
+
+	/**
+	 * One of the shipped models ({@code cat_dog_model}, {@code cats_vs_dogs}) with
+	 * {@code poolSize} predictors (0: the app's default).
+	 */
+	static ImageModel loadShippedModel(String name, int poolSize) {
 		MlPagesProperties properties = new MlPagesProperties(MODELS, Path.of("target/bench/uploads"),
 				Path.of("target/bench/data"), cacheDir(), TestProperties.upload(),
 				// the app's defaults unless a thread-settings run overrides them
-				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, PhotoSizeCheck.DEFAULT_MIN_SIDE, 0,
+				new MlPagesProperties.Image(PhotoDecoder.DEFAULT_MAX_PIXELS, PhotoSizeCheck.DEFAULT_MIN_SIDE, poolSize,
 						Integer.getInteger("bench.intraOpThreads", 1), Integer.getInteger("bench.interOpThreads", 0),
-						false, Duration.ofSeconds(10)));
+						false, Duration.ofSeconds(10),
+						new MlPagesProperties.Batching(Integer.getInteger("bench.batchMaxSize", 8),
+								Duration.ofMillis(Long.getLong("bench.batchMaxWaitMs", 3)))));
 		try {
 			Class<?> loaderClass = Class.forName("org.mlpages.image.ImageModelLoader");
 			Constructor<?> constructor = loaderClass.getDeclaredConstructor(MlPagesProperties.class);
@@ -82,8 +92,7 @@ final class BenchSupport {
 			Object loader = constructor.newInstance(properties);
 			Method load = loaderClass.getDeclaredMethod("load", String.class, Path.class, Path.class);
 			load.setAccessible(true);
-			return (ImageModel) load.invoke(loader, MODEL, MODELS.resolve(MODEL + ".h5"),
-					MODELS.resolve(MODEL + ".yml"));
+			return (ImageModel) load.invoke(loader, name, MODELS.resolve(name + ".h5"), MODELS.resolve(name + ".yml"));
 		}
 		catch (InvocationTargetException ex) {
 			throw new IllegalStateException("the shipped model did not load", ex.getCause());

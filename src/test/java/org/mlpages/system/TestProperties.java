@@ -24,7 +24,12 @@ public final class TestProperties {
 	public static MlPagesProperties.Image image(int predictorPoolSize, int intraOpThreads, boolean backgroundLoading,
 			Duration loadingWait) {
 		return new MlPagesProperties.Image(40_000_000, 32, predictorPoolSize, intraOpThreads, 0, backgroundLoading,
-				loadingWait);
+				loadingWait, batching());
+	}
+
+	/** Micro-batching as it ships. */
+	public static MlPagesProperties.Batching batching() {
+		return new MlPagesProperties.Batching(8, Duration.ofMillis(3));
 	}
 
 	/**
