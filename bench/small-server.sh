@@ -9,7 +9,8 @@
 #
 #   bench/small-server.sh                # build, then all four (about 40 minutes on 2 idle cores)
 #   QUICK=1 bench/small-server.sh        # shortened runs of each (about 15 minutes); not written to the docs
-#   BENCH_SKIP_BUILD=1 PARTS="start credit" bench/small-server.sh
+#   BENCH_SKIP_BUILD=1 PARTS="start credit" bench/small-server.sh   # some parts again (not written to the docs)
+#   COLLECT=1 bench/small-server.sh      # no run: the table from the parts' last outputs in target/bench, into the docs
 # Each part's own comments say what it runs and what it needs (curl, wrk, podman for the container, Python's
 # Flask, scikit-learn and gunicorn for the peer). Only 127.0.0.1 is contacted.
 set -euo pipefail
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 parts=${PARTS:-start memory photos credit}
 out=target/bench
 mkdir -p "$out"
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ "${COLLECT:-0}" != 1 ]; then
   mvn -B -q -DskipTests package
 fi
 # the shortened runs of each part (bench/start.sh and bench/credit-vs-peer.sh read ROUNDS and QUICK)
@@ -76,6 +77,10 @@ photos_verdict() {
 ran=()
 for part in $parts; do
   [ -n "${script[$part]:-}" ] || { echo "no part named $part (start, memory, photos, credit)" >&2; exit 2; }
+  if [ "${COLLECT:-0}" = 1 ]; then
+    ran+=("$part")
+    continue
+  fi
   rm -f "$out/$part.md" "$out/$part.verdict"
   echo "== $part: ${script[$part]} ($(date -u '+%H:%M') UTC, load $(cut -d' ' -f1 /proc/loadavg))"
   if ! run_part "$part" > "$out/$part.log" 2>&1; then
@@ -89,6 +94,10 @@ done
 
 {
   echo "<!-- small-server:begin (written by bench/small-server.sh; edits between the markers are lost) -->"
+  if [ "${COLLECT:-0}" = 1 ]; then
+    echo "Collected $started UTC from the parts' last runs (each table gives its own time; some parts were run again" \
+      "alone with PARTS=...)."
+  fi
   echo "Measured $started UTC to $(date -u '+%H:%M') UTC on $(nproc) cores ($(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)," \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)), commit $(git rev-parse --short HEAD)," \
     "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); command: \`bench/small-server.sh\`."
