@@ -96,9 +96,11 @@ done
   echo "<!-- small-server:begin (written by bench/small-server.sh; edits between the markers are lost) -->"
   if [ "${COLLECT:-0}" = 1 ]; then
     echo "Collected $started UTC from the parts' last runs (each table gives its own time; some parts were run again" \
-      "alone with PARTS=...)."
+      "alone with PARTS=...) on"
+  else
+    echo "Measured $started UTC to $(date -u '+%H:%M') UTC on"
   fi
-  echo "Measured $started UTC to $(date -u '+%H:%M') UTC on $(nproc) cores ($(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)," \
+  echo " $(nproc) cores ($(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)," \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)), commit $(git rev-parse --short HEAD)," \
     "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); command: \`bench/small-server.sh\`."
   echo
