@@ -104,10 +104,23 @@ class PhotoBatcherTests {
 		}, callers);
 	}
 
+	/** A guard against a hang, not a timing: the condition is met in microseconds. */
 	private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
+		long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > giveUp) {
+				throw new AssertionError("the condition was not met within 30 s");
+			}
 			Thread.sleep(1);
 		}
+	}
+
+	/**
+	 * A worker records a batch's size after answering its callers: a caller can have its
+	 * scores before the size is recorded.
+	 */
+	private void awaitRecordedBatches(int count) throws InterruptedException {
+		awaitCondition(() -> recordedSizes.size() >= count);
 	}
 
 	/** Holds the worker on a first photo, then queues the others one by one, in order. */
@@ -135,6 +148,7 @@ class PhotoBatcherTests {
 
 		assertThat(send(3).get()).isEqualTo(6);
 		assertThat(batches).containsExactly(List.of(3f));
+		awaitRecordedBatches(1);
 		assertThat(recordedSizes).containsExactly(1);
 	}
 
@@ -151,6 +165,7 @@ class PhotoBatcherTests {
 			assertThat(others.get(i).get()).isEqualTo(2 * (i + 2));
 		}
 		assertThat(batches).containsExactly(List.of(1f), List.of(2f, 3f, 4f, 5f, 6f));
+		awaitRecordedBatches(2);
 		assertThat(recordedSizes).containsExactly(1, 5);
 	}
 
@@ -163,6 +178,7 @@ class PhotoBatcherTests {
 		gate.countDown();
 
 		CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get();
+		awaitRecordedBatches(4);
 		assertThat(recordedSizes).containsExactly(1, 4, 4, 2);
 		assertThat(batches.get(1)).containsExactly(1f, 2f, 3f, 4f);
 		assertThat(batches.get(3)).containsExactly(9f, 10f);
