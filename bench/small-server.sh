@@ -113,7 +113,8 @@ done
     echo
     echo "#### ${title[$part]} (\`${script[$part]}\`)"
     echo
-    cat "$out/$part.md" 2>/dev/null || echo "(no table: see target/bench/$part.log)"
+    # the parts' own headings go below this one's
+    sed 's/^#\{1,4\} /##### /' "$out/$part.md" 2>/dev/null || echo "(no table: see target/bench/$part.log)"
   done
   echo "<!-- small-server:end -->"
 } > "$out/small-server.md"
