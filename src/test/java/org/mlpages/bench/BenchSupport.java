@@ -51,6 +51,21 @@ final class BenchSupport {
 	 * Where the benchmarks keep the extracted natives and the converted model between
 	 * runs.
 	 */
+	/**
+	 * Prints a benchmark's Markdown table and writes it to the file named by
+	 * {@code bench.out}, if any (the bench scripts collect it from there).
+	 */
+	static void report(String table) throws java.io.IOException {
+		System.out.println();
+		System.out.println(table);
+		String out = System.getProperty("bench.out");
+		if (out != null) {
+			Path file = Path.of(out);
+			java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+			java.nio.file.Files.writeString(file, table);
+		}
+	}
+
 	static Path cacheDir() {
 		return Path.of(System.getProperty("bench.cacheDir", "target/bench/cache"));
 	}

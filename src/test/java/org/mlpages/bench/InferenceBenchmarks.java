@@ -1,8 +1,6 @@
 package org.mlpages.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -112,14 +110,7 @@ public final class InferenceBenchmarks {
 		String loadAfter = BenchSupport.load();
 
 		String table = table(results, conditions, loadBefore, loadAfter, forkArgs);
-		System.out.println();
-		System.out.println(table);
-		String out = System.getProperty("bench.out");
-		if (out != null) {
-			Path file = Path.of(out);
-			Files.createDirectories(file.toAbsolutePath().getParent());
-			Files.writeString(file, table);
-		}
+		BenchSupport.report(table);
 	}
 
 	static String table(Collection<RunResult> results, Map<RunResult, String> conditions, String loadBefore,

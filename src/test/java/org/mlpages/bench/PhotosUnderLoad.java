@@ -99,14 +99,7 @@ public final class PhotosUnderLoad {
 		}
 
 		String table = table(inProcess, http, loadBefore, BenchSupport.load());
-		System.out.println();
-		System.out.println(table);
-		String out = System.getProperty("bench.out");
-		if (out != null) {
-			Path file = Path.of(out);
-			Files.createDirectories(file.toAbsolutePath().getParent());
-			Files.writeString(file, table);
-		}
+		BenchSupport.report(table);
 	}
 
 	// --- in-process ---

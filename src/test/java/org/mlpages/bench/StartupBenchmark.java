@@ -113,14 +113,7 @@ public final class StartupBenchmark {
 		BenchSupport.deleteTree(root);
 
 		String table = table(label, runs);
-		System.out.println();
-		System.out.println(table);
-		String out = System.getProperty("bench.out");
-		if (out != null) {
-			Path file = Path.of(out);
-			Files.createDirectories(file.toAbsolutePath().getParent());
-			Files.writeString(file, table);
-		}
+		BenchSupport.report(table);
 	}
 
 	/**

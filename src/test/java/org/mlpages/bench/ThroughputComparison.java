@@ -139,14 +139,7 @@ public final class ThroughputComparison {
 		}
 
 		String summary = summary(pipeline, modelOnly, http, probes);
-		System.out.println();
-		System.out.println(summary);
-		String out = System.getProperty("bench.out");
-		if (out != null) {
-			Path file = Path.of(out);
-			Files.createDirectories(file.toAbsolutePath().getParent());
-			Files.writeString(file, summary);
-		}
+		BenchSupport.report(summary);
 	}
 
 	private static void measureHttp(Path jar, int[] clients, int warmup, int measure, long maxRequests, byte[] photo,

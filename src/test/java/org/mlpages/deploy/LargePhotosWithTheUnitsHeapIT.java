@@ -1,9 +1,5 @@
 package org.mlpages.deploy;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
+import org.mlpages.image.photo.EnlargedPhoto;
 import org.mlpages.jar.PackagedApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,19 +84,11 @@ class LargePhotosWithTheUnitsHeapIT {
 
 	/** The photo enlarged to just under 40 megapixels: a JPEG of a few MB. */
 	private byte[] enlargedTo40Megapixels(Path file) throws IOException {
-		BufferedImage original = ImageIO.read(file.toFile());
-		double enlarge = Math.sqrt(39_900_000.0 / ((double) original.getWidth() * original.getHeight()));
-		width = (int) (original.getWidth() * enlarge);
-		height = (int) (original.getHeight() * enlarge);
-		BufferedImage large = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = large.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-		g.drawImage(original, 0, 0, width, height, null);
-		g.dispose();
-		ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-		ImageIO.write(large, "jpeg", jpeg);
-		assertThat(jpeg.size()).as("within the 10 MB upload limit").isLessThan(10_000_000);
-		return jpeg.toByteArray();
+		EnlargedPhoto large = EnlargedPhoto.of(ImageIO.read(file.toFile()), 39_900_000);
+		width = large.width();
+		height = large.height();
+		assertThat(large.jpeg().length).as("within the 10 MB upload limit").isLessThan(10_000_000);
+		return large.jpeg();
 	}
 
 	private static CompletableFuture<HttpResponse<String>> post(HttpClient http, PackagedApp app, byte[] photo) {

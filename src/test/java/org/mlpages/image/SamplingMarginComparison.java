@@ -1,10 +1,7 @@
 package org.mlpages.image;
 
-import java.awt.Graphics2D;
 import java.awt.Rectangle;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +10,7 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import org.mlpages.image.photo.EnlargedPhoto;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.image.photo.Preprocessing;
 import org.mlpages.system.TestProperties;
@@ -56,18 +54,10 @@ public final class SamplingMarginComparison {
 					byte[] original = Files.readAllBytes(photo);
 					BufferedImage small = decoder.decode(original).image();
 					double pSmall = p(model, small);
-					double f = Math.sqrt(40_000_000.0 / ((double) small.getWidth() * small.getHeight()));
-					int largeW = (int) (small.getWidth() * f);
-					int largeH = (int) (small.getHeight() * f);
-					BufferedImage big = new BufferedImage(largeW, largeH, BufferedImage.TYPE_INT_RGB);
-					Graphics2D g = big.createGraphics();
-					g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-					g.drawImage(small, 0, 0, largeW, largeH, null);
-					g.dispose();
-					ByteArrayOutputStream out = new ByteArrayOutputStream();
-					ImageIO.write(big, "jpeg", out);
-					big = null;
-					BufferedImage full = decoder.decode(out.toByteArray()).image();
+					EnlargedPhoto large = EnlargedPhoto.of(small, 40_000_000);
+					int largeW = large.width();
+					int largeH = large.height();
+					BufferedImage full = decoder.decode(large.jpeg()).image();
 					double pFull = p(model, full);
 					maxOrig = Math.max(maxOrig, Math.abs(pFull - pSmall));
 					if ((pFull > 0.5) != (pSmall > 0.5)) {

@@ -1,9 +1,5 @@
 package org.mlpages.web;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
+import org.mlpages.image.photo.EnlargedPhoto;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -250,21 +247,13 @@ class ImageClassificationWebTests extends WebTestSupport {
 	@Test
 	void aFortyMegapixelPhotoIsAnsweredLikeTheOriginalWithItsRealSize() throws Exception {
 		String name = "nasser0111_dog.jpg";
-		BufferedImage original = ImageIO.read(PHOTOS.resolve(name).toFile());
-		double enlarge = Math.sqrt(39_900_000.0 / ((double) original.getWidth() * original.getHeight()));
-		int width = (int) (original.getWidth() * enlarge);
-		int height = (int) (original.getHeight() * enlarge);
-		BufferedImage large = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = large.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-		g.drawImage(original, 0, 0, width, height, null);
-		g.dispose();
-		ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-		ImageIO.write(large, "jpeg", jpeg);
+		EnlargedPhoto large = EnlargedPhoto.of(ImageIO.read(PHOTOS.resolve(name).toFile()), 39_900_000);
+		int width = large.width();
+		int height = large.height();
 		String api = "/api/v1/models/" + TestModels.SHIPPED + "/predictions";
 
 		JsonNode small = JSON.readTree(upload(api, "image", name, photo(name), "en").body());
-		HttpResponse<String> response = upload(api, "image", "large.jpg", jpeg.toByteArray(), "en");
+		HttpResponse<String> response = upload(api, "image", "large.jpg", large.jpeg(), "en");
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		JsonNode body = JSON.readTree(response.body());
