@@ -86,14 +86,14 @@ class ImageClassificationController {
 			if (image == null || (image.isEmpty() && !hasName(image))) {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.missing", "no file chosen");
 			}
-			UploadedPhoto photo = UploadedPhoto.of(image.getOriginalFilename(), image.getBytes());
-			LoggedPrediction prediction = service.classify(modelName, photo, Channel.PAGE);
+			LoggedPrediction prediction = service.classify(modelName, image, Channel.PAGE);
 			access.remember(request, prediction.id(), prediction.record().storedFile());
 			return "redirect:/image/" + modelName + "/predictions/" + prediction.id();
 		}
 		catch (InputRejectedException ex) {
 			monitor.refused(request, ex.reason());
 			response.setStatus(ex.status().value());
+			ex.addRetryAfter(response);
 			model.addAttribute("imageModel", imageModel);
 			model.addAttribute("error", messages.getMessage(ex.messageKey(), ex.messageArguments(), locale));
 			return VIEW;

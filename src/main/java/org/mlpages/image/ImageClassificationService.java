@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.web.multipart.MultipartFile;
 
 /**
  * One photo through one model, the same for the page and the API: decode, prepare,
@@ -48,6 +49,8 @@ public class ImageClassificationService {
 
 	private final Duration loadingWait;
 
+	private final PhotosInMemory inMemory;
+
 	/**
 	 * Decoding is CPU-bound, so no more run at once than there are cores, whatever the
 	 * number of request threads. Their memory is bounded by the decoder's own budget.
@@ -55,7 +58,7 @@ public class ImageClassificationService {
 	private final Semaphore decodePermits = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
 	ImageClassificationService(ImageModels models, UploadStore uploads, PredictionLog predictionLog,
-			MlPagesProperties properties) {
+			PhotosInMemory inMemory, MlPagesProperties properties) {
 		this.models = models;
 		this.uploads = uploads;
 		this.predictionLog = predictionLog;
@@ -63,6 +66,7 @@ public class ImageClassificationService {
 		this.loadingWait = properties.image().loadingWait();
 		this.decoder = new PhotoDecoder(maxPixels);
 		this.sizeCheck = new PhotoSizeCheck(properties.image().minSide());
+		this.inMemory = inMemory;
 	}
 
 	/**
@@ -82,33 +86,48 @@ public class ImageClassificationService {
 				"no ready image model named " + name, name));
 	}
 
+	/** Photos waiting for room in the heap's budget for photos. */
+	int photosWaitingForMemory() {
+		return inMemory.waiting();
+	}
+
 	/** Photos waiting for a decoding slot. */
 	int decodesWaiting() {
 		return decodePermits.getQueueLength();
 	}
 
+	/**
+	 * A photo as uploaded: it first takes its share of the heap photos may hold
+	 * ({@link PhotosInMemory}), so that its bytes are only read once there is room.
+	 */
+	public LoggedPrediction classify(String modelName, MultipartFile upload, Channel channel) throws IOException {
+		ImageModel model = model(modelName);
+		try (PhotosInMemory.Room room = inMemory.reserve(upload.getSize(), model.preprocessor().tensorSize())) {
+			return classify(modelName, UploadedPhoto.of(upload.getOriginalFilename(), upload.getBytes()), channel);
+		}
+	}
+
 	public LoggedPrediction classify(String modelName, UploadedPhoto photo, Channel channel) {
 		long start = System.nanoTime();
 		ImageModel model = model(modelName);
-		DecodedPhoto decoded;
+		PreparedPhoto prepared;
 		float[] scores;
 		double inferenceMs;
 		// announced from its decoding on: a batch being formed waits a few ms for it
-		try (DecodedIncoming incoming = decode(photo, model)) {
-			decoded = incoming.decoded();
-			float[] tensor = model.preprocessor().toTensor(decoded.image());
+		try (PreparedPhoto incoming = prepare(photo, model)) {
+			prepared = incoming;
 			long inferenceStart = System.nanoTime();
-			scores = predict(model, incoming.photo(), tensor);
+			scores = predict(model, incoming.photo(), incoming.tensor());
 			inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
 		}
 		Map<String, Double> probabilities = model.probabilities(scores);
 		String label = topLabel(probabilities);
-		String stored = store(photo, decoded);
+		String stored = store(photo, prepared.format());
 		try {
 			double latencyMs = (System.nanoTime() - start) / 1e6;
 			return predictionLog
 				.record(PredictionRecord.image(channel, model.name(), model.sha256(), stored, photo.originalName(),
-						decoded.width(), decoded.height(), label, probabilities, inferenceMs, latencyMs));
+						prepared.width(), prepared.height(), label, probabilities, inferenceMs, latencyMs));
 		}
 		catch (RuntimeException ex) {
 			uploads.delete(stored);
@@ -116,7 +135,24 @@ public class ImageClassificationService {
 		}
 	}
 
-	private DecodedIncoming decode(UploadedPhoto photo, ImageModel model) {
+	/**
+	 * Decoded and turned into the model's tensor; the decoded pixels are not kept past
+	 * that, since the photo may then wait for its batch a while.
+	 */
+	private PreparedPhoto prepare(UploadedPhoto photo, ImageModel model) {
+		PhotoBatcher.IncomingPhoto incoming = model.incomingPhoto();
+		try {
+			DecodedPhoto decoded = decode(photo, model);
+			float[] tensor = model.preprocessor().toTensor(decoded.image());
+			return new PreparedPhoto(tensor, decoded.format(), decoded.width(), decoded.height(), incoming);
+		}
+		catch (RuntimeException | Error ex) {
+			incoming.close();
+			throw ex;
+		}
+	}
+
+	private DecodedPhoto decode(UploadedPhoto photo, ImageModel model) {
 		try {
 			decodePermits.acquire();
 		}
@@ -125,20 +161,14 @@ public class ImageClassificationService {
 			throw new IllegalStateException("interrupted while waiting to decode", ex);
 		}
 		var input = model.preprocessor().preprocessing();
-		PhotoBatcher.IncomingPhoto incoming = model.incomingPhoto();
 		try {
 			DecodedPhoto decoded = decoder.decodeFor(photo.bytes(), input);
 			sizeCheck.requireMinimum(decoded, input);
-			return new DecodedIncoming(decoded, incoming);
+			return decoded;
 		}
 		catch (PhotoRejectedException ex) {
-			incoming.close();
 			log.info("photo '{}' ({} bytes) refused: {}", photo.originalName(), photo.bytes().length, ex.getMessage());
 			throw PhotoRejections.toInputRejected(ex, maxPixels, sizeCheck.floor(input));
-		}
-		catch (RuntimeException | Error ex) {
-			incoming.close();
-			throw ex;
 		}
 		finally {
 			decodePermits.release();
@@ -162,17 +192,18 @@ public class ImageClassificationService {
 		return probabilities.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
 	}
 
-	private String store(UploadedPhoto photo, DecodedPhoto decoded) {
+	private String store(UploadedPhoto photo, String format) {
 		try {
-			return uploads.save(photo.bytes(), decoded.format());
+			return uploads.save(photo.bytes(), format);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot store the upload", ex);
 		}
 	}
 
-	/** A decoded photo, still announced to its model's batcher until closed. */
-	private record DecodedIncoming(DecodedPhoto decoded, PhotoBatcher.IncomingPhoto photo) implements AutoCloseable {
+	/** A photo's tensor, still announced to its model's batcher until closed. */
+	private record PreparedPhoto(float[] tensor, String format, int width, int height,
+			PhotoBatcher.IncomingPhoto photo) implements AutoCloseable {
 
 		@Override
 		public void close() {

@@ -43,6 +43,9 @@ class ImageModelMeters {
 		Gauge.builder("mlpages.image.decode.queued", service::decodesWaiting)
 			.description("Photos waiting for a decoding slot (one per core)")
 			.register(registry);
+		Gauge.builder("mlpages.image.memory.queued", service::photosWaitingForMemory)
+			.description("Photos waiting for room in the heap's budget for photos in flight")
+			.register(registry);
 		models.modelCards(Locale.ENGLISH).forEach(card -> watch(card.name()));
 	}
 

@@ -38,8 +38,7 @@ class ImagePredictionApiController {
 	PredictionResponse predict(@PathVariable String modelName, @RequestPart("image") MultipartFile image, Locale locale)
 			throws IOException {
 		ImageModel model = service.model(modelName);
-		LoggedPrediction prediction = service.classify(modelName,
-				UploadedPhoto.of(image.getOriginalFilename(), image.getBytes()), Channel.API);
+		LoggedPrediction prediction = service.classify(modelName, image, Channel.API);
 		PredictionRecord row = prediction.record();
 		return PredictionResponse.of(prediction,
 				PhotoWarning.of(model, row.imageWidth(), row.imageHeight(), messages, locale));

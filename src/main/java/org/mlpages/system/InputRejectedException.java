@@ -1,5 +1,8 @@
 package org.mlpages.system;
 
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -8,6 +11,13 @@ import org.springframework.http.HttpStatus;
  * message as a problem detail.
  */
 public class InputRejectedException extends RuntimeException {
+
+	/**
+	 * Every 503 here is a passing state (a model loading or stopping, too many photos at
+	 * once, the database away): a few seconds, for clients and proxies that honour
+	 * {@code Retry-After}.
+	 */
+	private static final int RETRY_AFTER_SECONDS = 5;
 
 	private final HttpStatus status;
 
@@ -58,6 +68,15 @@ public class InputRejectedException extends RuntimeException {
 			return "http-" + status.value();
 		}
 		return code();
+	}
+
+	/**
+	 * Sets {@code Retry-After} on the answer when the refusal is a passing one (a 503).
+	 */
+	public void addRetryAfter(HttpServletResponse response) {
+		if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+			response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+		}
 	}
 
 }

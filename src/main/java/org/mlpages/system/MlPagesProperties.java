@@ -49,11 +49,13 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 	 * @param loadingWait how long a request for a model still loading at start-up waits
 	 * for it before the 503
 	 * @param batching how photos uploaded at the same time are predicted together
+	 * @param inMemory how much of the heap the photos being classified may hold at once
 	 */
 	public record Image(@DefaultValue("40000000") long maxPixels, @DefaultValue("32") int minSide,
 			@DefaultValue("0") int predictorPoolSize, @DefaultValue("1") int intraOpThreads,
 			@DefaultValue("0") int interOpThreads, @DefaultValue("true") boolean backgroundLoading,
-			@DefaultValue("10s") Duration loadingWait, @DefaultValue Batching batching) {
+			@DefaultValue("10s") Duration loadingWait, @DefaultValue Batching batching,
+			@DefaultValue InMemory inMemory) {
 
 		/**
 		 * One predictor per core unless configured: with one intra-op thread each, that
@@ -89,6 +91,31 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 
 		public boolean enabled() {
 			return maxSize > 1;
+		}
+
+	}
+
+	/**
+	 * Photos being classified hold their bytes, their decoded pixels and their tensor in
+	 * the heap; with a hundred request threads and photos of up to
+	 * {@code mlpages.upload.max-file-size} that could be far more than the heap the
+	 * service is given. Beyond this budget a photo waits for others to finish, then gets
+	 * a 503 with {@code Retry-After} ("busy, try again") rather than the service running
+	 * out of memory.
+	 *
+	 * @param budget the bytes that photos in flight may hold at once (a photo larger than
+	 * the whole budget is still taken, alone)
+	 * @param maxWait how long a photo waits for room before the 503
+	 */
+	public record InMemory(@DefaultValue("48MB") DataSize budget, @DefaultValue("10s") Duration maxWait) {
+
+		public InMemory {
+			if (budget.toBytes() < 1) {
+				throw new IllegalArgumentException("mlpages.image.in-memory.budget must be positive");
+			}
+			if (maxWait.isNegative()) {
+				throw new IllegalArgumentException("mlpages.image.in-memory.max-wait must not be negative");
+			}
 		}
 
 	}

@@ -20,6 +20,8 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
@@ -125,6 +127,10 @@ class RequestErrorAdvice {
 	private Object respond(InputRejectedException ex, HttpServletRequest request, Locale locale) {
 		// counted when the request asked for a prediction
 		monitor.refused(request, ex.reason());
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+				&& attributes.getResponse() != null) {
+			ex.addRetryAfter(attributes.getResponse());
+		}
 		String message = messages.getMessage(ex.messageKey(), ex.messageArguments(), locale);
 		if (isApi(request)) {
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), message);

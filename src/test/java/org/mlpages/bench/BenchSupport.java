@@ -99,7 +99,8 @@ final class BenchSupport {
 						Integer.getInteger("bench.intraOpThreads", 1), Integer.getInteger("bench.interOpThreads", 0),
 						false, Duration.ofSeconds(10),
 						new MlPagesProperties.Batching(Integer.getInteger("bench.batchMaxSize", 8),
-								Duration.ofMillis(Long.getLong("bench.batchMaxWaitMs", 3)))));
+								Duration.ofMillis(Long.getLong("bench.batchMaxWaitMs", 3))),
+						TestProperties.inMemory()));
 		try {
 			Class<?> loaderClass = Class.forName("org.mlpages.image.ImageModelLoader");
 			Constructor<?> constructor = loaderClass.getDeclaredConstructor(MlPagesProperties.class);

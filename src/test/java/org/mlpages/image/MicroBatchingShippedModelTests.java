@@ -53,8 +53,9 @@ class MicroBatchingShippedModelTests {
 		Path cache = Path.of("target/test-cache").toAbsolutePath();
 		MlPagesProperties shipped = TestProperties.shippedModels(cache, 2, 1);
 		MlPagesProperties properties = new MlPagesProperties(shipped.modelsDir(), shipped.uploadsDir(),
-				shipped.dataDir(), shipped.cacheDir(), shipped.upload(), new MlPagesProperties.Image(40_000_000, 32, 2,
-						1, 0, false, Duration.ofSeconds(10), new MlPagesProperties.Batching(8, Duration.ofHours(1))));
+				shipped.dataDir(), shipped.cacheDir(), shipped.upload(),
+				new MlPagesProperties.Image(40_000_000, 32, 2, 1, 0, false, Duration.ofSeconds(10),
+						new MlPagesProperties.Batching(8, Duration.ofHours(1)), TestProperties.inMemory()));
 		MeterRegistry registry = new SimpleMeterRegistry();
 		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("registry", registry));
 		ExecutorService callers = Executors.newFixedThreadPool(EIGHT.size());

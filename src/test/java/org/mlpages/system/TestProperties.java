@@ -24,7 +24,12 @@ public final class TestProperties {
 	public static MlPagesProperties.Image image(int predictorPoolSize, int intraOpThreads, boolean backgroundLoading,
 			Duration loadingWait) {
 		return new MlPagesProperties.Image(40_000_000, 32, predictorPoolSize, intraOpThreads, 0, backgroundLoading,
-				loadingWait, batching());
+				loadingWait, batching(), inMemory());
+	}
+
+	/** The heap budget for photos in flight as it ships. */
+	public static MlPagesProperties.InMemory inMemory() {
+		return new MlPagesProperties.InMemory(DataSize.ofMegabytes(48), Duration.ofSeconds(10));
 	}
 
 	/** Micro-batching as it ships. */
