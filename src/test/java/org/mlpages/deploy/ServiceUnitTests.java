@@ -52,7 +52,7 @@ class ServiceUnitTests {
 	@Test
 	void memoryIsSizedForASmallServer() throws Exception {
 		ServiceUnit unit = ServiceUnit.shipped();
-		assertThat(unit.javaOptions()).containsExactly("-Xms64m", "-Xmx256m", "-XX:MaxMetaspaceSize=192m",
+		assertThat(unit.javaOptions()).containsExactly("-Xms64m", "-Xmx160m", "-XX:MaxMetaspaceSize=192m",
 				"-XX:ReservedCodeCacheSize=64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
 				"-Djdk.nio.maxCachedBufferSize=65536");
 		assertThat(unit.one("MemoryHigh")).isEqualTo("768M");
