@@ -140,7 +140,13 @@ public class ImageClassificationService {
 	 * that, since the photo may then wait for its batch a while.
 	 */
 	private PreparedPhoto prepare(UploadedPhoto photo, ImageModel model) {
-		PhotoBatcher.IncomingPhoto incoming = model.incomingPhoto();
+		PhotoBatcher.IncomingPhoto incoming;
+		try {
+			incoming = model.incomingPhoto();
+		}
+		catch (ModelClosedException ex) {
+			throw closing(model, ex);
+		}
 		try {
 			DecodedPhoto decoded = decode(photo, model);
 			float[] tensor = model.preprocessor().toTensor(decoded.image());
@@ -180,12 +186,16 @@ public class ImageClassificationService {
 			return incoming.predict(tensor);
 		}
 		catch (ModelClosedException ex) {
-			throw new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "model.closing", ex.getMessage(),
-					model.name());
+			throw closing(model, ex);
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("model " + model.name() + " failed to predict", ex);
 		}
+	}
+
+	private static InputRejectedException closing(ImageModel model, ModelClosedException ex) {
+		return new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "model.closing", ex.getMessage(),
+				model.name());
 	}
 
 	private static String topLabel(Map<String, Double> probabilities) {

@@ -54,7 +54,8 @@ public final class ImageModel implements AutoCloseable {
 		this.preprocessor = new TensorPreprocessor(descriptor.input().preprocessing());
 		var input = descriptor.input().preprocessing();
 		this.batcher = new PhotoBatcher(name, input.height(), input.width(), predictors::predictOnOne, poolSize,
-				batching.maxSize(), batching.maxWait(), batchSizes);
+				batching.maxSize(), batching.maxWait(), PhotoBatcher.defaultMaxPrepared(poolSize, batching.maxSize()),
+				batchSizes);
 	}
 
 	public String name() {
@@ -124,11 +125,12 @@ public final class ImageModel implements AutoCloseable {
 	}
 
 	/**
-	 * Photos waiting for a free predictor (queued for a batch, or callers of
-	 * {@link #predict} waiting): more than zero for long means the model is saturated.
+	 * Photos waiting for a free predictor (queued for a batch, waiting to be decoded for
+	 * it, or callers of {@link #predict} waiting): more than zero for long means the
+	 * model is saturated.
 	 */
 	public int predictionsWaiting() {
-		return predictors.waiting() + batcher.waiting();
+		return predictors.waiting() + batcher.waiting() + batcher.waitingToBeAnnounced();
 	}
 
 	/** Label id to probability, in the model's label order. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * {@code maxWait}: a lone photo goes at once, on its own. One worker forms a batch at a
  * time, so photos that arrive while it waits join its batch rather than wake another
  * worker.
+ * <p>
+ * No more photos are on their way at once than the workers can take in their next batches
+ * ({@code maxPrepared}); the others wait to be announced, before they are decoded. A
+ * decoded photo holds its tensor (600 KB for 224x224) until its batch is answered: under
+ * 64 clients, tensors prepared far ahead of the model lived past the young collections
+ * and filled the old generation, which then took a full collection every two or three
+ * seconds (docs/benchmarks.md). Waiting before decoding, a photo holds only its file.
  * <p>
  * With {@code maxSize} 1, batching is off: each request predicts on its own thread and no
  * worker is started.
@@ -58,6 +66,9 @@ final class PhotoBatcher implements AutoCloseable {
 
 	private final List<Thread> workers = new ArrayList<>();
 
+	// photos announced and not yet answered or dropped, at most maxPrepared
+	private final Semaphore prepared;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	// idle workers wait here for a photo
@@ -76,14 +87,27 @@ final class PhotoBatcher implements AutoCloseable {
 	private boolean closed;
 
 	/**
+	 * Photos on their way at once: a batch for each worker and the next one (or one more
+	 * photo than predictors, with batching off).
+	 */
+	static int defaultMaxPrepared(int workers, int maxSize) {
+		return (workers + 1) * maxSize;
+	}
+
+	/**
 	 * @param workers how many batches run at once (one per predictor)
+	 * @param maxPrepared the most photos announced and not yet answered at once
 	 * @param batchSizes told the size of every batch predicted (metrics)
 	 */
 	PhotoBatcher(String name, int height, int width, BatchModel model, int workers, int maxSize, Duration maxWait,
-			IntConsumer batchSizes) {
+			int maxPrepared, IntConsumer batchSizes) {
 		if (maxSize < 1 || workers < 1) {
 			throw new IllegalArgumentException("a batch holds at least one photo and needs a worker");
 		}
+		if (maxPrepared < maxSize) {
+			throw new IllegalArgumentException("at least a batch's photos must be allowed on their way");
+		}
+		this.prepared = new Semaphore(maxPrepared, true);
 		this.name = name;
 		this.height = height;
 		this.width = width;
@@ -106,14 +130,24 @@ final class PhotoBatcher implements AutoCloseable {
 	 * or the photo is dropped ({@link IncomingPhoto#close()}).
 	 */
 	IncomingPhoto incoming() {
+		prepared.acquireUninterruptibly();
 		lock.lock();
 		try {
+			if (closed) {
+				prepared.release();
+				throw new ModelClosedException(name);
+			}
 			decoding++;
 		}
 		finally {
 			lock.unlock();
 		}
 		return new IncomingPhoto();
+	}
+
+	/** Photos waiting to be announced: as many as are on their way already. */
+	int waitingToBeAnnounced() {
+		return prepared.getQueueLength();
 	}
 
 	/** Photos announced and not yet handed over nor dropped (being decoded, say). */
@@ -285,8 +319,10 @@ final class PhotoBatcher implements AutoCloseable {
 	@Override
 	public void close() {
 		List<Waiting> left;
+		boolean first;
 		lock.lock();
 		try {
+			first = !closed;
 			closed = true;
 			left = new ArrayList<>(queue);
 			queue.clear();
@@ -295,6 +331,10 @@ final class PhotoBatcher implements AutoCloseable {
 		}
 		finally {
 			lock.unlock();
+		}
+		if (first) {
+			// those waiting to be announced are let through to find the model closed
+			prepared.release(Integer.MAX_VALUE / 2);
 		}
 		fail(left, new ModelClosedException(name));
 		for (Thread worker : workers) {
@@ -322,6 +362,8 @@ final class PhotoBatcher implements AutoCloseable {
 
 		private boolean counted = true;
 
+		private boolean holdsPlace = true;
+
 		private IncomingPhoto() {
 		}
 
@@ -335,11 +377,11 @@ final class PhotoBatcher implements AutoCloseable {
 				throw new IllegalStateException("this photo was already predicted or dropped");
 			}
 			counted = false;
-			if (maxSize == 1) {
-				return predictAlone(tensor);
-			}
-			CompletableFuture<float[]> scores = enqueue(tensor);
 			try {
+				if (maxSize == 1) {
+					return predictAlone(tensor);
+				}
+				CompletableFuture<float[]> scores = enqueue(tensor);
 				return scores.get();
 			}
 			catch (InterruptedException ex) {
@@ -348,6 +390,16 @@ final class PhotoBatcher implements AutoCloseable {
 			}
 			catch (ExecutionException ex) {
 				throw rethrown(ex.getCause());
+			}
+			finally {
+				leave();
+			}
+		}
+
+		private void leave() {
+			if (holdsPlace) {
+				holdsPlace = false;
+				prepared.release();
 			}
 		}
 
@@ -373,6 +425,7 @@ final class PhotoBatcher implements AutoCloseable {
 				counted = false;
 				dropped();
 			}
+			leave();
 		}
 
 	}

@@ -80,7 +80,7 @@ class PhotoBatcherTests {
 	}
 
 	private PhotoBatcher batcher(int workers, int maxSize, Duration maxWait) {
-		batcher = new PhotoBatcher("test", 1, 1, this::model, workers, maxSize, maxWait, recordedSizes::add);
+		batcher = new PhotoBatcher("test", 1, 1, this::model, workers, maxSize, maxWait, 100, recordedSizes::add);
 		return batcher;
 	}
 
@@ -252,8 +252,59 @@ class PhotoBatcherTests {
 		assertThat(running.get()).isEqualTo(2);
 		assertThatThrownBy(send(decoding, 4)::join).hasRootCauseInstanceOf(ModelClosedException.class)
 			.hasRootCauseMessage("model test is closed (the application is stopping)");
-		assertThatThrownBy(send(5)::join).hasRootCauseInstanceOf(ModelClosedException.class);
+		// a photo that comes after is not even announced
+		assertThatThrownBy(batcher::incoming).isInstanceOf(ModelClosedException.class);
 		assertThat(batches).containsExactly(List.of(1f));
+	}
+
+	@Test
+	void noMorePhotosAreOnTheirWayThanTheWorkersTakeNextAndTheOthersWaitInOrder() throws Exception {
+		batcher = new PhotoBatcher("test", 1, 1, this::model, 1, 2, Duration.ZERO,
+				PhotoBatcher.defaultMaxPrepared(1, 2), recordedSizes::add);
+		gate.countDown();
+		List<PhotoBatcher.IncomingPhoto> onTheirWay = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			onTheirWay.add(batcher.incoming());
+		}
+		CompletableFuture<Float> fifth = CompletableFuture.supplyAsync(() -> {
+			try (PhotoBatcher.IncomingPhoto incoming = batcher.incoming()) {
+				return incoming.predict(photo(5))[0];
+			}
+			catch (TranslateException ex) {
+				throw new CompletionException(ex);
+			}
+		}, callers);
+		awaitCondition(() -> batcher.waitingToBeAnnounced() == 1);
+		assertThat(fifth).isNotDone();
+		assertThat(batcher.onTheirWay()).isEqualTo(4);
+
+		// one answered: its place goes to the photo waiting
+		assertThat(send(onTheirWay.get(0), 1).get()).isEqualTo(2);
+		assertThat(fifth.get()).isEqualTo(10);
+		// one dropped (refused while decoding, say) also gives its place back
+		onTheirWay.get(1).close();
+		try (PhotoBatcher.IncomingPhoto sixth = batcher.incoming()) {
+			assertThat(sixth.predict(photo(6))).containsExactly(12);
+		}
+		onTheirWay.get(2).close();
+		onTheirWay.get(3).close();
+		assertThat(batcher.onTheirWay()).isZero();
+		assertThat(batcher.waitingToBeAnnounced()).isZero();
+	}
+
+	@Test
+	void aPhotoWaitingToBeAnnouncedWhenTheModelClosesIsToldSo() throws Exception {
+		batcher = new PhotoBatcher("test", 1, 1, this::model, 1, 2, Duration.ZERO, 2, recordedSizes::add);
+		PhotoBatcher.IncomingPhoto first = batcher.incoming();
+		PhotoBatcher.IncomingPhoto second = batcher.incoming();
+		CompletableFuture<PhotoBatcher.IncomingPhoto> third = CompletableFuture.supplyAsync(batcher::incoming, callers);
+		awaitCondition(() -> batcher.waitingToBeAnnounced() == 1);
+
+		batcher.close();
+
+		assertThatThrownBy(third::join).hasRootCauseInstanceOf(ModelClosedException.class);
+		first.close();
+		second.close();
 	}
 
 	@Test
@@ -262,7 +313,7 @@ class PhotoBatcherTests {
 		batcher = new PhotoBatcher("test", 1, 1, batch -> {
 			threads.add(Thread.currentThread().getName());
 			return new float[][] { { batch.data()[0] } };
-		}, 2, 1, FOREVER, recordedSizes::add);
+		}, 2, 1, FOREVER, PhotoBatcher.defaultMaxPrepared(2, 1), recordedSizes::add);
 
 		try (PhotoBatcher.IncomingPhoto incoming = batcher.incoming()) {
 			assertThat(incoming.predict(photo(7))).containsExactly(7);
