@@ -14,7 +14,8 @@
 #   MEMORY_QUICK=1 bench/memory.sh shipped    10 s per load instead of 60 s (the top-level bench command's mode)
 #
 # Environment: MEMORY_QUICK=1; MEMORY_DURATION (seconds per load, default 60, quick 10); MEMORY_RUNS (3);
-# MEMORY_CLIENTS ("64 200"); MEMORY_START=prepared (default) or jar (java -jar, the fat jar; the java of
+# MEMORY_CLIENTS ("64 200"); MEMORY_TRIM=1 to call malloc_trim once after the runs (jcmd System.trim_native_heap) and
+# say how much RSS it gave back; MEMORY_START=prepared (default) or jar (java -jar, the fat jar; the java of
 # JAVA_HOME or the PATH, Java 17 here); MEMORY_JAVA_HOME (prepared: default /usr/lib/jvm/temurin-25-jdk-amd64 if
 # present, else JAVA_HOME); MEMORY_NMT=0 to run without Native Memory Tracking (it costs about 3 MB, reported as
 # its own line); MEMORY_JAR (another jar than target/mlpages-*.jar); MEMORY_APP_ARGS (more arguments for the app, e.g. --server.tomcat.threads.max=50); PORT (18281).
@@ -315,6 +316,13 @@ PY
   for task in /proc/"$pid"/task/*; do cat "$task/comm"; done | sed 's/[-_ ]*[0-9]*$//' | sort | uniq -c | sort -rn \
     | awk '{ n = $1; $1 = ""; sub(/^ /, ""); printf "| %s | %d |\n", $0, n }'
 } > "$dir/native.md"
+# what glibc's malloc_trim(0) would give back now (MEMORY_TRIM=1; Java 25's jcmd): the free pages of the arenas
+trimmed=""
+if [ "${MEMORY_TRIM:-0}" = 1 ]; then
+  "$jcmd" "$pid" System.trim_native_heap > "$dir/trim.txt" 2>&1 || true
+  sleep 1
+  trimmed="After the breakdown below was taken, \`System.trim_native_heap\` (malloc_trim): $(mb VmRSS) MB ($(tr '\n' ' ' < "$dir/trim.txt" | sed 's/^[0-9]*: *//'))."
+fi
 
 {
   echo "## $label ($(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -324,7 +332,7 @@ PY
     "NMT ${nmt[*]:-off}; ${runs} runs of ${duration} s at ${clients[*]} clients."
   echo
   echo "RSS after the start (models loaded): **$after_start MB**; after the last run: **$after_all MB**;" \
-    "highest ever (VmHWM): **$hwm MB**."
+    "highest ever (VmHWM): **$hwm MB**. $trimmed"
   echo
   echo "| run | clients | RSS peak MB | RSS after MB | heap used MB | sessions | threads | requests | photos/s | credit/s |"
   echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"
