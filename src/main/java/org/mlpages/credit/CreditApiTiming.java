@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -22,6 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * The credit API's {@code http.server.requests} timer, recorded directly instead of
@@ -59,14 +61,15 @@ class CreditApiTiming {
 				&& uri.endsWith(CreditModels.API_PATH);
 	}
 
-	/** Times each POST to the credit API, with one timer kept per status and error. */
+	/** Times each POST to the credit API, with one timer kept per status answered. */
 	static final class TimerFilter implements Filter {
 
 		private static final String NONE = "none";
 
 		private final MeterRegistry registry;
 
-		private final ConcurrentMap<Integer, Timer> byStatus = new ConcurrentHashMap<>();
+		/** The timers of requests the controller was chosen for, by status. */
+		private final ConcurrentMap<Integer, Timer> answered = new ConcurrentHashMap<>();
 
 		TimerFilter(MeterRegistry registry) {
 			this.registry = registry;
@@ -89,26 +92,50 @@ class CreditApiTiming {
 				// application is a 500, named in the tags
 				Throwable error = ex instanceof ServletException servlet && servlet.getCause() != null
 						? servlet.getCause() : ex;
-				timer(HttpStatus.INTERNAL_SERVER_ERROR.value(), error.getClass().getSimpleName())
+				timer(HttpStatus.INTERNAL_SERVER_ERROR.value(), uri(http, 500), error.getClass().getSimpleName())
 					.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 				throw ex;
 			}
+			long nanos = System.nanoTime() - start;
 			int status = answer.getStatus();
-			Timer timer = byStatus.get(status);
-			if (timer == null) {
-				timer = byStatus.computeIfAbsent(status, code -> timer(code, NONE));
+			Object error = http.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+			if (error != null || http.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) == null) {
+				// refused before the controller was chosen (too large a body, another
+				// Content-Type), or an exception resolved into an error page: tagged as
+				// Spring's filter tags them
+				String name = error instanceof Throwable thrown ? thrown.getClass().getSimpleName() : NONE;
+				timer(status, uri(http, status), name).record(nanos, TimeUnit.NANOSECONDS);
+				return;
 			}
-			timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			Timer timer = answered.get(status);
+			if (timer == null) {
+				timer = answered.computeIfAbsent(status, code -> timer(code, CreditModels.API_PATH, NONE));
+			}
+			timer.record(nanos, TimeUnit.NANOSECONDS);
 		}
 
-		private Timer timer(int status, String error) {
+		/**
+		 * The path's pattern once Spring MVC has chosen the controller; before that, the
+		 * names Spring's observation convention gives a request without one.
+		 */
+		private static String uri(HttpServletRequest request, int status) {
+			if (request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) != null) {
+				return CreditModels.API_PATH;
+			}
+			if (status == HttpStatus.NOT_FOUND.value()) {
+				return "NOT_FOUND";
+			}
+			return HttpStatus.Series.resolve(status) == HttpStatus.Series.REDIRECTION ? "REDIRECTION" : "UNKNOWN";
+		}
+
+		private Timer timer(int status, String uri, String error) {
 			return Timer.builder(METER)
 				.tag("error", error)
 				.tag("exception", error)
 				.tag("method", "POST")
 				.tag("outcome", outcome(status))
 				.tag("status", String.valueOf(status))
-				.tag("uri", CreditModels.API_PATH)
+				.tag("uri", uri)
 				.register(registry);
 		}
 
