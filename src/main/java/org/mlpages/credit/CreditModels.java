@@ -39,6 +39,9 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 
 	static final String NAME = "credit";
 
+	/** Where programs post an application (the credit API). */
+	public static final String API_PATH = "/api/v1/models/" + NAME + "/predictions";
+
 	private static final Logger log = LoggerFactory.getLogger(CreditModels.class);
 
 	private final Path modelFile;

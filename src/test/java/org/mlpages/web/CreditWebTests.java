@@ -331,6 +331,25 @@ class CreditWebTests extends WebTestSupport {
 	}
 
 	@Test
+	void aClientThatAcceptsNoJsonGets406AndNothingIsLogged() {
+		long rows = jdbc.queryForObject("select count(*) from prediction", Long.class);
+
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(API))
+			.header("Content-Type", "application/json")
+			.header("Accept", "text/html")
+			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(applicant()))));
+		HttpResponse<String> either = send(HttpRequest.newBuilder(uri(API))
+			.header("Content-Type", "application/json")
+			.header("Accept", "text/html, application/*;q=0.5")
+			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(applicant()))));
+
+		assertThat(response.statusCode()).isEqualTo(406);
+		assertThat(either.statusCode()).isEqualTo(200);
+		assertThat(either.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThat(jdbc.queryForObject("select count(*) from prediction", Long.class)).isEqualTo(rows + 1);
+	}
+
+	@Test
 	void aHugeBodyIsRefusedBeforeItIsRead() {
 		String huge = "{\"purpose\": \"" + "x".repeat(200_000) + "\"}";
 

@@ -232,6 +232,35 @@ class MetricsWebTests extends WebTestSupport {
 			.isZero();
 	}
 
+	@Test
+	void theCreditApiKeepsItsHttpRequestSeries() {
+		String[] answered = { "method", "POST", "uri", "/api/v1/models/credit/predictions", "status", "200", "outcome",
+				"SUCCESS", "exception", "none", "error", "none" };
+		String[] refused = { "method", "POST", "uri", "/api/v1/models/credit/predictions", "status", "400", "outcome",
+				"CLIENT_ERROR", "exception", "none", "error", "none" };
+		// refused before any controller is chosen: no path pattern, as Spring tags it
+		String[] notJson = { "method", "POST", "uri", "UNKNOWN", "status", "415", "outcome", "CLIENT_ERROR" };
+		PrometheusText before = PrometheusText.parse(scrape().body());
+
+		for (String body : List.of(JSON.writeValueAsString(CreditWebTests.applicant()), "{}")) {
+			send(HttpRequest.newBuilder(uri("/api/v1/models/credit/predictions"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body)));
+		}
+		send(HttpRequest.newBuilder(uri("/api/v1/models/credit/predictions"))
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers.ofString("age=38")));
+
+		PrometheusText after = PrometheusText.parse(scrape().body());
+		assertThat(delta(before, after, "http_server_requests_seconds_count", answered)).isEqualTo(1);
+		assertThat(delta(before, after, "http_server_requests_seconds_sum", answered)).isPositive();
+		assertThat(delta(before, after, "http_server_requests_seconds_count", refused)).isEqualTo(1);
+		assertThat(delta(before, after, "http_server_requests_seconds_count", notJson)).isEqualTo(1);
+		assertThat(after.labelNames("http_server_requests_seconds_count"))
+			.as("the same labels as the other paths' series")
+			.containsExactlyInAnyOrder("method", "uri", "status", "outcome", "exception", "error");
+	}
+
 	private double rowsSum(String column, List<Long> ids) {
 		return ids.stream()
 			.mapToDouble(
