@@ -23,7 +23,7 @@ RUN groupadd --system --gid 10001 mlpages \
     && mkdir -p /app/data /app/uploads /app/cache \
     && chown mlpages:mlpages /app/data /app/uploads /app/cache
 WORKDIR /app
-# The memory options are the systemd unit's (deploy/systemd/mlpages.service, which says why each; measured with
+# The Java options are the systemd unit's (deploy/systemd/mlpages.service, which says why each; measured with
 # bench/memory.sh: a peak of 640-660 MB RSS with both image models loaded under 200 clients' mixed load, against
 # 740 MB with the earlier options and 780-1050 MB with Java's defaults). They are set before the start cache is
 # recorded, since the cache must be recorded with the options it is used with.
@@ -31,7 +31,7 @@ ENV TF_CPP_MIN_LOG_LEVEL=1 \
     MLPAGES_CACHEDIR=/app/cache \
     LANG=C.UTF-8 \
     MALLOC_ARENA_MAX=2 \
-    JAVA_TOOL_OPTIONS="-Xms64m -Xmx160m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=65536"
+    JAVA_TOOL_OPTIONS="-Xms64m -Xmx160m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=65536 -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10"
 COPY --chown=root:root models /app/models
 # The jar extracted plus an AOT cache of what a start loads and links, recorded by one training start with the JVM
 # that runs it, as the cache requires (bin/prepare-start.sh; docs/benchmarks.md
