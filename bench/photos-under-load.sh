@@ -45,6 +45,9 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt; } \
     > "$OUT/photos-under-load-build.log" 2>&1 || { tail -50 "$OUT/photos-under-load-build.log"; exit 1; }
 fi
+# a fresh checkout built by another command (mvn verify) has the classes but not this list
+[ -s target/test-classpath.txt ] \
+  || mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 JAR=$(find target -maxdepth 1 -name 'mlpages-*.jar' | head -1)
 

@@ -87,6 +87,9 @@ if [ -n "$jdk25" ]; then
   variants+=(unit-25)
 fi
 container=0
+# podman as this sandbox allows it and where ContainerImageIT built the image, as .ci/run sets it
+export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/deploy/container/podman.conf}"
+export CONTAINERS_STORAGE_CONF="${CONTAINERS_STORAGE_CONF:-$PWD/deploy/container/storage.conf}"
 if command -v podman > /dev/null && podman image exists "$image" 2>/dev/null; then
   container=1
   how[container]="podman start $image (prepared at build, Java 25)"
