@@ -42,6 +42,11 @@ final class BrowserSteps {
 		browser.findElement(By.id("username")).sendKeys("admin");
 		browser.findElement(By.id("password")).sendKeys(WebTestSupport.ADMIN_PASSWORD);
 		browser.findElement(By.cssSelector("form button[type=submit]")).sendKeys(Keys.ENTER);
+		// the login's redirect must land before the next page is asked for, or it
+		// replaces that page (seen
+		// under a loaded machine: the French run read the English history it was
+		// redirected to)
+		waitFor(browser, By.cssSelector("#account form"));
 	}
 
 	static void waitFor(WebDriver browser, By element) {

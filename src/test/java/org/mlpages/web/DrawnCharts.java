@@ -26,13 +26,14 @@ final class DrawnCharts {
 	/** How far, in percent of a track, a drawn length may be from its value. */
 	private static final double TOLERANCE = 1.5;
 
-	private static final Pattern NUMBER = Pattern.compile("[-+−]?\\d[\\d\\s\\u00a0\\u202f]*(?:[.,]\\d+)?");
+	private static final Pattern NUMBER = Pattern.compile("[-+−]?\\d[\\d\\s\\u00a0\\u202f]*(?:[.,]\\d+)*");
 
 	private DrawnCharts() {
 	}
 
 	/**
-	 * A number as a person reads it in that language: "1 234,5 ms", "+0,50", "85.4 %".
+	 * A number as a person reads it in that language: "1 234,5 ms", "1,980.7 ms",
+	 * "+0,50", "85.4 %".
 	 */
 	static double read(String text, Locale locale) {
 		Matcher matcher = NUMBER.matcher(text);
