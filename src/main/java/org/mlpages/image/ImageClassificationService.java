@@ -103,13 +103,16 @@ public class ImageClassificationService {
 	public LoggedPrediction classify(String modelName, MultipartFile upload, Channel channel) throws IOException {
 		ImageModel model = model(modelName);
 		try (PhotosInMemory.Room room = inMemory.reserve(upload.getSize(), model.preprocessor().tensorSize())) {
-			return classify(modelName, UploadedPhoto.of(upload.getOriginalFilename(), upload.getBytes()), channel);
+			return classify(model, UploadedPhoto.of(upload.getOriginalFilename(), upload.getBytes()), channel);
 		}
 	}
 
 	public LoggedPrediction classify(String modelName, UploadedPhoto photo, Channel channel) {
+		return classify(model(modelName), photo, channel);
+	}
+
+	private LoggedPrediction classify(ImageModel model, UploadedPhoto photo, Channel channel) {
 		long start = System.nanoTime();
-		ImageModel model = model(modelName);
 		PreparedPhoto prepared;
 		float[] scores;
 		double inferenceMs;

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -21,6 +23,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class PhotosInMemory {
+
+	private static final Logger log = LoggerFactory.getLogger(PhotosInMemory.class);
 
 	private static final int KIB = 1024;
 
@@ -54,6 +58,8 @@ public class PhotosInMemory {
 			granted = false;
 		}
 		if (!granted) {
+			log.warn("photo of {} bytes refused (503 busy): {} photos wait for room in the {} KiB for photos in memory",
+					uploadBytes, kibibytes.getQueueLength(), budgetKib);
 			throw new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "photos.busy",
 					"no room for a photo of " + uploadBytes + " bytes in the " + budgetKib
 							+ " KiB of photos in memory after " + wait.toMillis() + " ms");

@@ -38,11 +38,7 @@ class LargePhotosWithTheUnitsHeapIT {
 
 	@Test
 	void twoFortyMegapixelPhotosAtOnceAreAnsweredAndTheServiceStaysUp() throws Exception {
-		List<String> javaJar = PackagedApp.javaJar();
-		List<String> command = new ArrayList<>();
-		command.add(javaJar.get(0));
-		command.addAll(ServiceUnit.shipped().javaOptions());
-		command.addAll(javaJar.subList(1, javaJar.size()));
+		List<String> command = withTheUnitsOptions();
 		assertThat(command).contains("-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
 		byte[] photo = enlargedTo40Megapixels(PHOTO);
 
@@ -58,13 +54,7 @@ class LargePhotosWithTheUnitsHeapIT {
 					.contains("\"width\":" + width)
 					.contains("\"height\":" + height);
 			}
-			// still there, and still answering
-			HttpResponse<String> health = http.send(
-					HttpRequest.newBuilder(app.uri("/actuator/health/model-states")).build(),
-					HttpResponse.BodyHandlers.ofString());
-			assertThat(health.statusCode()).isEqualTo(200);
-			assertThat(answered(post(http, app, photo), app).statusCode()).isEqualTo(200);
-			assertThat(app.log()).doesNotContain("OutOfMemoryError");
+			assertStillServing(http, app, photo);
 		}
 		finally {
 			app.close();
@@ -79,11 +69,7 @@ class LargePhotosWithTheUnitsHeapIT {
 	 */
 	@Test
 	void aHundredLargePhotosAtOnceAreEachAnsweredOrToldToComeBackAndTheServiceStaysUp() throws Exception {
-		List<String> javaJar = PackagedApp.javaJar();
-		List<String> command = new ArrayList<>();
-		command.add(javaJar.get(0));
-		command.addAll(ServiceUnit.shipped().javaOptions());
-		command.addAll(javaJar.subList(1, javaJar.size()));
+		List<String> command = withTheUnitsOptions();
 		byte[] jpeg = enlargedTo40Megapixels(PHOTO);
 		byte[] video = new byte[9_000_000 - jpeg.length];
 		new Random(16).nextBytes(video);
@@ -117,16 +103,32 @@ class LargePhotosWithTheUnitsHeapIT {
 			}
 			assertThat(answered + busy).isEqualTo(crowd);
 			assertThat(answered).isPositive();
-			HttpResponse<String> health = http.send(
-					HttpRequest.newBuilder(app.uri("/actuator/health/model-states")).build(),
-					HttpResponse.BodyHandlers.ofString());
-			assertThat(health.statusCode()).isEqualTo(200);
-			assertThat(answered(post(http, app, photo), app).statusCode()).isEqualTo(200);
-			assertThat(app.log()).doesNotContain("OutOfMemoryError");
+			assertStillServing(http, app, photo);
 		}
 		finally {
 			app.close();
 		}
+	}
+
+	/** The packaged jar's command with the service unit's Java options. */
+	private static List<String> withTheUnitsOptions() throws IOException {
+		List<String> javaJar = PackagedApp.javaJar();
+		List<String> command = new ArrayList<>();
+		command.add(javaJar.get(0));
+		command.addAll(ServiceUnit.shipped().javaOptions());
+		command.addAll(javaJar.subList(1, javaJar.size()));
+		return command;
+	}
+
+	/** Still there, still answering, and never out of memory. */
+	private static void assertStillServing(HttpClient http, PackagedApp app, byte[] photo)
+			throws IOException, InterruptedException {
+		HttpResponse<String> health = http.send(
+				HttpRequest.newBuilder(app.uri("/actuator/health/model-states")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(answered(post(http, app, photo), app).statusCode()).isEqualTo(200);
+		assertThat(app.log()).doesNotContain("OutOfMemoryError");
 	}
 
 	/** The answer, or a failure that shows how the app's log ends (where it died). */
