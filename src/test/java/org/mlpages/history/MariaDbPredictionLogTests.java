@@ -31,6 +31,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.mlpages.config.MariaDbDatabase;
+import org.mlpages.monitoring.WrittenLines;
 import org.mlpages.web.TestModels;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -212,7 +213,7 @@ class MariaDbPredictionLogTests {
 		assertThat(send(multipart("/api/v1/models/" + TestModels.RETRAINED + "/predictions", "image", "cat.jpg", photo))
 			.statusCode()).isEqualTo(200);
 
-		assertThat(output.getAll()).as("start-up logs")
+		assertThat(WrittenLines.of(output)).as("start-up logs")
 			.contains("Model " + TestModels.RETRAINED + " ready")
 			.doesNotContain("buffer still has");
 	}
@@ -233,7 +234,7 @@ class MariaDbPredictionLogTests {
 		HttpResponse<String> env = send(HttpRequest.newBuilder(uri("/actuator/env/spring.datasource.password")).GET());
 		assertThat(env.statusCode()).isEqualTo(200);
 		assertThat(env.body()).contains("******");
-		assertThat(output.getAll()).as("start-up and request logs")
+		assertThat(WrittenLines.of(output)).as("start-up and request logs")
 			.contains("HikariPool")
 			.doesNotContain(MariaDbDatabase.password())
 			.doesNotContain(ADMIN_PASSWORD);

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.mlpages.monitoring.WrittenLines;
+
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -94,7 +96,7 @@ class PredictionLogWebTests extends WebTestSupport {
 	}
 
 	private static List<String> linesAbout(CapturedOutput output, String text) {
-		return output.getOut().lines().filter(line -> line.contains(text)).toList();
+		return WrittenLines.of(output).lines().filter(line -> line.contains(text)).toList();
 	}
 
 }
