@@ -31,7 +31,7 @@ ENV TF_CPP_MIN_LOG_LEVEL=1 \
     MLPAGES_CACHEDIR=/app/cache \
     LANG=C.UTF-8 \
     MALLOC_ARENA_MAX=2 \
-    JAVA_TOOL_OPTIONS="-Xms64m -Xmx160m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=65536 -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10"
+    JAVA_TOOL_OPTIONS="-Xms64m -Xmx192m -XX:NewRatio=1 -XX:SurvivorRatio=4 -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=65536 -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10"
 COPY --chown=root:root models /app/models
 # The jar extracted plus an AOT cache of what a start loads and links, recorded by one training start with the JVM
 # that runs it, as the cache requires (bin/prepare-start.sh; docs/benchmarks.md

@@ -119,6 +119,10 @@ class OperatorLogsIT {
 		assertThat(log.lines().filter(line -> line.contains("org.mlpages"))).as("every line of the app's is JSON")
 			.allSatisfy(line -> assertThat(line).startsWith("{"));
 		assertThat(log).as("the whole log").doesNotContain(adminPassword, databasePassword);
+		// the console is written from a thread of its own: the stop's last lines are
+		// still
+		// written before the process ends
+		assertThat(log).as("the stop's lines").contains("HikariPool-1 - Shutdown completed");
 	}
 
 	private static HttpRequest api(PackagedApp app, String body) {
