@@ -22,8 +22,10 @@ JSON
 address=$(ip -o -4 addr show scope global | awk '{ print $4 }' | cut -d/ -f1 | head -1)
 setsid pebble-challtestsrv -defaultIPv4 "$address" -defaultIPv6 "" -dns01 127.0.0.1:8053 -http01 "" \
   -https01 "" -tlsalpn01 "" -management 127.0.0.1:8055 </dev/null >/var/log/pebble-dns.log 2>&1 &
-# PEBBLE_VA_NOSLEEP: validate at once (Pebble otherwise waits up to 15 s, as a real CA might)
-PEBBLE_VA_NOSLEEP=1 setsid pebble -config config.json -dnsserver 127.0.0.1:8053 \
+# PEBBLE_VA_NOSLEEP: validate at once (Pebble otherwise waits up to 15 s, as a real CA might).
+# PEBBLE_WSFE_NONCEREJECT=0: Pebble refuses 5 % of valid nonces by default, to exercise clients' retries; certbot
+# retries once, so two refusals in a row failed a renewal at random (DeployToAVpsIT, once in a clean-clone run)
+PEBBLE_VA_NOSLEEP=1 PEBBLE_WSFE_NONCEREJECT=0 setsid pebble -config config.json -dnsserver 127.0.0.1:8053 \
   </dev/null >/var/log/pebble.log 2>&1 &
 for _ in $(seq 1 100); do
   curl -fsS --cacert ca.pem https://127.0.0.1:15000/roots/0 -o root.pem 2>/dev/null && break
