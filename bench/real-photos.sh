@@ -40,6 +40,7 @@ declare -A opts=([shipped]="$unit_opts")
 labels=(shipped)
 if [ $# -eq 0 ]; then
   opts[heap-160]=$(printf '%s' "$unit_opts" | sed 's/-Xmx192m -XX:NewRatio=1 -XX:SurvivorRatio=4/-Xmx160m/')
+  [ "${opts[heap-160]}" != "$unit_opts" ] || { echo "the unit's heap options changed: name the variants" >&2; exit 2; }
   labels+=(heap-160)
 fi
 for variant in "$@"; do

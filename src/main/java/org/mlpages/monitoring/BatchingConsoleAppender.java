@@ -29,7 +29,9 @@ import ch.qos.logback.core.spi.FilterReply;
  * line is written at once; under load lines wait at most {@link #LINGER} so that they
  * share a write. A request thread waits only when {@link #CAPACITY} lines are queued:
  * none is dropped. Lines still queued when the JVM is killed outright are lost; the
- * predictions they tell of are rows in the database.
+ * predictions they tell of are rows in the database. Not Logback's {@code AsyncAppender}:
+ * it hands its appender one event at a time, so the console would still make one write
+ * per line.
  */
 final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
