@@ -152,7 +152,7 @@ public class ImageClassificationService {
 		}
 		try {
 			DecodedPhoto decoded = decode(photo, model);
-			float[] tensor = model.preprocessor().toTensor(decoded.image());
+			float[] tensor = model.preprocessor().toTensor(decoded);
 			return new PreparedPhoto(tensor, decoded.format(), decoded.width(), decoded.height(), incoming);
 		}
 		catch (RuntimeException | Error ex) {

@@ -122,7 +122,7 @@ final class BenchSupport {
 	 * The photo's tensor repeated {@code count} times: a batch of the same 224x224 input.
 	 */
 	static PhotoBatch batchOf(ImageModel model, byte[] photo, int count) {
-		float[] one = model.preprocessor().toTensor(new PhotoDecoder().decode(photo).image());
+		float[] one = model.preprocessor().toTensor(new PhotoDecoder().decode(photo));
 		float[] data = new float[one.length * count];
 		for (int i = 0; i < count; i++) {
 			System.arraycopy(one, 0, data, i * one.length, one.length);

@@ -45,14 +45,14 @@ public class PhotoPipelineInProcessBenchmark {
 
 	@Benchmark
 	public float[][] decodePreprocessPredict() throws TranslateException {
-		float[] tensor = model.preprocessor().toTensor(decoder.decode(photo).image());
+		float[] tensor = model.preprocessor().toTensor(decoder.decode(photo));
 		var input = model.preprocessor().preprocessing();
 		return model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()));
 	}
 
 	@Benchmark
 	public float[] decodePreprocess() {
-		return model.preprocessor().toTensor(decoder.decode(photo).image());
+		return model.preprocessor().toTensor(decoder.decode(photo));
 	}
 
 }

@@ -122,14 +122,14 @@ public final class PhotosUnderLoad {
 			Rate batch2 = measure(name + " model batch 8", 2, warmup, measure, () -> mine.get().predict(eight));
 			Rate pipeline1 = measure(name + " pipeline batch 1", 2, warmup, measure, () -> {
 				ImageModel model = mine.get();
-				float[] tensor = model.preprocessor().toTensor(decoder.decode(photo).image());
+				float[] tensor = model.preprocessor().toTensor(decoder.decode(photo));
 				model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()));
 			});
 			Rate pipeline8 = measure(name + " pipeline batch 8", 2, warmup, measure, () -> {
 				ImageModel model = mine.get();
 				float[] data = new float[8 * perPhoto];
 				for (int i = 0; i < 8; i++) {
-					float[] tensor = model.preprocessor().toTensor(decoder.decode(photo).image());
+					float[] tensor = model.preprocessor().toTensor(decoder.decode(photo));
 					System.arraycopy(tensor, 0, data, i * perPhoto, perPhoto);
 				}
 				model.predict(new PhotoBatch(data, 8, input.height(), input.width()));

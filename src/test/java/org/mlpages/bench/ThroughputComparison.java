@@ -121,7 +121,7 @@ public final class ThroughputComparison {
 			PhotoBatch ready = inProcess ? BenchSupport.batchOf(model, photo, 1) : null;
 			for (int n : inProcess ? clients : new int[0]) {
 				pipeline.add(measure("in-process pipeline", n, warmup, measure, maxRequests, null, () -> {
-					float[] tensor = model.preprocessor().toTensor(decoder.decode(photo).image());
+					float[] tensor = model.preprocessor().toTensor(decoder.decode(photo));
 					model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()));
 					return null;
 				}));

@@ -49,7 +49,7 @@ class PredictorPoolTests {
 
 	private static float[] tensor(ImageModel model, String photo) throws Exception {
 		byte[] bytes = Files.readAllBytes(PHOTOS.resolve(photo));
-		return model.preprocessor().toTensor(new PhotoDecoder(40_000_000).decode(bytes).image());
+		return model.preprocessor().toTensor(new PhotoDecoder(40_000_000).decode(bytes));
 	}
 
 }

@@ -21,7 +21,8 @@ import java.util.Locale;
 import java.util.concurrent.Semaphore;
 
 /**
- * Decodes uploaded photo bytes into an upright TYPE_INT_RGB image.
+ * Decodes uploaded photo bytes into their pixels and the EXIF turn that makes them
+ * upright.
  * <p>
  * The format is taken from the content, never from a file name. The pixel limit is
  * checked against the header before any pixel memory is allocated. A photo of more pixels
@@ -51,14 +52,14 @@ public final class PhotoDecoder {
 	}
 
 	/**
-	 * Pixels decoded at once, and up to which a photo is decoded whole. A decode holds at
-	 * most 16 bytes a decoded pixel (the reader's raster, 3 for 8-bit RGB to 8 for 16-bit
-	 * RGBA, then the RGB copy, 4, then the upright copy, 4; a JPEG 11 at most), so all
-	 * decoding at once takes at most 64 MB of heap for 4 megapixels (44 MB for JPEGs),
-	 * whatever the number of photos and threads; the upright image a decode returns, 4
-	 * bytes a pixel, is the caller's. Except a lossless WebP: its reader decodes every
-	 * pixel whatever is asked, 4 bytes each (a 40-megapixel one needed 170-200 MB of heap
-	 * on its own), so one over the budget takes the whole budget and decodes alone.
+	 * Pixels decoded at once, and up to which a photo is decoded whole. A decode holds
+	 * the reader's raster, 3 bytes a pixel for 8-bit RGB to 8 for 16-bit RGBA (besides a
+	 * few rows of its own), so all decoding at once holds at most 32 MB of heap for 4
+	 * megapixels, whatever the number of photos and threads; the raster a decode returns,
+	 * which a model's tensor is read from in place, is the caller's. Except a lossless
+	 * WebP: its reader decodes every pixel whatever is asked, 4 bytes each (a
+	 * 40-megapixel one needed 170-200 MB of heap on its own), so one over the budget
+	 * takes the whole budget and decodes alone.
 	 */
 	public static final int DEFAULT_DECODING_BUDGET = 4_000_000;
 
@@ -134,12 +135,12 @@ public final class PhotoDecoder {
 		int orientation = Orientation.read(bytes, format);
 		Decoded decoded = decodePixels(pixelSource, format, orientation, input);
 		boolean swap = orientation >= 5;
-		return new DecodedPhoto(decoded.upright(), format, swap ? decoded.height() : decoded.width(),
-				swap ? decoded.width() : decoded.height(), orientation);
+		return DecodedPhoto.asRead(decoded.image(), orientation, format, swap ? decoded.height() : decoded.width(),
+				swap ? decoded.width() : decoded.height());
 	}
 
-	/** The upright pixels and the stored photo's size. */
-	private record Decoded(BufferedImage upright, int width, int height) {
+	/** The pixels as read and the stored photo's size. */
+	private record Decoded(BufferedImage image, int width, int height) {
 	}
 
 	private Decoded decodePixels(byte[] bytes, String format, int orientation, Preprocessing input) {
@@ -184,10 +185,7 @@ public final class PhotoDecoder {
 					reader.addIIOReadWarningListener(warningCollector(warnings));
 					BufferedImage image = reader.read(0, param);
 					checkDecoded(format, image, sampling.width(), sampling.height(), warnings);
-					BufferedImage rgb = RgbConversion.toIntRgb(image);
-					// the reader's raster may go before the upright copy is made
-					image = null;
-					return new Decoded(Orientation.apply(rgb, orientation), width, height);
+					return new Decoded(image, width, height);
 				}
 				finally {
 					decodingPixels.release(permits);

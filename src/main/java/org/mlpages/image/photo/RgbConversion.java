@@ -50,7 +50,7 @@ final class RgbConversion {
 		else if ((cm instanceof ComponentColorModel || cm instanceof DirectColorModel) && isGreyOrRgb(cm)
 				&& cm.getNumComponents() == raster.getNumBands()) {
 			if (isEightBitInterleaved(raster, cm)) {
-				fromInterleavedBytes(raster, cm, out, w, h);
+				fromInterleavedBytes(src, out, w, h);
 			}
 			else {
 				fromSamples(raster, cm, out, w, h);
@@ -86,6 +86,15 @@ final class RgbConversion {
 				&& raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm
 				&& sm.getScanlineStride() == image.getWidth()
 				&& ((DataBufferInt) raster.getDataBuffer()).getData().length == image.getWidth() * image.getHeight();
+	}
+
+	/**
+	 * Grey or RGB, with or without alpha, 8 bits a sample in one interleaved byte array:
+	 * what {@link UprightPixels} reads in place.
+	 */
+	static boolean isEightBitGreyOrRgb(Raster raster, ColorModel cm) {
+		return cm instanceof ComponentColorModel && isGreyOrRgb(cm) && cm.getNumComponents() == raster.getNumBands()
+				&& isEightBitInterleaved(raster, cm);
 	}
 
 	private static boolean isGreyOrRgb(ColorModel cm) {
@@ -135,39 +144,12 @@ final class RgbConversion {
 		}
 	}
 
-	private static void fromInterleavedBytes(Raster raster, ColorModel cm, int[] out, int w, int h) {
-		ComponentSampleModel csm = (ComponentSampleModel) raster.getSampleModel();
-		DataBufferByte buffer = (DataBufferByte) raster.getDataBuffer();
-		byte[] data = buffer.getData();
-		int pixelStride = csm.getPixelStride();
-		int scanlineStride = csm.getScanlineStride();
-		int[] bandOffsets = csm.getBandOffsets();
-		// not csm.getOffset(x, y): that already adds band 0's offset
-		int origin = buffer.getOffset() + (raster.getMinY() - raster.getSampleModelTranslateY()) * scanlineStride
-				+ (raster.getMinX() - raster.getSampleModelTranslateX()) * pixelStride;
-		boolean grey = cm.getNumColorComponents() == 1;
-		boolean alpha = cm.hasAlpha();
-		boolean premultiplied = cm.isAlphaPremultiplied();
-		int rOff = bandOffsets[0];
-		int gOff = grey ? rOff : bandOffsets[1];
-		int bOff = grey ? rOff : bandOffsets[2];
-		int aOff = alpha ? bandOffsets[cm.getNumColorComponents()] : 0;
+	private static void fromInterleavedBytes(BufferedImage src, int[] out, int w, int h) {
+		UprightPixels pixels = UprightPixels.of(src, Orientation.NORMAL);
 		for (int y = 0; y < h; y++) {
-			int p = origin + y * scanlineStride;
 			int o = y * w;
-			for (int x = 0; x < w; x++, p += pixelStride) {
-				int r = data[p + rOff] & 0xFF;
-				int g = data[p + gOff] & 0xFF;
-				int b = data[p + bOff] & 0xFF;
-				if (alpha) {
-					int a = data[p + aOff] & 0xFF;
-					if (a != 255) {
-						r = premultiplied ? overPremultiplied(r, a) : over(r, a);
-						g = premultiplied ? overPremultiplied(g, a) : over(g, a);
-						b = premultiplied ? overPremultiplied(b, a) : over(b, a);
-					}
-				}
-				out[o + x] = r << 16 | g << 8 | b;
+			for (int x = 0; x < w; x++) {
+				out[o + x] = pixels.rgb(x, y);
 			}
 		}
 	}
@@ -210,9 +192,9 @@ final class RgbConversion {
 				if (alpha) {
 					int a = v[colours];
 					if (a != 255) {
-						r = premultiplied ? overPremultiplied(r, a) : over(r, a);
-						g = premultiplied ? overPremultiplied(g, a) : over(g, a);
-						b = premultiplied ? overPremultiplied(b, a) : over(b, a);
+						r = flatten(r, a, premultiplied);
+						g = flatten(g, a, premultiplied);
+						b = flatten(b, a, premultiplied);
 					}
 				}
 				out[o + x] = r << 16 | g << 8 | b;
@@ -226,6 +208,11 @@ final class RgbConversion {
 
 	private static int clamp(int v) {
 		return v < 0 ? 0 : Math.min(v, 255);
+	}
+
+	/** A colour sample with its alpha, over white. */
+	static int flatten(int c, int a, boolean premultiplied) {
+		return premultiplied ? overPremultiplied(c, a) : over(c, a);
 	}
 
 	/** Straight alpha over white, rounded. */

@@ -2,7 +2,6 @@ package org.mlpages.image.photo;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
 
 /**
  * Turns a photo into a float NHWC tensor (height, width, RGB) for one image.
@@ -35,6 +34,13 @@ public final class TensorPreprocessor {
 		return preprocessing.tensorSize();
 	}
 
+	/** A new array of {@link #tensorSize()} floats holding the photo's tensor. */
+	public float[] toTensor(DecodedPhoto photo) {
+		float[] tensor = new float[tensorSize()];
+		writeInto(photo, tensor, 0);
+		return tensor;
+	}
+
 	/** A new array of {@link #tensorSize()} floats holding the image's tensor. */
 	public float[] toTensor(BufferedImage image) {
 		float[] tensor = new float[tensorSize()];
@@ -43,54 +49,63 @@ public final class TensorPreprocessor {
 	}
 
 	/**
-	 * Writes the image's tensor into {@code dest[offset .. offset + tensorSize())}, e.g.
+	 * Writes the photo's tensor into {@code dest[offset .. offset + tensorSize())}, e.g.
 	 * the i-th slot of a batch at {@code offset = i * tensorSize()}, so a batch is built
-	 * without copying.
-	 * @param image any BufferedImage; TYPE_INT_RGB (what {@link PhotoDecoder} returns) is
-	 * used without conversion
+	 * without copying. The pixels are read where the decoder left them, upright.
+	 */
+	public void writeInto(DecodedPhoto photo, float[] dest, int offset) {
+		if (photo == null) {
+			throw new IllegalArgumentException("photo is required");
+		}
+		write(photo.pixels(), dest, offset);
+	}
+
+	/**
+	 * Writes the image's tensor into {@code dest[offset .. offset + tensorSize())}.
+	 * @param image any BufferedImage, taken as upright
 	 */
 	public void writeInto(BufferedImage image, float[] dest, int offset) {
-		if (image == null || dest == null) {
-			throw new IllegalArgumentException("image and dest are required");
+		if (image == null) {
+			throw new IllegalArgumentException("image is required");
+		}
+		write(UprightPixels.of(image, Orientation.NORMAL), dest, offset);
+	}
+
+	private void write(UprightPixels pixels, float[] dest, int offset) {
+		if (dest == null) {
+			throw new IllegalArgumentException("dest is required");
 		}
 		if (offset < 0 || (long) offset + tensorSize() > dest.length) {
 			throw new IndexOutOfBoundsException(
 					"no room for " + tensorSize() + " floats at " + offset + " in an array of " + dest.length);
 		}
-		BufferedImage rgb = RgbConversion.toIntRgb(image);
-		int[] pixels = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
-		int w = rgb.getWidth();
-		int h = rgb.getHeight();
+		int w = pixels.width();
+		int h = pixels.height();
 		int tw = preprocessing.width();
 		int th = preprocessing.height();
 
 		Rectangle seen = seenRegion(w, h, preprocessing);
-		int cropX = seen.x;
-		int cropY = seen.y;
-		int cropW = seen.width;
-		int cropH = seen.height;
-
 		int[] x0 = new int[tw];
 		int[] x1 = new int[tw];
 		float[] xLerp = new float[tw];
-		weights(cropW, tw, cropX, x0, x1, xLerp);
+		weights(seen.width, tw, seen.x, x0, x1, xLerp);
 		int[] y0 = new int[th];
 		int[] y1 = new int[th];
 		float[] yLerp = new float[th];
-		weights(cropH, th, cropY, y0, y1, yLerp);
+		weights(seen.height, th, seen.y, y0, y1, yLerp);
 
 		float scale = preprocessing.scale();
 		float add = preprocessing.offset();
 		int o = offset;
 		for (int y = 0; y < th; y++) {
-			int top = y0[y] * w;
-			int bottom = y1[y] * w;
+			int top = y0[y];
+			int bottom = y1[y];
 			float yl = yLerp[y];
 			for (int x = 0; x < tw; x++) {
-				int tl = pixels[top + x0[x]];
-				int tr = pixels[top + x1[x]];
-				int bl = pixels[bottom + x0[x]];
-				int br = pixels[bottom + x1[x]];
+				int tl = pixels.rgb(x0[x], top);
+				int tr = pixels.rgb(x1[x], top);
+				int bl = pixels.rgb(x0[x], bottom);
+				int br = pixels.rgb(x1[x], bottom);
 				float xl = xLerp[x];
 				dest[o++] = lerp2(tl >> 16 & 0xFF, tr >> 16 & 0xFF, bl >> 16 & 0xFF, br >> 16 & 0xFF, xl, yl) * scale
 						+ add;

@@ -356,7 +356,7 @@ public final class ImageHeadTrainer {
 			batch.tasks[i] = CompletableFuture.runAsync(() -> {
 				try {
 					DecodedPhoto photo = decoder.decode(Files.readAllBytes(file));
-					preprocessor.writeInto(photo.image(), batch.input, slot * size);
+					preprocessor.writeInto(photo, batch.input, slot * size);
 				}
 				catch (PhotoRejectedException e) {
 					batch.rejections[slot] = describe(e);

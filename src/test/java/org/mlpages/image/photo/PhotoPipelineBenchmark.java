@@ -67,7 +67,7 @@ public class PhotoPipelineBenchmark {
 
 	@Benchmark
 	public float[] decodeAndPreprocess() {
-		return preprocessor.toTensor(decoder.decode(bytes).image());
+		return preprocessor.toTensor(decoder.decode(bytes));
 	}
 
 	@Benchmark
@@ -77,7 +77,7 @@ public class PhotoPipelineBenchmark {
 
 	@Benchmark
 	public float[] preprocessOnly() {
-		return preprocessor.toTensor(decoded.image());
+		return preprocessor.toTensor(decoded);
 	}
 
 	/**

@@ -49,7 +49,7 @@ class ReferenceTensorTest {
 		float[] batch = new float[files.size() * per];
 		for (int i = 0; i < files.size(); i++) {
 			DecodedPhoto photo = decoder.decode(Files.readAllBytes(PHOTOS.resolve(files.get(i))));
-			preprocessor.writeInto(photo.image(), batch, i * per);
+			preprocessor.writeInto(photo, batch, i * per);
 		}
 
 		double max = 0;
