@@ -18,7 +18,8 @@
 # say how much RSS it gave back; MEMORY_START=prepared (default) or jar (java -jar, the fat jar; the java of
 # JAVA_HOME or the PATH, Java 17 here); MEMORY_JAVA_HOME (prepared: default /usr/lib/jvm/temurin-25-jdk-amd64 if
 # present, else JAVA_HOME); MEMORY_NMT=0 to run without Native Memory Tracking (it costs about 3 MB, reported as
-# its own line); MEMORY_JAR (another jar than target/mlpages-*.jar); MEMORY_APP_ARGS (more arguments for the app, e.g. --server.tomcat.threads.max=50); PORT (18281).
+# its own line); MEMORY_JAR (another jar than target/mlpages-*.jar); MEMORY_APP_ARGS (more arguments for the app, e.g. --server.tomcat.threads.max=50); MEMORY_PRELOAD (a library
+# the app's process preloads, e.g. another malloc: /usr/lib/x86_64-linux-gnu/libjemalloc.so.2, with MALLOC_CONF); PORT (18281).
 # Needs a packaged jar (mvn -DskipTests package), wrk, curl, python3. Only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -102,12 +103,12 @@ if [ "$mode" = prepared ]; then
     bin/prepare-start.sh "${jars[0]}" "$dir/start" > "$dir/prepare.log" 2>&1 \
     || { cat "$dir/prepare.log" >&2; exit 1; }
   jcmd=$java_home/bin/jcmd
-  env TF_CPP_MIN_LOG_LEVEL=1 JAVA_TOOL_OPTIONS="${opts[*]} ${nmt[*]}" \
+  env TF_CPP_MIN_LOG_LEVEL=1 JAVA_TOOL_OPTIONS="${opts[*]} ${nmt[*]}" ${MEMORY_PRELOAD:+LD_PRELOAD=$MEMORY_PRELOAD} \
     "$dir/start/start.sh" "${common_args[@]}" "${app_args[@]}" > "$dir/app.log" 2>&1 &
 else
   java=$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")
   jcmd=$(dirname "$(realpath "$java")")/jcmd
-  env TF_CPP_MIN_LOG_LEVEL=1 "$java" "${opts[@]}" "${nmt[@]}" -jar "${jars[0]}" "${common_args[@]}" "${app_args[@]}" \
+  env TF_CPP_MIN_LOG_LEVEL=1 ${MEMORY_PRELOAD:+LD_PRELOAD=$MEMORY_PRELOAD} "$java" "${opts[@]}" "${nmt[@]}" -jar "${jars[0]}" "${common_args[@]}" "${app_args[@]}" \
     > "$dir/app.log" 2>&1 &
 fi
 pid=$!

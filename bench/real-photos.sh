@@ -7,6 +7,7 @@
 #   bench/real-photos.sh                           # the shipped options (the unit's) against the earlier 160 MB heap
 #   bench/real-photos.sh "g1=-XX:+UseG1GC"         # LABEL=options: the unit's options with these added (a GC named
 #                                                  # here replaces the unit's -XX:+UseSerialGC), one variant per word
+#   bench/real-photos.sh "before=jar:/tmp/old.jar"  # LABEL=jar:PATH: another build with the unit's options
 #   ROUNDS=2 SECS=30 WARMUP=60 bench/real-photos.sh
 #
 # Each variant: the jar prepared as the unit prepares it (bin/prepare-start.sh with the options, Java 25's AOT cache
@@ -36,7 +37,7 @@ for home in /usr/lib/jvm/*/; do
 done
 [ -n "$java_home" ] || java_home=$(dirname "$(dirname "$(realpath "$(command -v java)")")")
 
-declare -A opts=([shipped]="$unit_opts")
+declare -A opts=([shipped]="$unit_opts") jar_of=()
 labels=(shipped)
 if [ $# -eq 0 ]; then
   opts[heap-160]=$(printf '%s' "$unit_opts" | sed 's/-Xmx192m -XX:NewRatio=1 -XX:SurvivorRatio=4/-Xmx160m/')
@@ -46,7 +47,10 @@ fi
 for variant in "$@"; do
   label=${variant%%=*}
   extra=${variant#*=}
-  if [[ "$extra" =~ -XX:\+Use[A-Za-z0-9]+GC ]]; then
+  if [[ "$extra" == jar:* ]]; then
+    jar_of[$label]=$(realpath "${extra#jar:}")
+    opts[$label]=$unit_opts
+  elif [[ "$extra" =~ -XX:\+Use[A-Za-z0-9]+GC ]]; then
     opts[$label]="${unit_opts/-XX:+UseSerialGC/} $extra"
   else
     opts[$label]="$unit_opts $extra"
@@ -75,7 +79,7 @@ load() { # seconds
 for label in "${labels[@]}"; do
   echo "preparing $label: ${opts[$label]}"
   (cd "$work/app" && JAVA_HOME=$java_home JAVA_OPTS="${opts[$label]}" MLPAGES_CACHE_DIR="$work/app/data/cache" \
-    "$repo/bin/prepare-start.sh" "$jar" "$work/start-$label") > "$work/prepare-$label.log" 2>&1 \
+    "$repo/bin/prepare-start.sh" "${jar_of[$label]:-$jar}" "$work/start-$label") > "$work/prepare-$label.log" 2>&1 \
     || { tail -20 "$work/prepare-$label.log" >&2; exit 1; }
 done
 
@@ -122,7 +126,7 @@ done
   echo "|---:|---|---:|---:|---:|---:|---:|---:|"
   for label in "${labels[@]}"; do printf '%s' "${rows[$label]}"; done
   echo
-  for label in "${labels[@]}"; do echo "- $label: \`${opts[$label]}\`"; done
+  for label in "${labels[@]}"; do echo "- $label: \`${opts[$label]}\`${jar_of[$label]:+ (the jar ${jar_of[$label]})}"; done
   echo
   # the means over the rounds, each variant against the shipped options measured in the same run
   mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; print (NF ? s / NF : 0) }' <<< "$1"; }
