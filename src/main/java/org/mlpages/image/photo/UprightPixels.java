@@ -162,88 +162,35 @@ abstract sealed class UprightPixels permits UprightPixels.IntRgb, UprightPixels.
 	 */
 	private record Walk(int width, int height, int origin, int stepX, int stepY) {
 
+		/**
+		 * For each orientation 1..8, the stored column: whether it counts back from the
+		 * last one, and what one upright column and one upright row add to it; then the
+		 * same for the stored row.
+		 */
+		private static final int[][] TURNS = {
+				// column: from last, per x, per y; row: from last, per x, per y
+				{ 0, 1, 0, 0, 0, 1 }, // 1: as stored
+				{ 1, -1, 0, 0, 0, 1 }, // 2: mirrored
+				{ 1, -1, 0, 1, 0, -1 }, // 3: half a turn
+				{ 0, 1, 0, 1, 0, -1 }, // 4: mirrored upside down
+				{ 0, 0, 1, 0, 1, 0 }, // 5: transposed
+				{ 0, 0, 1, 1, -1, 0 }, // 6: a quarter turn clockwise
+				{ 1, 0, -1, 1, -1, 0 }, // 7: transversed
+				{ 1, 0, -1, 0, 1, 0 }, // 8: a quarter turn anticlockwise
+		};
+
 		static Walk of(int storedWidth, int storedHeight, int first, int pixelStride, int scanlineStride,
 				int orientation) {
-			int lastX = storedWidth - 1;
-			int lastY = storedHeight - 1;
-			// stored column = cx + x * xx + y * xy; stored row = cy + x * yx + y * yy
-			int cx;
-			int xx;
-			int xy;
-			int cy;
-			int yx;
-			int yy;
-			switch (orientation) {
-				case 1 -> {
-					cx = 0;
-					xx = 1;
-					xy = 0;
-					cy = 0;
-					yx = 0;
-					yy = 1;
-				}
-				case 2 -> {
-					cx = lastX;
-					xx = -1;
-					xy = 0;
-					cy = 0;
-					yx = 0;
-					yy = 1;
-				}
-				case 3 -> {
-					cx = lastX;
-					xx = -1;
-					xy = 0;
-					cy = lastY;
-					yx = 0;
-					yy = -1;
-				}
-				case 4 -> {
-					cx = 0;
-					xx = 1;
-					xy = 0;
-					cy = lastY;
-					yx = 0;
-					yy = -1;
-				}
-				case 5 -> {
-					cx = 0;
-					xx = 0;
-					xy = 1;
-					cy = 0;
-					yx = 1;
-					yy = 0;
-				}
-				case 6 -> {
-					cx = 0;
-					xx = 0;
-					xy = 1;
-					cy = lastY;
-					yx = -1;
-					yy = 0;
-				}
-				case 7 -> {
-					cx = lastX;
-					xx = 0;
-					xy = -1;
-					cy = lastY;
-					yx = -1;
-					yy = 0;
-				}
-				case 8 -> {
-					cx = lastX;
-					xx = 0;
-					xy = -1;
-					cy = 0;
-					yx = 1;
-					yy = 0;
-				}
-				default -> throw new IllegalArgumentException("EXIF orientation " + orientation);
+			if (orientation < 1 || orientation > TURNS.length) {
+				throw new IllegalArgumentException("EXIF orientation " + orientation);
 			}
+			int[] turn = TURNS[orientation - 1];
+			int column = turn[0] * (storedWidth - 1);
+			int row = turn[3] * (storedHeight - 1);
 			boolean swap = orientation >= 5;
 			return new Walk(swap ? storedHeight : storedWidth, swap ? storedWidth : storedHeight,
-					first + cx * pixelStride + cy * scanlineStride, xx * pixelStride + yx * scanlineStride,
-					xy * pixelStride + yy * scanlineStride);
+					first + column * pixelStride + row * scanlineStride,
+					turn[1] * pixelStride + turn[4] * scanlineStride, turn[2] * pixelStride + turn[5] * scanlineStride);
 		}
 
 	}
