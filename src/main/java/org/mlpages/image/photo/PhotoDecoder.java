@@ -185,7 +185,13 @@ public final class PhotoDecoder {
 					reader.addIIOReadWarningListener(warningCollector(warnings));
 					BufferedImage image = reader.read(0, param);
 					checkDecoded(format, image, sampling.width(), sampling.height(), warnings);
-					return new Decoded(image, width, height);
+					// Any other layout is converted here, within the decoding budget,
+					// where a
+					// conversion that fails (a colour profile Java2D refuses) is a
+					// corrupt photo,
+					// not a failure of the tensor later.
+					return new Decoded(UprightPixels.readsInPlace(image) ? image : RgbConversion.toIntRgb(image), width,
+							height);
 				}
 				finally {
 					decodingPixels.release(permits);

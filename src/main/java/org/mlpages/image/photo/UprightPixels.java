@@ -50,15 +50,21 @@ abstract sealed class UprightPixels permits UprightPixels.IntRgb, UprightPixels.
 	 * @param orientation the EXIF orientation still to apply, 1..8
 	 */
 	static UprightPixels of(BufferedImage stored, int orientation) {
-		Raster raster = stored.getRaster();
-		ColorModel cm = stored.getColorModel();
 		if (RgbConversion.isPlainIntRgb(stored)) {
 			return new IntRgb(stored, orientation);
 		}
-		if (RgbConversion.isEightBitGreyOrRgb(raster, cm)) {
-			return new InterleavedBytes(raster, cm, orientation);
+		if (RgbConversion.isEightBitGreyOrRgb(stored.getRaster(), stored.getColorModel())) {
+			return new InterleavedBytes(stored.getRaster(), stored.getColorModel(), orientation);
 		}
 		return new IntRgb(RgbConversion.toIntRgb(stored), orientation);
+	}
+
+	/**
+	 * Whether {@link #of} reads this image as it is, without converting it whole first.
+	 */
+	static boolean readsInPlace(BufferedImage image) {
+		return RgbConversion.isPlainIntRgb(image)
+				|| RgbConversion.isEightBitGreyOrRgb(image.getRaster(), image.getColorModel());
 	}
 
 	/** The upright width. */
