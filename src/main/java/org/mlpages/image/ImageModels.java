@@ -33,10 +33,11 @@ import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
 /**
- * The image models found in the models folder at start-up: each {@code name.h5} with its
- * {@code name.yml} gets a page. One that cannot load is reported with its reason and the
- * rest still serve. By default they load on a thread of their own while the rest of the
- * application starts (a model is then {@link #isLoading loading} for a few seconds).
+ * The image models found in the models folder at start-up: each {@code name.h5} or
+ * {@code name.keras} with its {@code name.yml} gets a page. One that cannot load is
+ * reported with its reason and the rest still serve. By default they load on a thread of
+ * their own while the rest of the application starts (a model is then {@link #isLoading
+ * loading} for a few seconds).
  */
 @Component
 public class ImageModels implements MenuContributor, ModelCatalog, DisposableBean {
@@ -159,12 +160,21 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	}
 
 	private ImageModel load(String name) {
-		Path modelFile = dir.resolve(name + ".h5");
+		List<Path> modelFiles = MODEL_EXTENSIONS.stream()
+			.map(extension -> dir.resolve(name + extension))
+			.filter(Files::isRegularFile)
+			.toList();
+		Path modelFile = modelFiles.isEmpty() ? dir.resolve(name + ".h5") : modelFiles.get(0);
 		Path descriptorFile = descriptorFile(dir, name);
 		try {
 			if (!isValidName(name)) {
 				throw new IllegalArgumentException(
 						"a model name may hold only letters, digits, '_' and '-' (at most 64)");
+			}
+			if (modelFiles.size() > 1) {
+				throw new IllegalArgumentException("two model files are named " + name + ": "
+						+ modelFiles.stream().map(f -> f.getFileName().toString()).toList()
+						+ "; keep the one to serve");
 			}
 			if (descriptorFile == null) {
 				throw new IllegalArgumentException("no " + name + ".yml descriptor beside " + modelFile.getFileName()
@@ -183,18 +193,27 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 		}
 	}
 
+	/**
+	 * A Keras model file: HDF5 ({@code .h5}) or a Keras 3 archive ({@code .keras}); the
+	 * importer tells them apart by their content, so either name serves either kind.
+	 */
+	static final List<String> MODEL_EXTENSIONS = List.of(".h5", ".keras");
+
 	private static TreeSet<String> modelNames(Path dir) {
 		TreeSet<String> names = new TreeSet<>();
 		if (!Files.isDirectory(dir)) {
 			return names;
 		}
 		try (Stream<Path> files = Files.list(dir)) {
-			// a descriptor without a .h5 belongs to another kind of model (a tabular one,
-			// say)
-			files.map(file -> file.getFileName().toString())
-				.filter(file -> file.endsWith(".h5"))
-				.map(file -> file.substring(0, file.length() - ".h5".length()))
-				.forEach(names::add);
+			// a descriptor without a Keras file belongs to another kind of model (a
+			// tabular one, say)
+			files.map(file -> file.getFileName().toString()).forEach(file -> {
+				for (String extension : MODEL_EXTENSIONS) {
+					if (file.endsWith(extension)) {
+						names.add(file.substring(0, file.length() - extension.length()));
+					}
+				}
+			});
 		}
 		catch (IOException ex) {
 			log.error("Cannot list the models folder {}: {}", dir.toAbsolutePath(), ex.getMessage());

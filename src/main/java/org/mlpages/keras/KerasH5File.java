@@ -41,6 +41,11 @@ final class KerasH5File implements WeightSource, AutoCloseable {
 		this.weightsRoot = mw instanceof Group g ? g : hdf;
 	}
 
+	/** Takes over {@code hdf}: closing this closes it. */
+	static KerasH5File of(HdfFile hdf) {
+		return new KerasH5File(hdf);
+	}
+
 	static KerasH5File open(Path file) {
 		try {
 			return new KerasH5File(new HdfFile(file));
@@ -72,8 +77,8 @@ final class KerasH5File implements WeightSource, AutoCloseable {
 		boolean keras3Store = hdf.getChild("layers") instanceof Group && !hdf.getAttributes().containsKey("layer_names")
 				&& !(hdf.getChild("model_weights") instanceof Group);
 		if (keras3Store) {
-			throw new KerasImportException("This is a Keras 3 .weights.h5 file (layers/*/vars/*), which is not"
-					+ " supported: save the whole model with model.save(\"model.h5\") instead");
+			throw new KerasImportException("This is a Keras 3 weights file (layers/*/vars/*), not a legacy HDF5 model"
+					+ " (save the whole model with model.save(\"model.h5\") to use it here)");
 		}
 		if (layerNames().isEmpty() && !(hdf.getChild("model_weights") instanceof Group)) {
 			throw new KerasImportException("The file has neither model_weights nor layer_names: not a Keras .h5 file");
@@ -95,7 +100,17 @@ final class KerasH5File implements WeightSource, AutoCloseable {
 	}
 
 	@Override
-	public LayerWeights weightsFor(String topLevelLayer, String layerName, boolean nested) {
+	public LayerWeights weightsFor(LayerPath path) {
+		return weightsFor(path.top().name(), path.leaf().name(), path.isNested());
+	}
+
+	/**
+	 * @param topLevelLayer the layer of the outermost model that contains this layer (its
+	 * own name for top-level layers): one HDF5 group per top-level layer
+	 * @param nested whether the leaf sits inside a nested model, whose weights share the
+	 * group of the top-level layer
+	 */
+	LayerWeights weightsFor(String topLevelLayer, String layerName, boolean nested) {
 		try {
 			Node node = weightsRoot.getChild(topLevelLayer);
 			if (!(node instanceof Group group)) {
@@ -145,7 +160,7 @@ final class KerasH5File implements WeightSource, AutoCloseable {
 		return colon > 0 ? last.substring(0, colon) : last;
 	}
 
-	private static Weight readWeight(Group group, String weightName) {
+	static Weight readWeight(Group group, String weightName) {
 		Node node = group.getByPath(weightName);
 		if (!(node instanceof Dataset ds)) {
 			throw new KerasImportException("Weight " + group.getPath() + weightName + " is not a dataset");

@@ -83,13 +83,16 @@ public final class KerasModelCut implements AutoCloseable {
 		}
 		KerasH5File h5 = KerasH5File.open(h5File);
 		try {
-			KerasModelImporter.Parsed parsed = KerasModelImporter.parse(h5, null);
-			if (parsed.model().kerasMajor() >= 3) {
-				throw new KerasImportException("The base model was written by Keras " + parsed.kerasVersion()
+			h5.requireLegacyWeightsLayout();
+			String version = h5.kerasVersion();
+			JsonNode config = KerasModelFile.parseJson(h5.modelConfigJson(), "model_config");
+			ModelDefinition model = ModelDefinition.parse(config, ModelDefinition.kerasMajor(version, config));
+			if (model.kerasMajor() >= 3) {
+				throw new KerasImportException("The base model was written by Keras " + version
 						+ "; only Keras 2 / tf.keras / tf_keras .h5 models can be cut and extended");
 			}
 			List<LayerDef> leaves = new ArrayList<>();
-			collectLeaves(parsed.model(), leaves);
+			collectLeaves(model, leaves);
 			LayerDef cut = null;
 			if (cutAt == null) {
 				// The head needs one vector per image: the last global pooling or Flatten
@@ -122,16 +125,15 @@ public final class KerasModelCut implements AutoCloseable {
 					throw new KerasImportException("The model has no layer named '" + cutAt + "'");
 				}
 			}
-			ObjectNode truncated = truncate(parsed.config(), cut.name(), parsed.model().kerasMajor());
-			ModelDefinition def = ModelDefinition.parse(truncated, parsed.model().kerasMajor());
-			return new KerasModelCut(h5File, h5, parsed.kerasVersion(), parsed.backend(), truncated, def, cut.name(),
-					cut.className());
+			ObjectNode truncated = truncate(config, cut.name(), model.kerasMajor());
+			ModelDefinition def = ModelDefinition.parse(truncated, model.kerasMajor());
+			return new KerasModelCut(h5File, h5, version, h5.backend(), truncated, def, cut.name(), cut.className());
 		}
 		catch (HdfException e) {
 			h5.close();
 			throw new KerasImportException("Cannot read " + h5File.getFileName() + ": " + e.getMessage(), e);
 		}
-		catch (IOException | RuntimeException e) {
+		catch (RuntimeException e) {
 			h5.close();
 			throw e;
 		}

@@ -96,9 +96,19 @@ public final class KerasModelImporter {
 		if (archJson != null && !Files.isRegularFile(archJson)) {
 			throw new NoSuchFileException(archJson.toString());
 		}
-		long size = Files.size(h5File);
-		// the architecture is part of what is converted, so part of the cache key
-		String sha = archJson == null ? sha256(h5File) : sha256(sha256(h5File) + "+" + sha256(archJson));
+		List<Path> sources = KerasModelFile.sourceFiles(h5File);
+		long size = 0;
+		StringBuilder shas = new StringBuilder();
+		for (Path source : sources) {
+			size += Files.size(source);
+			shas.append(shas.isEmpty() ? "" : "+").append(sha256(source));
+		}
+		if (archJson != null) {
+			shas.append("+").append(sha256(archJson));
+		}
+		// what is converted (the architecture, every shard) is the cache key; one file is
+		// keyed by its own hash
+		String sha = shas.indexOf("+") < 0 ? shas.toString() : sha256(shas.toString());
 		Path models = cacheRoot.toAbsolutePath().normalize().resolve("savedmodels");
 		Path target = models.resolve(sha);
 
@@ -122,10 +132,9 @@ public final class KerasModelImporter {
 
 	private Map<String, Object> convert(Path h5File, Path archJson, Path cacheRoot, Path models, Path target)
 			throws IOException {
-		try (KerasH5File file = KerasH5File.open(h5File)) {
-			Parsed parsed = parse(file, archJson);
-			ModelDefinition model = parsed.model();
-			ModelGraphBuilder builder = new ModelGraphBuilder(converters, file);
+		try (KerasModelFile file = KerasModelFile.open(h5File, archJson, converters)) {
+			ModelDefinition model = file.model();
+			ModelGraphBuilder builder = new ModelGraphBuilder(converters, file.weights());
 			// Everything that can be rejected from the config alone is, before TensorFlow
 			// is touched.
 			ModelGraphBuilder.Inspection inspection = builder.inspect(model);
@@ -168,8 +177,9 @@ public final class KerasModelImporter {
 				Map<String, Object> metadata = new LinkedHashMap<>();
 				metadata.put("formatVersion", FORMAT_VERSION);
 				metadata.put("source", h5File.getFileName().toString());
-				metadata.put("kerasVersion", parsed.kerasVersion());
-				metadata.put("backend", parsed.backend());
+				metadata.put("kerasVersion", file.kerasVersion());
+				metadata.put("backend", file.backend());
+				metadata.put("format", file.kind().description());
 				metadata.put("inputShape", inspection.inputShape());
 				metadata.put("outputSize", outputSize);
 				metadata.put("inputKey", INPUT_KEY);
@@ -187,45 +197,6 @@ public final class KerasModelImporter {
 			throw new IOException("Converted model in " + target + " is incomplete");
 		}
 		return metadata;
-	}
-
-	/**
-	 * A model's parsed config with the version and backend of whichever source described
-	 * it.
-	 */
-	record Parsed(ModelDefinition model, String kerasVersion, String backend, JsonNode config) {
-	}
-
-	/**
-	 * Reads the architecture from {@code archJson} ({@code model.to_json()}: the model
-	 * config plus {@code keras_version} and {@code backend}) or else from the file's
-	 * {@code model_config}.
-	 */
-	static Parsed parse(KerasH5File file, Path archJson) throws IOException {
-		file.requireLegacyWeightsLayout();
-		JsonNode config;
-		String version = file.kerasVersion();
-		String backend = file.backend();
-		try {
-			if (archJson != null) {
-				config = JSON.readTree(Files.readString(archJson));
-				if (config.path("keras_version").isString()) {
-					version = config.path("keras_version").stringValue();
-				}
-				if (config.path("backend").isString()) {
-					backend = config.path("backend").stringValue();
-				}
-			}
-			else {
-				config = JSON.readTree(file.modelConfigJson());
-			}
-		}
-		catch (JacksonException e) {
-			throw new KerasImportException((archJson != null ? archJson.getFileName().toString() : "model_config")
-					+ " is not valid JSON: " + e.getOriginalMessage(), e);
-		}
-		ModelDefinition model = ModelDefinition.parse(config, ModelDefinition.kerasMajor(version, config));
-		return new Parsed(model, version, backend, config);
 	}
 
 	/** The metadata of a complete, current SavedModel directory, or null. */

@@ -13,7 +13,7 @@ import org.mlpages.keras.ModelDefinition.LayerDef;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Describes a Keras .h5 model without converting it: version, kind, input shape, every
+ * Describes a Keras model file without converting it: version, kind, input shape, every
  * leaf layer with its settings, weights and whether it can be converted. Unlike the
  * importer it does not stop at the first unsupported layer, so a user sees everything
  * that stands in the way at once. Needs no TensorFlow.
@@ -38,6 +38,7 @@ public final class KerasModelInspector {
 	}
 
 	/**
+	 * @param format what the file turned out to be, e.g. "Keras 3 archive (.keras)"
 	 * @param modelKind e.g. "Sequential" or "Functional, with nested Sequential
 	 * 'features'"
 	 * @param inputShape batch input shape with -1 for unknown sizes, or null if it cannot
@@ -45,8 +46,8 @@ public final class KerasModelInspector {
 	 * @param modelProblem a reason the model as a whole is refused (several inputs ...),
 	 * or null
 	 */
-	public record Report(String kerasVersion, String backend, int kerasMajor, String modelKind, long[] inputShape,
-			List<LayerReport> layers, String modelProblem) {
+	public record Report(String format, String kerasVersion, String backend, int kerasMajor, String modelKind,
+			long[] inputShape, List<LayerReport> layers, String modelProblem) {
 
 		public long params() {
 			return layers.stream().mapToLong(LayerReport::params).sum();
@@ -79,12 +80,11 @@ public final class KerasModelInspector {
 		if (archJson != null && !Files.isRegularFile(archJson)) {
 			throw new NoSuchFileException(archJson.toString());
 		}
-		try (KerasH5File file = KerasH5File.open(h5File)) {
-			KerasModelImporter.Parsed parsed = KerasModelImporter.parse(file, archJson);
-			ModelDefinition model = parsed.model();
+		try (KerasModelFile file = KerasModelFile.open(h5File, archJson, converters)) {
+			ModelDefinition model = file.model();
 			List<LayerReport> layers = new ArrayList<>();
 			List<String> nested = new ArrayList<>();
-			walk(model, "", null, file, layers, nested);
+			walk(model, "", null, file.weights(), layers, nested);
 
 			String problem = null;
 			long[] shape = null;
@@ -96,20 +96,21 @@ public final class KerasModelInspector {
 				problem = e.getMessage();
 			}
 			String kind = model.className() + (nested.isEmpty() ? "" : ", with nested " + String.join(", ", nested));
-			return new Report(parsed.kerasVersion(), parsed.backend(), model.kerasMajor(), kind, shape,
-					List.copyOf(layers), problem);
+			return new Report(file.kind().description(), file.kerasVersion(), file.backend(), model.kerasMajor(), kind,
+					shape, List.copyOf(layers), problem);
 		}
 		catch (HdfException e) {
 			throw new KerasImportException("Cannot read " + h5File.getFileName() + ": " + e.getMessage(), e);
 		}
 	}
 
-	private void walk(ModelDefinition model, String path, String group, WeightSource weights, List<LayerReport> out,
+	private void walk(ModelDefinition model, String path, LayerPath parent, WeightSource weights, List<LayerReport> out,
 			List<String> nested) {
 		for (LayerDef def : model.layers()) {
+			LayerPath at = LayerPath.of(parent, model, def);
 			if (def.nested() != null) {
 				nested.add(def.className() + " '" + path + def.name() + "'");
-				walk(def.nested(), path + def.name() + "/", group == null ? def.name() : group, weights, out, nested);
+				walk(def.nested(), path + def.name() + "/", at, weights, out, nested);
 				continue;
 			}
 			String problem = null;
@@ -127,8 +128,7 @@ public final class KerasModelInspector {
 			}
 			long params = 0;
 			try {
-				LayerWeights w = group == null ? weights.weightsFor(def.name(), def.name(), false)
-						: weights.weightsFor(group, def.name(), true);
+				LayerWeights w = weights.weightsFor(at);
 				for (Weight weight : w.all().values()) {
 					params += weight.data().length;
 				}

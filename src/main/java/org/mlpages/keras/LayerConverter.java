@@ -24,6 +24,16 @@ public interface LayerConverter {
 	}
 
 	/**
+	 * The names this converter reads the layer's weights by, in the order a Keras 3 file
+	 * numbers them ({@code vars/0}, {@code vars/1} ...): Keras 3 stores a layer's
+	 * trainable variables, then its others, each in the order the layer creates them, and
+	 * no names. Empty for a layer without weights.
+	 */
+	default List<String> keras3Variables(KerasLayer layer) {
+		return List.of();
+	}
+
+	/**
 	 * @param tf ops factory of the graph being built
 	 * @param layer name, class and config of the layer
 	 * @param weights the layer's weights by short name (empty for layers without weights)

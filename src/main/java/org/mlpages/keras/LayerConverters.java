@@ -9,6 +9,7 @@ import java.util.Set;
 import org.mlpages.keras.layers.ActivationConverter;
 import org.mlpages.keras.layers.AddConverter;
 import org.mlpages.keras.layers.BatchNormalizationConverter;
+import org.mlpages.keras.layers.CenterCropConverter;
 import org.mlpages.keras.layers.ConcatenateConverter;
 import org.mlpages.keras.layers.Conv2DConverter;
 import org.mlpages.keras.layers.DenseConverter;
@@ -67,8 +68,8 @@ public final class LayerConverters {
 				new MergeConverter(), new ConcatenateConverter(), new LeakyReLUConverter(), new SoftmaxConverter(),
 				new RescalingConverter(), new Conv2DTransposeConverter(), new Cropping2DConverter(), new ELUConverter(),
 				new LayerNormalizationConverter(), new NormalizationConverter(), new PReLUConverter(),
-				new PermuteConverter(), new ReshapeConverter(), new ResizingConverter(),
-				new SeparableConv2DConverter()));
+				new PermuteConverter(), new ReshapeConverter(), new ResizingConverter(), new SeparableConv2DConverter(),
+				new CenterCropConverter()));
 	}
 
 	public Optional<LayerConverter> find(String kerasClass) {

@@ -129,6 +129,10 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
 		if (!"Sequential".equals(className)) {
 			inputs = parseEndpoints(config.get("input_layers"), name, "input_layers");
 			outputs = parseEndpoints(config.get("output_layers"), name, "output_layers");
+			if (kerasMajor >= 3) {
+				inputs = renumberNestedFunctional(inputs, layers);
+				outputs = renumberNestedFunctional(outputs, layers);
+			}
 		}
 		// Sequential models built from input_shape on their first layer only (Keras 3
 		// without an
@@ -202,6 +206,21 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
 				collectRefs(node.get("args"), out, layerName);
 			}
 		}
+	}
+
+	/**
+	 * Keras 3 counts a nested Functional model's construction as its call 0 when it
+	 * writes {@code input_layers} and {@code output_layers}, but not in the
+	 * {@code inbound_nodes} it writes, which number its calls from 0 as for any layer.
+	 */
+	private static List<Ref> renumberNestedFunctional(List<Ref> refs, List<LayerDef> layers) {
+		List<Ref> out = new ArrayList<>();
+		for (Ref ref : refs) {
+			boolean functional = layers.stream()
+				.anyMatch(l -> l.name().equals(ref.layer()) && l.nested() != null && !l.nested().isSequential());
+			out.add(functional && ref.node() > 0 ? new Ref(ref.layer(), ref.node() - 1, ref.tensor()) : ref);
+		}
+		return List.copyOf(out);
 	}
 
 	private static List<Ref> parseEndpoints(JsonNode node, String modelName, String key) {

@@ -150,16 +150,17 @@ final class ModelGraphBuilder {
 	}
 
 	/**
-	 * @param group the top-level layer whose HDF5 group holds this model's weights, or
-	 * null for the outermost model
+	 * @param parent the path of the layer that is this model, or null for the outermost
+	 * model
 	 */
-	List<Operand<TFloat32>> buildModel(Ops tf, ModelDefinition model, List<Operand<TFloat32>> inputs, String group) {
-		return model.isSequential() ? buildSequential(tf, model, inputs, group)
-				: buildFunctional(tf, model, inputs, group);
+	List<Operand<TFloat32>> buildModel(Ops tf, ModelDefinition model, List<Operand<TFloat32>> inputs,
+			LayerPath parent) {
+		return model.isSequential() ? buildSequential(tf, model, inputs, parent)
+				: buildFunctional(tf, model, inputs, parent);
 	}
 
 	private List<Operand<TFloat32>> buildSequential(Ops tf, ModelDefinition model, List<Operand<TFloat32>> inputs,
-			String group) {
+			LayerPath parent) {
 		if (inputs.size() != 1) {
 			throw new KerasImportException(
 					"Sequential model '" + model.name() + "' called with " + inputs.size() + " inputs");
@@ -169,13 +170,13 @@ final class ModelGraphBuilder {
 			if (def.isInput()) {
 				continue;
 			}
-			x = apply(tf, def, x, group);
+			x = apply(tf, LayerPath.of(parent, model, def), x);
 		}
 		return x;
 	}
 
 	private List<Operand<TFloat32>> buildFunctional(Ops tf, ModelDefinition model, List<Operand<TFloat32>> inputs,
-			String group) {
+			LayerPath parent) {
 		if (inputs.size() != model.inputs().size()) {
 			throw new KerasImportException(
 					"Model '" + model.name() + "' expects " + model.inputs().size() + " inputs, got " + inputs.size());
@@ -224,7 +225,7 @@ final class ModelGraphBuilder {
 					throw new KerasImportException(
 							"Layer '" + p.def().name() + "' of model '" + model.name() + "' has a call without inputs");
 				}
-				tensors.put(p.def().name(), p.node(), apply(tf, p.def(), ins, group));
+				tensors.put(p.def().name(), p.node(), apply(tf, LayerPath.of(parent, model, p.def()), ins));
 				it.remove();
 				progress = true;
 			}
@@ -245,15 +246,14 @@ final class ModelGraphBuilder {
 		return outputs;
 	}
 
-	private List<Operand<TFloat32>> apply(Ops tf, LayerDef def, List<Operand<TFloat32>> inputs, String group) {
+	private List<Operand<TFloat32>> apply(Ops tf, LayerPath path, List<Operand<TFloat32>> inputs) {
+		LayerDef def = path.leaf();
 		if (def.nested() != null) {
-			return buildModel(tf, def.nested(), inputs, group == null ? def.name() : group);
+			return buildModel(tf, def.nested(), inputs, path);
 		}
 		LayerConverter converter = converters.find(def.className())
 			.orElseThrow(() -> new UnsupportedLayerException(def.name(), def.className()));
-		LayerWeights w = group == null ? weights.weightsFor(def.name(), def.name(), false)
-				: weights.weightsFor(group, def.name(), true);
-		return List.of(converter.convert(tf, def.layer(), w, inputs));
+		return List.of(converter.convert(tf, def.layer(), weights.weightsFor(path), inputs));
 	}
 
 	/** Outputs of layer calls, by layer name and call index. */

@@ -4,15 +4,12 @@ package org.mlpages.keras;
 interface WeightSource {
 
 	/**
-	 * @param topLevelLayer the layer of the outermost model that contains this layer (its
-	 * own name for top-level layers): Keras stores weights in one HDF5 group per
-	 * top-level layer
-	 * @param layerName the leaf layer's name
-	 * @param nested whether the leaf sits inside a nested model, whose weights share the
-	 * group of the top-level layer
+	 * The weights of the leaf at the end of {@code path}, keyed by the short names its
+	 * converter reads ({@code kernel}, {@code bias} ...); empty for a layer without
+	 * weights.
 	 */
-	LayerWeights weightsFor(String topLevelLayer, String layerName, boolean nested);
+	LayerWeights weightsFor(LayerPath path);
 
-	WeightSource NONE = (top, layer, nested) -> LayerWeights.none(layer);
+	WeightSource NONE = path -> LayerWeights.none(path.leaf().name());
 
 }

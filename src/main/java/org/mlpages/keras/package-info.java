@@ -1,6 +1,6 @@
 /**
- * Keras HDF5 (.h5) models as TensorFlow SavedModels for DJL's TensorFlow engine; no
- * Spring in here.
+ * Keras models ({@code .keras} archives and HDF5 {@code .h5} files) as TensorFlow
+ * SavedModels for DJL's TensorFlow engine; no Spring in here.
  *
  * <h2>Use</h2> <pre>{@code
  * TensorFlowNatives.ensureLoaded(cacheRoot);          // once, before DJL or org.tensorflow is touched
@@ -13,11 +13,16 @@
  * {@code cacheRoot/savedmodels/<sha256 of the .h5>/}; a cached model is returned in
  * milliseconds, a conversion takes about a second once TensorFlow is loaded.
  *
- * <h2>Files</h2> Standalone Keras 2.0-2.3, tf.keras ({@code 2.x.y-tf} and later),
- * tf_keras 2.16+ and Keras 3's legacy {@code .h5}; full models, or weights-only files
- * from {@code save_weights()} with the JSON of {@code model.to_json()}
+ * <h2>Files</h2> Told apart by their first bytes ({@code KerasModelFile}): Keras 3
+ * {@code .keras} archives; HDF5 models from standalone Keras 2.0-2.3, tf.keras
+ * ({@code 2.x.y-tf} and later), tf_keras 2.16+ and Keras 3's legacy {@code .h5}; and
+ * weights-only files from {@code save_weights()} (legacy {@code .h5}, Keras 3
+ * {@code .weights.h5} and its sharded {@code .weights.json}) with the JSON of
+ * {@code model.to_json()}
  * ({@link org.mlpages.keras.KerasModelImporter#importModel(java.nio.file.Path, java.nio.file.Path, java.nio.file.Path)}).
- * Keras 3's {@code .weights.h5} store is refused.
+ * Legacy files name their weights; Keras 3 numbers them ({@code Keras3WeightsStore}), so
+ * each converter also says the order of its layer's variables
+ * ({@link org.mlpages.keras.LayerConverter#keras3Variables}).
  * {@link org.mlpages.keras.KerasModelInspector} describes a file without converting it,
  * and {@link org.mlpages.keras.cli.KerasCommandLine} is the jar's
  * {@code inspect / convert / verify} mode.

@@ -284,7 +284,7 @@ public class TrainingJobs implements DisposableBean {
 
 	private void requireFreeName(String name, TrainingJob publishing) {
 		boolean taken = imageModels.find(name).isPresent()
-				|| List.of(".h5", ".yml", ".yaml", ".model")
+				|| List.of(".h5", ".keras", ".yml", ".yaml", ".model")
 					.stream()
 					.anyMatch(ext -> Files.exists(modelsDir.resolve(name + ext)))
 				|| jobs.values()

@@ -67,6 +67,22 @@ class KerasCommandLineTest {
 	}
 
 	@Test
+	void aKeras3ArchiveIsInspectedAndVerifiedLikeAnH5() {
+		String model = TestSupport.fixture("keras3/nhanphamthanh_mnist_model.keras").toString();
+		String expected = TestSupport.fixture("keras3/expected/nhanphamthanh_mnist_model").toString();
+		assertThat(run("inspect", model)).isEqualTo(0);
+		assertThat(out()).contains("Format:        Keras 3 archive (.keras)")
+			.contains("Keras version: 3.8.0 (read as Keras 3)")
+			.contains("Input shape:   [None, 28, 28, 1]")
+			// stored at layers/conv2d whatever the layer's name: 3*3*1*32 + 32
+			.containsPattern("conv2d_6 \\(Conv2D\\) +supported +320 params")
+			.contains("Verdict:       convertible");
+		assertThat(run("verify", model, "--input", expected + "/input.npy", "--expected", expected + "/output.npy"))
+			.isEqualTo(0);
+		assertThat(out()).contains("OK");
+	}
+
+	@Test
 	void inspectOfAWeightsOnlyFileUsesTheArchitecture() {
 		assertThat(run("inspect", generated("weights_only_tf_keras_2_11.h5"), "--arch",
 				generated("weights_only_tf_keras_2_11.arch.json")))
@@ -155,14 +171,16 @@ class KerasCommandLineTest {
 	}
 
 	@Test
-	void keras3WeightsStoreIsRefusedWithAClearMessage() {
+	void keras3WeightsWithoutTheirArchitectureAreRefusedWithAClearMessage() {
 		Path h5 = dir.resolve("model.weights.h5");
 		try (WritableHdfFile f = HdfFile.write(h5)) {
 			f.putGroup("layers").putGroup("dense").putGroup("vars").putDataset("0", new float[][] { { 1 } });
 		}
+		assertThat(run("inspect", h5.toString())).isEqualTo(2);
+		assertThat(err()).contains("holds Keras 3 weights only").contains("model.to_json()");
 		assertThat(run("inspect", h5.toString(), "--arch", generated("dense_rank2.h5").replace(".h5", ".input.npy")))
 			.isEqualTo(2);
-		assertThat(err()).contains("Keras 3 .weights.h5");
+		assertThat(err()).contains("is not valid JSON");
 	}
 
 	@Test

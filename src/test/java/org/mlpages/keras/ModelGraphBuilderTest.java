@@ -30,10 +30,10 @@ class ModelGraphBuilderTest {
 
 	private final List<String> requests = new ArrayList<>();
 
-	private final WeightSource weights = (top, layer, nested) -> {
-		String key = top + "|" + layer + "|" + nested;
+	private final WeightSource weights = path -> {
+		String key = path.top().name() + "|" + path.leaf().name() + "|" + path.isNested();
 		requests.add(key);
-		return store.getOrDefault(key, LayerWeights.none(layer));
+		return store.getOrDefault(key, LayerWeights.none(path.leaf().name()));
 	};
 
 	private void dense(String top, String layer, boolean nested, float... kernel) {

@@ -26,7 +26,9 @@ class RefusedOptionsTest {
 	@Test
 	void optionsWithoutAnImplementation() {
 		refused("Resizing", "{\"height\":2,\"width\":2,\"interpolation\":\"bicubic\"}", "bilinear, nearest");
-		refused("Resizing", "{\"height\":2,\"width\":2,\"crop_to_aspect_ratio\":true}", "crop_to_aspect_ratio");
+		refused("Resizing", "{\"height\":2,\"width\":2,\"pad_to_aspect_ratio\":true}", "pad_to_aspect_ratio");
+		refused("Resizing", "{\"height\":2,\"width\":2,\"antialias\":true}", "antialias=False");
+		refused("BatchNormalization", "{\"renorm\":true}", "renorm");
 		refused("Conv2DTranspose", "{\"kernel_size\":[3,3],\"output_padding\":[1,1]}", "output_padding");
 		refused("Conv2DTranspose", "{\"kernel_size\":[3,3],\"dilation_rate\":[2,2]}", "dilation_rate");
 		refused("LayerNormalization", "{\"rms_scaling\":true}", "rms_scaling");
@@ -37,8 +39,10 @@ class RefusedOptionsTest {
 
 	@Test
 	void layersThatAreNotIdentitiesAtInferenceHaveNoConverter() {
-		// RandomCrop crops or resizes at inference, so it must not be passed through
+		// RandomCrop crops or resizes at inference up to Keras 3.7, and AutoContrast
+		// stretches each image at inference: neither may be passed through
 		assertThat(converters.find("RandomCrop")).isEmpty();
+		assertThat(converters.find("AutoContrast")).isEmpty();
 		assertThat(converters.find("RandomFlip")).isPresent();
 	}
 

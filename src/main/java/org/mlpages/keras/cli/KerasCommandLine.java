@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The jar's command-line mode, without Spring: <pre>
- * inspect FILE.h5 [--arch ARCH.json]
- * convert FILE.h5 DIR [--arch ARCH.json]
- * verify  FILE.h5 --input X.npy --expected Y.npy [--arch ARCH.json] [--tolerance 1e-4]
+ * inspect MODEL [--arch ARCH.json]
+ * convert MODEL DIR [--arch ARCH.json]
+ * verify  MODEL --input X.npy --expected Y.npy [--arch ARCH.json] [--tolerance 1e-4]
  * </pre> Every command also takes {@code --cache DIR}: where TensorFlow's native
  * libraries are extracted and conversions cached, by default
  * {@code ${user.home}/.cache/mlpages}.
@@ -53,12 +53,14 @@ public final class KerasCommandLine {
 
 	private static final String USAGE_TEXT = """
 			Usage:
-			  inspect FILE.h5 [--arch ARCH.json]
-			  convert FILE.h5 DIR [--arch ARCH.json]
-			  verify  FILE.h5 --input X.npy --expected Y.npy [--arch ARCH.json] [--tolerance 1e-4]
+			  inspect MODEL [--arch ARCH.json]
+			  convert MODEL DIR [--arch ARCH.json]
+			  verify  MODEL --input X.npy --expected Y.npy [--arch ARCH.json] [--tolerance 1e-4]
 			Options for every command:
 			  --cache DIR   native libraries and converted models (default ~/.cache/mlpages)
-			ARCH.json is what model.to_json() wrote, for a weights-only .h5 from save_weights().""";
+			MODEL is a Keras model file: a .keras archive (Keras 3) or an HDF5 .h5 (any Keras), told apart
+			by their first bytes; or a weights-only file (save_weights(): legacy .h5 or Keras 3 .weights.h5)
+			with ARCH.json, what model.to_json() wrote.""";
 
 	private KerasCommandLine() {
 	}
@@ -105,6 +107,7 @@ public final class KerasCommandLine {
 	private static int inspect(Parsed p, PrintStream out, PrintStream err) throws IOException {
 		KerasModelInspector.Report r = new KerasModelInspector().inspect(p.file, p.arch);
 		out.println("File:          " + p.file + (p.arch != null ? " (architecture " + p.arch + ")" : ""));
+		out.println("Format:        " + r.format());
 		out.println("Keras version: " + r.kerasVersion() + " (read as Keras " + r.kerasMajor() + "), backend "
 				+ r.backend());
 		out.println("Model kind:    " + r.modelKind());

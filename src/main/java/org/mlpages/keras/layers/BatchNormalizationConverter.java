@@ -28,6 +28,17 @@ public final class BatchNormalizationConverter implements LayerConverter {
 	@Override
 	public void validate(KerasLayer layer) {
 		axis(layer);
+		if (layer.bool("renorm", false)) {
+			throw layer.unsupported("renorm (batch renormalisation is not supported)");
+		}
+	}
+
+	@Override
+	public List<String> keras3Variables(KerasLayer layer) {
+		List<String> names = new java.util.ArrayList<>(ShapeOptions.gammaBeta(layer));
+		names.add("moving_mean");
+		names.add("moving_variance");
+		return names;
 	}
 
 	@Override

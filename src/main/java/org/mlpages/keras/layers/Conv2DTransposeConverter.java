@@ -39,6 +39,11 @@ public final class Conv2DTransposeConverter implements LayerConverter {
 	}
 
 	@Override
+	public List<String> keras3Variables(KerasLayer layer) {
+		return layer.bool("use_bias", true) ? List.of("kernel", "bias") : List.of("kernel");
+	}
+
+	@Override
 	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
 		validate(layer);
 		ConvOptions opts = ConvOptions.of(layer);

@@ -29,6 +29,11 @@ public final class DenseConverter implements LayerConverter {
 	}
 
 	@Override
+	public List<String> keras3Variables(KerasLayer layer) {
+		return layer.bool("use_bias", true) ? List.of("kernel", "bias") : List.of("kernel");
+	}
+
+	@Override
 	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
 		Operand<TFloat32> x = LayerConverter.single(layer, inputs);
 		Weight kernel = weights.require("kernel");

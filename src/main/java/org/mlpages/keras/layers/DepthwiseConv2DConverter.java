@@ -29,6 +29,13 @@ public final class DepthwiseConv2DConverter implements LayerConverter {
 	}
 
 	@Override
+	public List<String> keras3Variables(KerasLayer layer) {
+		// Keras 3 calls it kernel; legacy files, which this converter reads by name,
+		// depthwise_kernel
+		return layer.bool("use_bias", true) ? List.of("depthwise_kernel", "bias") : List.of("depthwise_kernel");
+	}
+
+	@Override
 	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
 		ConvOptions opts = ConvOptions.of(layer);
 		Weight kernel = weights.require("depthwise_kernel");

@@ -13,7 +13,9 @@ import org.tensorflow.types.TFloat32;
  * Layers that Keras turns into the identity at inference time: dropout and noise (only
  * active in training) and the random augmentation layers (which return their input unless
  * {@code training=True}). RandomCrop is deliberately absent: at inference it centre-crops
- * (Keras 2) or resizes, so it is no identity.
+ * and resizes in Keras 2 and 3.0-3.7 but returns its input unchanged from 3.8, so what it
+ * computes depends on the version that will load the file. AutoContrast applies at
+ * inference too, and is not supported.
  */
 public final class DropoutConverter implements LayerConverter {
 
@@ -21,7 +23,12 @@ public final class DropoutConverter implements LayerConverter {
 	public Set<String> kerasClasses() {
 		return Set.of("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout",
 				"GaussianNoise", "AlphaDropout", "ActivityRegularization", "RandomFlip", "RandomRotation", "RandomZoom",
-				"RandomTranslation", "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth");
+				"RandomTranslation", "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth",
+				// Keras 3.6 to 3.10's image augmentation layers, each gated on training
+				"RandomGrayscale", "RandomHue", "RandomSaturation", "RandomSharpness", "RandomShear",
+				"RandomColorJitter", "RandomColorDegeneration", "RandomPosterization", "RandomErasing",
+				"RandomGaussianBlur", "RandomPerspective", "RandomInvert", "RandomElasticTransform", "Solarization",
+				"Equalization", "MixUp", "CutMix", "RandAugment", "AugMix");
 	}
 
 	@Override

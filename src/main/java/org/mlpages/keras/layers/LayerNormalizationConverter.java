@@ -33,6 +33,11 @@ public final class LayerNormalizationConverter implements LayerConverter {
 	}
 
 	@Override
+	public List<String> keras3Variables(KerasLayer layer) {
+		return ShapeOptions.gammaBeta(layer);
+	}
+
+	@Override
 	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
 		validate(layer);
 		Operand<TFloat32> x = LayerConverter.single(layer, inputs);

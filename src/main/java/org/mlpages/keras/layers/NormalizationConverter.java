@@ -28,6 +28,15 @@ public final class NormalizationConverter implements LayerConverter {
 		return Set.of("Normalization");
 	}
 
+	/**
+	 * An adapted layer stores its statistics (and a sample count nothing reads); one
+	 * given its mean and variance in the config stores nothing.
+	 */
+	@Override
+	public List<String> keras3Variables(KerasLayer layer) {
+		return layer.has("mean") ? List.of() : List.of("mean", "variance", "count");
+	}
+
 	@Override
 	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
 		Operand<TFloat32> x = LayerConverter.single(layer, inputs);

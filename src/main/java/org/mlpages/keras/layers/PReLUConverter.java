@@ -22,6 +22,11 @@ public final class PReLUConverter implements LayerConverter {
 	}
 
 	@Override
+	public List<String> keras3Variables(KerasLayer layer) {
+		return List.of("alpha");
+	}
+
+	@Override
 	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
 		Operand<TFloat32> x = LayerConverter.single(layer, inputs);
 		Operand<TFloat32> alpha = weights.require("alpha").constant(tf);

@@ -29,6 +29,12 @@ public final class SeparableConv2DConverter implements LayerConverter {
 	}
 
 	@Override
+	public List<String> keras3Variables(KerasLayer layer) {
+		return layer.bool("use_bias", true) ? List.of("depthwise_kernel", "pointwise_kernel", "bias")
+				: List.of("depthwise_kernel", "pointwise_kernel");
+	}
+
+	@Override
 	public Operand<TFloat32> convert(Ops tf, KerasLayer layer, LayerWeights weights, List<Operand<TFloat32>> inputs) {
 		ConvOptions opts = ConvOptions.of(layer);
 		Weight depthwise = weights.require("depthwise_kernel");

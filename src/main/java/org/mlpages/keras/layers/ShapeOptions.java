@@ -1,5 +1,6 @@
 package org.mlpages.keras.layers;
 
+import java.util.List;
 import java.util.Arrays;
 import org.mlpages.keras.KerasLayer;
 import tools.jackson.databind.JsonNode;
@@ -33,6 +34,12 @@ final class ShapeOptions {
 		JsonNode v = layer.config().get(key);
 		if (v == null || v.isNull()) {
 			return new float[] { fallback };
+		}
+		if (v.isObject() && "__numpy__".equals(v.path("class_name").asString(""))) {
+			// Keras 3 writes a numpy array given to a layer as {"class_name":
+			// "__numpy__",
+			// "config": {"value": [...], "dtype": ...}}
+			v = v.path("config").path("value");
 		}
 		if (v.isNumber()) {
 			return new float[] { v.floatValue() };
@@ -85,6 +92,29 @@ final class ShapeOptions {
 		}
 		Arrays.sort(out);
 		return out;
+	}
+
+	/**
+	 * The trainable variables of a normalisation layer, as Keras 3 creates them:
+	 * {@code gamma} unless {@code scale} is off, then {@code beta} unless {@code center}
+	 * is.
+	 */
+	static List<String> gammaBeta(KerasLayer layer) {
+		List<String> names = new java.util.ArrayList<>();
+		if (layer.bool("scale", true)) {
+			names.add("gamma");
+		}
+		if (layer.bool("center", true)) {
+			names.add("beta");
+		}
+		return names;
+	}
+
+	/** A target {@code height} and {@code width}, both required and positive. */
+	static void requirePositiveSize(KerasLayer layer) {
+		if (layer.integer("height", 0) <= 0 || layer.integer("width", 0) <= 0) {
+			throw layer.malformed("height and width must be positive");
+		}
 	}
 
 }
