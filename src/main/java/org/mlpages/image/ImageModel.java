@@ -41,7 +41,7 @@ public final class ImageModel implements AutoCloseable {
 
 	private final TensorPreprocessor preprocessor;
 
-	ImageModel(String name, Path file, ImageModelDescriptor descriptor, ImportedModel imported,
+	ImageModel(String name, Path file, ImageModelDescriptor descriptor, ImageModelIo io, ImportedModel imported,
 			ZooModel<PhotoBatch, float[][]> zooModel, int poolSize, MlPagesProperties.Batching batching,
 			IntConsumer batchSizes, Duration loadTime) {
 		this.name = name;
@@ -51,11 +51,11 @@ public final class ImageModel implements AutoCloseable {
 		this.zooModel = zooModel;
 		this.predictors = new PredictorPool(zooModel, poolSize);
 		this.loadTime = loadTime;
-		this.preprocessor = new TensorPreprocessor(descriptor.input().preprocessing());
-		var input = descriptor.input().preprocessing();
-		this.batcher = new PhotoBatcher(name, input.height(), input.width(), predictors::predictOnOne, poolSize,
-				batching.maxSize(), batching.maxWait(), PhotoBatcher.defaultMaxPrepared(poolSize, batching.maxSize()),
-				batchSizes);
+		this.preprocessor = new TensorPreprocessor(io.preprocessing());
+		var input = io.preprocessing();
+		this.batcher = new PhotoBatcher(name, input.height(), input.width(), input.color().channels(),
+				predictors::predictOnOne, poolSize, batching.maxSize(), batching.maxWait(),
+				PhotoBatcher.defaultMaxPrepared(poolSize, batching.maxSize()), batchSizes);
 	}
 
 	public String name() {
@@ -165,7 +165,8 @@ public final class ImageModel implements AutoCloseable {
 				"Keras " + imported.kerasVersion() + " (" + imported.backend() + ")",
 				Arrays.toString(imported.inputShape()),
 				descriptor.labels().stream().map(label -> label.displayName(locale)).toList(),
-				descriptor.input().summary(messages, locale), loadTime.toMillis(), pagePath(),
+				ImageModelDescriptor.Input.summary(preprocessor.preprocessing(), messages, locale), loadTime.toMillis(),
+				pagePath(),
 				descriptor.accuracy() == null ? Map.of() : Map.of("model.accuracy", descriptor.accuracy().in(locale)));
 	}
 

@@ -18,7 +18,8 @@ import org.springframework.context.MessageSource;
  * model and how to feed it. The README documents each field.
  */
 public record ImageModelDescriptor(LocalizedText title, LocalizedText description, List<Label> labels,
-		@DefaultValue Input input, @DefaultValue("50") int order, LocalizedText accuracy) {
+		@DefaultValue Input input, @DefaultValue("50") int order, LocalizedText accuracy, String output,
+		String positive) {
 
 	/** One class the model outputs, in output order. */
 	public record Label(String id, String en, String fr) {
@@ -29,27 +30,44 @@ public record ImageModelDescriptor(LocalizedText title, LocalizedText descriptio
 
 	}
 
-	/** How a photo becomes the model's input tensor. */
-	public record Input(@DefaultValue("224") int width, @DefaultValue("224") int height,
-			@DefaultValue("center-crop") ResizeMode resize, @DefaultValue("0.00392156863") float scale,
-			@DefaultValue("0") float offset) {
-
-		Preprocessing preprocessing() {
-			return new Preprocessing(resize, width, height, scale, offset);
-		}
+	/**
+	 * How a photo becomes the model's input tensor. Unset fields are read from the model
+	 * ({@link ImageModelIo}): its input size and channels, and whether it rescales its
+	 * input itself.
+	 */
+	public record Input(Integer width, Integer height, @DefaultValue("center-crop") ResizeMode resize, Float scale,
+			Float offset, String color, List<Float> mean, List<Float> std) {
 
 		/**
 		 * For the model card, in the reader's words: "centre crop to 224×224 RGB, each
 		 * value v becomes v × 0.00784 − 1".
 		 */
-		String summary(MessageSource messages, Locale locale) {
+		static String summary(Preprocessing input, MessageSource messages, Locale locale) {
 			NumberFormat number = NumberFormat.getNumberInstance(locale);
 			number.setMaximumFractionDigits(6);
-			return messages.getMessage("model.preprocessing.value",
-					new Object[] { messages.getMessage("model.resize." + resize.name(), null, locale),
-							String.valueOf(width), String.valueOf(height), number.format(scale), offset < 0 ? "−" : "+",
-							number.format(Math.abs(offset)) },
+			String text = messages.getMessage("model.preprocessing.value",
+					new Object[] { messages.getMessage("model.resize." + input.mode().name(), null, locale),
+							String.valueOf(input.width()), String.valueOf(input.height()), number.format(input.scale()),
+							input.offset() < 0 ? "−" : "+", number.format(Math.abs(input.offset())),
+							messages.getMessage("model.color." + input.color().name(), null, locale) },
 					locale);
+			if (input.mean().length > 0 || input.std().length > 0) {
+				text = messages.getMessage("model.preprocessing.normalised",
+						new Object[] { text, numbers(input.mean(), number, "0"), numbers(input.std(), number, "1") },
+						locale);
+			}
+			return text;
+		}
+
+		private static String numbers(float[] values, NumberFormat number, String none) {
+			if (values.length == 0) {
+				return none;
+			}
+			List<String> out = new java.util.ArrayList<>();
+			for (float v : values) {
+				out.add(number.format(v));
+			}
+			return String.join(" ; ", out);
 		}
 
 	}
@@ -78,11 +96,20 @@ public record ImageModelDescriptor(LocalizedText title, LocalizedText descriptio
 				throw new InvalidDescriptorException("label id '" + label.id() + "' appears twice");
 			}
 		}
-		if (input.width() < 1 || input.height() < 1 || input.width() > 4096 || input.height() > 4096) {
-			throw new InvalidDescriptorException("input.width and input.height must be between 1 and 4096");
+		for (Integer size : java.util.Arrays.asList(input.width(), input.height())) {
+			if (size != null && (size < 1 || size > 4096)) {
+				throw new InvalidDescriptorException("input.width and input.height must be between 1 and 4096");
+			}
 		}
-		if (!Float.isFinite(input.scale()) || !Float.isFinite(input.offset())) {
+		if ((input.scale() != null && !Float.isFinite(input.scale()))
+				|| (input.offset() != null && !Float.isFinite(input.offset()))) {
 			throw new InvalidDescriptorException("input.scale and input.offset must be numbers");
+		}
+		ImageModelIo.colorOf(input.color());
+		ImageModelIo.outputOf(output);
+		if (positive != null && !ids.contains(positive)) {
+			throw new InvalidDescriptorException("positive names the label a single sigmoid output stands for, one of "
+					+ labelIds() + "; '" + positive + "' is not among them");
 		}
 	}
 

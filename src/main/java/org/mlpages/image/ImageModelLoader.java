@@ -3,7 +3,6 @@ package org.mlpages.image;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 import ai.djl.MalformedModelException;
@@ -13,7 +12,6 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.mlpages.image.ImageModelDescriptor.InvalidDescriptorException;
 import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasModelImporter;
 import org.mlpages.keras.TensorFlowNatives;
@@ -77,17 +75,19 @@ class ImageModelLoader {
 		TensorFlowNatives.ensureLoaded(cacheDir);
 		startEngine();
 		ImportedModel imported = importer.importModel(modelFile, cacheDir);
-		checkAgrees(descriptor, imported);
+		// a descriptor written for another model fails here, at start-up, not on
+		// someone's photo
+		ImageModelIo io = ImageModelIo.resolve(descriptor, imported);
 		Criteria<PhotoBatch, float[][]> criteria = Criteria.builder()
 			.setTypes(PhotoBatch.class, float[][].class)
 			.optModelPath(imported.savedModelDir())
 			.optEngine("TensorFlow")
-			.optTranslator(new ProbabilitiesTranslator(false))
+			.optTranslator(new ProbabilitiesTranslator(io))
 			.build();
 		ZooModel<PhotoBatch, float[][]> zooModel = criteria.loadModel();
 		IntConsumer batchSizes = meters == null ? size -> {
 		} : ImageModelMeters.batchSizes(meters, name, batching.maxSize());
-		ImageModel model = new ImageModel(name, modelFile, descriptor, imported, zooModel, poolSize, batching,
+		ImageModel model = new ImageModel(name, modelFile, descriptor, io, imported, zooModel, poolSize, batching,
 				batchSizes, Duration.ofNanos(System.nanoTime() - start));
 		warmUp(model);
 		return model;
@@ -120,33 +120,11 @@ class ImageModelLoader {
 	private static void warmUp(ImageModel model) {
 		var input = model.preprocessor().preprocessing();
 		try {
-			model.predict(
-					new PhotoBatch(new float[input.width() * input.height() * 3], 1, input.height(), input.width()));
+			model.predict(new PhotoBatch(new float[input.tensorSize()], 1, input.height(), input.width(),
+					input.color().channels()));
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("the model loaded but cannot predict: " + ex.getMessage(), ex);
-		}
-	}
-
-	/**
-	 * A descriptor written for another model fails here, at start-up, not on someone's
-	 * photo.
-	 */
-	private static void checkAgrees(ImageModelDescriptor descriptor, ImportedModel imported) {
-		if (imported.outputSize() != descriptor.labels().size()) {
-			throw new InvalidDescriptorException("the model has " + imported.outputSize()
-					+ " outputs but the descriptor lists " + descriptor.labels().size() + " labels");
-		}
-		long[] shape = imported.inputShape();
-		if (shape.length != 4 || shape[3] != 3) {
-			throw new InvalidDescriptorException(
-					"the model's input is " + Arrays.toString(shape) + ", not a batch of RGB images");
-		}
-		if ((shape[1] > 0 && shape[1] != descriptor.input().height())
-				|| (shape[2] > 0 && shape[2] != descriptor.input().width())) {
-			throw new InvalidDescriptorException(
-					"the model expects " + shape[2] + "x" + shape[1] + " images but the descriptor says "
-							+ descriptor.input().width() + "x" + descriptor.input().height());
 		}
 	}
 

@@ -56,6 +56,8 @@ final class PhotoBatcher implements AutoCloseable {
 
 	private final int width;
 
+	private final int channels;
+
 	private final BatchModel model;
 
 	private final int maxSize;
@@ -101,6 +103,14 @@ final class PhotoBatcher implements AutoCloseable {
 	 */
 	PhotoBatcher(String name, int height, int width, BatchModel model, int workers, int maxSize, Duration maxWait,
 			int maxPrepared, IntConsumer batchSizes) {
+		this(name, height, width, 3, model, workers, maxSize, maxWait, maxPrepared, batchSizes);
+	}
+
+	/**
+	 * @param channels of the model's input: 3, or 1 for a grey model
+	 */
+	PhotoBatcher(String name, int height, int width, int channels, BatchModel model, int workers, int maxSize,
+			Duration maxWait, int maxPrepared, IntConsumer batchSizes) {
 		if (maxSize < 1 || workers < 1) {
 			throw new IllegalArgumentException("a batch holds at least one photo and needs a worker");
 		}
@@ -111,6 +121,7 @@ final class PhotoBatcher implements AutoCloseable {
 		this.name = name;
 		this.height = height;
 		this.width = width;
+		this.channels = channels;
 		this.model = model;
 		this.maxSize = maxSize;
 		this.maxWaitNanos = maxWait.toNanos();
@@ -297,14 +308,14 @@ final class PhotoBatcher implements AutoCloseable {
 
 	private PhotoBatch toBatch(List<Waiting> batch) {
 		if (batch.size() == 1) {
-			return new PhotoBatch(batch.get(0).tensor(), 1, height, width);
+			return new PhotoBatch(batch.get(0).tensor(), 1, height, width, channels);
 		}
-		int perPhoto = height * width * 3;
+		int perPhoto = height * width * channels;
 		float[] data = new float[batch.size() * perPhoto];
 		for (int i = 0; i < batch.size(); i++) {
 			System.arraycopy(batch.get(i).tensor(), 0, data, i * perPhoto, perPhoto);
 		}
-		return new PhotoBatch(data, batch.size(), height, width);
+		return new PhotoBatch(data, batch.size(), height, width, channels);
 	}
 
 	private static void fail(List<Waiting> batch, Throwable cause) {
@@ -414,7 +425,7 @@ final class PhotoBatcher implements AutoCloseable {
 			finally {
 				lock.unlock();
 			}
-			float[][] scores = model.predict(new PhotoBatch(tensor, 1, height, width));
+			float[][] scores = model.predict(new PhotoBatch(tensor, 1, height, width, channels));
 			batchSizes.accept(1);
 			return scores[0];
 		}

@@ -127,7 +127,7 @@ final class PredictorPool implements AutoCloseable {
 	private float[][] predictSplit(PhotoBatch batch, List<Predictor<PhotoBatch, float[][]>> predictors)
 			throws TranslateException {
 		int parts = predictors.size();
-		int perImage = batch.height() * batch.width() * 3;
+		int perImage = batch.perPhoto();
 		List<Future<float[][]>> others = new ArrayList<>();
 		float[][] result = new float[batch.count()][];
 		int[] starts = new int[parts + 1];
@@ -175,7 +175,7 @@ final class PredictorPool implements AutoCloseable {
 
 	private static PhotoBatch slice(PhotoBatch batch, int from, int to, int perImage) {
 		return new PhotoBatch(Arrays.copyOfRange(batch.data(), from * perImage, to * perImage), to - from,
-				batch.height(), batch.width());
+				batch.height(), batch.width(), batch.channels());
 	}
 
 	private static float[][] join(Future<float[][]> part) throws TranslateException {

@@ -15,10 +15,10 @@ import org.bytedeco.javacpp.FloatPointer;
  */
 final class ProbabilitiesTranslator implements NoBatchifyTranslator<PhotoBatch, float[][]> {
 
-	private final boolean outputsLogits;
+	private final ImageModelIo io;
 
-	ProbabilitiesTranslator(boolean outputsLogits) {
-		this.outputsLogits = outputsLogits;
+	ProbabilitiesTranslator(ImageModelIo io) {
+		this.io = io;
 	}
 
 	@Override
@@ -29,9 +29,12 @@ final class ProbabilitiesTranslator implements NoBatchifyTranslator<PhotoBatch, 
 		// the
 		// garbage collector. A native copy freed at once leaves nothing behind.
 		try (FloatPointer data = new FloatPointer(batch.data())) {
-			NDArray input = ctx.getNDManager()
-				.create(data.asByteBuffer(), new Shape(batch.count(), batch.height(), batch.width(), 3),
-						DataType.FLOAT32);
+			Shape shape = switch (io.inputRank()) {
+				case 3 -> new Shape(batch.count(), batch.height(), batch.width());
+				case 2 -> new Shape(batch.count(), batch.perPhoto());
+				default -> new Shape(batch.count(), batch.height(), batch.width(), batch.channels());
+			};
+			NDArray input = ctx.getNDManager().create(data.asByteBuffer(), shape, DataType.FLOAT32);
 			return new NDList(input);
 		}
 	}
@@ -39,16 +42,32 @@ final class ProbabilitiesTranslator implements NoBatchifyTranslator<PhotoBatch, 
 	@Override
 	public float[][] processOutput(TranslatorContext ctx, NDList list) {
 		NDArray output = list.singletonOrThrow();
-		if (outputsLogits) {
-			output = output.softmax(-1);
-		}
 		long[] shape = output.getShape().getShape();
 		int rows = (int) shape[0];
-		int classes = (int) (output.size() / rows);
+		int units = (int) (output.size() / rows);
+		boolean logits = io.output() == ImageModelIo.Output.LOGITS;
+		if (logits && units > 1) {
+			output = output.softmax(-1);
+		}
 		float[] flat = output.toFloatArray();
-		float[][] result = new float[rows][classes];
+		if (logits && units == 1) {
+			for (int i = 0; i < flat.length; i++) {
+				flat[i] = (float) (1 / (1 + Math.exp(-flat[i])));
+			}
+		}
+		if (units == 1) {
+			// one unit is the probability of the positive label; the other gets the rest
+			int positive = io.positiveLabel();
+			float[][] result = new float[rows][2];
+			for (int row = 0; row < rows; row++) {
+				result[row][positive] = flat[row];
+				result[row][1 - positive] = 1f - flat[row];
+			}
+			return result;
+		}
+		float[][] result = new float[rows][units];
 		for (int row = 0; row < rows; row++) {
-			System.arraycopy(flat, row * classes, result[row], 0, classes);
+			System.arraycopy(flat, row * units, result[row], 0, units);
 		}
 		return result;
 	}

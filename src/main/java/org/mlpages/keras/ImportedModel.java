@@ -12,8 +12,9 @@ import java.util.Objects;
  *
  * @param savedModelDir directory to hand to DJL ({@code Criteria.optModelPath}), engine
  * "TensorFlow"
- * @param sha256 hex SHA-256 of the .h5 file, also the cache key
- * @param fileSize size of the .h5 file in bytes
+ * @param sha256 hex SHA-256 of the model file (of its files, for several), also the cache
+ * key
+ * @param fileSize size of the model file (its files) in bytes
  * @param kerasVersion {@code keras_version} attribute of the file, or null
  * @param backend {@code backend} attribute of the file, or null
  * @param inputShape input shape with -1 for the batch (and any other unknown) dimension
@@ -23,10 +24,15 @@ import java.util.Objects;
  * @param layerSummary leaf layers in config order, as {@code outer/inner/name (Class)}
  * @param fromCache whether the SavedModel was already in the cache
  * @param importTime wall time of this import call
+ * @param format what the file was, e.g. "Keras 3 archive (.keras)"
+ * @param outputActivation the activation of the layer that makes the output ("softmax",
+ * "sigmoid", "linear" ...), or null if it cannot be told
+ * @param inputRescaling the layer inside the model that rescales its input, e.g.
+ * "rescaling (Rescaling)", or null if the model takes its input as given
  */
 public record ImportedModel(Path savedModelDir, String sha256, long fileSize, String kerasVersion, String backend,
 		long[] inputShape, int outputSize, String inputKey, String outputKey, List<String> layerSummary,
-		boolean fromCache, Duration importTime) {
+		boolean fromCache, Duration importTime, String format, String outputActivation, String inputRescaling) {
 
 	public ImportedModel {
 		Objects.requireNonNull(savedModelDir, "savedModelDir");
@@ -52,13 +58,16 @@ public record ImportedModel(Path savedModelDir, String sha256, long fileSize, St
 				&& Objects.equals(backend, m.backend) && Arrays.equals(inputShape, m.inputShape)
 				&& outputSize == m.outputSize && Objects.equals(inputKey, m.inputKey)
 				&& Objects.equals(outputKey, m.outputKey) && layerSummary.equals(m.layerSummary)
-				&& fromCache == m.fromCache && Objects.equals(importTime, m.importTime);
+				&& fromCache == m.fromCache && Objects.equals(importTime, m.importTime)
+				&& Objects.equals(format, m.format) && Objects.equals(outputActivation, m.outputActivation)
+				&& Objects.equals(inputRescaling, m.inputRescaling);
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(savedModelDir, sha256, fileSize, kerasVersion, backend, Arrays.hashCode(inputShape),
-				outputSize, inputKey, outputKey, layerSummary, fromCache, importTime);
+				outputSize, inputKey, outputKey, layerSummary, fromCache, importTime, format, outputActivation,
+				inputRescaling);
 	}
 
 	@Override

@@ -53,7 +53,7 @@ public final class KerasModelImporter {
 	/**
 	 * Bump when converters change what they produce, so cached SavedModels are rebuilt.
 	 */
-	static final int FORMAT_VERSION = 2;
+	static final int FORMAT_VERSION = 3;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -185,6 +185,8 @@ public final class KerasModelImporter {
 				metadata.put("inputKey", INPUT_KEY);
 				metadata.put("outputKey", OUTPUT_KEY);
 				metadata.put("layers", inspection.layers());
+				metadata.put("outputActivation", inspection.outputActivation());
+				metadata.put("inputRescaling", inspection.inputRescaling());
 				JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(METADATA_FILE).toFile(), metadata);
 				CacheDirectories.publish(tmp, target, dir -> readMetadata(dir) != null);
 			}
@@ -226,7 +228,8 @@ public final class KerasModelImporter {
 		List<String> layers = new ArrayList<>((List<String>) m.get("layers"));
 		return new ImportedModel(dir, sha, size, (String) m.get("kerasVersion"), (String) m.get("backend"), inputShape,
 				((Number) m.get("outputSize")).intValue(), (String) m.get("inputKey"), (String) m.get("outputKey"),
-				layers, fromCache, Duration.ofNanos(System.nanoTime() - start));
+				layers, fromCache, Duration.ofNanos(System.nanoTime() - start), (String) m.get("format"),
+				(String) m.get("outputActivation"), (String) m.get("inputRescaling"));
 	}
 
 	private static String sha256(String text) {

@@ -21,8 +21,29 @@ import tools.jackson.databind.JsonNode;
  */
 final class ModelGraphBuilder {
 
-	/** What can be learnt from the config alone, before any TensorFlow work. */
-	record Inspection(long[] inputShape, List<String> layers) {
+	/**
+	 * What can be learnt from the config alone, before any TensorFlow work.
+	 *
+	 * @param outputActivation the activation that makes the model's output ("softmax",
+	 * "sigmoid", "linear" ...), or null when the last layer that computes something has
+	 * none of its own
+	 * @param inputRescaling the layer that rescales the model's input, described (e.g.
+	 * "rescaling (Rescaling)"), or null when the model takes its input as given
+	 */
+	record Inspection(long[] inputShape, List<String> layers, String outputActivation, String inputRescaling) {
+	}
+
+	/**
+	 * Layers that compute nothing at inference, or only fit the picture's size: skipped
+	 * when looking for what a model does first and last.
+	 */
+	private static final java.util.Set<String> PASS_THROUGH = passThrough();
+
+	private static java.util.Set<String> passThrough() {
+		java.util.Set<String> classes = new java.util.HashSet<>(
+				new org.mlpages.keras.layers.DropoutConverter().kerasClasses());
+		classes.addAll(List.of("InputLayer", "Resizing", "CenterCrop"));
+		return java.util.Set.copyOf(classes);
 	}
 
 	/** The graph's endpoints. */
@@ -47,7 +68,68 @@ final class ModelGraphBuilder {
 		List<String> summary = new ArrayList<>();
 		inspect(model, "", summary);
 		checkEndpoints(model);
-		return new Inspection(inputShape(model), List.copyOf(summary));
+		LayerDef first = firstComputing(model);
+		boolean rescales = first != null && List.of("Rescaling", "Normalization").contains(first.className());
+		return new Inspection(inputShape(model), List.copyOf(summary), outputActivation(model),
+				rescales ? first.name() + " (" + first.className() + ")" : null);
+	}
+
+	/** The first layer, in config order, that changes the values it is given. */
+	private static LayerDef firstComputing(ModelDefinition model) {
+		for (LayerDef def : model.layers()) {
+			if (def.nested() != null) {
+				LayerDef inner = firstComputing(def.nested());
+				if (inner != null) {
+					return inner;
+				}
+			}
+			else if (!PASS_THROUGH.contains(def.className())) {
+				return def;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The activation of the last layer that computes the output: a Softmax layer, an
+	 * Activation layer, or a layer's own {@code activation} option.
+	 */
+	static String outputActivation(ModelDefinition model) {
+		LayerDef last = lastComputing(model);
+		if (last == null) {
+			return null;
+		}
+		if ("Softmax".equals(last.className())) {
+			return "softmax";
+		}
+		var activation = last.layer().config().get("activation");
+		return activation != null && activation.isString() ? activation.stringValue() : null;
+	}
+
+	private static LayerDef lastComputing(ModelDefinition model) {
+		Map<String, LayerDef> byName = new HashMap<>();
+		model.layers().forEach(def -> byName.put(def.name(), def));
+		LayerDef def = model.isSequential()
+				? (model.layers().isEmpty() ? null : model.layers().get(model.layers().size() - 1))
+				: byName.get(model.outputs().get(0).layer());
+		int guard = model.layers().size();
+		while (def != null && guard-- >= 0) {
+			if (def.nested() != null) {
+				return lastComputing(def.nested());
+			}
+			if (!PASS_THROUGH.contains(def.className()) || def.isInput()) {
+				return def.isInput() ? null : def;
+			}
+			if (model.isSequential()) {
+				int i = model.layers().indexOf(def);
+				def = i > 0 ? model.layers().get(i - 1) : null;
+			}
+			else {
+				List<Ref> in = def.inboundNodes().isEmpty() ? List.of() : def.inboundNodes().get(0);
+				def = in.size() == 1 ? byName.get(in.get(0).layer()) : null;
+			}
+		}
+		return null;
 	}
 
 	/**

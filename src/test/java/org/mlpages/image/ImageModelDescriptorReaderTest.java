@@ -47,7 +47,11 @@ class ImageModelDescriptorReaderTest {
 
 		ImageModelDescriptor descriptor = ImageModelDescriptorReader.read(file);
 
-		assertThat(descriptor.input().width()).isEqualTo(224);
+		// the size, channels and scaling not given are the model's (ImageModelIo)
+		assertThat(descriptor.input().width()).isNull();
+		assertThat(descriptor.input().scale()).isNull();
+		assertThat(descriptor.input().color()).isNull();
+		assertThat(descriptor.output()).isNull();
 		assertThat(descriptor.input().resize()).isEqualTo(ResizeMode.CENTER_CROP);
 		assertThat(descriptor.labels().get(0).displayName(Locale.FRENCH)).isEqualTo("sparrow");
 		assertThat(descriptor.order()).isEqualTo(50);
@@ -59,6 +63,9 @@ class ImageModelDescriptorReaderTest {
 		Path noLabels = write("title:\n  en: Birds\n");
 		Path badResize = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: b\ninput:\n  resize: squash\n");
 		Path twice = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: a\n");
+		Path badColor = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: b\ninput:\n  color: cmyk\n");
+		Path badOutput = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: b\noutput: relu\n");
+		Path badPositive = write("title:\n  en: Birds\nlabels:\n  - id: a\n  - id: b\npositive: c\n");
 
 		assertThatThrownBy(() -> ImageModelDescriptorReader.read(noLabels))
 			.isInstanceOf(InvalidDescriptorException.class)
@@ -68,6 +75,12 @@ class ImageModelDescriptorReaderTest {
 			.hasMessageContaining("input.resize");
 		assertThatThrownBy(() -> ImageModelDescriptorReader.read(twice)).isInstanceOf(InvalidDescriptorException.class)
 			.hasMessageContaining("twice");
+		assertThatThrownBy(() -> ImageModelDescriptorReader.read(badColor))
+			.hasMessageContaining("input.color is rgb, bgr or grey, not 'cmyk'");
+		assertThatThrownBy(() -> ImageModelDescriptorReader.read(badOutput))
+			.hasMessageContaining("output is softmax, sigmoid or logits, not 'relu'");
+		assertThatThrownBy(() -> ImageModelDescriptorReader.read(badPositive))
+			.hasMessageContaining("'c' is not among them");
 	}
 
 	@Test

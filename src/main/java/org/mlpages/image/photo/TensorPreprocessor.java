@@ -4,7 +4,8 @@ import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 
 /**
- * Turns a photo into a float NHWC tensor (height, width, RGB) for one image.
+ * Turns a photo into a float NHWC tensor (height, width, channels) for one image: RGB by
+ * default, or BGR, or one grey channel.
  * <p>
  * The resize reproduces TF2's {@code tf.image.resize(method='bilinear', antialias=False)}
  * (half-pixel centres, float32 arithmetic, edge clamping), because that is what Keras
@@ -29,7 +30,7 @@ public final class TensorPreprocessor {
 		return preprocessing;
 	}
 
-	/** Floats per image: height * width * 3. */
+	/** Floats per image: height * width * channels. */
 	public int tensorSize() {
 		return preprocessing.tensorSize();
 	}
@@ -96,6 +97,10 @@ public final class TensorPreprocessor {
 
 		float scale = preprocessing.scale();
 		float add = preprocessing.offset();
+		if (!preprocessing.isPlainRgb()) {
+			writeOrdered(pixels, dest, offset, x0, x1, xLerp, y0, y1, yLerp);
+			return;
+		}
 		int o = offset;
 		for (int y = 0; y < th; y++) {
 			int top = y0[y];
@@ -111,6 +116,54 @@ public final class TensorPreprocessor {
 						+ add;
 				dest[o++] = lerp2(tl >> 8 & 0xFF, tr >> 8 & 0xFF, bl >> 8 & 0xFF, br >> 8 & 0xFF, xl, yl) * scale + add;
 				dest[o++] = lerp2(tl & 0xFF, tr & 0xFF, bl & 0xFF, br & 0xFF, xl, yl) * scale + add;
+			}
+		}
+	}
+
+	/**
+	 * The same resize for a model that takes BGR, grey or per-channel normalised values:
+	 * each pixel's channels rounded to 8 bits first, then reordered or merged, then
+	 * scaled and normalised.
+	 */
+	private void writeOrdered(UprightPixels pixels, float[] dest, int offset, int[] x0, int[] x1, float[] xLerp,
+			int[] y0, int[] y1, float[] yLerp) {
+		ColorOrder color = preprocessing.color();
+		int channels = color.channels();
+		float[] add = new float[channels];
+		float[] times = new float[channels];
+		float[] mean = preprocessing.mean();
+		float[] std = preprocessing.std();
+		// (v * scale + offset - mean) / std as one multiply and one add per value
+		for (int c = 0; c < channels; c++) {
+			float m = mean.length == 0 ? 0 : mean[mean.length == 1 ? 0 : c];
+			float s = std.length == 0 ? 1 : std[std.length == 1 ? 0 : c];
+			times[c] = preprocessing.scale() / s;
+			add[c] = (preprocessing.offset() - m) / s;
+		}
+		int o = offset;
+		for (int y = 0; y < y0.length; y++) {
+			for (int x = 0; x < x0.length; x++) {
+				int tl = pixels.rgb(x0[x], y0[y]);
+				int tr = pixels.rgb(x1[x], y0[y]);
+				int bl = pixels.rgb(x0[x], y1[y]);
+				int br = pixels.rgb(x1[x], y1[y]);
+				int r = (int) lerp2(tl >> 16 & 0xFF, tr >> 16 & 0xFF, bl >> 16 & 0xFF, br >> 16 & 0xFF, xLerp[x],
+						yLerp[y]);
+				int g = (int) lerp2(tl >> 8 & 0xFF, tr >> 8 & 0xFF, bl >> 8 & 0xFF, br >> 8 & 0xFF, xLerp[x], yLerp[y]);
+				int b = (int) lerp2(tl & 0xFF, tr & 0xFF, bl & 0xFF, br & 0xFF, xLerp[x], yLerp[y]);
+				switch (color) {
+					case GREY -> dest[o++] = ColorOrder.grey(r, g, b) * times[0] + add[0];
+					case BGR -> {
+						dest[o++] = b * times[0] + add[0];
+						dest[o++] = g * times[1] + add[1];
+						dest[o++] = r * times[2] + add[2];
+					}
+					case RGB -> {
+						dest[o++] = r * times[0] + add[0];
+						dest[o++] = g * times[1] + add[1];
+						dest[o++] = b * times[2] + add[2];
+					}
+				}
 			}
 		}
 	}

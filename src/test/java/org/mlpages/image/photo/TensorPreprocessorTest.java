@@ -141,4 +141,29 @@ class TensorPreprocessorTest {
 		return image;
 	}
 
+	@Test
+	void bgrGreyAndPerChannelNormalisationFollowTheModelsChannels() {
+		BufferedImage orange = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+		for (int y = 0; y < 2; y++) {
+			for (int x = 0; x < 3; x++) {
+				orange.setRGB(x, y, 200 << 16 | 100 << 8 | 50);
+			}
+		}
+		float[] rgb = tensor(orange, ColorOrder.RGB, new float[0], new float[0]);
+		float[] bgr = tensor(orange, ColorOrder.BGR, new float[0], new float[0]);
+		float[] grey = tensor(orange, ColorOrder.GREY, new float[0], new float[0]);
+		float[] torch = tensor(orange, ColorOrder.RGB, new float[] { 1, 2, 3 }, new float[] { 2, 4, 8 });
+
+		assertThat(rgb).containsExactly(200, 100, 50);
+		assertThat(bgr).containsExactly(50, 100, 200);
+		// Pillow's convert("L"): 0.299 * 200 + 0.587 * 100 + 0.114 * 50 = 124.2
+		assertThat(grey).containsExactly(124);
+		assertThat(torch).containsExactly((200 - 1) / 2f, (100 - 2) / 4f, (50 - 3) / 8f);
+	}
+
+	private static float[] tensor(BufferedImage image, ColorOrder color, float[] mean, float[] std) {
+		return new TensorPreprocessor(new Preprocessing(ResizeMode.STRETCH, 1, 1, 1, 0, color, mean, std))
+			.toTensor(image);
+	}
+
 }
