@@ -77,6 +77,29 @@ class KerasArchiveModelsTests {
 		}
 	}
 
+	@Test
+	void theDescriptorThatDescribePrintsServesTheModelOnceFilledIn() throws Exception {
+		for (String file : new String[] { "keras/keras3/nhanphamthanh_mnist_model.keras",
+				"keras/generated-keras3/keras3_sequential_augment.keras" }) {
+			Path model = copy(file, "m.keras");
+			var out = new java.io.ByteArrayOutputStream();
+			int exit = org.mlpages.keras.cli.KerasCommandLine.run(
+					new String[] { "describe", model.toString(), "--cache", properties.cacheDir().toString() },
+					new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+			assertThat(exit).isZero();
+			String skeleton = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+			// the data person's part: titles and label names
+			Path descriptor = Files.writeString(models.resolve("m.yml"),
+					skeleton.replace("TODO", "X1")
+						.replaceAll("id: X1_(\\d+)", "id: label$1")
+						.replace("positive: X1_1", "positive: label1"));
+			try (ImageModel served = new ImageModelLoader(properties).load("m", model, descriptor)) {
+				assertThat(served.descriptor().labels()).hasSizeGreaterThanOrEqualTo(2);
+			}
+			Files.delete(model);
+		}
+	}
+
 	private float[] scores(ImageModel model, Consumer<Graphics2D> draw) throws Exception {
 		BufferedImage picture = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = picture.createGraphics();

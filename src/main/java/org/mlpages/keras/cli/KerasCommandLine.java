@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The jar's command-line mode, without Spring: <pre>
  * inspect MODEL [--arch ARCH.json]
+ * describe MODEL [--arch ARCH.json]
  * convert MODEL DIR [--arch ARCH.json]
  * verify  MODEL --input X.npy --expected Y.npy [--arch ARCH.json] [--tolerance 1e-4]
  * </pre> Every command also takes {@code --cache DIR}: where TensorFlow's native
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KerasCommandLine {
 
-	public static final Set<String> COMMANDS = Set.of("inspect", "convert", "verify");
+	public static final Set<String> COMMANDS = Set.of("inspect", "describe", "convert", "verify");
 
 	public static final int OK = 0;
 
@@ -54,6 +55,7 @@ public final class KerasCommandLine {
 	private static final String USAGE_TEXT = """
 			Usage:
 			  inspect MODEL [--arch ARCH.json]
+			  describe MODEL [--arch ARCH.json]   print a descriptor (MODEL.yml) to complete
 			  convert MODEL DIR [--arch ARCH.json]
 			  verify  MODEL --input X.npy --expected Y.npy [--arch ARCH.json] [--tolerance 1e-4]
 			Options for every command:
@@ -84,6 +86,7 @@ public final class KerasCommandLine {
 		try {
 			return switch (p.command) {
 				case "inspect" -> inspect(p, out, err);
+				case "describe" -> describe(p, out);
 				case "convert" -> convert(p, out, err);
 				case "verify" -> verify(p, out, err);
 				default -> throw new IllegalStateException(p.command);
@@ -136,6 +139,11 @@ public final class KerasCommandLine {
 				+ String.join(", ", new java.util.TreeSet<>(LayerConverters.defaults().supportedClasses())));
 		out.println("Supported activations:   " + String.join(", ", Activations.supported()));
 		return MISMATCH;
+	}
+
+	private static int describe(Parsed p, PrintStream out) throws IOException {
+		out.print(DescriptorSkeleton.of(p.file, importModel(p)));
+		return OK;
 	}
 
 	private static int convert(Parsed p, PrintStream out, PrintStream err) throws IOException {
