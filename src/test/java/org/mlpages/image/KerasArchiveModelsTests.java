@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlpages.image.photo.DecodedPhoto;
+import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.keras.cli.Npy;
 import org.mlpages.system.MlPagesProperties;
 import org.mlpages.system.TestProperties;
@@ -75,6 +77,40 @@ class KerasArchiveModelsTests {
 				assertThat(scores[i][0]).as("Cat").isCloseTo((float) (1 - dog), within(1e-4f));
 			}
 		}
+	}
+
+	@Test
+	void aCatDogModelEndingInOneSigmoidUnitGivesTheProbabilitiesOfItsSoftmaxTwin() throws Exception {
+		// the shipped cats_vs_dogs.h5 saved as Keras 3 does, its two-unit softmax head
+		// turned into one sigmoid unit (generators/make_sigmoid_cat_dog.py)
+		Path sigmoidFile = copy("keras/generated-keras3/cats_vs_dogs_sigmoid.keras", "pets.keras");
+		Path descriptor = Files.writeString(models.resolve("pets.yml"), """
+				title: {en: 'Cat or dog?', fr: 'Chat ou chien ?'}
+				labels: [{id: Cat, en: Cat, fr: Chat}, {id: Dog, en: Dog, fr: Chien}]
+				input: {scale: 0.007843138, offset: -1}
+				""");
+		try (ImageModel sigmoid = new ImageModelLoader(properties).load("pets", sigmoidFile, descriptor);
+				ImageModel softmax = new ImageModelLoader(properties).load("cats_vs_dogs",
+						Path.of("models/cats_vs_dogs.h5"), Path.of("models/cats_vs_dogs.yml"))) {
+			int agreeing = 0;
+			try (var photos = Files.list(Path.of("src/test/resources/photos"))) {
+				for (Path photo : photos.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(12).toList()) {
+					DecodedPhoto decoded = new PhotoDecoder(40_000_000).decode(Files.readAllBytes(photo));
+					float[] twin = softmax.predict(batch(softmax, decoded))[0];
+					float[] scores = sigmoid.predict(batch(sigmoid, decoded))[0];
+					assertThat(scores).as(photo.getFileName().toString()).hasSize(2);
+					assertThat(scores[0] + scores[1]).isCloseTo(1f, within(1e-6f));
+					assertThat(scores[1]).as("P(Dog) of " + photo.getFileName()).isCloseTo(twin[1], within(1e-5f));
+					agreeing++;
+				}
+			}
+			assertThat(agreeing).isGreaterThanOrEqualTo(8);
+		}
+	}
+
+	private static PhotoBatch batch(ImageModel model, DecodedPhoto photo) {
+		var input = model.preprocessor().preprocessing();
+		return new PhotoBatch(model.preprocessor().toTensor(photo), 1, input.height(), input.width());
 	}
 
 	@Test
