@@ -36,6 +36,15 @@ def snake(name):
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+def unique_name(base, used):
+    """saving_lib's _get_unique_name: the first of a class in a container plain, then _1, _2 ..."""
+    if base in used:
+        used[base] += 1
+        return f"{base}_{used[base]}"
+    used[base] = 0
+    return base
+
+
 def saveables(model):
     """Sequential.layers leaves its InputLayer out; Functional.layers keeps every layer."""
     return [l for l in model.layers if not (model.sequential and l.cls == "InputLayer")]
@@ -46,13 +55,7 @@ def store_entries(model, prefix=""):
     entries = [((prefix + "/" if prefix else "") + "vars", model.name, [])]
     used = {}
     for layer in saveables(model):
-        base = snake(model_cls(layer) if isinstance(layer, Model) else layer.cls)
-        if base in used:
-            used[base] += 1
-            name = f"{base}_{used[base]}"
-        else:
-            used[base] = 0
-            name = base
+        name = unique_name(snake(model_cls(layer) if isinstance(layer, Model) else layer.cls), used)
         path = (prefix + "/" if prefix else "") + "layers/" + name
         if isinstance(layer, Model):
             entries += store_entries(layer, path)

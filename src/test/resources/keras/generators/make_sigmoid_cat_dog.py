@@ -18,7 +18,7 @@ import zipfile
 import h5py
 import numpy as np
 
-from make_keras3_fixtures import snake
+from make_keras3_fixtures import snake, unique_name
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "..", "..", "..", "..", "..", "models", "cats_vs_dogs.h5")
@@ -75,13 +75,7 @@ def leaves_in_store_order(entry, legacy_group, path, out):
         layers = [l for l in layers if l["class_name"] != "InputLayer"]
     for layer in layers:
         cls = layer["class_name"]
-        base = snake("Functional" if cls in ("Functional", "Model") else cls)
-        if base in used:
-            used[base] += 1
-            name = f"{base}_{used[base]}"
-        else:
-            used[base] = 0
-            name = base
+        name = unique_name(snake("Functional" if cls in ("Functional", "Model") else cls), used)
         here = f"{path}/layers/{name}" if path else f"layers/{name}"
         group = legacy_group or layer["config"]["name"]
         if cls in MODELS:
