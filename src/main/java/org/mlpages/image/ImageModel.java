@@ -41,6 +41,8 @@ public final class ImageModel implements AutoCloseable {
 
 	private final TensorPreprocessor preprocessor;
 
+	private final ImageModelIo io;
+
 	ImageModel(String name, Path file, ImageModelDescriptor descriptor, ImageModelIo io, ImportedModel imported,
 			ZooModel<PhotoBatch, float[][]> zooModel, int poolSize, MlPagesProperties.Batching batching,
 			IntConsumer batchSizes, Duration loadTime) {
@@ -51,6 +53,7 @@ public final class ImageModel implements AutoCloseable {
 		this.zooModel = zooModel;
 		this.predictors = new PredictorPool(zooModel, poolSize);
 		this.loadTime = loadTime;
+		this.io = io;
 		this.preprocessor = new TensorPreprocessor(io.preprocessing());
 		var input = io.preprocessing();
 		this.batcher = new PhotoBatcher(name, input.height(), input.width(), input.color().channels(),
@@ -166,8 +169,20 @@ public final class ImageModel implements AutoCloseable {
 				Arrays.toString(imported.inputShape()),
 				descriptor.labels().stream().map(label -> label.displayName(locale)).toList(),
 				ImageModelDescriptor.Input.summary(preprocessor.preprocessing(), messages, locale), loadTime.toMillis(),
-				pagePath(),
-				descriptor.accuracy() == null ? Map.of() : Map.of("model.accuracy", descriptor.accuracy().in(locale)));
+				pagePath(), details(locale, messages));
+	}
+
+	/** What the output means, in the reader's words, and the accuracy measured if any. */
+	private Map<String, String> details(Locale locale, MessageSource messages) {
+		Map<String, String> details = new java.util.LinkedHashMap<>();
+		String positive = io.positiveLabel() < 0 ? null
+				: descriptor.labels().get(io.positiveLabel()).displayName(locale);
+		String kind = io.positiveLabel() < 0 ? io.output().name() : io.output().name() + ".one";
+		details.put("model.output", messages.getMessage("model.output." + kind, new Object[] { positive }, locale));
+		if (descriptor.accuracy() != null) {
+			details.put("model.accuracy", descriptor.accuracy().in(locale));
+		}
+		return details;
 	}
 
 	@Override

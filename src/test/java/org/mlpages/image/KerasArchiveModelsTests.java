@@ -105,6 +105,16 @@ class KerasArchiveModelsTests {
 				}
 			}
 			assertThat(agreeing).isGreaterThanOrEqualTo(8);
+
+			var messages = new org.springframework.context.support.ResourceBundleMessageSource();
+			messages.setBasename("messages/messages");
+			messages.setDefaultEncoding("UTF-8");
+			assertThat(sigmoid.card(java.util.Locale.ENGLISH, messages).details()).containsEntry("model.output",
+					"one unit (sigmoid): the probability of Dog; the other label gets the rest");
+			assertThat(sigmoid.card(java.util.Locale.FRENCH, messages).details()).containsEntry("model.output",
+					"une seule unité (sigmoïde) : la probabilité de Chien ; l’autre étiquette reçoit le reste");
+			assertThat(softmax.card(java.util.Locale.ENGLISH, messages).details()).containsEntry("model.output",
+					"one probability per label (softmax)");
 		}
 	}
 
