@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * load with DJL.
  */
 @Component
-class ImageModelLoader {
+public class ImageModelLoader {
 
 	private static final Logger log = LoggerFactory.getLogger(ImageModelLoader.class);
 
@@ -68,7 +68,18 @@ class ImageModelLoader {
 		this.interOpThreads = properties.image().interOpThreads();
 	}
 
-	ImageModel load(String name, Path modelFile, Path descriptorFile)
+	/**
+	 * Converts a Keras file (or finds its conversion in the cache) without serving it:
+	 * what an administrator sees of an uploaded model before describing it.
+	 */
+	public ImportedModel importModel(Path modelFile) throws IOException {
+		TensorFlowNatives.ensureLoaded(cacheDir);
+		startEngine();
+		return importer.importModel(modelFile, cacheDir);
+	}
+
+	/** A model that answers: converted, checked against its descriptor, loaded. */
+	public ImageModel load(String name, Path modelFile, Path descriptorFile)
 			throws IOException, ModelNotFoundException, MalformedModelException {
 		long start = System.nanoTime();
 		ImageModelDescriptor descriptor = ImageModelDescriptorReader.read(descriptorFile);

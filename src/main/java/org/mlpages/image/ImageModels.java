@@ -149,6 +149,28 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 		return model;
 	}
 
+	/**
+	 * Stops serving a model: its page, menu entry, card and API go at once, and photos it
+	 * was still given fail as for a closed model. Its files are the caller's to move.
+	 * @return whether a model of that name was served, or had failed to load
+	 */
+	public boolean retire(String name) {
+		synchronized (this.loadLock) {
+			ImageModel model = this.ready.remove(name);
+			boolean known = this.failed.remove(name) != null || model != null;
+			if (model != null) {
+				model.close();
+				log.info("Model {} retired", name);
+			}
+			return known;
+		}
+	}
+
+	/** The models folder, where a published model's files go. */
+	public Path directory() {
+		return dir;
+	}
+
 	private void checkNotServed(String name) {
 		if (this.ready.containsKey(name) || this.loading.containsKey(name)) {
 			throw new IllegalStateException("a model named " + name + " is already served");

@@ -117,15 +117,15 @@ class SecurityConfiguration {
 			LocaleResolver locales) throws Exception {
 		LinkedHashMap<Class<? extends AccessDeniedException>, AccessDeniedHandler> byRefusal = new LinkedHashMap<>();
 		byRefusal.put(CsrfException.class, new StaleFormHandler(messages, locales));
-		http.authorizeHttpRequests(
-				requests -> requests.requestMatchers("/history", "/history/**", "/training", "/training/**")
-					.hasRole("ADMIN")
-					.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
-					.permitAll()
-					.requestMatchers("/actuator/**")
-					.hasRole("ADMIN")
-					.anyRequest()
-					.permitAll())
+		http.authorizeHttpRequests(requests -> requests
+			.requestMatchers("/history", "/history/**", "/training", "/training/**", "/admin/**")
+			.hasRole("ADMIN")
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+			.permitAll()
+			.requestMatchers("/actuator/**")
+			.hasRole("ADMIN")
+			.anyRequest()
+			.permitAll())
 			.formLogin(login -> login.loginPage("/login").permitAll().failureHandler((request, response, ex) -> {
 				throttle.failed(request.getRemoteAddr());
 				response.sendRedirect(request.getContextPath() + "/login?error");

@@ -111,7 +111,7 @@ class ImageModelsTests {
 		}
 
 		@Override
-		ImageModel load(String name, Path modelFile, Path descriptorFile) throws IOException {
+		public ImageModel load(String name, Path modelFile, Path descriptorFile) throws IOException {
 			started.countDown();
 			try {
 				release.await();

@@ -1,0 +1,352 @@
+package org.mlpages.image.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.mlpages.image.ImageModel;
+import org.mlpages.image.ImageModelLoader;
+import org.mlpages.image.ImageModels;
+import org.mlpages.image.PhotoBatch;
+import org.mlpages.image.photo.DecodedPhoto;
+import org.mlpages.image.photo.PhotoDecoder;
+import org.mlpages.image.photo.PhotoRejectedException;
+import org.mlpages.keras.ImportedModel;
+import org.mlpages.keras.KerasImportException;
+import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.MlPagesProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The models an administrator uploaded and has not published yet, and what publishing,
+ * replacing and retiring a model does to the models folder. A model's files go into the
+ * folder only once it has loaded as a draft, the descriptor last; a replaced or retired
+ * model's files move to {@code retired/} in that folder, so its history keeps pointing at
+ * a file that exists.
+ */
+@Component
+public class ModelDrafts implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(ModelDrafts.class);
+
+	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+
+	private final AddModelProperties limits;
+
+	private final ImageModels models;
+
+	private final ImageModelLoader loader;
+
+	private final long maxPixels;
+
+	private final Map<String, ModelDraft> drafts = new ConcurrentHashMap<>();
+
+	ModelDrafts(AddModelProperties limits, MlPagesProperties app, ImageModels models, ImageModelLoader loader)
+			throws IOException {
+		this.limits = limits;
+		this.models = models;
+		this.loader = loader;
+		this.maxPixels = app.image().maxPixels();
+		// drafts do not outlive the process that took them
+		FileSystemUtils.deleteRecursively(limits.draftsDir());
+		Files.createDirectories(limits.draftsDir());
+	}
+
+	/**
+	 * Takes an uploaded file, converts and inspects it.
+	 * @throws InputRejectedException 413 over the size limit, 422 for a file that is no
+	 * model the importer reads (with the importer's sentence), 400 for an empty one
+	 */
+	public ModelDraft stage(String uploadedName, InputStream body, long declaredSize) throws IOException {
+		long max = limits.maxModelSize().toBytes();
+		if (declaredSize > max) {
+			throw tooLarge(declaredSize);
+		}
+		String id = UUID.randomUUID().toString();
+		Path dir = Files.createDirectories(limits.draftsDir().resolve(id));
+		Path upload = dir.resolve("upload");
+		boolean kept = false;
+		try {
+			long size = copyAtMost(body, upload, max);
+			if (size == 0) {
+				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "addmodel.rejected.empty", "empty upload");
+			}
+			// the importer tells the kind by content; the name it is kept under says it
+			Path file = dir.resolve(isZip(upload) ? "model.keras" : "model.h5");
+			Files.move(upload, file);
+			ImportedModel imported;
+			try {
+				imported = loader.importModel(file);
+			}
+			catch (KerasImportException ex) {
+				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.not-a-model",
+						"upload " + uploadedName + ": " + ex.getMessage(), ex.getMessage());
+			}
+			ModelDraft draft = new ModelDraft(id, dir, file, safeName(uploadedName), imported);
+			drafts.put(id, draft);
+			dropOldest();
+			kept = true;
+			log.info("Model draft {} staged from {} ({} bytes): {}, Keras {}, {} layers, converted in {} ms", id,
+					draft.uploadedName(), size, imported.format(), imported.kerasVersion(), imported.layerCount(),
+					imported.importTime().toMillis());
+			return draft;
+		}
+		finally {
+			if (!kept) {
+				FileSystemUtils.deleteRecursively(dir);
+			}
+		}
+	}
+
+	public Optional<ModelDraft> find(String id) {
+		return Optional.ofNullable(drafts.get(id));
+	}
+
+	/**
+	 * A first description of a draft: one label row per class, the name from the file.
+	 */
+	public ModelForm formFor(ModelDraft draft) {
+		ModelForm form = new ModelForm();
+		String base = draft.uploadedName().replaceAll("\\.[^.]*$", "").replaceAll("[^A-Za-z0-9_-]", "_");
+		form.setName(base.isEmpty() || !Character.isLetterOrDigit(base.charAt(0)) ? "model" : base);
+		int units = draft.imported().outputSize();
+		int labels = units == 1 ? 2 : Math.max(units, 2);
+		for (int i = 0; i < labels; i++) {
+			form.getLabelIds().add("");
+			form.getLabelsEn().add("");
+			form.getLabelsFr().add("");
+		}
+		if (draft.imported().inputRescaling() == null) {
+			form.setScale(1f / 255f);
+			form.setOffset(0f);
+		}
+		return form;
+	}
+
+	/**
+	 * The probabilities the draft gives a photo with this description, one per label.
+	 * @throws InputRejectedException 422 for a description the model contradicts or a
+	 * photo that cannot be read
+	 */
+	public float[] tryPhoto(ModelDraft draft, ModelForm form, byte[] photo) throws IOException {
+		ImageModel model = trialModel(draft, form);
+		DecodedPhoto decoded;
+		try {
+			decoded = new PhotoDecoder(maxPixels).decode(photo);
+		}
+		catch (PhotoRejectedException ex) {
+			throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.photo",
+					"draft " + draft.id() + ": " + ex.getMessage(), ex.getMessage());
+		}
+		var input = model.preprocessor().preprocessing();
+		try {
+			return model.predict(new PhotoBatch(model.preprocessor().toTensor(decoded), 1, input.height(),
+					input.width(), input.color().channels()))[0];
+		}
+		catch (ai.djl.translate.TranslateException ex) {
+			throw new IOException("the draft cannot predict: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Puts the draft's file and its descriptor into the models folder and serves it; with
+	 * {@link ModelForm#isReplace()}, a model served under that name is retired first and
+	 * comes back if the new one does not load.
+	 */
+	public ImageModel publish(ModelDraft draft, ModelForm form) throws IOException {
+		synchronized (this) {
+			String name = form.getName();
+			// the description is checked by loading the draft with it first
+			trialModel(draft, form);
+			Path dir = models.directory();
+			boolean served = models.find(name).isPresent() || models.status(name).isPresent();
+			List<Path> files = existingFiles(dir, name);
+			if ((served || !files.isEmpty()) && !form.isReplace()) {
+				throw new InputRejectedException(HttpStatus.CONFLICT, "addmodel.rejected.name-taken",
+						"a model named " + name + " exists", name);
+			}
+			Path retired = null;
+			if (served || !files.isEmpty()) {
+				retired = retire(name);
+			}
+			draft.closeTrial();
+			Path modelFile = dir.resolve(name + draft.extension());
+			Path descriptor = dir.resolve(name + ".yml");
+			Files.createDirectories(dir);
+			Files.copy(draft.file(), modelFile, StandardCopyOption.REPLACE_EXISTING);
+			// the descriptor last: a folder scanned meanwhile sees a model without one
+			// and
+			// skips it
+			Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
+			Optional<ImageModel> model = models.publish(name);
+			if (model.isEmpty()) {
+				models.retire(name);
+				Files.deleteIfExists(descriptor);
+				Files.deleteIfExists(modelFile);
+				if (retired != null) {
+					restore(retired, dir, name);
+				}
+				throw new InputRejectedException(HttpStatus.INTERNAL_SERVER_ERROR, "addmodel.rejected.publish-failed",
+						"draft " + draft.id() + " did not load as " + name);
+			}
+			discard(draft.id());
+			log.info("Model {} published from draft {}{}", name, draft.id(),
+					retired != null ? ", replacing the" + " model now in " + dir.relativize(retired) : "");
+			return model.get();
+		}
+	}
+
+	/**
+	 * Stops serving a model and moves its files to {@code retired/<name>-<time>/} in the
+	 * models folder.
+	 * @return that folder
+	 * @throws InputRejectedException 404 when no model of that name is served or has
+	 * files
+	 */
+	public synchronized Path retire(String name) throws IOException {
+		Path dir = models.directory();
+		List<Path> files = existingFiles(dir, name);
+		boolean known = models.retire(name);
+		if (!known && files.isEmpty()) {
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "addmodel.unknown-model", "no model " + name, name);
+		}
+		Path target = dir.resolve("retired").resolve(name + "-" + LocalDateTime.now().format(STAMP));
+		Files.createDirectories(target);
+		for (Path file : files) {
+			Files.move(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+		}
+		log.info("Model {} retired; its files are in {}", name, target);
+		return target;
+	}
+
+	public void discard(String id) {
+		ModelDraft draft = drafts.remove(id);
+		if (draft != null) {
+			draft.closeTrial();
+			try {
+				FileSystemUtils.deleteRecursively(draft.dir());
+			}
+			catch (IOException ex) {
+				log.warn("Could not delete the draft {}: {}", draft.dir(), ex.getMessage());
+			}
+		}
+	}
+
+	@Override
+	public void destroy() {
+		new ArrayList<>(drafts.keySet()).forEach(this::discard);
+	}
+
+	/** The draft loaded with this description, reloaded when the description changed. */
+	private ImageModel trialModel(ModelDraft draft, ModelForm form) throws IOException {
+		String yaml = form.toYaml();
+		synchronized (draft) {
+			if (draft.trial() != null && yaml.equals(draft.trialDescriptor())) {
+				return draft.trial();
+			}
+			Path descriptor = draft.dir().resolve("model.yml");
+			Files.writeString(descriptor, yaml, StandardCharsets.UTF_8);
+			try {
+				ImageModel model = loader.load("draft-" + draft.id().substring(0, 8), draft.file(), descriptor);
+				draft.trial(model, yaml);
+				return model;
+			}
+			catch (IOException | RuntimeException | ai.djl.MalformedModelException
+					| ai.djl.repository.zoo.ModelNotFoundException ex) {
+				String reason = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
+						"draft " + draft.id() + ": " + reason, reason);
+			}
+		}
+	}
+
+	private void restore(Path retired, Path dir, String name) throws IOException {
+		try (var files = Files.list(retired)) {
+			for (Path file : files.sorted(Comparator.comparing(p -> p.toString().endsWith(".yml") ? 1 : 0)).toList()) {
+				Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		Files.deleteIfExists(retired);
+		models.publish(name);
+		log.warn("Model {} put back: the model meant to replace it did not load", name);
+	}
+
+	private static List<Path> existingFiles(Path dir, String name) {
+		List<Path> files = new ArrayList<>();
+		for (String extension : List.of(".h5", ".keras", ".yml", ".yaml", ".report.md")) {
+			Path file = dir.resolve(name + extension);
+			if (Files.isRegularFile(file)) {
+				files.add(file);
+			}
+		}
+		return files;
+	}
+
+	private void dropOldest() {
+		while (drafts.size() > Math.max(1, limits.maxDrafts())) {
+			drafts.values()
+				.stream()
+				.min(Comparator.comparing(ModelDraft::created))
+				.ifPresent(oldest -> discard(oldest.id()));
+		}
+	}
+
+	private InputRejectedException tooLarge(long size) {
+		return new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "addmodel.rejected.too-large",
+				"model upload of " + size + " bytes", limits.maxModelMegabytes());
+	}
+
+	/** Counts what arrives, not what was declared. */
+	private long copyAtMost(InputStream in, Path target, long max) throws IOException {
+		byte[] buffer = new byte[1 << 16];
+		long total = 0;
+		try (OutputStream out = Files.newOutputStream(target)) {
+			for (int n; (n = in.read(buffer)) > 0;) {
+				total += n;
+				if (total > max) {
+					throw tooLarge(total);
+				}
+				out.write(buffer, 0, n);
+			}
+		}
+		return total;
+	}
+
+	private static boolean isZip(Path file) throws IOException {
+		try (InputStream in = Files.newInputStream(file)) {
+			byte[] head = in.readNBytes(4);
+			return head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+		}
+	}
+
+	/** A file name as sent, reduced to what can be shown and logged safely. */
+	private static String safeName(String name) {
+		if (name == null) {
+			return "model";
+		}
+		String last = name.replace('\\', '/');
+		last = last.substring(last.lastIndexOf('/') + 1).replaceAll("[^\\p{L}\\p{N}._ -]", "_");
+		return last.length() > 100 ? last.substring(0, 100) : last.isBlank() ? "model" : last;
+	}
+
+}

@@ -1,0 +1,204 @@
+package org.mlpages.image.admin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * What the administrator says about an uploaded model: its name, titles and labels, and
+ * the few input settings the model cannot say itself. Becomes the model's descriptor.
+ */
+public class ModelForm {
+
+	@NotBlank
+	@Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}", message = "{addmodel.name.pattern}")
+	private String name;
+
+	@NotBlank
+	@Size(max = 120)
+	private String titleEn;
+
+	@Size(max = 120)
+	private String titleFr;
+
+	/** One row per label, in the model's output order. */
+	private List<String> labelIds = new ArrayList<>();
+
+	private List<String> labelsEn = new ArrayList<>();
+
+	private List<String> labelsFr = new ArrayList<>();
+
+	/** For one sigmoid unit: the label it is the probability of. */
+	private String positive;
+
+	private String resize = "center-crop";
+
+	/** rgb, bgr or grey; empty for what the model takes. */
+	private String color;
+
+	/** Null when the model rescales its input itself. */
+	private Float scale;
+
+	private Float offset;
+
+	/** Publishing under a name already served replaces that model. */
+	private boolean replace;
+
+	/**
+	 * The descriptor (YAML) of the README's "Adding a model"; blank labels in English
+	 * fall back to the id, blank French ones to the English.
+	 */
+	String toYaml() {
+		Map<String, Object> d = new LinkedHashMap<>();
+		d.put("title", text(titleEn, titleFr));
+		List<Map<String, Object>> labels = new ArrayList<>();
+		for (int i = 0; i < labelIds.size(); i++) {
+			Map<String, Object> label = new LinkedHashMap<>();
+			String id = labelIds.get(i) == null ? "" : labelIds.get(i).trim();
+			label.put("id", id);
+			String en = at(labelsEn, i);
+			label.put("en", en.isBlank() ? id : en);
+			String fr = at(labelsFr, i);
+			label.put("fr", fr.isBlank() ? label.get("en") : fr);
+			labels.add(label);
+		}
+		d.put("labels", labels);
+		Map<String, Object> input = new LinkedHashMap<>();
+		input.put("resize", resize == null || resize.isBlank() ? "center-crop" : resize);
+		if (color != null && !color.isBlank()) {
+			input.put("color", color);
+		}
+		if (scale != null) {
+			input.put("scale", scale);
+		}
+		if (offset != null) {
+			input.put("offset", offset);
+		}
+		d.put("input", input);
+		if (positive != null && !positive.isBlank()) {
+			d.put("positive", positive.trim());
+		}
+		DumperOptions options = new DumperOptions();
+		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+		options.setAllowUnicode(true);
+		return "# Written by the \"Add a model\" page; see the README, \"Adding a model\".\n"
+				+ new Yaml(options).dump(d);
+	}
+
+	private static Map<String, String> text(String en, String fr) {
+		Map<String, String> t = new LinkedHashMap<>();
+		t.put("en", en == null ? "" : en.trim());
+		if (fr != null && !fr.isBlank()) {
+			t.put("fr", fr.trim());
+		}
+		return t;
+	}
+
+	private static String at(List<String> values, int i) {
+		return i < values.size() && values.get(i) != null ? values.get(i).trim() : "";
+	}
+
+	public String getName() {
+		return name;
+	}
+
+	public void setName(String name) {
+		this.name = name;
+	}
+
+	public String getTitleEn() {
+		return titleEn;
+	}
+
+	public void setTitleEn(String titleEn) {
+		this.titleEn = titleEn;
+	}
+
+	public String getTitleFr() {
+		return titleFr;
+	}
+
+	public void setTitleFr(String titleFr) {
+		this.titleFr = titleFr;
+	}
+
+	public List<String> getLabelIds() {
+		return labelIds;
+	}
+
+	public void setLabelIds(List<String> labelIds) {
+		this.labelIds = labelIds;
+	}
+
+	public List<String> getLabelsEn() {
+		return labelsEn;
+	}
+
+	public void setLabelsEn(List<String> labelsEn) {
+		this.labelsEn = labelsEn;
+	}
+
+	public List<String> getLabelsFr() {
+		return labelsFr;
+	}
+
+	public void setLabelsFr(List<String> labelsFr) {
+		this.labelsFr = labelsFr;
+	}
+
+	public String getPositive() {
+		return positive;
+	}
+
+	public void setPositive(String positive) {
+		this.positive = positive;
+	}
+
+	public String getResize() {
+		return resize;
+	}
+
+	public void setResize(String resize) {
+		this.resize = resize;
+	}
+
+	public String getColor() {
+		return color;
+	}
+
+	public void setColor(String color) {
+		this.color = color;
+	}
+
+	public Float getScale() {
+		return scale;
+	}
+
+	public void setScale(Float scale) {
+		this.scale = scale;
+	}
+
+	public Float getOffset() {
+		return offset;
+	}
+
+	public void setOffset(Float offset) {
+		this.offset = offset;
+	}
+
+	public boolean isReplace() {
+		return replace;
+	}
+
+	public void setReplace(boolean replace) {
+		this.replace = replace;
+	}
+
+}

@@ -1,0 +1,141 @@
+package org.mlpages.web;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * "Add a model": an administrator uploads a Keras 3 file, reads what the importer found,
+ * names the labels, tries a photo, publishes, replaces and retires the model, without a
+ * restart; a file that is no model is refused with its reason.
+ */
+class AddModelWebTests extends TrainingTestSupport {
+
+	private static final Path SIGMOID_CAT_DOG = Path
+		.of("src/test/resources/keras/generated-keras3/cats_vs_dogs_sigmoid.keras");
+
+	@Test
+	void strangersAreSentToTheLoginPage() {
+		assertThat(get("/admin/models/new", "en").uri().getPath()).isEqualTo("/login");
+	}
+
+	@Test
+	void anAdministratorAddsTriesReplacesAndRetiresAKeras3Model() throws Exception {
+		logInAsAdmin();
+		HttpResponse<String> drafted = upload("/admin/models/new", "model", "pets.keras",
+				Files.readAllBytes(SIGMOID_CAT_DOG), "fr");
+		assertThat(drafted.statusCode()).as(drafted.body()).isEqualTo(200);
+		String draft = drafted.uri().getPath();
+		assertThat(draft).startsWith("/admin/models/drafts/");
+		Document page = html(drafted);
+		assertThat(page.selectFirst("#read-format").text()).isEqualTo("Keras 3 archive (.keras), Keras 3.8.0");
+		assertThat(page.selectFirst("#read-input").text()).isEqualTo("[None, 224, 224, 3]");
+		assertThat(page.selectFirst("#read-output").text()).isEqualTo("1 valeur(s), dernière activation sigmoid");
+		assertThat(page.select("#labels tbody tr")).as("one sigmoid unit: two labels").hasSize(2);
+		assertThat(page.selectFirst("input[name=name]").val()).isEqualTo("pets");
+
+		Map<String, String> form = description("pets_sigmoid", "Cat or dog, sigmoid");
+		HttpResponse<String> tried = send(
+				Multipart.file("photo", "dog.jpg", photo("cdf_validation_dog.2000.jpg"), withCsrf(form))
+					.post(HttpRequest.newBuilder(uri(draft + "/try")).header("Accept-Language", "en")));
+		assertThat(tried.statusCode()).as(tried.body()).isEqualTo(200);
+		assertThat(html(tried).select("#scores tr")).hasSize(2)
+			.allSatisfy(row -> assertThat(row.text()).matches("(Cat|Dog) \\d+\\.\\d %"));
+
+		HttpResponse<String> published = postForm(draft + "/publish", encode(form), "en");
+		assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+		assertThat(published.uri().getPath()).isEqualTo("/image/pets_sigmoid");
+		assertThat(html(published).select("#menu a").eachText()).contains("Cat or dog, sigmoid");
+		assertThat(Path.of(MODELS, "pets_sigmoid.keras")).exists();
+		assertThat(Files.readString(Path.of(MODELS, "pets_sigmoid.yml"))).contains("id: Dog").contains("fr: Chien");
+		HttpResponse<String> answer = send(Multipart.file("image", "dog.jpg", photo("cdf_validation_dog.2000.jpg"))
+			.post(HttpRequest.newBuilder(uri("/api/v1/models/pets_sigmoid/predictions"))));
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		assertThat(answer.body()).contains("\"Cat\"").contains("\"Dog\"");
+
+		// the same name again: refused unless the administrator says to replace
+		String second = upload("/admin/models/new", "model", "pets.keras", Files.readAllBytes(SIGMOID_CAT_DOG), "en")
+			.uri()
+			.getPath();
+		HttpResponse<String> taken = postForm(second + "/publish", encode(form), "en");
+		assertThat(taken.statusCode()).isEqualTo(409);
+		assertThat(html(taken).selectFirst("#error").text()).contains("A model named “pets_sigmoid” exists");
+		form.put("replace", "true");
+		HttpResponse<String> replaced = postForm(second + "/publish", encode(form), "en");
+		assertThat(replaced.uri().getPath()).as(replaced.body()).isEqualTo("/image/pets_sigmoid");
+		assertThat(retiredFiles("pets_sigmoid")).contains("pets_sigmoid.keras", "pets_sigmoid.yml");
+
+		HttpResponse<String> retired = postForm("/admin/models/pets_sigmoid/retire", "", "fr");
+		assertThat(html(retired).selectFirst("#retired").text()).contains("« pets_sigmoid » n’est plus servi");
+		assertThat(get("/image/pets_sigmoid", "en").statusCode()).isEqualTo(404);
+		assertThat(Path.of(MODELS, "pets_sigmoid.keras")).doesNotExist();
+	}
+
+	@Test
+	void aFileThatIsNoModelIsRefusedWithItsReason() throws Exception {
+		logInAsAdmin();
+		HttpResponse<String> pickle = upload("/admin/models/new", "model", "model.pkl",
+				new byte[] { (byte) 0x80, 4, (byte) 0x95, 1, 2, 3 }, "en");
+		assertThat(pickle.statusCode()).isEqualTo(422);
+		assertThat(html(pickle).selectFirst("#error").text()).contains("is a Python pickle")
+			.contains("runs the code it contains");
+		HttpResponse<String> photoInstead = upload("/admin/models/new", "model", "cat.keras",
+				photo("cdf_validation_cat.2000.jpg"), "fr");
+		assertThat(photoInstead.statusCode()).isEqualTo(422);
+		assertThat(html(photoInstead).selectFirst("#error").text()).startsWith("Ce fichier ne peut pas être servi");
+		assertThat(get("/admin/models/drafts/nothing-here", "en").statusCode()).isEqualTo(404);
+	}
+
+	private static Map<String, String> description(String name, String title) {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("name", name);
+		form.put("titleEn", title);
+		form.put("titleFr", "Chat ou chien, sigmoïde");
+		form.put("labelIds[0]", "Cat");
+		form.put("labelsEn[0]", "Cat");
+		form.put("labelsFr[0]", "Chat");
+		form.put("labelIds[1]", "Dog");
+		form.put("labelsEn[1]", "Dog");
+		form.put("labelsFr[1]", "Chien");
+		form.put("resize", "center-crop");
+		form.put("scale", "0.007843138");
+		form.put("offset", "-1");
+		return form;
+	}
+
+	private Map<String, String> withCsrf(Map<String, String> form) {
+		Map<String, String> all = new LinkedHashMap<>(form);
+		all.put("_csrf", csrfToken());
+		return all;
+	}
+
+	private static String encode(Map<String, String> form) {
+		return form.entrySet()
+			.stream()
+			.map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+					+ URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
+	}
+
+	private static java.util.List<String> retiredFiles(String name) throws Exception {
+		Path retired = Path.of(MODELS, "retired");
+		try (var dirs = Files.list(retired)) {
+			Path dir = dirs.filter(d -> d.getFileName().toString().startsWith(name + "-")).findFirst().orElseThrow();
+			try (var files = Files.list(dir)) {
+				return files.map(f -> f.getFileName().toString()).toList();
+			}
+		}
+	}
+
+}
