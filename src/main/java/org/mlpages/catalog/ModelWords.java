@@ -29,6 +29,15 @@ public class ModelWords {
 			.orElse(label);
 	}
 
+	/**
+	 * Whether the answer is named by a model served now; if not, it is shown as it was
+	 * logged, as data rather than words of the page (HTML's {@code translate="no"}).
+	 */
+	public boolean isNamed(String model, String label) {
+		return label != null
+				&& catalogs.stream().anyMatch(catalog -> catalog.labelName(model, label, Locale.ENGLISH).isPresent());
+	}
+
 	/** An answer of whichever model gives it, for lists that mix models (a filter). */
 	public String label(String label, Locale locale) {
 		return label(null, label, locale);

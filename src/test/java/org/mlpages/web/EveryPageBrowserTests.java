@@ -66,7 +66,7 @@ class EveryPageBrowserTests extends WebTestSupport {
 		List<String> problems = new ArrayList<>();
 
 		for (String page : new String[] { "/demo", "/about", "/image/" + TestModels.RETRAINED, "/credit?example=1",
-				"/history", "/training", "/login", "/image/no_such_model" }) {
+				"/history", "/training", "/admin/models/new", "/login", "/image/no_such_model" }) {
 			browser.get(uri(page + (page.contains("?") ? "&" : "?") + "lang=" + language).toString());
 			problems.addAll(read(browser, page, otherLanguagesWords));
 			chromium.screenshot(language + "-" + name(page) + ".png");
