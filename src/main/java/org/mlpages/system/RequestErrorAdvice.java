@@ -65,6 +65,11 @@ class RequestErrorAdvice {
 		// the training form without its script posts a zip, not a photo: "send a smaller
 		// photo" would be the wrong advice there
 		boolean trainingZip = request.getRequestURI().startsWith(request.getContextPath() + "/training");
+		if (request.getRequestURI().startsWith(request.getContextPath() + "/admin/models")) {
+			return rejected(new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "addmodel.rejected.too-large",
+					"model upload over the size limit: " + ex.getMessage(),
+					uploadLimits.maxRequestSize().toMegabytes()), request, locale);
+		}
 		return rejected(
 				new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE,
 						trainingZip ? "upload.rejected.zip-too-large" : "upload.rejected.too-large",

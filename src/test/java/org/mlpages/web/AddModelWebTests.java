@@ -95,6 +95,10 @@ class AddModelWebTests extends TrainingTestSupport {
 		assertThat(photoInstead.statusCode()).isEqualTo(422);
 		assertThat(html(photoInstead).selectFirst("#error").text()).startsWith("Ce fichier ne peut pas être servi");
 		assertThat(get("/admin/models/drafts/nothing-here", "en").statusCode()).isEqualTo(404);
+		HttpResponse<String> huge = upload("/admin/models/new", "model", "huge.keras", new byte[12 * 1024 * 1024],
+				"en");
+		assertThat(huge.statusCode()).isEqualTo(413);
+		assertThat(html(huge).selectFirst("#error").text()).isEqualTo("The file is larger than 11 MB.");
 	}
 
 	private static Map<String, String> description(String name, String title) {

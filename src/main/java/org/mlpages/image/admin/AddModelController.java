@@ -14,6 +14,7 @@ import org.mlpages.image.ImageModels;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
+import org.mlpages.system.MlPagesProperties;
 
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
@@ -45,15 +46,17 @@ class AddModelController implements MenuContributor {
 
 	private final ImageModels models;
 
-	private final AddModelProperties limits;
-
 	private final MessageSource messages;
 
-	AddModelController(ModelDrafts drafts, ImageModels models, AddModelProperties limits, MessageSource messages) {
+	private final long maxMegabytes;
+
+	AddModelController(ModelDrafts drafts, ImageModels models, AddModelProperties limits, MlPagesProperties app,
+			MessageSource messages) {
 		this.drafts = drafts;
 		this.models = models;
-		this.limits = limits;
 		this.messages = messages;
+		// the form posts multipart, held to the server's upload limit as well
+		this.maxMegabytes = Math.min(limits.maxModelSize().toMegabytes(), app.upload().maxRequestSize().toMegabytes());
 	}
 
 	@Override
@@ -148,7 +151,7 @@ class AddModelController implements MenuContributor {
 	}
 
 	private String newPage(Model model) {
-		model.addAttribute("limits", limits);
+		model.addAttribute("maxMegabytes", maxMegabytes);
 		model.addAttribute("served", models.ready());
 		return NEW_VIEW;
 	}
