@@ -53,6 +53,13 @@ class AddModelWebTests extends TrainingTestSupport {
 		assertThat(html(tried).select("#scores tr")).hasSize(2)
 			.allSatisfy(row -> assertThat(row.text()).matches("(Cat|Dog) \\d+\\.\\d %"));
 
+		// a number written the other language's way is refused on its field
+		HttpResponse<String> comma = postForm(draft + "/publish", encode(form).replace("0.007843138", "0%2C0078"),
+				"en");
+		assertThat(comma.statusCode()).isEqualTo(400);
+		assertThat(html(comma).selectFirst("#scale + .invalid-feedback").text())
+			.isEqualTo("Write a number, such as 0.0078 or -1");
+
 		HttpResponse<String> published = postForm(draft + "/publish", encode(form), "en");
 		assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
 		assertThat(published.uri().getPath()).isEqualTo("/image/pets_sigmoid");

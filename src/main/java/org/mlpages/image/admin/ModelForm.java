@@ -8,6 +8,7 @@ import java.util.Map;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.springframework.format.annotation.NumberFormat;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -43,9 +44,14 @@ public class ModelForm {
 	/** rgb, bgr or grey; empty for what the model takes. */
 	private String color;
 
-	/** Null when the model rescales its input itself. */
+	/**
+	 * Null when the model rescales its input itself. Shown and read in the reader's
+	 * locale (0,0078 in French), with all the digits that were given.
+	 */
+	@NumberFormat(pattern = "0.##########")
 	private Float scale;
 
+	@NumberFormat(pattern = "0.##########")
 	private Float offset;
 
 	/** Publishing under a name already served replaces that model. */
