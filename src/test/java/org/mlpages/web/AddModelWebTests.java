@@ -90,8 +90,13 @@ class AddModelWebTests extends TrainingTestSupport {
 	}
 
 	@Test
-	void aFileThatIsNoModelIsRefusedWithItsReason() throws Exception {
+	void aFileThatIsNoModelIsRefusedWithItsReasonAndLeavesNothingBehind() throws Exception {
 		logInAsAdmin();
+		Path drafts = Path.of("target/test-data/drafts");
+		long before;
+		try (var files = Files.list(drafts)) {
+			before = files.count();
+		}
 		HttpResponse<String> pickle = upload("/admin/models/new", "model", "model.pkl",
 				new byte[] { (byte) 0x80, 4, (byte) 0x95, 1, 2, 3 }, "en");
 		assertThat(pickle.statusCode()).isEqualTo(422);
@@ -106,6 +111,9 @@ class AddModelWebTests extends TrainingTestSupport {
 				"en");
 		assertThat(huge.statusCode()).isEqualTo(413);
 		assertThat(html(huge).selectFirst("#error").text()).isEqualTo("The file is larger than 11 MB.");
+		try (var files = Files.list(drafts)) {
+			assertThat(files.count()).as("refused uploads leave no draft").isEqualTo(before);
+		}
 	}
 
 	private static Map<String, String> description(String name, String title) {

@@ -11,12 +11,12 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxModelSize the Keras file as sent
  * @param draftsDir where uploaded files wait, converted, until they are published or
- * discarded (emptied at start-up)
+ * discarded (emptied at start-up); by default {@code drafts} in the data folder
  * @param maxDrafts drafts kept at once; the oldest goes when another comes
  */
 @ConfigurationProperties("mlpages.add-model")
-public record AddModelProperties(@DefaultValue("200MB") DataSize maxModelSize,
-		@DefaultValue("data/drafts") Path draftsDir, @DefaultValue("3") int maxDrafts) {
+public record AddModelProperties(@DefaultValue("200MB") DataSize maxModelSize, Path draftsDir,
+		@DefaultValue("3") int maxDrafts) {
 
 	public long maxModelMegabytes() {
 		return maxModelSize.toMegabytes();

@@ -61,15 +61,18 @@ public class ModelDrafts implements DisposableBean {
 
 	private final Map<String, ModelDraft> drafts = new ConcurrentHashMap<>();
 
+	private final Path draftsDir;
+
 	ModelDrafts(AddModelProperties limits, MlPagesProperties app, ImageModels models, ImageModelLoader loader)
 			throws IOException {
 		this.limits = limits;
 		this.models = models;
 		this.loader = loader;
 		this.maxPixels = app.image().maxPixels();
+		this.draftsDir = limits.draftsDir() != null ? limits.draftsDir() : app.dataDir().resolve("drafts");
 		// drafts do not outlive the process that took them
-		FileSystemUtils.deleteRecursively(limits.draftsDir());
-		Files.createDirectories(limits.draftsDir());
+		FileSystemUtils.deleteRecursively(draftsDir);
+		Files.createDirectories(draftsDir);
 	}
 
 	/**
@@ -83,7 +86,7 @@ public class ModelDrafts implements DisposableBean {
 			throw tooLarge(declaredSize);
 		}
 		String id = UUID.randomUUID().toString();
-		Path dir = Files.createDirectories(limits.draftsDir().resolve(id));
+		Path dir = Files.createDirectories(draftsDir.resolve(id));
 		Path upload = dir.resolve("upload");
 		boolean kept = false;
 		try {
