@@ -112,6 +112,13 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 		int units = model.outputSize();
 		int positive = -1;
 		if (units == 1) {
+			if (output == Output.SOFTMAX) {
+				throw new InvalidDescriptorException("the model has one output unit"
+						+ (model.outputActivation() == null ? " and no activation it can be told by"
+								: " ending in " + model.outputActivation())
+						+ ": say in the descriptor whether it is a probability (output: sigmoid) or a raw score"
+						+ " (output: logits)");
+			}
 			if (labels != 2) {
 				throw new InvalidDescriptorException("the model has one output unit (the probability of one class),"
 						+ " so the descriptor lists the two labels it decides between, not " + labels);

@@ -96,12 +96,25 @@ public class ImageModelLoader {
 			.optTranslator(new ProbabilitiesTranslator(io))
 			.build();
 		ZooModel<PhotoBatch, float[][]> zooModel = criteria.loadModel();
-		IntConsumer batchSizes = meters == null ? size -> {
-		} : ImageModelMeters.batchSizes(meters, name, batching.maxSize());
-		ImageModel model = new ImageModel(name, modelFile, descriptor, io, imported, zooModel, poolSize, batching,
-				batchSizes, Duration.ofNanos(System.nanoTime() - start));
-		warmUp(model);
-		return model;
+		ImageModel model = null;
+		try {
+			IntConsumer batchSizes = meters == null ? size -> {
+			} : ImageModelMeters.batchSizes(meters, name, batching.maxSize());
+			model = new ImageModel(name, modelFile, descriptor, io, imported, zooModel, poolSize, batching, batchSizes,
+					Duration.ofNanos(System.nanoTime() - start));
+			warmUp(model);
+			return model;
+		}
+		catch (RuntimeException ex) {
+			// a model that cannot predict releases its session now, not at exit
+			if (model != null) {
+				model.close();
+			}
+			else {
+				zooModel.close();
+			}
+			throw ex;
+		}
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +37,12 @@ final class PredictorPool implements AutoCloseable {
 	// requests waiting for a predictor: the queue an operator watches (metrics)
 	private final AtomicInteger waiting = new AtomicInteger();
 
+	private final String name;
+
+	private volatile boolean closed;
+
 	PredictorPool(ZooModel<PhotoBatch, float[][]> model, int size) {
+		this.name = model.getName();
 		this.idle = new ArrayBlockingQueue<>(size);
 		this.all = new ArrayList<>(size);
 		for (int i = 0; i < size; i++) {
@@ -92,6 +98,19 @@ final class PredictorPool implements AutoCloseable {
 	}
 
 	private Predictor<PhotoBatch, float[][]> borrow() throws TranslateException {
+		Predictor<PhotoBatch, float[][]> predictor = take();
+		if (closed) {
+			// closing waits for every predictor to come back before closing them
+			idle.add(predictor);
+			throw new ModelClosedException(name);
+		}
+		return predictor;
+	}
+
+	private Predictor<PhotoBatch, float[][]> take() throws TranslateException {
+		if (closed) {
+			throw new ModelClosedException(name);
+		}
 		Predictor<PhotoBatch, float[][]> first = idle.poll();
 		if (first != null) {
 			return first;
@@ -137,7 +156,12 @@ final class PredictorPool implements AutoCloseable {
 		for (int i = 1; i < parts; i++) {
 			PhotoBatch slice = slice(batch, starts[i], starts[i + 1], perImage);
 			Predictor<PhotoBatch, float[][]> predictor = predictors.get(i);
-			others.add(slices.submit(() -> predictor.predict(slice)));
+			try {
+				others.add(slices.submit(() -> predictor.predict(slice)));
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				throw new ModelClosedException(name);
+			}
 		}
 		try {
 			float[][] head = predictors.get(0).predict(slice(batch, starts[0], starts[1], perImage));
@@ -194,10 +218,35 @@ final class PredictorPool implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Closes the predictors once each is back: closing one while it predicts crashes
+	 * TensorFlow, and the whole process with it (a model retired or a draft tried again
+	 * while a photo is being predicted). One not back within 30 s is left open.
+	 */
 	@Override
 	public void close() {
-		slices.shutdownNow();
-		all.forEach(Predictor::close);
+		closed = true;
+		slices.shutdown();
+		List<Predictor<PhotoBatch, float[][]>> back = new ArrayList<>();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		try {
+			while (back.size() < all.size()) {
+				Predictor<PhotoBatch, float[][]> predictor = idle.poll(Math.max(0, deadline - System.nanoTime()),
+						TimeUnit.NANOSECONDS);
+				if (predictor == null) {
+					break;
+				}
+				back.add(predictor);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (back.size() < all.size()) {
+			org.slf4j.LoggerFactory.getLogger(PredictorPool.class)
+				.warn("{}: {} predictor(s) still predicting after 30 s are left open", name, all.size() - back.size());
+		}
+		back.forEach(Predictor::close);
 	}
 
 }

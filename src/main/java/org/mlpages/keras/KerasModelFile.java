@@ -289,7 +289,10 @@ final class KerasModelFile implements AutoCloseable {
 			resources.add(() -> Files.deleteIfExists(weightsFile));
 			try (InputStream in = zip.getInputStream(weightsEntry);
 					OutputStream out = Files.newOutputStream(weightsFile)) {
-				copyAtMost(in, out, MAX_WEIGHTS_BYTES, file.getFileName() + "'s model.weights.h5");
+				// weights compress little (Keras stores them uncompressed): a file that
+				// inflates to much more than the archive is a bomb
+				copyAtMost(in, out, Math.min(MAX_WEIGHTS_BYTES, Math.max(64L << 20, 20 * Files.size(file))),
+						file.getFileName() + "'s model.weights.h5");
 			}
 			HdfFile hdf;
 			try {

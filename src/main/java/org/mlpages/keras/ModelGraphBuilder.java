@@ -39,6 +39,12 @@ final class ModelGraphBuilder {
 	 */
 	private static final java.util.Set<String> PASS_THROUGH = passThrough();
 
+	/**
+	 * Layers that only rearrange values: an activation before them still makes the
+	 * output.
+	 */
+	private static final java.util.Set<String> SHAPE_ONLY = java.util.Set.of("Flatten", "Reshape", "Permute");
+
 	private static java.util.Set<String> passThrough() {
 		java.util.Set<String> classes = new java.util.HashSet<>(
 				new org.mlpages.keras.layers.DropoutConverter().kerasClasses());
@@ -117,7 +123,7 @@ final class ModelGraphBuilder {
 			if (def.nested() != null) {
 				return lastComputing(def.nested());
 			}
-			if (!PASS_THROUGH.contains(def.className()) || def.isInput()) {
+			if (!(PASS_THROUGH.contains(def.className()) || SHAPE_ONLY.contains(def.className())) || def.isInput()) {
 				return def.isInput() ? null : def;
 			}
 			if (model.isSequential()) {

@@ -64,6 +64,13 @@ class ImageModelIoTest {
 		assertThat(io.positiveLabel()).as("flow_from_directory's class 1, the second alphabetically").isEqualTo(1);
 		assertThat(ImageModelIo.resolve(descriptor(TWO_LABELS + "positive: Cat\n"), sigmoid).positiveLabel())
 			.isEqualTo(0);
+		assertThatThrownBy(() -> ImageModelIo.resolve(descriptor(TWO_LABELS),
+				model(new long[] { -1, 150, 150, 3 }, 1, null, null)))
+			.as("one unit whose activation cannot be told")
+			.hasMessageContaining("say in the descriptor whether it is a probability (output: sigmoid) or a raw score");
+		assertThat(ImageModelIo
+			.resolve(descriptor(TWO_LABELS + "output: logits\n"), model(new long[] { -1, 150, 150, 3 }, 1, null, null))
+			.output()).isEqualTo(ImageModelIo.Output.LOGITS);
 		assertThatThrownBy(() -> ImageModelIo.resolve(descriptor("labels: [{id: a}, {id: b}, {id: c}]\n"), sigmoid))
 			.isInstanceOf(InvalidDescriptorException.class)
 			.hasMessage("the model has one output unit (the probability of one class), so the descriptor lists the"

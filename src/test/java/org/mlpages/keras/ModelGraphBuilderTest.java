@@ -202,4 +202,14 @@ class ModelGraphBuilderTest {
 			.hasMessageContaining("nowhere");
 	}
 
+	@Test
+	void theOutputActivationIsFoundBehindLayersThatOnlyReshape() {
+		String model = "{\"class_name\":\"Sequential\",\"config\":{\"name\":\"s\",\"layers\":[" + inputLayer("in", 4)
+				+ "," + "{\"class_name\":\"Dense\",\"config\":{\"name\":\"d\",\"units\":1,\"activation\":\"sigmoid\"}},"
+				+ "{\"class_name\":\"Dropout\",\"config\":{\"name\":\"drop\",\"rate\":0.5}},"
+				+ "{\"class_name\":\"Flatten\",\"config\":{\"name\":\"f\"}}]}}";
+		assertThat(ModelGraphBuilder.outputActivation(ModelDefinition.parse(JSON.readTree(model))))
+			.isEqualTo("sigmoid");
+	}
+
 }

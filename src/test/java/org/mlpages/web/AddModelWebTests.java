@@ -116,6 +116,43 @@ class AddModelWebTests extends TrainingTestSupport {
 		}
 	}
 
+	@Test
+	void aModelWithManyClassesIsDescribedOnOneForm() throws Exception {
+		logInAsAdmin();
+		// ten digits, described with twenty rows: over Tomcat's default 50 parts, and
+		// answered by the description's own check, not refused as a stale form
+		String draft = upload("/admin/models/new", "model", "digits.keras",
+				Files.readAllBytes(Path.of("src/test/resources/keras/keras3/nhanphamthanh_mnist_model.keras")), "en")
+			.uri()
+			.getPath();
+		Map<String, String> form = description("digits", "Digits");
+		for (int i = 0; i < 20; i++) {
+			form.put("labelIds[" + i + "]", "d" + i);
+			form.put("labelsEn[" + i + "]", "digit " + i);
+			form.put("labelsFr[" + i + "]", "chiffre " + i);
+		}
+		form.remove("scale");
+		form.remove("offset");
+		HttpResponse<String> tried = send(
+				Multipart.file("photo", "cat.jpg", photo("cdf_validation_cat.2000.jpg"), withCsrf(form))
+					.post(HttpRequest.newBuilder(uri(draft + "/try")).header("Accept-Language", "en")));
+		assertThat(tried.statusCode()).isEqualTo(422);
+		assertThat(html(tried).selectFirst("#error").text())
+			.isEqualTo("The model cannot be served with this description: the model has 10 outputs but the"
+					+ " descriptor lists 20 labels");
+	}
+
+	@Test
+	void onlyImageModelsAreRetiredHere() throws Exception {
+		logInAsAdmin();
+		Files.copy(Path.of("models/credit.yml"), Path.of(MODELS, "credit.yml"),
+				java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		HttpResponse<String> credit = postForm("/admin/models/credit/retire", "", "en");
+		assertThat(credit.statusCode()).isEqualTo(404);
+		assertThat(Path.of(MODELS, "credit.yml")).as("another kind of model's file stays").exists();
+		assertThat(postForm("/admin/models/..%2Fetc/retire", "", "en").statusCode()).isIn(400, 404);
+	}
+
 	private static Map<String, String> description(String name, String title) {
 		Map<String, String> form = new LinkedHashMap<>();
 		form.put("name", name);

@@ -56,7 +56,8 @@ class AddModelController implements MenuContributor {
 		this.models = models;
 		this.messages = messages;
 		// the form posts multipart, held to the server's upload limit as well
-		this.maxMegabytes = Math.min(limits.maxModelSize().toMegabytes(), app.upload().maxRequestSize().toMegabytes());
+		this.maxMegabytes = Math.min(limits.maxModelSize().toMegabytes(),
+				Math.min(app.upload().maxFileSize().toMegabytes(), app.upload().maxRequestSize().toMegabytes()));
 	}
 
 	@Override
@@ -153,6 +154,13 @@ class AddModelController implements MenuContributor {
 	private String newPage(Model model) {
 		model.addAttribute("maxMegabytes", maxMegabytes);
 		model.addAttribute("served", models.ready());
+		// those that did not load can be retired too (their reason is on the About page)
+		model.addAttribute("failed",
+				models.modelCards(java.util.Locale.ENGLISH)
+					.stream()
+					.filter(card -> card.status() == org.mlpages.catalog.ModelCard.Status.FAILED)
+					.map(org.mlpages.catalog.ModelCard::name)
+					.toList());
 		return NEW_VIEW;
 	}
 
@@ -163,7 +171,7 @@ class AddModelController implements MenuContributor {
 		// as Keras prints shapes: None for any size
 		model.addAttribute("inputShape",
 				java.util.Arrays.toString(draft.imported().inputShape()).replace("-1", "None"));
-		model.addAttribute("nameTaken", form.getName() != null && models.find(form.getName()).isPresent());
+		model.addAttribute("nameTaken", drafts.isTaken(form.getName()));
 		return DRAFT_VIEW;
 	}
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.mlpages.catalog.ModelCard;
 import org.mlpages.image.ImageModel;
 import org.mlpages.image.ImageModelLoader;
 import org.mlpages.image.ImageModels;
@@ -49,6 +50,9 @@ public class ModelDrafts implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(ModelDrafts.class);
 
+	private static final java.util.regex.Pattern DRAFT_ID = java.util.regex.Pattern
+		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
 	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
 	private final AddModelProperties limits;
@@ -70,9 +74,14 @@ public class ModelDrafts implements DisposableBean {
 		this.loader = loader;
 		this.maxPixels = app.image().maxPixels();
 		this.draftsDir = limits.draftsDir() != null ? limits.draftsDir() : app.dataDir().resolve("drafts");
-		// drafts do not outlive the process that took them
-		FileSystemUtils.deleteRecursively(draftsDir);
+		// drafts do not outlive the process that took them; only their own folders go,
+		// whatever else the configured folder holds
 		Files.createDirectories(draftsDir);
+		try (var dirs = Files.list(draftsDir)) {
+			for (Path dir : dirs.filter(d -> DRAFT_ID.matcher(d.getFileName().toString()).matches()).toList()) {
+				FileSystemUtils.deleteRecursively(dir);
+			}
+		}
 	}
 
 	/**
@@ -169,6 +178,11 @@ public class ModelDrafts implements DisposableBean {
 		catch (ai.djl.translate.TranslateException ex) {
 			throw new IOException("the draft cannot predict: " + ex.getMessage(), ex);
 		}
+		catch (org.mlpages.image.ModelClosedException ex) {
+			// published, discarded or tried with another description meanwhile
+			throw new InputRejectedException(HttpStatus.CONFLICT, "addmodel.rejected.changed",
+					"draft " + draft.id() + " closed while a photo was tried");
+		}
 	}
 
 	/**
@@ -182,41 +196,61 @@ public class ModelDrafts implements DisposableBean {
 			// the description is checked by loading the draft with it first
 			trialModel(draft, form);
 			Path dir = models.directory();
-			boolean served = models.find(name).isPresent() || models.status(name).isPresent();
-			List<Path> files = existingFiles(dir, name);
-			if ((served || !files.isEmpty()) && !form.isReplace()) {
+			Optional<ModelCard.Status> status = models.status(name);
+			boolean taken = status.isPresent() || !existingFiles(dir, name).isEmpty();
+			if (taken && (!form.isReplace() || !isImageModel(dir, name))) {
 				throw new InputRejectedException(HttpStatus.CONFLICT, "addmodel.rejected.name-taken",
 						"a model named " + name + " exists", name);
 			}
-			Path retired = null;
-			if (served || !files.isEmpty()) {
-				retired = retire(name);
+			if (status.filter(ModelCard.Status.LOADING::equals).isPresent()) {
+				throw new InputRejectedException(HttpStatus.CONFLICT, "addmodel.rejected.loading",
+						name + " is still loading", name);
 			}
+			Path retired = taken ? retire(name) : null;
 			draft.closeTrial();
 			Path modelFile = dir.resolve(name + draft.extension());
 			Path descriptor = dir.resolve(name + ".yml");
-			Files.createDirectories(dir);
-			Files.copy(draft.file(), modelFile, StandardCopyOption.REPLACE_EXISTING);
-			// the descriptor last: a folder scanned meanwhile sees a model without one
-			// and
-			// skips it
-			Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
-			Optional<ImageModel> model = models.publish(name);
-			if (model.isEmpty()) {
+			try {
+				Files.createDirectories(dir);
+				Files.copy(draft.file(), modelFile, StandardCopyOption.REPLACE_EXISTING);
+				// the descriptor last: a folder scanned meanwhile sees a model without
+				// one
+				// and skips it
+				Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
+				ImageModel model = models.publish(name)
+					.orElseThrow(() -> new InputRejectedException(HttpStatus.INTERNAL_SERVER_ERROR,
+							"addmodel.rejected.publish-failed", "draft " + draft.id() + " did not load as " + name));
+				discard(draft.id());
+				log.info("Model {} published from draft {}{}", name, draft.id(),
+						retired != null ? ", replacing the model now in " + dir.relativize(retired) : "");
+				return model;
+			}
+			catch (IOException | RuntimeException ex) {
+				// nothing half-published: the new files go, the replaced model comes back
 				models.retire(name);
 				Files.deleteIfExists(descriptor);
 				Files.deleteIfExists(modelFile);
 				if (retired != null) {
 					restore(retired, dir, name);
 				}
-				throw new InputRejectedException(HttpStatus.INTERNAL_SERVER_ERROR, "addmodel.rejected.publish-failed",
-						"draft " + draft.id() + " did not load as " + name);
+				throw ex;
 			}
-			discard(draft.id());
-			log.info("Model {} published from draft {}{}", name, draft.id(),
-					retired != null ? ", replacing the" + " model now in " + dir.relativize(retired) : "");
-			return model.get();
 		}
+	}
+
+	/**
+	 * Whether {@code name} is an image model this page may replace or retire: one served,
+	 * loading or failed, or a Keras file in the folder (not, say, the credit model's
+	 * descriptor).
+	 */
+	boolean isImageModel(Path dir, String name) {
+		return ImageModels.isValidName(name) && (models.status(name).isPresent()
+				|| Files.isRegularFile(dir.resolve(name + ".h5")) || Files.isRegularFile(dir.resolve(name + ".keras")));
+	}
+
+	/** Whether publishing under {@code name} needs Replace ticked. */
+	public boolean isTaken(String name) {
+		return name != null && (models.status(name).isPresent() || !existingFiles(models.directory(), name).isEmpty());
 	}
 
 	/**
@@ -228,11 +262,13 @@ public class ModelDrafts implements DisposableBean {
 	 */
 	public synchronized Path retire(String name) throws IOException {
 		Path dir = models.directory();
-		List<Path> files = existingFiles(dir, name);
-		boolean known = models.retire(name);
-		if (!known && files.isEmpty()) {
-			throw new InputRejectedException(HttpStatus.NOT_FOUND, "addmodel.unknown-model", "no model " + name, name);
+		if (!isImageModel(dir, name)) {
+			// another kind of model (the credit model's descriptor) is not this page's
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "addmodel.unknown-model", "no image model " + name,
+					name);
 		}
+		List<Path> files = existingFiles(dir, name);
+		models.retire(name);
 		Path target = dir.resolve("retired").resolve(name + "-" + LocalDateTime.now().format(STAMP));
 		Files.createDirectories(target);
 		for (Path file : files) {
