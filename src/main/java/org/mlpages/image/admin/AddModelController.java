@@ -172,6 +172,9 @@ class AddModelController implements MenuContributor {
 		model.addAttribute("inputShape",
 				java.util.Arrays.toString(draft.imported().inputShape()).replace("-1", "None"));
 		model.addAttribute("nameTaken", drafts.isTaken(form.getName()));
+		long[] shape = draft.imported().inputShape();
+		// a model that takes any size, or a flat vector, needs the picture's size said
+		model.addAttribute("needsSize", shape.length == 2 || (shape.length >= 3 && (shape[1] < 0 || shape[2] < 0)));
 		return DRAFT_VIEW;
 	}
 

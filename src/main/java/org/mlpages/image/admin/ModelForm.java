@@ -41,6 +41,15 @@ public class ModelForm {
 
 	private String resize = "center-crop";
 
+	/** The picture size, for a model that takes any size or a flat vector. */
+	@jakarta.validation.constraints.Min(1)
+	@jakarta.validation.constraints.Max(4096)
+	private Integer width;
+
+	@jakarta.validation.constraints.Min(1)
+	@jakarta.validation.constraints.Max(4096)
+	private Integer height;
+
 	/** rgb, bgr or grey; empty for what the model takes. */
 	private String color;
 
@@ -78,6 +87,12 @@ public class ModelForm {
 		d.put("labels", labels);
 		Map<String, Object> input = new LinkedHashMap<>();
 		input.put("resize", resize == null || resize.isBlank() ? "center-crop" : resize);
+		if (width != null) {
+			input.put("width", width);
+		}
+		if (height != null) {
+			input.put("height", height);
+		}
 		if (color != null && !color.isBlank()) {
 			input.put("color", color);
 		}
@@ -173,6 +188,22 @@ public class ModelForm {
 
 	public void setResize(String resize) {
 		this.resize = resize;
+	}
+
+	public Integer getWidth() {
+		return width;
+	}
+
+	public void setWidth(Integer width) {
+		this.width = width;
+	}
+
+	public Integer getHeight() {
+		return height;
+	}
+
+	public void setHeight(Integer height) {
+		this.height = height;
 	}
 
 	public String getColor() {
