@@ -100,12 +100,16 @@ class AddModelWebTests extends TrainingTestSupport {
 		HttpResponse<String> pickle = upload("/admin/models/new", "model", "model.pkl",
 				new byte[] { (byte) 0x80, 4, (byte) 0x95, 1, 2, 3 }, "en");
 		assertThat(pickle.statusCode()).isEqualTo(422);
-		assertThat(html(pickle).selectFirst("#error").text()).contains("is a Python pickle")
+		assertThat(html(pickle).selectFirst("#error").text()).contains("model.pkl is a Python pickle")
 			.contains("runs the code it contains");
 		HttpResponse<String> photoInstead = upload("/admin/models/new", "model", "cat.keras",
 				photo("cdf_validation_cat.2000.jpg"), "fr");
 		assertThat(photoInstead.statusCode()).isEqualTo(422);
-		assertThat(html(photoInstead).selectFirst("#error").text()).startsWith("Ce fichier ne peut pas être servi");
+		assertThat(html(photoInstead).selectFirst("#error").text()).startsWith("Ce fichier ne peut pas être servi")
+			.contains("cat.keras");
+		HttpResponse<String> joblib = upload("/admin/models/new", "model", "pipeline.joblib",
+				"x\u009c compressed".getBytes(StandardCharsets.UTF_8), "en");
+		assertThat(html(joblib).selectFirst("#error").text()).contains("pipeline.joblib is a Python pickle");
 		assertThat(get("/admin/models/drafts/nothing-here", "en").statusCode()).isEqualTo(404);
 		HttpResponse<String> huge = upload("/admin/models/new", "model", "huge.keras", new byte[12 * 1024 * 1024],
 				"en");

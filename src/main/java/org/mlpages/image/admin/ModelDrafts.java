@@ -97,34 +97,45 @@ public class ModelDrafts implements DisposableBean {
 		String id = UUID.randomUUID().toString();
 		Path dir = Files.createDirectories(draftsDir.resolve(id));
 		Path upload = dir.resolve("upload");
-		boolean kept = false;
+		boolean staged = false;
 		try {
 			long size = copyAtMost(body, upload, max);
 			if (size == 0) {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "addmodel.rejected.empty", "empty upload");
 			}
 			// the importer tells the kind by content; the name it is kept under says it
-			Path file = dir.resolve(isZip(upload) ? "model.keras" : "model.h5");
+			// (a pickle's name too, which the importer refuses whatever its bytes)
+			String sent = uploadedName == null ? "" : uploadedName.toLowerCase(Locale.ROOT);
+			String kept = java.util.List.of(".pkl", ".pickle", ".joblib")
+				.stream()
+				.filter(sent::endsWith)
+				.findFirst()
+				.map(extension -> "model" + extension)
+				.orElse(isZip(upload) ? "model.keras" : "model.h5");
+			Path file = dir.resolve(kept);
 			Files.move(upload, file);
 			ImportedModel imported;
 			try {
 				imported = loader.importModel(file);
 			}
 			catch (KerasImportException ex) {
+				// the sentence names the file as the administrator sent it
+				String reason = String.valueOf(ex.getMessage())
+					.replace(file.getFileName().toString(), safeName(uploadedName));
 				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.not-a-model",
-						"upload " + uploadedName + ": " + ex.getMessage(), ex.getMessage());
+						"upload " + safeName(uploadedName) + ": " + reason, reason);
 			}
 			ModelDraft draft = new ModelDraft(id, dir, file, safeName(uploadedName), imported);
 			drafts.put(id, draft);
 			dropOldest();
-			kept = true;
+			staged = true;
 			log.info("Model draft {} staged from {} ({} bytes): {}, Keras {}, {} layers, converted in {} ms", id,
 					draft.uploadedName(), size, imported.format(), imported.kerasVersion(), imported.layerCount(),
 					imported.importTime().toMillis());
 			return draft;
 		}
 		finally {
-			if (!kept) {
+			if (!staged) {
 				FileSystemUtils.deleteRecursively(dir);
 			}
 		}
