@@ -117,7 +117,18 @@ final class PredictorPool implements AutoCloseable {
 		}
 		waiting.incrementAndGet();
 		try {
-			return idle.take();
+			// not take(): a pool closed meanwhile takes every predictor back, and a
+			// caller
+			// blocked here would wait for ever
+			while (true) {
+				Predictor<PhotoBatch, float[][]> predictor = idle.poll(100, TimeUnit.MILLISECONDS);
+				if (predictor != null) {
+					return predictor;
+				}
+				if (closed) {
+					throw new ModelClosedException(name);
+				}
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
