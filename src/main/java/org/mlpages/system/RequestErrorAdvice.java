@@ -67,8 +67,8 @@ class RequestErrorAdvice {
 		boolean trainingZip = request.getRequestURI().startsWith(request.getContextPath() + "/training");
 		if (request.getRequestURI().startsWith(request.getContextPath() + "/admin/models")) {
 			return rejected(new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "addmodel.rejected.too-large",
-					"model upload over the size limit: " + ex.getMessage(),
-					uploadLimits.maxRequestSize().toMegabytes()), request, locale);
+					"model upload over the size limit: " + ex.getMessage(), uploadLimits.maxFileSizeInMegabytes()),
+					request, locale);
 		}
 		return rejected(
 				new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE,

@@ -356,8 +356,10 @@ class DeployToAVpsIT {
 				"--acme-server", "https://127.0.0.1:14000/dir", "--jar", jar.toString()));
 
 		if (!deploy.ok()) {
-			// certbot's own words are in its log only (on the console: "An unexpected error occurred")
-			System.out.println(server("tail -n 60 /var/log/letsencrypt/letsencrypt.log; tail -n 30 /var/log/pebble.log"));
+			// certbot's own words are in its log only (on the console: "An unexpected
+			// error occurred")
+			System.out
+				.println(server("tail -n 60 /var/log/letsencrypt/letsencrypt.log; tail -n 30 /var/log/pebble.log"));
 		}
 		assertThat(deploy.ok()).as(deploy.describe()).isTrue();
 		System.out.println("deploy with certbot (Pebble): " + deploy.took().toSeconds() + " s");

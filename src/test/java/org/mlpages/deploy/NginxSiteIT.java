@@ -207,9 +207,8 @@ class NginxSiteIT {
 	}
 
 	/**
-	 * The training zip has a limit of its own (300 MB): a 20 MB body, over the photos'
-	 * limit, reaches the app there, which answers it (here: the form's fields are
-	 * missing).
+	 * The training zip has a limit of its own (300 MB), and so has a Keras model (200
+	 * MB): a 20 MB body, over the photos' limit, reaches the app there, which answers it.
 	 */
 	@Test
 	@Order(5)
@@ -224,6 +223,17 @@ class NginxSiteIT {
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
 		assertThat(answer.body()).contains("\"code\"");
+
+		// so does a Keras model sent from "Add a model" (here: twenty megabytes of zeros,
+		// no model)
+		String token = page(admin, "/admin/models/new").selectFirst("#upload-form").attr("data-csrf-token");
+		HttpResponse<String> model = admin.send(post("/admin/models/new?file=zeros.keras&_csrf=" + token)
+			.header("Content-Type", "application/octet-stream")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[20 * 1024 * 1024]))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(model.statusCode()).as(model.body()).isEqualTo(422);
+		assertThat(model.body()).contains("zeros.keras");
 	}
 
 	@Test

@@ -35,11 +35,26 @@ class AddModelBrowserTests extends TrainingTestSupport {
 		BrowserSteps.logInAsAdmin(browser, uri("/login?lang=" + language));
 		browser.get(uri("/admin/models/new?lang=" + language).toString());
 		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(fr ? "Ajouter un modèle" : "Add a model");
-		browser.findElement(By.id("model-file")).sendKeys(MODEL.toAbsolutePath().toString());
+		// a photo is no model: the script shows the server's refusal, the page stays
+		browser.findElement(By.id("model-file"))
+			.sendKeys(WebTestSupport.PHOTOS.resolve("nasser0111_dog.jpg").toAbsolutePath().toString());
 		browser.findElement(By.id("upload-submit")).sendKeys(Keys.ENTER);
-
 		WebDriverWait wait = new WebDriverWait(browser, Duration.ofMinutes(1));
+		wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upload-error")));
+		assertThat(browser.findElement(By.id("upload-error")).getText())
+			.startsWith(fr ? "Ce fichier ne peut pas être servi" : "This file cannot be served")
+			.contains("nasser0111_dog.jpg");
+		assertThat(browser.findElement(By.id("upload-submit")).isEnabled()).isTrue();
+
+		// over the 10 MB a form may post: the script sends it as the body
+		Path large = PaddedKerasArchive.write(MODEL, 12 * 1024 * 1024,
+				Path.of("target/test-data/uploads/pets-" + language + ".keras"));
+		WebElement file = browser.findElement(By.id("model-file"));
+		file.clear();
+		file.sendKeys(large.toAbsolutePath().toString());
+		browser.findElement(By.id("upload-submit")).sendKeys(Keys.ENTER);
 		wait.until(ExpectedConditions.urlMatches("/admin/models/drafts/[0-9a-f-]{36}$"));
+		assertThat(browser.findElement(By.id("read-file")).getText()).isEqualTo("pets-" + language + ".keras");
 		assertThat(browser.findElement(By.id("read-format")).getText())
 			.isEqualTo("Keras 3 archive (.keras), Keras 3.8.0");
 		assertThat(browser.findElement(By.id("read-output")).getText())

@@ -114,10 +114,41 @@ class AddModelWebTests extends TrainingTestSupport {
 		HttpResponse<String> huge = upload("/admin/models/new", "model", "huge.keras", new byte[12 * 1024 * 1024],
 				"en");
 		assertThat(huge.statusCode()).isEqualTo(413);
-		assertThat(html(huge).selectFirst("#error").text()).isEqualTo("The file is larger than 11 MB.");
+		assertThat(html(huge).selectFirst("#error").text()).isEqualTo("The file is larger than 10 MB.");
 		try (var files = Files.list(drafts)) {
 			assertThat(files.count()).as("refused uploads leave no draft").isEqualTo(before);
 		}
+	}
+
+	/**
+	 * The page's script sends the file as the request body, past the 10 MB form limit;
+	 * its refusals come back as JSON in the reader's language, for the script to show.
+	 */
+	@Test
+	void aModelOverTheFormLimitIsSentAsTheBody() throws Exception {
+		logInAsAdmin();
+		Path large = PaddedKerasArchive.write(SIGMOID_CAT_DOG, 12 * 1024 * 1024,
+				Path.of("target/test-data/uploads/large pets.keras"));
+		assertThat(Files.size(large)).isGreaterThan(12L * 1024 * 1024);
+
+		HttpResponse<String> staged = postBody("/admin/models/new?file=large%20pets.keras", Files.readAllBytes(large),
+				"en");
+		assertThat(staged.statusCode()).as(staged.body()).isEqualTo(201);
+		String location = staged.headers().firstValue("Location").orElseThrow();
+		assertThat(staged.body()).contains("\"location\":\"" + location + "\"");
+		Document draft = html(get(location, "en"));
+		assertThat(draft.selectFirst("#read-file").text()).isEqualTo("large pets.keras");
+		assertThat(draft.selectFirst("#read-format").text()).isEqualTo("Keras 3 archive (.keras), Keras 3.8.0");
+		assertThat(draft.selectFirst("input[name=name]").val()).isEqualTo("large_pets");
+
+		HttpResponse<String> photo = postBody("/admin/models/new?file=cat.keras", photo("cdf_validation_cat.2000.jpg"),
+				"fr");
+		assertThat(photo.statusCode()).isEqualTo(422);
+		assertThat(photo.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(photo.body()).contains("\"detail\":\"Ce fichier ne peut pas être servi");
+		HttpResponse<String> empty = postBody("/admin/models/new?file=model.keras", new byte[0], "en");
+		assertThat(empty.statusCode()).isEqualTo(400);
+		assertThat(empty.body()).contains("Choose a file to upload.");
 	}
 
 	@Test
@@ -155,6 +186,15 @@ class AddModelWebTests extends TrainingTestSupport {
 		assertThat(credit.statusCode()).isEqualTo(404);
 		assertThat(Path.of(MODELS, "credit.yml")).as("another kind of model's file stays").exists();
 		assertThat(postForm("/admin/models/..%2Fetc/retire", "", "en").statusCode()).isIn(400, 404);
+	}
+
+	private HttpResponse<String> postBody(String path, byte[] body, String language) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/octet-stream")
+			.header("Accept", "application/json")
+			.header("Accept-Language", language)
+			.header("X-CSRF-TOKEN", csrfToken())
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
 	}
 
 	private static Map<String, String> description(String name, String title) {

@@ -2,11 +2,13 @@ package org.mlpages.image.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import org.mlpages.image.ImageModel;
@@ -19,6 +21,7 @@ import org.mlpages.system.MlPagesProperties;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
@@ -27,13 +30,16 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * "Add a model", for the administrator: upload a Keras file, see what the importer read,
- * name its labels, try a photo, publish; and retire a model. Forms post multipart without
- * any script, the file held to the upload limits.
+ * name its labels, try a photo, publish; and retire a model. The page's script sends the
+ * file as the request body, with progress, up to
+ * {@code mlpages.add-model.max-model-size}; without it the form posts multipart, held to
+ * the server's smaller limit for forms.
  */
 @Controller
 class AddModelController implements MenuContributor {
@@ -48,15 +54,19 @@ class AddModelController implements MenuContributor {
 
 	private final MessageSource messages;
 
-	private final long maxMegabytes;
+	private final AddModelProperties limits;
+
+	private final long maxFormMegabytes;
 
 	AddModelController(ModelDrafts drafts, ImageModels models, AddModelProperties limits, MlPagesProperties app,
 			MessageSource messages) {
 		this.drafts = drafts;
 		this.models = models;
 		this.messages = messages;
-		// the form posts multipart, held to the server's upload limit as well
-		this.maxMegabytes = Math.min(limits.maxModelSize().toMegabytes(),
+		this.limits = limits;
+		// without its script the form posts multipart, held to the server's limits for
+		// forms
+		this.maxFormMegabytes = Math.min(limits.maxModelSize().toMegabytes(),
 				Math.min(app.upload().maxFileSize().toMegabytes(), app.upload().maxRequestSize().toMegabytes()));
 	}
 
@@ -86,6 +96,22 @@ class AddModelController implements MenuContributor {
 			refuse(ex, model, locale, response);
 			return newPage(model);
 		}
+	}
+
+	/**
+	 * The form with its script: the file as the body, its name in the query. Answers
+	 * JSON, refusals included (see {@code RequestErrorAdvice}).
+	 */
+	@PostMapping(path = "/admin/models/new", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+	@ResponseBody
+	ResponseEntity<Staged> uploadBody(@RequestParam(name = "file", required = false) String fileName,
+			HttpServletRequest request) throws IOException {
+		ModelDraft draft = drafts.stage(fileName, request.getInputStream(), request.getContentLengthLong());
+		URI location = URI.create(request.getContextPath() + "/admin/models/drafts/" + draft.id());
+		return ResponseEntity.created(location).body(new Staged(draft.id(), location.toString()));
+	}
+
+	record Staged(String id, String location) {
 	}
 
 	@GetMapping("/admin/models/drafts/{id}")
@@ -152,7 +178,8 @@ class AddModelController implements MenuContributor {
 	}
 
 	private String newPage(Model model) {
-		model.addAttribute("maxMegabytes", maxMegabytes);
+		model.addAttribute("limits", limits);
+		model.addAttribute("maxFormMegabytes", maxFormMegabytes);
 		model.addAttribute("served", models.ready());
 		// those that did not load can be retired too (their reason is on the About page)
 		model.addAttribute("failed",
