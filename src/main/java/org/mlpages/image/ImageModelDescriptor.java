@@ -113,15 +113,40 @@ public record ImageModelDescriptor(LocalizedText title, LocalizedText descriptio
 		}
 	}
 
-	/** A descriptor that cannot serve as it is. */
+	/**
+	 * A descriptor that cannot serve as it is. The message is English, for the log; where
+	 * a page describes the model ("Add a model"), the refusals a person can meet there
+	 * also carry a code and arguments, to be said in the reader's language.
+	 */
 	public static class InvalidDescriptorException extends RuntimeException {
 
+		private final String code;
+
+		private final List<Object> arguments;
+
 		InvalidDescriptorException(String message) {
-			super(message);
+			this(message, (Throwable) null);
 		}
 
 		InvalidDescriptorException(String message, Throwable cause) {
 			super(message, cause);
+			this.code = null;
+			this.arguments = List.of();
+		}
+
+		InvalidDescriptorException(String code, String message, Object... arguments) {
+			super(message);
+			this.code = code;
+			this.arguments = List.of(arguments);
+		}
+
+		/** What kind of contradiction this is, or null when only the message says it. */
+		public String code() {
+			return code;
+		}
+
+		public List<Object> arguments() {
+			return arguments;
 		}
 
 	}

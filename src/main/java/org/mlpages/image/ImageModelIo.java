@@ -57,8 +57,8 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 				}
 				ColorOrder fromModel = shape[3] == 1 ? ColorOrder.GREY : ColorOrder.RGB;
 				if (declared != null && declared.channels() != shape[3]) {
-					throw new InvalidDescriptorException("the model takes " + channels(shape[3]) + " but the descriptor"
-							+ " says color: " + name(declared));
+					throw new InvalidDescriptorException("color", "the model takes " + channels(shape[3])
+							+ " but the descriptor says color: " + name(declared), shape[3], declared);
 				}
 				color = declared != null ? declared : fromModel;
 			}
@@ -66,8 +66,10 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 				modelHeight = shape[1];
 				modelWidth = shape[2];
 				if (declared != null && declared != ColorOrder.GREY) {
-					throw new InvalidDescriptorException("the model's input is " + Arrays.toString(shape)
-							+ ", one grey value per pixel, but the descriptor says color: " + name(declared));
+					throw new InvalidDescriptorException("color",
+							"the model's input is " + Arrays.toString(shape)
+									+ ", one grey value per pixel, but the descriptor says color: " + name(declared),
+							1, declared);
 				}
 				color = ColorOrder.GREY;
 			}
@@ -87,9 +89,11 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 			boolean explicit = (input.scale() != null && input.scale() != 1f)
 					|| (input.offset() != null && input.offset() != 0f);
 			if (explicit) {
-				throw new InvalidDescriptorException("the model rescales its input itself (layer "
-						+ model.inputRescaling() + "): remove input.scale and input.offset from the descriptor, or"
-						+ " the photo would be rescaled twice");
+				throw new InvalidDescriptorException("rescaled-twice",
+						"the model rescales its input itself (layer " + model.inputRescaling()
+								+ "): remove input.scale and input.offset from the descriptor, or"
+								+ " the photo would be rescaled twice",
+						model.inputRescaling());
 			}
 			scale = 1f;
 			offset = 0f;
@@ -113,25 +117,30 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 		int positive = -1;
 		if (units == 1) {
 			if (output == Output.SOFTMAX) {
-				throw new InvalidDescriptorException("the model has one output unit"
-						+ (model.outputActivation() == null ? " and no activation it can be told by"
-								: " ending in " + model.outputActivation())
-						+ ": say in the descriptor whether it is a probability (output: sigmoid) or a raw score"
-						+ " (output: logits)");
+				throw new InvalidDescriptorException("one-unit-output",
+						"the model has one output unit"
+								+ (model.outputActivation() == null ? " and no activation it can be told by"
+										: " ending in " + model.outputActivation())
+								+ ": say in the descriptor whether it is a probability (output: sigmoid) or a raw score"
+								+ " (output: logits)");
 			}
 			if (labels != 2) {
-				throw new InvalidDescriptorException("the model has one output unit (the probability of one class),"
-						+ " so the descriptor lists the two labels it decides between, not " + labels);
+				throw new InvalidDescriptorException("one-unit-labels", "the model has one output unit (the"
+						+ " probability of one class), so the descriptor lists the two labels it decides between, not "
+						+ labels, labels);
 			}
 			positive = descriptor.positive() == null ? 1 : descriptor.labelIds().indexOf(descriptor.positive());
 		}
 		else if (output == Output.SIGMOID) {
-			throw new InvalidDescriptorException("the model has " + units + " sigmoid outputs, one independent"
-					+ " probability per class (multi-label), which a page does not show yet");
+			throw new InvalidDescriptorException("multi-label",
+					"the model has " + units + " sigmoid outputs, one"
+							+ " independent probability per class (multi-label), which a page does not show yet",
+					units);
 		}
 		else if (units != labels) {
-			throw new InvalidDescriptorException(
-					"the model has " + units + " outputs but the descriptor lists " + labels + " labels");
+			throw new InvalidDescriptorException("outputs-labels",
+					"the model has " + units + " outputs but the descriptor lists " + labels + " labels", units,
+					labels);
 		}
 		return new ImageModelIo(preprocessing, rank, output, positive);
 	}
@@ -151,15 +160,15 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 		};
 		if (declared == null) {
 			if (fromModel == null && activation != null) {
-				throw new InvalidDescriptorException("the model's last activation is " + activation + ", not a"
-						+ " probability: say in the descriptor what its outputs are (output: softmax, sigmoid or"
-						+ " logits)");
+				throw new InvalidDescriptorException("activation", "the model's last activation is " + activation
+						+ ", not a probability: say in the descriptor what its outputs are (output: softmax, sigmoid or"
+						+ " logits)", activation);
 			}
 			return fromModel == null ? Output.SOFTMAX : fromModel;
 		}
 		if (fromModel != null && fromModel != declared) {
-			throw new InvalidDescriptorException("the descriptor says output: " + name(declared)
-					+ " but the model's last activation is " + activation);
+			throw new InvalidDescriptorException("output-contradicted", "the descriptor says output: " + name(declared)
+					+ " but the model's last activation is " + activation, name(declared), activation);
 		}
 		return declared;
 	}
@@ -175,7 +184,7 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 		if (fromModel > 0) {
 			return Math.toIntExact(fromModel);
 		}
-		throw new InvalidDescriptorException(
+		throw new InvalidDescriptorException("any-size",
 				"the model takes pictures of any " + name + ": say which in the" + " descriptor (input." + name + ")");
 	}
 
@@ -185,9 +194,10 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 		long pixels = (long) width * height;
 		if (declared != null) {
 			if (values > 0 && values != pixels * declared.channels()) {
-				throw new InvalidDescriptorException(
+				throw new InvalidDescriptorException("flat-size",
 						"the model's input is " + values + " values, not the " + pixels * declared.channels() + " of a "
-								+ width + "x" + height + " " + name(declared) + " picture");
+								+ width + "x" + height + " " + name(declared) + " picture",
+						values, width, height, declared.channels());
 			}
 			return declared;
 		}
@@ -197,8 +207,10 @@ record ImageModelIo(Preprocessing preprocessing, int inputRank, Output output, i
 		if (values == pixels * 3) {
 			return ColorOrder.RGB;
 		}
-		throw new InvalidDescriptorException("the model's input is " + values + " values, which is neither a " + width
-				+ "x" + height + " grey picture (" + pixels + ") nor a colour one (" + pixels * 3 + ")");
+		throw new InvalidDescriptorException("flat-size",
+				"the model's input is " + values + " values, which is neither a " + width + "x" + height
+						+ " grey picture (" + pixels + ") nor a colour one (" + pixels * 3 + ")",
+				values, width, height, 0);
 	}
 
 	/**

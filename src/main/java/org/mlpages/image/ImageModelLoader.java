@@ -118,6 +118,17 @@ public class ImageModelLoader {
 	}
 
 	/**
+	 * Closes a model no longer tried or served and forgets its meters, so that drafts
+	 * tried and discarded leave no series behind.
+	 */
+	public void unload(ImageModel model) {
+		model.close();
+		if (meters != null) {
+			meters.find("mlpages.inference.batch.size").tag("model", model.name()).meters().forEach(meters::remove);
+		}
+	}
+
+	/**
 	 * TensorFlow fixes its thread pools when the first session starts, for the whole
 	 * process: the settings go in before DJL's engine starts, and the engine starts
 	 * before the importer's own session, which would otherwise fix them at TensorFlow's

@@ -7,9 +7,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Which status and message each reason to refuse a photo gets, for the page and the API
- * alike.
+ * alike (and a photo tried on a model not yet published).
  */
-final class PhotoRejections {
+public final class PhotoRejections {
 
 	private PhotoRejections() {
 	}
@@ -18,7 +18,7 @@ final class PhotoRejections {
 	 * @param maxPixels the pixel limit a photo was held to
 	 * @param minSide the shortest side a photo was held to
 	 */
-	static InputRejectedException toInputRejected(PhotoRejectedException ex, long maxPixels, int minSide) {
+	public static InputRejectedException toInputRejected(PhotoRejectedException ex, long maxPixels, int minSide) {
 		return switch (ex.reason()) {
 			case EMPTY -> new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.empty", ex.getMessage());
 			case NOT_AN_IMAGE -> new InputRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,

@@ -51,7 +51,9 @@ final class KerasH5File implements WeightSource, AutoCloseable {
 			return new KerasH5File(new HdfFile(file));
 		}
 		catch (HdfException e) {
-			throw new KerasImportException("Not a readable HDF5 file: " + file + " (" + e.getMessage() + ")", e);
+			throw new KerasImportException(KerasImportException.Reason.UNREADABLE,
+					"Not a readable HDF5 file: " + file + " (" + e.getMessage() + ")", e,
+					file.getFileName().toString());
 		}
 	}
 

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.mlpages.keras.KerasImportException.Reason;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -103,7 +104,7 @@ final class KerasModelFile implements AutoCloseable {
 		if (n > 0 && head[0] == '{' && readJson(file, file.getFileName().toString()).has("weight_map")) {
 			return openShards(file, archJson, converters);
 		}
-		throw new KerasImportException(notAModel(file, head, n));
+		throw notAModel(file, head, n);
 	}
 
 	/**
@@ -132,8 +133,10 @@ final class KerasModelFile implements AutoCloseable {
 
 	private static KerasModelFile openShards(Path file, Path archJson, LayerConverters converters) throws IOException {
 		if (archJson == null) {
-			throw new KerasImportException(file.getFileName() + " indexes sharded Keras 3 weights, not the"
-					+ " architecture: give the JSON that model.to_json() wrote with it");
+			throw new KerasImportException(Reason.WEIGHTS_ONLY,
+					file.getFileName() + " indexes sharded Keras 3"
+							+ " weights, not the architecture: give the JSON that model.to_json() wrote with it",
+					null, file.getFileName().toString());
 		}
 		List<Path> shards = shardsOf(file, readJson(file, file.getFileName().toString()));
 		List<HdfFile> opened = new ArrayList<>();
@@ -215,15 +218,17 @@ final class KerasModelFile implements AutoCloseable {
 			hdf = new HdfFile(file);
 		}
 		catch (HdfException e) {
-			throw new KerasImportException(
-					"Not a readable HDF5 file: " + file.getFileName() + " (" + e.getMessage() + ")", e);
+			throw new KerasImportException(Reason.UNREADABLE,
+					"Not a readable HDF5 file: " + file.getFileName() + " (" + e.getMessage() + ")", e,
+					file.getFileName().toString());
 		}
 		try {
 			if (Keras3WeightsStore.isKeras3Layout(hdf)) {
 				if (archJson == null) {
-					throw new KerasImportException(file.getFileName() + " holds Keras 3 weights only (layers/*/vars/*),"
-							+ " not the architecture: give the JSON that model.to_json() wrote with it, or save the"
-							+ " whole model with model.save(\"model.keras\")");
+					throw new KerasImportException(Reason.WEIGHTS_ONLY, file.getFileName() + " holds Keras 3 weights"
+							+ " only (layers/*/vars/*), not the architecture: give the JSON that model.to_json() wrote"
+							+ " with it, or save the whole model with model.save(\"model.keras\")", null,
+							file.getFileName().toString());
 				}
 				JsonNode config = readJson(archJson, archJson.getFileName().toString());
 				return new KerasModelFile(Kind.KERAS3_WEIGHTS, ModelDefinition.parse(config, 3),
@@ -239,6 +244,12 @@ final class KerasModelFile implements AutoCloseable {
 				config = readJson(archJson, archJson.getFileName().toString());
 				version = text(config, "keras_version") != null ? text(config, "keras_version") : version;
 				backend = text(config, "backend") != null ? text(config, "backend") : backend;
+			}
+			else if (!legacy.hasModelConfig()) {
+				throw new KerasImportException(Reason.WEIGHTS_ONLY,
+						file.getFileName() + " holds weights only (no model_config attribute), not a"
+								+ " model (give the architecture JSON that model.to_json() writes with it)",
+						null, file.getFileName().toString());
 			}
 			else {
 				config = parseJson(legacy.modelConfigJson(), "model_config");
@@ -258,21 +269,24 @@ final class KerasModelFile implements AutoCloseable {
 		try (ZipFile zip = new ZipFile(file.toFile())) {
 			ZipEntry configEntry = zip.getEntry("config.json");
 			ZipEntry weightsEntry = zip.getEntry("model.weights.h5");
+			String name = file.getFileName().toString();
 			if (configEntry == null) {
-				throw new KerasImportException(file.getFileName() + " is a ZIP archive but not a Keras model: it has no"
-						+ " config.json"
-						+ (zip.getEntry("saved_model.pb") != null
-								|| zip.stream().anyMatch(e -> e.getName().endsWith("/saved_model.pb"))
-										? " (it holds a TensorFlow SavedModel, which is not supported: save the model"
-												+ " with model.save(\"model.keras\"))"
-										: ""));
+				boolean savedModel = zip.getEntry("saved_model.pb") != null
+						|| zip.stream().anyMatch(e -> e.getName().endsWith("/saved_model.pb"));
+				throw new KerasImportException(savedModel ? Reason.SAVED_MODEL : Reason.ZIP_NOT_KERAS,
+						name + " is a ZIP archive but not a Keras model: it has no config.json" + (savedModel
+								? " (it holds a TensorFlow SavedModel, which is not supported: save the model with"
+										+ " model.save(\"model.keras\"))"
+								: ""),
+						null, name);
 			}
 			if (weightsEntry == null) {
 				boolean npz = zip.getEntry("model.weights.npz") != null;
-				throw new KerasImportException(file.getFileName() + (npz
+				throw new KerasImportException(npz ? Reason.NPZ_WEIGHTS : Reason.ZIP_NOT_KERAS, name + (npz
 						? " stores its weights as model.weights.npz, which is not supported: save it with Keras's"
 								+ " default format (model.save(\"model.keras\"))"
-						: " is a ZIP archive with a config.json but no model.weights.h5: not a Keras model"));
+						: " is a ZIP archive with a config.json but no model.weights.h5: not a Keras model"), null,
+						name);
 			}
 			JsonNode config = archJson != null ? readJson(archJson, archJson.getFileName().toString())
 					: parseJson(readEntry(zip, configEntry, MAX_CONFIG_BYTES, file), "config.json");
@@ -299,9 +313,9 @@ final class KerasModelFile implements AutoCloseable {
 				hdf = new HdfFile(weightsFile);
 			}
 			catch (HdfException e) {
-				throw new KerasImportException(
+				throw new KerasImportException(Reason.UNREADABLE,
 						file.getFileName() + "'s model.weights.h5 is not a readable HDF5 file (" + e.getMessage() + ")",
-						e);
+						e, file.getFileName().toString());
 			}
 			resources.add(0, hdf::close);
 			ModelDefinition model = ModelDefinition.parse(config, ModelDefinition.kerasMajor(version, config));
@@ -310,9 +324,9 @@ final class KerasModelFile implements AutoCloseable {
 		}
 		catch (ZipException e) {
 			closeAll(resources);
-			throw new KerasImportException(
+			throw new KerasImportException(Reason.UNREADABLE,
 					file.getFileName() + " looks like a ZIP archive but cannot be read as one (" + e.getMessage() + ")",
-					e);
+					e, file.getFileName().toString());
 		}
 		catch (RuntimeException | IOException e) {
 			closeAll(resources);
@@ -324,23 +338,24 @@ final class KerasModelFile implements AutoCloseable {
 	 * The sentence for a file that is neither HDF5 nor ZIP, saying what it looks like
 	 * when that is telling.
 	 */
-	static String notAModel(Path file, byte[] head, int n) {
+	static KerasImportException notAModel(Path file, byte[] head, int n) {
 		String name = file.getFileName().toString();
 		String lower = name.toLowerCase(Locale.ROOT);
 		boolean pickle = n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5;
 		if (pickle || lower.endsWith(".pkl") || lower.endsWith(".pickle") || lower.endsWith(".joblib")) {
-			return name + " is a Python pickle: loading a pickle runs the code it contains, so it is never opened"
-					+ " here. Save a Keras model with model.save(\"model.keras\"); export a scikit-learn model to"
-					+ " ONNX (skl2onnx.to_onnx)";
+			return new KerasImportException(Reason.PICKLE, name + " is a Python pickle: loading a pickle runs the code"
+					+ " it contains, so it is never opened here. Save a Keras model with model.save(\"model.keras\");"
+					+ " export a scikit-learn model to ONNX (skl2onnx.to_onnx)", null, name);
 		}
 		if (n > 0 && (head[0] == '{' || head[0] == '[')) {
-			return name + " is JSON, not a model: an architecture from model.to_json() goes with the weights file"
-					+ " (--arch)";
+			return new KerasImportException(Reason.JSON_NOT_A_MODEL, name + " is JSON, not a model: an architecture"
+					+ " from model.to_json() goes with the weights file (--arch)", null, name);
 		}
 		if (n == 0) {
-			return name + " is empty";
+			return new KerasImportException(Reason.EMPTY, name + " is empty", null, name);
 		}
-		return name + " is not a Keras model file: neither HDF5 (.h5) nor a Keras 3 archive (.keras)";
+		return new KerasImportException(Reason.NOT_A_MODEL,
+				name + " is not a Keras model file: neither HDF5 (.h5) nor a Keras 3 archive (.keras)", null, name);
 	}
 
 	Kind kind() {
@@ -407,7 +422,8 @@ final class KerasModelFile implements AutoCloseable {
 		for (int r; (r = in.read(buffer)) > 0;) {
 			total += r;
 			if (total > max) {
-				throw new KerasImportException(what + " is larger than " + (max >> 20) + " MB");
+				throw new KerasImportException(Reason.TOO_LARGE, what + " is larger than " + (max >> 20) + " MB", null,
+						what, String.valueOf(max >> 20));
 			}
 			out.write(buffer, 0, r);
 		}
@@ -415,7 +431,9 @@ final class KerasModelFile implements AutoCloseable {
 
 	private static JsonNode readJson(Path file, String what) throws IOException {
 		if (Files.size(file) > MAX_CONFIG_BYTES) {
-			throw new KerasImportException(what + " is larger than " + (MAX_CONFIG_BYTES >> 20) + " MB");
+			throw new KerasImportException(Reason.TOO_LARGE,
+					what + " is larger than " + (MAX_CONFIG_BYTES >> 20) + " MB", null, what,
+					String.valueOf(MAX_CONFIG_BYTES >> 20));
 		}
 		// decoded leniently: a file that is not UTF-8 text is then refused as invalid
 		// JSON

@@ -16,8 +16,11 @@ public class UnsupportedLayerException extends KerasImportException {
 	 * itself
 	 */
 	public UnsupportedLayerException(String layerName, String layerClass, String detail) {
-		super(detail == null ? "Unsupported Keras layer '" + layerName + "' of class " + layerClass
-				: "Unsupported Keras layer '" + layerName + "' of class " + layerClass + ": " + detail);
+		super(detail == null ? Reason.UNSUPPORTED_LAYER : Reason.UNSUPPORTED_OPTION,
+				detail == null ? "Unsupported Keras layer '" + layerName + "' of class " + layerClass
+						: "Unsupported Keras layer '" + layerName + "' of class " + layerClass + ": " + detail,
+				null, detail == null ? new String[] { layerName, layerClass }
+						: new String[] { layerName, layerClass, detail });
 		this.layerName = layerName;
 		this.layerClass = layerClass;
 	}

@@ -101,6 +101,40 @@ class KerasModelFileTest {
 			.hasMessageContaining("model.weights.h5 is not a readable HDF5 file");
 	}
 
+	/** A page words these in its reader's language, from the reason and its arguments. */
+	@Test
+	void theCommonRefusalsNameTheirReasonAndTheFile() throws IOException {
+		assertThat(refusal(zip("photos.zip", Map.of("cat.jpg", "jpeg")))).isEqualTo("ZIP_NOT_KERAS [photos.zip]");
+		assertThat(refusal(zip("saved.keras", Map.of("m/saved_model.pb", "pb"))))
+			.isEqualTo("SAVED_MODEL [saved.keras]");
+		assertThat(refusal(zip("npz.keras", Map.of("config.json", "{}", "model.weights.npz", "npz"))))
+			.isEqualTo("NPZ_WEIGHTS [npz.keras]");
+		byte[] whole = Files.readAllBytes(generated3("keras3_functional_nested.keras"));
+		assertThat(refusal(Files.write(dir.resolve("cut.keras"), Arrays.copyOf(whole, whole.length / 2))))
+			.isEqualTo("UNREADABLE [cut.keras]");
+		assertThat(refusal(Files.write(dir.resolve("p.bin"), new byte[] { (byte) 0x80, 4, 1 })))
+			.isEqualTo("PICKLE [p.bin]");
+		assertThat(refusal(Files.writeString(dir.resolve("m.h5"), "GIF89a"))).isEqualTo("NOT_A_MODEL [m.h5]");
+		assertThat(refusal(generated3("keras3_sharded.arch.json")))
+			.isEqualTo("JSON_NOT_A_MODEL [keras3_sharded.arch.json]");
+		assertThat(refusal(zip("bad.keras", Map.of("config.json", "{not json", "model.weights.h5", "x"))))
+			.as("a rarer case: the English sentence alone")
+			.isEqualTo("OTHER []");
+	}
+
+	private static String refusal(Path file) {
+		try {
+			KerasModelFile.open(file, null, CONVERTERS).close();
+			throw new AssertionError(file + " opened");
+		}
+		catch (KerasImportException ex) {
+			return ex.reason() + " " + ex.arguments();
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
 	@Test
 	void aTruncatedArchiveIsRefusedWithASentence() throws IOException {
 		byte[] whole = Files.readAllBytes(generated3("keras3_functional_nested.keras"));

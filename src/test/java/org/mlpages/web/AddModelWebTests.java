@@ -105,8 +105,15 @@ class AddModelWebTests extends TrainingTestSupport {
 		HttpResponse<String> photoInstead = upload("/admin/models/new", "model", "cat.keras",
 				photo("cdf_validation_cat.2000.jpg"), "fr");
 		assertThat(photoInstead.statusCode()).isEqualTo(422);
-		assertThat(html(photoInstead).selectFirst("#error").text()).startsWith("Ce fichier ne peut pas être servi")
-			.contains("cat.keras");
+		assertThat(html(photoInstead).selectFirst("#error").text())
+			.isEqualTo("Ce fichier ne peut pas être servi : cat.keras n’est pas un fichier de modèle Keras : ni HDF5"
+					+ " (.h5), ni archive Keras 3 (.keras).");
+		HttpResponse<String> frenchPickle = upload("/admin/models/new", "model", "modèle.pkl",
+				new byte[] { (byte) 0x80, 4, (byte) 0x95, 1, 2, 3 }, "fr");
+		assertThat(html(frenchPickle).selectFirst("#error").text())
+			.isEqualTo("Ce fichier ne peut pas être servi : modèle.pkl est un pickle Python : charger un pickle exécute"
+					+ " le code qu’il contient, il n’est donc jamais ouvert ici. Enregistrez un modèle Keras avec"
+					+ " model.save(\"model.keras\") ; exportez un modèle scikit-learn en ONNX (skl2onnx.to_onnx).");
 		HttpResponse<String> joblib = upload("/admin/models/new", "model", "pipeline.joblib",
 				"x\u009c compressed".getBytes(StandardCharsets.UTF_8), "en");
 		assertThat(html(joblib).selectFirst("#error").text()).contains("pipeline.joblib is a Python pickle");
@@ -151,6 +158,72 @@ class AddModelWebTests extends TrainingTestSupport {
 		assertThat(empty.body()).contains("Choose a file to upload.");
 	}
 
+	/**
+	 * What the model contradicts is said in the reader's language, the colour as the form
+	 * names it.
+	 */
+	@Test
+	void aDescriptionTheModelContradictsIsRefusedInTheReadersLanguage() throws Exception {
+		logInAsAdmin();
+		String draft = upload("/admin/models/new", "model", "pets.keras", Files.readAllBytes(SIGMOID_CAT_DOG), "fr")
+			.uri()
+			.getPath();
+		Map<String, String> form = description("pets_grey", "Cat or dog");
+		form.put("color", "grey");
+		HttpResponse<String> grey = send(
+				Multipart.file("photo", "dog.jpg", photo("cdf_validation_dog.2000.jpg"), withCsrf(form))
+					.post(HttpRequest.newBuilder(uri(draft + "/try")).header("Accept-Language", "fr")));
+		assertThat(grey.statusCode()).isEqualTo(422);
+		assertThat(html(grey).selectFirst("#error").text())
+			.isEqualTo("Le modèle ne peut pas être servi avec cette description : le modèle prend trois valeurs de"
+					+ " couleur par pixel, mais la description dit couleurs : gris");
+
+		form.put("color", "");
+		form.put("output", "softmax");
+		HttpResponse<String> softmax = postForm(draft + "/publish", encode(form), "en");
+		assertThat(softmax.statusCode()).isEqualTo(422);
+		assertThat(html(softmax).selectFirst("#error").text())
+			.isEqualTo("The model cannot be served with this description: the description says the outputs are"
+					+ " softmax, but the model’s last activation is sigmoid");
+		assertThat(Path.of(MODELS, "pets_grey.yml")).doesNotExist();
+	}
+
+	/**
+	 * A draft tried and discarded leaves nothing behind: not its files, not the
+	 * importer's conversion, not the meter its trial made.
+	 */
+	@Test
+	void aDiscardedDraftLeavesNoConversionAndNoMeter() throws Exception {
+		logInAsAdmin();
+		// a file of its own (the padding changes its hash), converted for this test only
+		Path file = PaddedKerasArchive.write(SIGMOID_CAT_DOG, 1024,
+				Path.of("target/test-data/uploads/discarded.keras"));
+		String sha = java.util.HexFormat.of()
+			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+		Path conversion = Path.of("target/test-cache/savedmodels", sha);
+		String draft = upload("/admin/models/new", "model", "discarded.keras", Files.readAllBytes(file), "en").uri()
+			.getPath();
+		assertThat(conversion).isDirectory();
+		HttpResponse<String> tried = send(Multipart
+			.file("photo", "dog.jpg", photo("cdf_validation_dog.2000.jpg"),
+					withCsrf(description("discarded", "Discarded")))
+			.post(HttpRequest.newBuilder(uri(draft + "/try")).header("Accept-Language", "en")));
+		assertThat(tried.statusCode()).as(tried.body()).isEqualTo(200);
+		String trialName = "draft-" + draft.substring(draft.lastIndexOf('/') + 1, draft.lastIndexOf('/') + 9);
+		assertThat(prometheus()).contains("mlpages_inference_batch_size_count{model=\"" + trialName + "\"}");
+
+		HttpResponse<String> discarded = postForm(draft + "/discard", "", "en");
+		assertThat(discarded.uri().getPath()).isEqualTo("/admin/models/new");
+		assertThat(conversion).doesNotExist();
+		assertThat(Path.of("target/test-data/drafts", draft.substring(draft.lastIndexOf('/') + 1))).doesNotExist();
+		assertThat(prometheus()).doesNotContain(trialName);
+	}
+
+	private String prometheus() {
+		return send(HttpRequest.newBuilder(uri("/actuator/prometheus")), java.net.http.HttpClient.newHttpClient())
+			.body();
+	}
+
 	@Test
 	void aModelWithManyClassesIsDescribedOnOneForm() throws Exception {
 		logInAsAdmin();
@@ -174,7 +247,7 @@ class AddModelWebTests extends TrainingTestSupport {
 		assertThat(tried.statusCode()).isEqualTo(422);
 		assertThat(html(tried).selectFirst("#error").text())
 			.isEqualTo("The model cannot be served with this description: the model has 10 outputs but the"
-					+ " descriptor lists 20 labels");
+					+ " description lists 20 labels");
 	}
 
 	@Test

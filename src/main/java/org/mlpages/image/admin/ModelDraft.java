@@ -2,6 +2,7 @@ package org.mlpages.image.admin;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 import org.mlpages.image.ImageModel;
 import org.mlpages.keras.ImportedModel;
@@ -24,12 +25,20 @@ public final class ModelDraft {
 
 	private final Instant created = Instant.now();
 
+	private final Consumer<ImageModel> unloader;
+
 	private ImageModel trial;
 
 	private String trialDescriptor;
 
-	ModelDraft(String id, Path dir, Path file, String uploadedName, ImportedModel imported) {
+	/**
+	 * @param unloader closes a trial model and forgets what was kept about it (its
+	 * meters)
+	 */
+	ModelDraft(String id, Path dir, Path file, String uploadedName, ImportedModel imported,
+			Consumer<ImageModel> unloader) {
 		this.id = id;
+		this.unloader = unloader;
 		this.dir = dir;
 		this.file = file;
 		this.uploadedName = uploadedName;
@@ -89,7 +98,7 @@ public final class ModelDraft {
 
 	synchronized void closeTrial() {
 		if (trial != null) {
-			trial.close();
+			unloader.accept(trial);
 			trial = null;
 			trialDescriptor = null;
 		}

@@ -20,9 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.image.ImageModel;
+import org.mlpages.image.ImageModelDescriptor.InvalidDescriptorException;
 import org.mlpages.image.ImageModelLoader;
 import org.mlpages.image.ImageModels;
 import org.mlpages.image.PhotoBatch;
+import org.mlpages.image.PhotoRejections;
 import org.mlpages.image.photo.DecodedPhoto;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.image.photo.PhotoRejectedException;
@@ -120,12 +122,11 @@ public class ModelDrafts implements DisposableBean {
 			}
 			catch (KerasImportException ex) {
 				// the sentence names the file as the administrator sent it
-				String reason = String.valueOf(ex.getMessage())
-					.replace(file.getFileName().toString(), safeName(uploadedName));
+				var reason = RefusalReasons.of(ex, file.getFileName().toString(), safeName(uploadedName));
 				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.not-a-model",
-						"upload " + safeName(uploadedName) + ": " + reason, reason);
+						"upload " + safeName(uploadedName) + ": " + reason.getDefaultMessage(), reason);
 			}
-			ModelDraft draft = new ModelDraft(id, dir, file, safeName(uploadedName), imported);
+			ModelDraft draft = new ModelDraft(id, dir, file, safeName(uploadedName), imported, loader::unload);
 			drafts.put(id, draft);
 			dropOldest();
 			staged = true;
@@ -178,8 +179,8 @@ public class ModelDrafts implements DisposableBean {
 			decoded = new PhotoDecoder(maxPixels).decode(photo);
 		}
 		catch (PhotoRejectedException ex) {
-			throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.photo",
-					"draft " + draft.id() + ": " + ex.getMessage(), ex.getMessage());
+			// as the model's page will say it
+			throw PhotoRejections.toInputRejected(ex, maxPixels, 1);
 		}
 		var input = model.preprocessor().preprocessing();
 		try {
@@ -295,10 +296,24 @@ public class ModelDrafts implements DisposableBean {
 			draft.closeTrial();
 			try {
 				FileSystemUtils.deleteRecursively(draft.dir());
+				dropConversionIfUnused(draft);
 			}
 			catch (IOException ex) {
 				log.warn("Could not delete the draft {}: {}", draft.dir(), ex.getMessage());
 			}
+		}
+	}
+
+	/**
+	 * The importer's conversion of a draft stays in the cache while a served model or
+	 * another draft is the same file (a published draft is); else it goes with the draft.
+	 */
+	private void dropConversionIfUnused(ModelDraft draft) throws IOException {
+		String sha = draft.imported().sha256();
+		boolean used = models.ready().stream().anyMatch(model -> model.sha256().equals(sha))
+				|| drafts.values().stream().anyMatch(other -> other.imported().sha256().equals(sha));
+		if (!used) {
+			FileSystemUtils.deleteRecursively(draft.imported().savedModelDir());
 		}
 	}
 
@@ -314,6 +329,9 @@ public class ModelDrafts implements DisposableBean {
 			if (draft.trial() != null && yaml.equals(draft.trialDescriptor())) {
 				return draft.trial();
 			}
+			// one trial at a time: its session goes before another loads, and its meters
+			// with it
+			draft.closeTrial();
 			Path descriptor = draft.dir().resolve("model.yml");
 			Files.writeString(descriptor, yaml, StandardCharsets.UTF_8);
 			try {
@@ -321,11 +339,16 @@ public class ModelDrafts implements DisposableBean {
 				draft.trial(model, yaml);
 				return model;
 			}
+			catch (InvalidDescriptorException ex) {
+				var reason = RefusalReasons.of(ex);
+				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
+						"draft " + draft.id() + ": " + reason.getDefaultMessage(), reason);
+			}
 			catch (IOException | RuntimeException | ai.djl.MalformedModelException
 					| ai.djl.repository.zoo.ModelNotFoundException ex) {
 				String reason = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
 				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
-						"draft " + draft.id() + ": " + reason, reason);
+						"draft " + draft.id() + ": " + reason, RefusalReasons.inEnglish(reason));
 			}
 		}
 	}

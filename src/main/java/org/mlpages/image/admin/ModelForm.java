@@ -53,6 +53,9 @@ public class ModelForm {
 	/** rgb, bgr or grey; empty for what the model takes. */
 	private String color;
 
+	/** softmax, sigmoid or logits; empty for what the model's last activation says. */
+	private String output;
+
 	/**
 	 * Null when the model rescales its input itself. Shown and read in the reader's
 	 * locale (0,0078 in French), with all the digits that were given.
@@ -103,6 +106,9 @@ public class ModelForm {
 			input.put("offset", offset);
 		}
 		d.put("input", input);
+		if (output != null && !output.isBlank()) {
+			d.put("output", output.trim());
+		}
 		if (positive != null && !positive.isBlank()) {
 			d.put("positive", positive.trim());
 		}
@@ -204,6 +210,14 @@ public class ModelForm {
 
 	public void setHeight(Integer height) {
 		this.height = height;
+	}
+
+	public String getOutput() {
+		return output;
+	}
+
+	public void setOutput(String output) {
+		this.output = output;
 	}
 
 	public String getColor() {
