@@ -159,6 +159,39 @@ class AddModelWebTests extends TrainingTestSupport {
 	}
 
 	/**
+	 * preprocess_input's "tf" mode is the scale and offset this model was trained with:
+	 * the same photo gets the same probabilities either way.
+	 */
+	@Test
+	void aPreprocessingModeGivesWhatItsScaleAndOffsetGive() throws Exception {
+		logInAsAdmin();
+		String draft = upload("/admin/models/new", "model", "pets.keras", Files.readAllBytes(SIGMOID_CAT_DOG), "en")
+			.uri()
+			.getPath();
+		Map<String, String> byHand = description("pets_tf", "Cat or dog");
+		Map<String, String> byMode = new LinkedHashMap<>(byHand);
+		byMode.remove("scale");
+		byMode.remove("offset");
+		byMode.put("preprocessing", "tf");
+		java.util.List<String> scores = new java.util.ArrayList<>();
+		for (Map<String, String> form : java.util.List.of(byHand, byMode)) {
+			HttpResponse<String> tried = send(
+					Multipart.file("photo", "cat.jpg", photo("cdf_validation_cat.2000.jpg"), withCsrf(form))
+						.post(HttpRequest.newBuilder(uri(draft + "/try")).header("Accept-Language", "en")));
+			assertThat(tried.statusCode()).as(tried.body()).isEqualTo(200);
+			scores.add(html(tried).select("#scores tr").text());
+		}
+		assertThat(scores.get(0)).matches("Cat \\d+\\.\\d % Dog \\d+\\.\\d %");
+		assertThat(scores.get(1)).isEqualTo(scores.get(0));
+		byMode.put("preprocessing", "caffe");
+		HttpResponse<String> caffe = send(
+				Multipart.file("photo", "cat.jpg", photo("cdf_validation_cat.2000.jpg"), withCsrf(byMode))
+					.post(HttpRequest.newBuilder(uri(draft + "/try")).header("Accept-Language", "en")));
+		assertThat(html(caffe).select("#scores tr").text()).as("another mode, other numbers")
+			.isNotEqualTo(scores.get(0));
+	}
+
+	/**
 	 * What the model contradicts is said in the reader's language, the colour as the form
 	 * names it.
 	 */

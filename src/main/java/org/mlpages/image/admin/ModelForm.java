@@ -53,6 +53,14 @@ public class ModelForm {
 	/** rgb, bgr or grey; empty for what the model takes. */
 	private String color;
 
+	/**
+	 * A mode of Keras's {@code preprocess_input} (tf, torch, caffe), which sets the
+	 * scale, offset, mean, std and colour order the Keras applications were trained with;
+	 * empty for the scale and offset given.
+	 */
+	@Pattern(regexp = "|tf|torch|caffe")
+	private String preprocessing;
+
 	/** softmax, sigmoid or logits; empty for what the model's last activation says. */
 	private String output;
 
@@ -96,14 +104,38 @@ public class ModelForm {
 		if (height != null) {
 			input.put("height", height);
 		}
-		if (color != null && !color.isBlank()) {
+		String mode = preprocessing == null ? "" : preprocessing;
+		if (mode.equals("caffe")) {
+			// the colours reversed, then the ImageNet mean of each, in that order
+			input.put("color", "bgr");
+		}
+		else if (color != null && !color.isBlank()) {
 			input.put("color", color);
 		}
-		if (scale != null) {
-			input.put("scale", scale);
-		}
-		if (offset != null) {
-			input.put("offset", offset);
+		switch (mode) {
+			case "tf" -> {
+				input.put("scale", 1 / 127.5f);
+				input.put("offset", -1f);
+			}
+			case "torch" -> {
+				input.put("scale", 1 / 255f);
+				input.put("offset", 0f);
+				input.put("mean", List.of(0.485f, 0.456f, 0.406f));
+				input.put("std", List.of(0.229f, 0.224f, 0.225f));
+			}
+			case "caffe" -> {
+				input.put("scale", 1f);
+				input.put("offset", 0f);
+				input.put("mean", List.of(103.939f, 116.779f, 123.68f));
+			}
+			default -> {
+				if (scale != null) {
+					input.put("scale", scale);
+				}
+				if (offset != null) {
+					input.put("offset", offset);
+				}
+			}
 		}
 		d.put("input", input);
 		if (output != null && !output.isBlank()) {
@@ -210,6 +242,14 @@ public class ModelForm {
 
 	public void setHeight(Integer height) {
 		this.height = height;
+	}
+
+	public String getPreprocessing() {
+		return preprocessing;
+	}
+
+	public void setPreprocessing(String preprocessing) {
+		this.preprocessing = preprocessing;
 	}
 
 	public String getOutput() {

@@ -36,4 +36,33 @@ class ModelFormTest {
 		assertThat(d.get("positive")).isEqualTo("yes");
 	}
 
+	/** The modes of Keras's preprocess_input, as keras.applications defines them. */
+	@Test
+	void aPreprocessingModeReplacesTheScaleOffsetAndColours() {
+		ModelForm form = new ModelForm();
+		form.setTitleEn("VGG16 pets");
+		form.setLabelIds(List.of("cat", "dog"));
+		form.setScale(0.5f);
+		form.setOffset(3f);
+		form.setColor("rgb");
+
+		form.setPreprocessing("caffe");
+		assertThat(input(form)).isEqualTo(java.util.Map.of("resize", "center-crop", "color", "bgr", "scale", 1.0,
+				"offset", 0.0, "mean", List.of(103.939, 116.779, 123.68)));
+		form.setPreprocessing("torch");
+		assertThat(input(form)).isEqualTo(java.util.Map.of("resize", "center-crop", "color", "rgb", "scale",
+				0.003921569, "offset", 0.0, "mean", List.of(0.485, 0.456, 0.406), "std", List.of(0.229, 0.224, 0.225)));
+		form.setPreprocessing("tf");
+		assertThat(input(form))
+			.isEqualTo(java.util.Map.of("resize", "center-crop", "color", "rgb", "scale", 0.007843138, "offset", -1.0));
+		form.setPreprocessing("");
+		assertThat(input(form))
+			.isEqualTo(java.util.Map.of("resize", "center-crop", "color", "rgb", "scale", 0.5, "offset", 3.0));
+	}
+
+	private static Object input(ModelForm form) {
+		java.util.Map<String, Object> d = new Yaml().load(form.toYaml());
+		return d.get("input");
+	}
+
 }
