@@ -1,0 +1,514 @@
+package org.mlpages.tabular;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.mlpages.onnx.OnnxClassifier;
+import org.mlpages.onnx.OnnxClassifier.Input;
+import org.mlpages.onnx.OnnxClassifier.ValueType;
+import org.mlpages.onnx.OnnxModelException;
+import org.mlpages.tabular.TabularDescriptor.ClassText;
+import org.mlpages.tabular.TabularDescriptor.Field;
+import org.mlpages.tabular.TabularDescriptor.Kind;
+import org.mlpages.tabular.TabularDescriptor.Option;
+
+/**
+ * A tabular classifier (an ONNX file) with its descriptor, checked against each other
+ * when loaded: every input of the model is filled by the form, every field feeds an input
+ * that takes its kind of answer. Reads a person's or a program's answers, field by field,
+ * and decides on them, with an explanation: how much each answer moved the probability of
+ * the class the decision is about, against its baseline value.
+ */
+public final class TabularModel implements AutoCloseable {
+
+	/**
+	 * An answer refused, with the message key's last part ({@code tabular.error.<code>})
+	 * and its arguments.
+	 */
+	public record FieldError(String field, String code, List<Object> arguments) {
+	}
+
+	/**
+	 * A row of answers: each field's value as the model takes it, the text as it was
+	 * sent, and what was refused.
+	 */
+	public record Answers(Map<String, Object> values, Map<String, String> sent, List<FieldError> errors) {
+
+		public boolean valid() {
+			return errors.isEmpty();
+		}
+
+	}
+
+	/**
+	 * How much an answer moved the decision: the explained class's probability with the
+	 * answer, less the same with the field's baseline instead.
+	 */
+	public record Contribution(String field, double change) {
+	}
+
+	/**
+	 * The model's answer on a row.
+	 *
+	 * @param label the decided class
+	 * @param probabilities each class's probability, in the model's order
+	 * @param threshold the positive class's threshold, or null for a model of more
+	 * classes
+	 * @param explained the class whose probability the contributions move
+	 * @param contributions by field, largest change first; fields without a baseline are
+	 * not explained
+	 */
+	public record Decision(String label, Map<String, Double> probabilities, Double threshold, String explained,
+			List<Contribution> contributions) {
+	}
+
+	private final String name;
+
+	private final Path file;
+
+	private final String sha256;
+
+	private final TabularDescriptor descriptor;
+
+	private final OnnxClassifier classifier;
+
+	private final List<String> classes;
+
+	private final String positive;
+
+	private final Double threshold;
+
+	private final long loadMillis;
+
+	private TabularModel(String name, Path file, String sha256, TabularDescriptor descriptor, OnnxClassifier classifier,
+			String positive, Double threshold, long loadMillis) {
+		this.name = name;
+		this.file = file;
+		this.sha256 = sha256;
+		this.descriptor = descriptor;
+		this.classifier = classifier;
+		this.classes = classifier.classes();
+		this.positive = positive;
+		this.threshold = threshold;
+		this.loadMillis = loadMillis;
+	}
+
+	/**
+	 * @throws InvalidTabularModelException for a file or descriptor that cannot serve, or
+	 * two that do not fit each other, with the reason
+	 */
+	public static TabularModel load(String name, Path modelFile, Path descriptorFile) throws IOException {
+		long start = System.nanoTime();
+		if (!Files.isRegularFile(descriptorFile)) {
+			throw new InvalidTabularModelException(modelFile.getFileName() + " has no descriptor: write "
+					+ descriptorFile.getFileName() + " beside it (java -jar mlpages.jar describe "
+					+ modelFile.getFileName() + " prints one to complete)");
+		}
+		TabularDescriptor descriptor = TabularDescriptorReader.read(descriptorFile);
+		OnnxClassifier classifier;
+		try {
+			classifier = OnnxClassifier.open(modelFile);
+		}
+		catch (OnnxModelException ex) {
+			throw new InvalidTabularModelException(ex.getMessage(), ex);
+		}
+		try {
+			String where = "in " + descriptorFile.getFileName() + ", ";
+			check(descriptor, classifier, where);
+			List<String> classes = classifier.classes();
+			String positive = descriptor.positive() != null ? descriptor.positive()
+					: classes.get(Math.min(1, classes.size() - 1));
+			if (!classes.contains(positive)) {
+				throw new InvalidTabularModelException(
+						where + "positive is " + positive + ", which is not one of the model's classes " + classes);
+			}
+			Double threshold = null;
+			if (classes.size() == 2) {
+				threshold = descriptor.threshold() != null ? descriptor.threshold() : 0.5;
+				if (!(threshold > 0 && threshold < 1)) {
+					throw new InvalidTabularModelException(
+							where + "threshold is a probability between 0 and 1, not " + descriptor.threshold());
+				}
+			}
+			TabularModel model = new TabularModel(name, modelFile, sha256(modelFile), descriptor, classifier, positive,
+					threshold, (System.nanoTime() - start) / 1_000_000);
+			model.checkExamplesAndBaselines(where);
+			return model;
+		}
+		catch (RuntimeException ex) {
+			classifier.close();
+			throw ex;
+		}
+	}
+
+	private static void check(TabularDescriptor d, OnnxClassifier classifier, String where) {
+		if (d.title() == null || d.title().en() == null || d.title().en().isBlank()) {
+			throw new InvalidTabularModelException(where + "title.en is required");
+		}
+		if (d.fieldList().isEmpty()) {
+			throw new InvalidTabularModelException(where + "fields lists no question");
+		}
+		Map<String, Input> inputs = new LinkedHashMap<>();
+		classifier.inputs().forEach(input -> inputs.put(input.name(), input));
+		Set<String> names = new HashSet<>();
+		Map<String, Field> filled = new HashMap<>();
+		for (Field field : d.fieldList()) {
+			if (field.name() == null || !field.name().matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")) {
+				throw new InvalidTabularModelException(
+						where + "a field's name is letters, digits, '_', '.' and '-', not " + field.name());
+			}
+			String about = where + "field " + field.name() + ": ";
+			if (!names.add(field.name())) {
+				throw new InvalidTabularModelException(about + "the name appears twice");
+			}
+			if (field.kind() == null) {
+				throw new InvalidTabularModelException(about + "kind is number, integer, choice or yes-no");
+			}
+			Input input = inputs.get(field.inputName());
+			if (input == null) {
+				throw new InvalidTabularModelException(about + "it feeds the input " + field.inputName()
+						+ ", which the model does not take (its inputs: " + describe(classifier.inputs()) + ")");
+			}
+			int column = field.column() == null ? 0 : field.column();
+			if (input.width() > 1 && field.column() == null) {
+				throw new InvalidTabularModelException(about + "the input " + input.name() + " holds " + input.width()
+						+ " columns: say which this field is (column: 0 to " + (input.width() - 1) + ")");
+			}
+			if (column < 0 || column >= input.width()) {
+				throw new InvalidTabularModelException(about + "column " + column + " is outside the input "
+						+ input.name() + ", which holds " + input.width() + " column(s)");
+			}
+			Field other = filled.put(input.name() + "[" + column + "]", field);
+			if (other != null) {
+				throw new InvalidTabularModelException(about + "it feeds " + input.name()
+						+ (input.width() > 1 ? " column " + column : "") + ", as the field " + other.name() + " does");
+			}
+			checkKind(field, input, about);
+			if (field.min() != null && field.max() != null && field.min() > field.max()) {
+				throw new InvalidTabularModelException(about + "min " + field.min() + " is above max " + field.max());
+			}
+		}
+		for (Input input : classifier.inputs()) {
+			for (int c = 0; c < input.width(); c++) {
+				if (!filled.containsKey(input.name() + "[" + c + "]")) {
+					throw new InvalidTabularModelException(where + "no field feeds the model's input " + input.name()
+							+ (input.width() > 1 ? " column " + c : "") + " ("
+							+ input.type().name().toLowerCase(Locale.ROOT) + ")");
+				}
+			}
+		}
+		Set<String> named = new HashSet<>();
+		for (ClassText c : d.classList()) {
+			named.add(c.value());
+		}
+		if (!d.classList().isEmpty() && !named.equals(new HashSet<>(classifier.classes()))) {
+			throw new InvalidTabularModelException(
+					where + "classes names " + named + " but the model gives " + classifier.classes());
+		}
+	}
+
+	private static void checkKind(Field field, Input input, String about) {
+		boolean text = input.type() == ValueType.STRING;
+		boolean bool = input.type() == ValueType.BOOL;
+		switch (field.kind()) {
+			case CHOICE -> {
+				if (field.optionList().isEmpty()) {
+					throw new InvalidTabularModelException(about + "a choice lists its options");
+				}
+				Set<String> values = new HashSet<>();
+				for (Option option : field.optionList()) {
+					if (option.value() == null || !values.add(option.value())) {
+						throw new InvalidTabularModelException(about + "each option has a value of its own");
+					}
+					if (!text && !bool && parseNumber(option.value()) == null) {
+						throw new InvalidTabularModelException(about + "the input " + input.name() + " takes numbers ("
+								+ input.type().name().toLowerCase(Locale.ROOT) + "), and the option " + option.value()
+								+ " is not one");
+					}
+				}
+				if (bool) {
+					throw new InvalidTabularModelException(
+							about + "the input " + input.name() + " takes true or false: make it a yes-no field");
+				}
+			}
+			case NUMBER, INTEGER, YES_NO -> {
+				if (text) {
+					throw new InvalidTabularModelException(about + "the input " + input.name()
+							+ " takes text: make it a choice, with the values the model was trained on");
+				}
+				if (bool && field.kind() != Kind.YES_NO) {
+					throw new InvalidTabularModelException(
+							about + "the input " + input.name() + " takes true or false: make it a yes-no field");
+				}
+			}
+		}
+	}
+
+	private void checkExamplesAndBaselines(String where) {
+		for (Field field : descriptor.fieldList()) {
+			if (field.baseline() != null) {
+				FieldError error = parse(field, field.baseline(), new Object[1]);
+				if (error != null) {
+					throw new InvalidTabularModelException(where + "field " + field.name() + ": its baseline "
+							+ field.baseline() + " is not an answer it takes (" + error.code() + ")");
+				}
+			}
+		}
+		List<Map<String, String>> examples = descriptor.examples() == null ? List.of() : descriptor.examples();
+		for (int i = 0; i < examples.size(); i++) {
+			Answers answers = read(examples.get(i));
+			if (!answers.valid()) {
+				FieldError first = answers.errors().get(0);
+				throw new InvalidTabularModelException(where + "example " + (i + 1) + ": field " + first.field()
+						+ " is refused (" + first.code() + " " + first.arguments() + ")");
+			}
+		}
+	}
+
+	private static String describe(List<Input> inputs) {
+		return inputs.stream()
+			.map(input -> input.name() + " " + input.type().name().toLowerCase(Locale.ROOT)
+					+ (input.width() > 1 ? "[" + input.width() + "]" : ""))
+			.reduce((a, b) -> a + ", " + b)
+			.orElse("none");
+	}
+
+	/** Each field's answer checked and converted; every refusal listed, in form order. */
+	public Answers read(Map<String, String> sent) {
+		Map<String, Object> values = new LinkedHashMap<>();
+		Map<String, String> kept = new LinkedHashMap<>();
+		List<FieldError> errors = new ArrayList<>();
+		for (Field field : descriptor.fieldList()) {
+			String text = sent.get(field.name());
+			kept.put(field.name(), text == null ? "" : text.strip());
+			Object[] value = new Object[1];
+			FieldError error = parse(field, text, value);
+			if (error != null) {
+				errors.add(error);
+			}
+			else {
+				values.put(field.name(), value[0]);
+			}
+		}
+		return new Answers(values, kept, List.copyOf(errors));
+	}
+
+	private FieldError parse(Field field, String text, Object[] value) {
+		if (text == null || text.isBlank()) {
+			return new FieldError(field.name(), "required", List.of());
+		}
+		String answer = text.strip();
+		ValueType type = inputOf(field).type();
+		switch (field.kind()) {
+			case NUMBER, INTEGER -> {
+				Double number = parseNumber(answer);
+				if (number == null) {
+					return new FieldError(field.name(), "number", List.of());
+				}
+				if (field.kind() == Kind.INTEGER && number != Math.rint(number)) {
+					return new FieldError(field.name(), "integer", List.of());
+				}
+				if ((field.min() != null && number < field.min()) || (field.max() != null && number > field.max())) {
+					return new FieldError(field.name(), "range",
+							List.of(field.min() == null ? Double.NEGATIVE_INFINITY : field.min(),
+									field.max() == null ? Double.POSITIVE_INFINITY : field.max()));
+				}
+				value[0] = number;
+			}
+			case CHOICE -> {
+				if (field.optionList().stream().noneMatch(option -> option.value().equals(answer))) {
+					return new FieldError(field.name(), "choice", List.of());
+				}
+				value[0] = type == ValueType.STRING ? answer : parseNumber(answer);
+			}
+			case YES_NO -> {
+				Boolean yes = switch (answer.toLowerCase(Locale.ROOT)) {
+					case "true", "yes", "oui", "1" -> true;
+					case "false", "no", "non", "0" -> false;
+					default -> null;
+				};
+				if (yes == null) {
+					return new FieldError(field.name(), "yes-no", List.of());
+				}
+				value[0] = type == ValueType.BOOL ? yes : (yes ? 1 : 0);
+			}
+		}
+		return null;
+	}
+
+	/** A number as a form or a program writes it: 1.5, or 1,5 as French readers do. */
+	static Double parseNumber(String text) {
+		String t = text.strip().replace('\u00a0', ' ').replace(" ", "");
+		if (t.indexOf(',') >= 0 && t.indexOf('.') < 0) {
+			t = t.replace(',', '.');
+		}
+		try {
+			double d = Double.parseDouble(t);
+			return Double.isFinite(d) && !t.endsWith("d") && !t.endsWith("f") && !t.endsWith("D") && !t.endsWith("F")
+					? d : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private Input inputOf(Field field) {
+		return classifier.inputs()
+			.stream()
+			.filter(input -> input.name().equals(field.inputName()))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	/**
+	 * The decision on valid answers, with each explained field's contribution: the row
+	 * and its variants (one per field with a baseline) go through the model in one call.
+	 */
+	public Decision decide(Answers answers) {
+		if (!answers.valid()) {
+			throw new IllegalArgumentException("answers refused: " + answers.errors());
+		}
+		List<Field> explained = descriptor.fieldList().stream().filter(field -> field.baseline() != null).toList();
+		List<Map<String, Object>> rows = new ArrayList<>();
+		rows.add(row(answers.values()));
+		for (Field field : explained) {
+			Map<String, Object> values = new LinkedHashMap<>(answers.values());
+			Object[] baseline = new Object[1];
+			parse(field, field.baseline(), baseline);
+			values.put(field.name(), baseline[0]);
+			rows.add(row(values));
+		}
+		List<OnnxClassifier.Prediction> predictions = classifier.predict(rows);
+		Map<String, Double> probabilities = predictions.get(0).probabilities();
+		String label;
+		String about;
+		if (threshold != null) {
+			String negative = classes.get(0).equals(positive) ? classes.get(1) : classes.get(0);
+			label = probabilities.get(positive) >= threshold ? positive : negative;
+			about = positive;
+		}
+		else {
+			label = probabilities.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+			about = label;
+		}
+		List<Contribution> contributions = new ArrayList<>();
+		for (int i = 0; i < explained.size(); i++) {
+			double change = probabilities.get(about) - predictions.get(i + 1).probabilities().get(about);
+			contributions.add(new Contribution(explained.get(i).name(), change));
+		}
+		contributions.sort(Comparator.comparingDouble((Contribution c) -> -Math.abs(c.change())));
+		return new Decision(label, probabilities, threshold, about, List.copyOf(contributions));
+	}
+
+	/** The model's inputs filled from the fields: one value, or a row of columns. */
+	private Map<String, Object> row(Map<String, Object> values) {
+		Map<String, Object> row = new LinkedHashMap<>();
+		Map<String, TreeMap<Integer, Object>> columns = new LinkedHashMap<>();
+		for (Field field : descriptor.fieldList()) {
+			Input input = inputOf(field);
+			Object value = values.get(field.name());
+			if (input.width() == 1) {
+				row.put(input.name(), value);
+			}
+			else {
+				columns.computeIfAbsent(input.name(), k -> new TreeMap<>()).put(field.column(), value);
+			}
+		}
+		columns.forEach((input, byColumn) -> row.put(input, List.copyOf(byColumn.values())));
+		return row;
+	}
+
+	public String name() {
+		return name;
+	}
+
+	public Path file() {
+		return file;
+	}
+
+	public String sha256() {
+		return sha256;
+	}
+
+	public TabularDescriptor descriptor() {
+		return descriptor;
+	}
+
+	public OnnxClassifier classifier() {
+		return classifier;
+	}
+
+	/** The model's classes, in its order. */
+	public List<String> classes() {
+		return classes;
+	}
+
+	public String positive() {
+		return positive;
+	}
+
+	public Double threshold() {
+		return threshold;
+	}
+
+	public long loadMillis() {
+		return loadMillis;
+	}
+
+	/** A class's name for a person; the class itself when the descriptor gives none. */
+	public String className(String value, Locale locale) {
+		return descriptor.classList()
+			.stream()
+			.filter(c -> c.value().equals(value))
+			.findFirst()
+			.map(c -> c.name(locale))
+			.orElse(value);
+	}
+
+	public Field field(String fieldName) {
+		return descriptor.fieldList()
+			.stream()
+			.filter(field -> field.name().equals(fieldName))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	public String pagePath() {
+		return "/tabular/" + name;
+	}
+
+	@Override
+	public void close() {
+		classifier.close();
+	}
+
+	private static String sha256(Path file) throws IOException {
+		try (InputStream in = Files.newInputStream(file)) {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			byte[] buffer = new byte[1 << 16];
+			for (int n; (n = in.read(buffer)) > 0;) {
+				digest.update(buffer, 0, n);
+			}
+			return HexFormat.of().formatHex(digest.digest());
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
