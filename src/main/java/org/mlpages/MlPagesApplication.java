@@ -2,6 +2,7 @@ package org.mlpages;
 
 import org.mlpages.image.training.TrainImageCommand;
 import org.mlpages.keras.cli.KerasCommandLine;
+import org.mlpages.tabular.DescribeCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,6 +14,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class MlPagesApplication {
 
 	public static void main(String[] args) {
+		// describe model.onnx: a tabular model's descriptor to complete
+		if (DescribeCommand.isCommand(args)) {
+			System.exit(DescribeCommand.run(args, System.out, System.err));
+		}
 		// inspect / convert / verify: the Keras command line, without starting the web
 		// server
 		if (KerasCommandLine.isCommand(args)) {

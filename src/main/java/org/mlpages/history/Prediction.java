@@ -63,6 +63,9 @@ public class Prediction {
 
 	private Double threshold;
 
+	@Column(name = "explanation_json", columnDefinition = "TEXT")
+	private String explanationJson;
+
 	@Column(name = "feedback_label")
 	private String feedbackLabel;
 
@@ -93,6 +96,13 @@ public class Prediction {
 
 	public String getInputJson() {
 		return inputJson;
+	}
+
+	/**
+	 * For a tabular model, each answer's contribution to the decision, as JSON; or null.
+	 */
+	public String getExplanationJson() {
+		return explanationJson;
 	}
 
 	public String getFeedbackLabel() {

@@ -11,10 +11,13 @@ import java.util.Map;
  * @param inputJson for a tabular model, the answers it was given, as JSON; null for an
  * image
  * @param threshold the probability a decision was held against, or null
+ * @param explanationJson for a tabular model, how much each answer moved the decision, as
+ * JSON; null otherwise
  */
 public record PredictionRecord(Instant createdAt, String kind, Channel channel, String modelName, String modelSha256,
 		String storedFile, String originalName, Integer imageWidth, Integer imageHeight, String inputJson, String label,
-		Map<String, Double> probabilities, Double threshold, double inferenceMs, double latencyMs) {
+		Map<String, Double> probabilities, Double threshold, double inferenceMs, double latencyMs,
+		String explanationJson) {
 
 	public static final String IMAGE = "image";
 
@@ -34,13 +37,20 @@ public record PredictionRecord(Instant createdAt, String kind, Channel channel, 
 			String originalName, int width, int height, String label, Map<String, Double> probabilities,
 			double inferenceMs, double latencyMs) {
 		return new PredictionRecord(Instant.now(), IMAGE, channel, modelName, modelSha256, storedFile, originalName,
-				width, height, null, label, probabilities, null, inferenceMs, latencyMs);
+				width, height, null, label, probabilities, null, inferenceMs, latencyMs, null);
 	}
 
 	public static PredictionRecord tabular(Channel channel, String modelName, String modelSha256, String inputJson,
 			String label, Map<String, Double> probabilities, double threshold, double inferenceMs, double latencyMs) {
+		return tabular(channel, modelName, modelSha256, inputJson, label, probabilities, threshold, inferenceMs,
+				latencyMs, null);
+	}
+
+	public static PredictionRecord tabular(Channel channel, String modelName, String modelSha256, String inputJson,
+			String label, Map<String, Double> probabilities, Double threshold, double inferenceMs, double latencyMs,
+			String explanationJson) {
 		return new PredictionRecord(Instant.now(), TABULAR, channel, modelName, modelSha256, null, null, null, null,
-				inputJson, label, probabilities, threshold, inferenceMs, latencyMs);
+				inputJson, label, probabilities, threshold, inferenceMs, latencyMs, explanationJson);
 	}
 
 }

@@ -47,8 +47,8 @@ class PredictionWriter implements SmartLifecycle {
 	private static final String INSERT = """
 			insert into prediction (created_at, kind, channel, model_name, model_sha256, stored_file, original_name,
 			  image_width, image_height, input_json, label, probabilities, top_probability, threshold, inference_ms,
-			  latency_ms)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+			  latency_ms, explanation_json)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
 	private final ProbabilitiesConverter probabilities = new ProbabilitiesConverter();
 
@@ -205,6 +205,7 @@ class PredictionWriter implements SmartLifecycle {
 		}
 		insert.setDouble(15, record.inferenceMs());
 		insert.setDouble(16, record.latencyMs());
+		insert.setString(17, record.explanationJson());
 	}
 
 	/**

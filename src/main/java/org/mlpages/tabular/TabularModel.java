@@ -114,20 +114,21 @@ public final class TabularModel implements AutoCloseable {
 	 */
 	public static TabularModel load(String name, Path modelFile, Path descriptorFile) throws IOException {
 		long start = System.nanoTime();
-		if (!Files.isRegularFile(descriptorFile)) {
-			throw new InvalidTabularModelException(modelFile.getFileName() + " has no descriptor: write "
-					+ descriptorFile.getFileName() + " beside it (java -jar mlpages.jar describe "
-					+ modelFile.getFileName() + " prints one to complete)");
-		}
-		TabularDescriptor descriptor = TabularDescriptorReader.read(descriptorFile);
 		OnnxClassifier classifier;
 		try {
+			// a pickle is refused first, whatever lies beside it
 			classifier = OnnxClassifier.open(modelFile);
 		}
 		catch (OnnxModelException ex) {
 			throw new InvalidTabularModelException(ex.getMessage(), ex);
 		}
 		try {
+			if (!Files.isRegularFile(descriptorFile)) {
+				throw new InvalidTabularModelException(modelFile.getFileName() + " has no descriptor: write "
+						+ descriptorFile.getFileName() + " beside it (java -jar mlpages.jar describe "
+						+ modelFile.getFileName() + " prints one to complete)");
+			}
+			TabularDescriptor descriptor = TabularDescriptorReader.read(descriptorFile);
 			String where = "in " + descriptorFile.getFileName() + ", ";
 			check(descriptor, classifier, where);
 			List<String> classes = classifier.classes();

@@ -295,7 +295,7 @@ class HistoryQueriesTests {
 			}
 			return new PredictionRecord(createdAt, PredictionRecord.IMAGE,
 					PredictionRecord.Channel.valueOf(channel.toUpperCase(java.util.Locale.ROOT)), model, "sha", null,
-					null, 1, 1, null, label, probabilities, null, 1.0, latency);
+					null, 1, 1, null, label, probabilities, null, 1.0, latency, null);
 		}
 
 	}

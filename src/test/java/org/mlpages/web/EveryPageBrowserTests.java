@@ -66,7 +66,8 @@ class EveryPageBrowserTests extends WebTestSupport {
 		List<String> problems = new ArrayList<>();
 
 		for (String page : new String[] { "/demo", "/about", "/image/" + TestModels.RETRAINED, "/credit?example=1",
-				"/history", "/training", "/admin/models/new", "/login", "/image/no_such_model" }) {
+				"/tabular/" + TestModels.TABULAR + "?example=1", "/history", "/training", "/admin/models/new", "/login",
+				"/image/no_such_model" }) {
 			browser.get(uri(page + (page.contains("?") ? "&" : "?") + "lang=" + language).toString());
 			problems.addAll(read(browser, page, otherLanguagesWords));
 			chromium.screenshot(language + "-" + name(page) + ".png");
@@ -90,6 +91,12 @@ class EveryPageBrowserTests extends WebTestSupport {
 		problems.addAll(read(browser, "a credit decision", otherLanguagesWords));
 		chromium.screenshot(language + "-credit-result.png");
 
+		browser.get(uri("/tabular/" + TestModels.TABULAR + "?example=1&lang=" + language).toString());
+		browser.findElement(By.cssSelector("#tabular-form button[type=submit]")).sendKeys(Keys.ENTER);
+		BrowserSteps.waitFor(browser, By.id("decision"));
+		problems.addAll(read(browser, "a tabular model's decision", otherLanguagesWords));
+		chromium.screenshot(language + "-tabular-result.png");
+
 		browser.get(uri("/history?lang=" + language).toString());
 		problems.addAll(read(browser, "the history with rows", otherLanguagesWords));
 		chromium.screenshot(language + "-history.png");
@@ -101,7 +108,7 @@ class EveryPageBrowserTests extends WebTestSupport {
 		// file names and identifiers (model names, form fields) are data, whatever the
 		// language
 		String text = ((String) ((JavascriptExecutor) browser).executeScript(VISIBLE_TEXT))
-			.replaceAll("\\S+\\.(jpe?g|png|gif|webp|h5|keras|yml|csv|model|json)\\b", " ")
+			.replaceAll("\\S+\\.(jpe?g|png|gif|webp|h5|keras|yml|csv|model|json|onnx|pkl)\\b", " ")
 			.replaceAll("\\S*_\\S*", " ");
 		Set<String> found = Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}]+"))
 			.filter(otherLanguagesWords::contains)

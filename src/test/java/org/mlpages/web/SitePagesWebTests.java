@@ -27,8 +27,8 @@ class SitePagesWebTests extends WebTestSupport {
 
 			assertThat(page.select("#menu a").eachText()).as(path)
 				.containsExactly("Demo", "About", "Cat or dog?", "Cat or dog? (original Teachable Machine model)",
-						"Cat or dog? (whole photo)", "Would the bank grant this credit?", "Train a model",
-						"Add a model", "History");
+						"Cat or dog? (whole photo)", "Would the bank grant this credit?", "Would this loan be repaid?",
+						"Train a model", "Add a model", "History");
 			assertThat(page.select("#menu a.active")).as(path).hasSize(1);
 		}
 	}

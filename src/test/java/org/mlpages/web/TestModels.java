@@ -31,6 +31,11 @@ public final class TestModels {
 	/** The better, retrained model the demo page sends its photos to. */
 	public static final String RETRAINED = "cats_vs_dogs";
 
+	/**
+	 * A tabular model: test/resources/tabular/onnx/pipeline_strings with its descriptor.
+	 */
+	public static final String TABULAR = "loans";
+
 	private static boolean prepared;
 
 	private TestModels() {
@@ -65,6 +70,14 @@ public final class TestModels {
 				Files.copy(shipped.resolve(file), DIR.resolve(file), StandardCopyOption.REPLACE_EXISTING);
 			}
 			Files.writeString(DIR.resolve("recurrent.yml"), "title:\n  en: Words\nlabels:\n  - id: a\n  - id: b\n");
+			// a tabular model (ONNX, one input per column) and a pickle, which is never
+			// opened
+			Path tabular = Path.of("src/test/resources/tabular/onnx");
+			Files.copy(tabular.resolve("pipeline_strings.onnx"), DIR.resolve(TABULAR + ".onnx"),
+					StandardCopyOption.REPLACE_EXISTING);
+			Files.copy(tabular.resolve("pipeline_strings.yml"), DIR.resolve(TABULAR + ".yml"),
+					StandardCopyOption.REPLACE_EXISTING);
+			Files.write(DIR.resolve("old_pipeline.pkl"), new byte[] { (byte) 0x80, 4, (byte) 0x95, 0 });
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -1,0 +1,173 @@
+package org.mlpages.tabular;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.mlpages.catalog.ModelCard;
+import org.mlpages.catalog.ModelCatalog;
+import org.mlpages.system.MenuContributor;
+import org.mlpages.system.MenuEntry;
+import org.mlpages.system.MlPagesProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.MessageSource;
+import org.springframework.stereotype.Component;
+
+/**
+ * The tabular models of the models folder, loaded at start-up: each {@code name.onnx}
+ * with its descriptor {@code name.yml}. A model that cannot serve (no descriptor, one
+ * that does not fit the model, a corrupt file) and a pickle put there ({@code .pkl},
+ * {@code .joblib}, never opened) get a card saying why, on the About page and in health;
+ * the others serve.
+ */
+@Component
+public class TabularModels implements MenuContributor, ModelCatalog, DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(TabularModels.class);
+
+	/** The built-in credit model's name, which its own page serves. */
+	private static final String CREDIT = "credit";
+
+	private final Map<String, TabularModel> ready = new LinkedHashMap<>();
+
+	private final Map<String, Failed> failed = new LinkedHashMap<>();
+
+	private final MessageSource messages;
+
+	TabularModels(MlPagesProperties properties, MessageSource messages) throws IOException {
+		this.messages = messages;
+		Path dir = properties.modelsDir();
+		if (!Files.isDirectory(dir)) {
+			return;
+		}
+		List<Path> files;
+		try (Stream<Path> listed = Files.list(dir)) {
+			files = listed.filter(Files::isRegularFile).sorted().toList();
+		}
+		for (Path file : files) {
+			String fileName = file.getFileName().toString();
+			String lower = fileName.toLowerCase(Locale.ROOT);
+			boolean onnx = lower.endsWith(".onnx");
+			boolean pickle = lower.endsWith(".pkl") || lower.endsWith(".pickle") || lower.endsWith(".joblib");
+			if (!onnx && !pickle) {
+				continue;
+			}
+			String name = fileName.substring(0, fileName.lastIndexOf('.'));
+			try {
+				if (CREDIT.equals(name)) {
+					throw new InvalidTabularModelException(
+							fileName + ": the name credit is the built-in credit model's; rename the file");
+				}
+				TabularModel model = TabularModel.load(name, file, dir.resolve(name + ".yml"));
+				ready.put(name, model);
+				log.info("Tabular model {} ready: {} ({}), {} fields, classes {}, loaded in {} ms", name, fileName,
+						model.classifier().facts().producer(), model.descriptor().fieldList().size(), model.classes(),
+						model.loadMillis());
+			}
+			catch (InvalidTabularModelException | IOException ex) {
+				failed.put(name, new Failed(file, ex.getMessage()));
+				log.error("Tabular model {} not loaded: {}", name, ex.getMessage());
+			}
+		}
+	}
+
+	private record Failed(Path file, String reason) {
+	}
+
+	public Optional<TabularModel> find(String name) {
+		return Optional.ofNullable(ready.get(name));
+	}
+
+	public List<TabularModel> all() {
+		return List.copyOf(ready.values());
+	}
+
+	@Override
+	public List<MenuEntry> menuEntries(Locale locale) {
+		return ready.values()
+			.stream()
+			.map(model -> MenuEntry.ofText(model.pagePath(), model.descriptor().title().in(locale),
+					400 + model.descriptor().order()))
+			.toList();
+	}
+
+	@Override
+	public Optional<String> labelName(String model, String label, Locale locale) {
+		if (model == null) {
+			return Optional.empty();
+		}
+		return find(model).filter(found -> found.classes().contains(label))
+			.map(found -> found.className(label, locale));
+	}
+
+	@Override
+	public Optional<ModelCard.Status> status(String model) {
+		if (ready.containsKey(model)) {
+			return Optional.of(ModelCard.Status.READY);
+		}
+		return failed.containsKey(model) ? Optional.of(ModelCard.Status.FAILED) : Optional.empty();
+	}
+
+	@Override
+	public Optional<String> title(String model, Locale locale) {
+		return find(model).map(found -> found.descriptor().title().in(locale));
+	}
+
+	@Override
+	public List<ModelCard> modelCards(Locale locale) {
+		List<ModelCard> cards = new ArrayList<>();
+		for (TabularModel model : ready.values()) {
+			Map<String, String> details = new LinkedHashMap<>();
+			details.put("tabular.card.inputs",
+					model.classifier()
+						.inputs()
+						.stream()
+						.map(input -> input.name() + " " + input.type().name().toLowerCase(Locale.ROOT)
+								+ (input.width() > 1 ? "[" + input.width() + "]" : ""))
+						.reduce((a, b) -> a + ", " + b)
+						.orElse(""));
+			details.put("tabular.card.operators", String.join(", ", model.classifier().facts().operators()));
+			if (model.threshold() != null) {
+				details.put("tabular.card.threshold", messages.getMessage("tabular.card.threshold.value",
+						new Object[] { model.className(model.positive(), locale), model.threshold() * 100 }, locale));
+			}
+			cards.add(new ModelCard(model.name(), "tabular-classifier", model.descriptor().title().in(locale),
+					ModelCard.Status.READY, null, model.file().getFileName().toString(), size(model.file()),
+					model.sha256(), "ONNX (" + model.classifier().facts().producer() + ")",
+					messages.getMessage("tabular.card.fields", new Object[] { model.descriptor().fieldList().size() },
+							locale),
+					model.classes().stream().map(c -> model.className(c, locale)).toList(), null, model.loadMillis(),
+					model.pagePath(), details));
+		}
+		failed.forEach((name,
+				failure) -> cards.add(new ModelCard(name, "tabular-classifier", name, ModelCard.Status.FAILED,
+						failure.reason(), failure.file().getFileName().toString(), size(failure.file()), null, null,
+						null, List.of(), null, 0, null, Map.of())));
+		return cards;
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.size(file);
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	@Override
+	public void destroy() {
+		ready.values().forEach(TabularModel::close);
+	}
+
+}

@@ -1,0 +1,123 @@
+package org.mlpages.tabular;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.Prediction;
+import org.mlpages.history.PredictionLog;
+import org.mlpages.history.PredictionRecord;
+import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.system.InputRejectedException;
+import org.mlpages.tabular.TabularModel.Contribution;
+import org.mlpages.tabular.TabularModel.Decision;
+import org.mlpages.tabular.TabularModel.FieldError;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * One row through a tabular model, the same for the page and the API: every answer
+ * checked against the descriptor, the decision and its explanation computed once and
+ * logged together, so that the result page and the history show what was decided then.
+ */
+@Service
+public class TabularService {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final TabularModels models;
+
+	private final PredictionLog predictionLog;
+
+	TabularService(TabularModels models, PredictionLog predictionLog) {
+		this.models = models;
+		this.predictionLog = predictionLog;
+	}
+
+	public TabularModel model(String name) {
+		return models.find(name)
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+					"no tabular model " + name, name));
+	}
+
+	/**
+	 * @param rejectUnknownFields whether a key the descriptor does not name is an error
+	 * (the API) or ignored (a page's form carries fields of its own)
+	 * @throws InvalidAnswersException with one error per refused answer; nothing logged
+	 */
+	public TabularResult decide(String name, Map<String, ?> sent, Channel channel, boolean rejectUnknownFields) {
+		long start = System.nanoTime();
+		TabularModel model = model(name);
+		Map<String, String> texts = new LinkedHashMap<>();
+		List<FieldError> unknown = new ArrayList<>();
+		sent.forEach((key, value) -> {
+			boolean known = model.descriptor().fieldList().stream().anyMatch(field -> field.name().equals(key));
+			if (known) {
+				texts.put(key, text(value));
+			}
+			else if (rejectUnknownFields) {
+				unknown.add(new FieldError(key, "unknown", List.of()));
+			}
+		});
+		TabularModel.Answers answers = model.read(texts);
+		if (!answers.valid() || !unknown.isEmpty()) {
+			List<FieldError> errors = new ArrayList<>(answers.errors());
+			errors.addAll(unknown);
+			throw new InvalidAnswersException(errors);
+		}
+		long inferenceStart = System.nanoTime();
+		Decision decision = model.decide(answers);
+		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
+		double latencyMs = (System.nanoTime() - start) / 1e6;
+		LoggedPrediction logged = predictionLog.record(PredictionRecord.tabular(channel, name, model.sha256(),
+				JSON.writeValueAsString(answers.sent()), decision.label(), decision.probabilities(),
+				decision.threshold(), inferenceMs, latencyMs, JSON.writeValueAsString(Explanation.of(decision))));
+		return new TabularResult(logged.id(), answers.sent(), decision, latencyMs);
+	}
+
+	/** A value as a program sent it, as text the descriptor's checks read: 12.5, true. */
+	private static String text(Object value) {
+		if (value == null) {
+			return null;
+		}
+		if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
+			return String.valueOf(d.longValue());
+		}
+		return String.valueOf(value);
+	}
+
+	/** The answers a logged decision was given, in the form's order. */
+	public static Map<String, String> answersOf(Prediction prediction) {
+		return JSON.readValue(prediction.getInputJson(), new TypeReference<LinkedHashMap<String, String>>() {
+		});
+	}
+
+	/** What was logged of a decision's explanation; empty when nothing was. */
+	public static Explanation explanationOf(Prediction prediction) {
+		if (prediction.getExplanationJson() == null) {
+			return new Explanation(null, List.of());
+		}
+		return JSON.readValue(prediction.getExplanationJson(), Explanation.class);
+	}
+
+	/**
+	 * How much each answer moved the probability of {@code explained}, as logged.
+	 */
+	public record Explanation(String explained, List<Contribution> contributions) {
+
+		static Explanation of(Decision decision) {
+			return new Explanation(decision.explained(), decision.contributions());
+		}
+
+	}
+
+	/** A decision once logged. */
+	public record TabularResult(long id, Map<String, String> answers, Decision decision, double latencyMs) {
+	}
+
+}
