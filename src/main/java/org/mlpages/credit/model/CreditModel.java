@@ -301,6 +301,31 @@ public final class CreditModel {
 		return 1 / (1 + Math.exp(-logOdds));
 	}
 
+	/**
+	 * The model as ONNX, the same function in the shape skl2onnx gives a scikit-learn
+	 * pipeline ({@link CreditOnnxExport}).
+	 */
+	public byte[] toOnnx() {
+		List<CreditOnnxExport.Term> exported = new ArrayList<>();
+		for (FieldTerm term : terms) {
+			if (term.numericFeature() != null) {
+				// the transformers (a z-score) as the affine map they are: a x + b
+				double b = TransformerMap.applyTransformerList(0.0, term.transformers());
+				double a = TransformerMap.applyTransformerList(1.0, term.transformers()) - b;
+				double check = TransformerMap.applyTransformerList(1000.0, term.transformers());
+				if (Math.abs(check - (a * 1000 + b)) > 1e-6 * Math.max(1, Math.abs(check))) {
+					throw new IllegalStateException(term.field().name() + "'s transformation is not affine");
+				}
+				exported.add(CreditOnnxExport.Term.numeric(term.field().name(), term.weight(), a, b));
+			}
+			else {
+				exported.add(CreditOnnxExport.Term.categorical(term.field().name(), term.field().categories(),
+						term.categoryWeights()));
+			}
+		}
+		return CreditOnnxExport.toOnnx(exported, intercept, sha256);
+	}
+
 	/** The Tribuo model, for tests and tools in this package. */
 	Model<Label> tribuoModel() {
 		return model;
