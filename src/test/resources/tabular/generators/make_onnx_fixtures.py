@@ -99,3 +99,29 @@ graph = helper.make_graph(
      helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, 3])])
 save(graph, "three_classes.onnx")
 print("written under", OUT)
+
+# 4. A rank-1 input, FLOAT[N] (one column without its own axis), unsqueezed by the graph itself.
+graph = helper.make_graph(
+    [helper.make_node("Unsqueeze", ["x", "axes"], ["column"]),
+     helper.make_node("LinearClassifier", ["column"], ["label", "probabilities"], domain="ai.onnx.ml",
+                      classlabels_ints=[0, 1], coefficients=[-2.0, 2.0], intercepts=[1.0, -1.0],
+                      post_transform="LOGISTIC"),
+     helper.make_node("ZipMap", ["probabilities"], ["output_probability"], domain="ai.onnx.ml",
+                      classlabels_int64s=[0, 1])],
+    "flat_input",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None])],
+    [helper.make_tensor_value_info("label", TensorProto.INT64, [None]), zipmap_output("output_probability", TensorProto.INT64)],
+    initializer=[helper.make_tensor("axes", TensorProto.INT64, [1], [1])])
+save(graph, "flat_input.onnx")
+
+# 5. A batch size fixed at one row, FLOAT[1, 2], as some exporters write it.
+graph = helper.make_graph(
+    [helper.make_node("LinearClassifier", ["input"], ["label", "probabilities"], domain="ai.onnx.ml",
+                      classlabels_ints=[0, 1], coefficients=[-1.0, -1.0, 1.0, 1.0], intercepts=[0.0, 0.0],
+                      post_transform="LOGISTIC")],
+    "one_row",
+    [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 2])],
+    [helper.make_tensor_value_info("label", TensorProto.INT64, [1]),
+     helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [1, 2])])
+save(graph, "one_row.onnx")
+print("and the rank-1 and one-row models")

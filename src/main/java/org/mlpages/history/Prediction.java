@@ -158,16 +158,21 @@ public class Prediction {
 	}
 
 	/**
-	 * The answers a person may say were right instead: an image model's labels, or a
-	 * tabular decision's two outcomes (as the credit feature writes them).
+	 * The answers a person may say were right instead: the model's classes, as its
+	 * probabilities are keyed (the credit feature keys them by its two outcomes).
 	 */
 	public java.util.List<String> getAnswerChoices() {
-		return isImage() ? java.util.List.copyOf(probabilities.keySet()) : java.util.List.of("granted", "refused");
+		return java.util.List.copyOf(probabilities.keySet());
 	}
 
-	/** Where the page that shows this prediction lives. */
+	/**
+	 * Where the page that shows this prediction lives: an image model's, the credit
+	 * page's, or a tabular model's (which may not be named credit).
+	 */
 	public String getResultPath() {
-		return (isImage() ? "/image/" + modelName : "/" + modelName) + "/predictions/" + id;
+		String page = isImage() ? "/image/" + modelName
+				: "credit".equals(modelName) ? "/credit" : "/tabular/" + modelName;
+		return page + "/predictions/" + id;
 	}
 
 	/** The probability of the predicted label, for one-line summaries. */

@@ -18,7 +18,7 @@ record PredictionEndpoint(String model, Channel channel) {
 
 	private static final Pattern API = Pattern.compile("/api/v1/models/([^/]+)/predictions");
 
-	private static final Pattern PAGE = Pattern.compile("/image/([^/]+)");
+	private static final Pattern PAGE = Pattern.compile("/(?:image|tabular)/([^/]+)");
 
 	private static final String CREDIT = "credit";
 

@@ -59,6 +59,13 @@ public final class OnnxClassifier implements AutoCloseable {
 	public record Input(String name, ValueType type, int width) {
 	}
 
+	/**
+	 * How an input's tensor is shaped: rank 1 ({@code [N]}) or 2, and a batch size fixed
+	 * at 1 by the exporter (then rows go one by one).
+	 */
+	private record Layout(boolean flat, boolean singleRow) {
+	}
+
 	/** How the model gives its probabilities. */
 	public enum Probabilities {
 
@@ -86,6 +93,10 @@ public final class OnnxClassifier implements AutoCloseable {
 
 	private final List<Input> inputs;
 
+	private final Map<String, Layout> layouts;
+
+	private final boolean oneRowAtATime;
+
 	private final String labelOutput;
 
 	private final String probabilityOutput;
@@ -97,12 +108,14 @@ public final class OnnxClassifier implements AutoCloseable {
 	private final OnnxGraphFacts facts;
 
 	private OnnxClassifier(Path file, OrtEnvironment environment, OrtSession session, List<Input> inputs,
-			String labelOutput, String probabilityOutput, Probabilities probabilities, List<String> classes,
-			OnnxGraphFacts facts) {
+			Map<String, Layout> layouts, String labelOutput, String probabilityOutput, Probabilities probabilities,
+			List<String> classes, OnnxGraphFacts facts) {
 		this.file = file;
 		this.environment = environment;
 		this.session = session;
 		this.inputs = inputs;
+		this.layouts = layouts;
+		this.oneRowAtATime = layouts.values().stream().anyMatch(Layout::singleRow);
 		this.labelOutput = labelOutput;
 		this.probabilityOutput = probabilityOutput;
 		this.probabilities = probabilities;
@@ -138,7 +151,8 @@ public final class OnnxClassifier implements AutoCloseable {
 			throw new OnnxModelException("ONNX Runtime cannot load " + name + ": " + ex.getMessage(), ex);
 		}
 		try {
-			List<Input> inputs = inputsOf(session, name);
+			Map<String, Layout> layouts = new LinkedHashMap<>();
+			List<Input> inputs = inputsOf(session, name, layouts);
 			String label = null;
 			String probabilityOutput = null;
 			Probabilities kind = null;
@@ -179,8 +193,8 @@ public final class OnnxClassifier implements AutoCloseable {
 				throw new OnnxModelException(name + " declares " + classes.size() + " classes " + classes
 						+ " but gives " + tensorClasses + " probabilities per row");
 			}
-			return new OnnxClassifier(file, environment, session, inputs, label, probabilityOutput, kind, classes,
-					facts);
+			return new OnnxClassifier(file, environment, session, inputs, Map.copyOf(layouts), label, probabilityOutput,
+					kind, classes, facts);
 		}
 		catch (OrtException | RuntimeException ex) {
 			closeQuietly(session);
@@ -191,7 +205,8 @@ public final class OnnxClassifier implements AutoCloseable {
 		}
 	}
 
-	private static List<Input> inputsOf(OrtSession session, String name) throws OrtException {
+	private static List<Input> inputsOf(OrtSession session, String name, Map<String, Layout> layouts)
+			throws OrtException {
 		List<Input> inputs = new ArrayList<>();
 		for (Map.Entry<String, NodeInfo> entry : session.getInputInfo().entrySet()) {
 			if (!(entry.getValue().getInfo() instanceof TensorInfo tensor)) {
@@ -209,6 +224,10 @@ public final class OnnxClassifier implements AutoCloseable {
 						name + "'s input " + entry.getKey() + " holds " + tensor.type + ", which is not served");
 			};
 			long[] shape = tensor.getShape();
+			if (shape.length >= 1 && shape[0] > 1) {
+				throw new OnnxModelException(name + "'s input " + entry.getKey() + " takes batches of exactly "
+						+ shape[0] + " rows: export it with a free batch size (None)");
+			}
 			int width;
 			if (shape.length == 1) {
 				width = 1;
@@ -222,6 +241,7 @@ public final class OnnxClassifier implements AutoCloseable {
 						+ ", where [N], [N, 1] or [N, k] with a fixed k is expected");
 			}
 			inputs.add(new Input(entry.getKey(), type, width));
+			layouts.put(entry.getKey(), new Layout(shape.length == 1, shape[0] == 1));
 		}
 		return List.copyOf(inputs);
 	}
@@ -279,6 +299,14 @@ public final class OnnxClassifier implements AutoCloseable {
 		if (rows.isEmpty()) {
 			return List.of();
 		}
+		if (oneRowAtATime && rows.size() > 1) {
+			// an exporter fixed the batch size at 1
+			List<Prediction> each = new ArrayList<>(rows.size());
+			for (Map<String, ?> row : rows) {
+				each.addAll(predict(List.of(row)));
+			}
+			return each;
+		}
 		Map<String, OnnxTensor> feed = new LinkedHashMap<>();
 		try {
 			for (Input input : inputs) {
@@ -307,7 +335,7 @@ public final class OnnxClassifier implements AutoCloseable {
 	private OnnxTensor tensor(Input input, List<? extends Map<String, ?>> rows) throws OrtException {
 		int n = rows.size();
 		int width = input.width();
-		long[] shape = { n, width };
+		long[] shape = layouts.get(input.name()).flat() ? new long[] { n } : new long[] { n, width };
 		Object[] values = new Object[n * width];
 		for (int r = 0; r < n; r++) {
 			Object value = rows.get(r).get(input.name());
@@ -365,16 +393,25 @@ public final class OnnxClassifier implements AutoCloseable {
 				yield OnnxTensor.createTensor(environment, data, shape);
 			}
 			case BOOL -> {
-				boolean[][] data = new boolean[n][width];
+				boolean[] data = new boolean[values.length];
 				for (int i = 0; i < values.length; i++) {
 					if (!(values[i] instanceof Boolean b)) {
 						throw new IllegalArgumentException(input.name() + " takes true or false, not " + values[i]);
 					}
-					data[i / width][i % width] = b;
+					data[i] = b;
 				}
-				yield OnnxTensor.createTensor(environment, data);
+				yield shape.length == 1 ? OnnxTensor.createTensor(environment, data)
+						: OnnxTensor.createTensor(environment, reshape(data, n, width));
 			}
 		};
+	}
+
+	private static boolean[][] reshape(boolean[] data, int rows, int width) {
+		boolean[][] shaped = new boolean[rows][width];
+		for (int i = 0; i < data.length; i++) {
+			shaped[i / width][i % width] = data[i];
+		}
+		return shaped;
 	}
 
 	private static Number number(Input input, Object value) {
@@ -405,6 +442,10 @@ public final class OnnxClassifier implements AutoCloseable {
 		if (probabilities == Probabilities.TENSOR) {
 			float[][] matrix = (float[][]) value.getValue();
 			for (float[] row : matrix) {
+				if (row.length != classes.size()) {
+					throw new IllegalStateException(file.getFileName() + " gives " + row.length
+							+ " probabilities per row, not one for each of " + classes);
+				}
 				Map<String, Double> p = new LinkedHashMap<>();
 				for (int c = 0; c < classes.size(); c++) {
 					p.put(classes.get(c), (double) row[c]);
@@ -414,16 +455,23 @@ public final class OnnxClassifier implements AutoCloseable {
 			return byRow;
 		}
 		for (OnnxValue element : ((OnnxSequence) value).getValue()) {
-			Map<? extends Object, ? extends Object> map = ((OnnxMap) element).getValue();
-			Map<String, Double> p = new LinkedHashMap<>();
-			for (String c : classes) {
-				Object probability = map.get(c);
-				if (probability == null) {
-					probability = map.get(parseLongOrNull(c));
+			// each map is a native value of its own, which closing the sequence leaves
+			try (OnnxMap zipped = (OnnxMap) element) {
+				Map<? extends Object, ? extends Object> map = zipped.getValue();
+				Map<String, Double> p = new LinkedHashMap<>();
+				for (String c : classes) {
+					Object probability = map.get(c);
+					if (probability == null) {
+						probability = map.get(parseLongOrNull(c));
+					}
+					if (probability == null) {
+						throw new IllegalStateException(file.getFileName() + "'s ZipMap gives the classes "
+								+ map.keySet() + ", not " + classes);
+					}
+					p.put(c, ((Number) probability).doubleValue());
 				}
-				p.put(c, probability == null ? 0.0 : ((Number) probability).doubleValue());
+				byRow.add(p);
 			}
-			byRow.add(p);
 		}
 		return byRow;
 	}

@@ -90,6 +90,16 @@ class RequestErrorAdvice {
 				"malformed multipart request: " + ex.getMessage()), request, locale);
 	}
 
+	/**
+	 * A path or query value of the wrong type ({@code ?example=abc},
+	 * {@code /predictions/abc}): the request's fault, not a failure.
+	 */
+	@ExceptionHandler(org.springframework.beans.TypeMismatchException.class)
+	Object typeMismatch(org.springframework.beans.TypeMismatchException ex, HttpServletRequest request, Locale locale) {
+		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "error.status",
+				"a value of the wrong type: " + ex.getMessage(), 400), request, locale);
+	}
+
 	@ExceptionHandler(HttpMessageNotReadableException.class)
 	Object unreadable(HttpMessageNotReadableException ex, HttpServletRequest request, Locale locale) {
 		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "error.body.unreadable",

@@ -53,6 +53,11 @@ public final class DescribeCommand {
 			err.println("Cannot load " + file + ": " + ex.getMessage());
 			return CANNOT_LOAD;
 		}
+		catch (RuntimeException | LinkageError ex) {
+			// ONNX Runtime's natives: the jar carries linux-x64's only
+			err.println("Cannot run ONNX Runtime on this machine (the jar carries its linux-x64 libraries): " + ex);
+			return CANNOT_LOAD;
+		}
 	}
 
 	static String skeleton(Path file, OnnxClassifier model) {
@@ -81,14 +86,19 @@ public final class DescribeCommand {
 		for (Input input : model.inputs()) {
 			for (int column = 0; column < input.width(); column++) {
 				String field = input.width() == 1 ? input.name() : input.name() + "_" + column;
-				y.append("  - name: ").append(field).append('\n');
+				y.append("  - name: ").append(quoted(field)).append('\n');
 				if (input.width() > 1) {
-					y.append("    input: ").append(input.name()).append("\n    column: ").append(column).append('\n');
+					y.append("    input: ")
+						.append(quoted(input.name()))
+						.append("\n    column: ")
+						.append(column)
+						.append('\n');
 				}
 				y.append("    kind: ").append(kind(input.type())).append('\n');
 				y.append("    en: TODO\n    fr: TODO\n");
 				if (input.type() == ValueType.STRING) {
-					y.append("    options:\n      - { value: TODO, en: TODO, fr: TODO }\n");
+					// quoted: YAML reads an unquoted yes or no as a boolean
+					y.append("    options:\n      - { value: \"TODO\", en: TODO, fr: TODO }\n");
 				}
 				else if (input.type() != ValueType.BOOL) {
 					y.append("    # min: TODO\n    # max: TODO\n");

@@ -134,7 +134,16 @@ class TabularController {
 			.tickFormat(ticks::format);
 		String separator = "fr".equals(locale.getLanguage()) ? " : " : ": ";
 		for (Contribution contribution : explanation.contributions().stream().limit(BARS).toList()) {
-			TabularDescriptor.Field field = tabular.field(contribution.field());
+			// a field renamed since the decision was logged is left out of the chart
+			TabularDescriptor.Field field = tabular.descriptor()
+				.fieldList()
+				.stream()
+				.filter(f -> f.name().equals(contribution.field()))
+				.findFirst()
+				.orElse(null);
+			if (field == null) {
+				continue;
+			}
 			chart.row(field.label(locale) + separator + answer(field, answers.get(field.name()), locale),
 					new String[] { contribution.change() >= 0 ? "raises" : "lowers" }, contribution.change() * 100);
 		}

@@ -149,9 +149,10 @@ public final class TabularModel implements AutoCloseable {
 			TabularModel model = new TabularModel(name, modelFile, sha256(modelFile), descriptor, classifier, positive,
 					threshold, (System.nanoTime() - start) / 1_000_000);
 			model.checkExamplesAndBaselines(where);
+			model.tryOnce(where);
 			return model;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | IOException ex) {
 			classifier.close();
 			throw ex;
 		}
@@ -215,6 +216,9 @@ public final class TabularModel implements AutoCloseable {
 		}
 		Set<String> named = new HashSet<>();
 		for (ClassText c : d.classList()) {
+			if (!classifier.classes().contains(c.value())) {
+				refuseYamlBoolean(c.value(), where + "a class's value");
+			}
 			named.add(c.value());
 		}
 		if (!d.classList().isEmpty() && !named.equals(new HashSet<>(classifier.classes()))) {
@@ -236,6 +240,9 @@ public final class TabularModel implements AutoCloseable {
 					if (option.value() == null || !values.add(option.value())) {
 						throw new InvalidTabularModelException(about + "each option has a value of its own");
 					}
+					if (text) {
+						refuseYamlBoolean(option.value(), about + "an option's value");
+					}
 					if (!text && !bool && parseNumber(option.value()) == null) {
 						throw new InvalidTabularModelException(about + "the input " + input.name() + " takes numbers ("
 								+ input.type().name().toLowerCase(Locale.ROOT) + "), and the option " + option.value()
@@ -256,12 +263,31 @@ public final class TabularModel implements AutoCloseable {
 					throw new InvalidTabularModelException(
 							about + "the input " + input.name() + " takes true or false: make it a yes-no field");
 				}
+				boolean whole = input.type() == ValueType.INT64 || input.type() == ValueType.INT32;
+				if (whole && field.kind() == Kind.NUMBER) {
+					throw new InvalidTabularModelException(about + "the input " + input.name()
+							+ " takes whole numbers: make it an integer field (1.7 would be cut to 1)");
+				}
 			}
+		}
+	}
+
+	/**
+	 * YAML reads an unquoted yes, no, on or off as a boolean, which Spring's binder gives
+	 * as true or false: a text column never meant that.
+	 */
+	private static void refuseYamlBoolean(String value, String what) {
+		if ("true".equals(value) || "false".equals(value)) {
+			throw new InvalidTabularModelException(what + " is " + value + ": YAML reads an unquoted yes, no, on or off"
+					+ " as true or false; write the text in quotes (\"no\")");
 		}
 	}
 
 	private void checkExamplesAndBaselines(String where) {
 		for (Field field : descriptor.fieldList()) {
+			if (field.baseline() != null && inputOf(field).type() == ValueType.STRING) {
+				refuseYamlBoolean(field.baseline(), where + "field " + field.name() + ": its baseline");
+			}
 			if (field.baseline() != null) {
 				FieldError error = parse(field, field.baseline(), new Object[1]);
 				if (error != null) {
@@ -281,6 +307,38 @@ public final class TabularModel implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A decision on the first example (or on a row of each field's first accepted value)
+	 * and its explanation, before the model serves: a model that loads but cannot run a
+	 * row (an input of another shape than it declares, ZipMap classes that are not its
+	 * classes) is refused here, not on a visitor's first request.
+	 */
+	private void tryOnce(String where) {
+		Map<String, String> row = new LinkedHashMap<>();
+		List<Map<String, String>> examples = descriptor.examples() == null ? List.of() : descriptor.examples();
+		if (!examples.isEmpty()) {
+			row.putAll(examples.get(0));
+		}
+		else {
+			for (Field field : descriptor.fieldList()) {
+				double low = field.min() != null ? Math.ceil(field.min())
+						: field.max() != null ? Math.min(0, Math.floor(field.max())) : 0;
+				row.put(field.name(), switch (field.kind()) {
+					case CHOICE -> field.optionList().get(0).value();
+					case YES_NO -> "no";
+					case NUMBER, INTEGER -> java.math.BigDecimal.valueOf(low).stripTrailingZeros().toPlainString();
+				});
+			}
+		}
+		try {
+			decide(read(row));
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidTabularModelException(
+					where + "the model cannot decide on a row of its form: " + ex.getMessage(), ex);
+		}
+	}
+
 	private static String describe(List<Input> inputs) {
 		return inputs.stream()
 			.map(input -> input.name() + " " + input.type().name().toLowerCase(Locale.ROOT)
@@ -296,14 +354,16 @@ public final class TabularModel implements AutoCloseable {
 		List<FieldError> errors = new ArrayList<>();
 		for (Field field : descriptor.fieldList()) {
 			String text = sent.get(field.name());
-			kept.put(field.name(), text == null ? "" : text.strip());
 			Object[] value = new Object[1];
 			FieldError error = parse(field, text, value);
 			if (error != null) {
 				errors.add(error);
+				// what was typed, for the person to correct
+				kept.put(field.name(), text == null ? "" : text.strip());
 			}
 			else {
 				values.put(field.name(), value[0]);
+				kept.put(field.name(), normalised(field, text.strip()));
 			}
 		}
 		return new Answers(values, kept, List.copyOf(errors));
@@ -324,10 +384,22 @@ public final class TabularModel implements AutoCloseable {
 				if (field.kind() == Kind.INTEGER && number != Math.rint(number)) {
 					return new FieldError(field.name(), "integer", List.of());
 				}
-				if ((field.min() != null && number < field.min()) || (field.max() != null && number > field.max())) {
+				// the descriptor's bounds, within what the input's type holds
+				double limit = switch (type) {
+					case INT32 -> Integer.MAX_VALUE;
+					case INT64 -> 9.0e18;
+					case FLOAT -> Float.MAX_VALUE;
+					default -> Double.MAX_VALUE;
+				};
+				double min = Math.max(field.min() == null ? -limit : field.min(), -limit);
+				double max = Math.min(field.max() == null ? limit : field.max(), limit);
+				if (number < min || number > max) {
+					if (field.min() == null && field.max() == null) {
+						return new FieldError(field.name(), "range", List.of(min, max));
+					}
 					return new FieldError(field.name(), "range",
-							List.of(field.min() == null ? Double.NEGATIVE_INFINITY : field.min(),
-									field.max() == null ? Double.POSITIVE_INFINITY : field.max()));
+							List.of(field.min() == null && min == -limit ? Double.NEGATIVE_INFINITY : min,
+									field.max() == null && max == limit ? Double.POSITIVE_INFINITY : max));
 				}
 				value[0] = number;
 			}
@@ -338,34 +410,48 @@ public final class TabularModel implements AutoCloseable {
 				value[0] = type == ValueType.STRING ? answer : parseNumber(answer);
 			}
 			case YES_NO -> {
-				Boolean yes = switch (answer.toLowerCase(Locale.ROOT)) {
-					case "true", "yes", "oui", "1" -> true;
-					case "false", "no", "non", "0" -> false;
-					default -> null;
-				};
-				if (yes == null) {
+				if (!List.of("true", "yes", "oui", "1", "false", "no", "non", "0")
+					.contains(answer.toLowerCase(Locale.ROOT))) {
 					return new FieldError(field.name(), "yes-no", List.of());
 				}
+				boolean yes = yesNo(answer);
 				value[0] = type == ValueType.BOOL ? yes : (yes ? 1 : 0);
 			}
 		}
 		return null;
 	}
 
-	/** A number as a form or a program writes it: 1.5, or 1,5 as French readers do. */
+	/**
+	 * An answer as it is logged and shown again: a number written plainly (12, 0.5), yes
+	 * or no, an option's value, whatever way it was sent (1,5 or 1.50; oui, true or 1).
+	 */
+	private static String normalised(Field field, String text) {
+		return switch (field.kind()) {
+			case NUMBER, INTEGER ->
+				java.math.BigDecimal.valueOf(parseNumber(text)).stripTrailingZeros().toPlainString();
+			case YES_NO -> yesNo(text) ? "yes" : "no";
+			case CHOICE -> text;
+		};
+	}
+
+	/**
+	 * A decimal number: 1.5, -3, 2e3, or 1,5 as French readers write it; no grouping
+	 * (1,000 could be a thousand or one), no hexadecimal, nothing infinite.
+	 */
+	private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern
+		.compile("[+-]?(\\d+([.,]\\d*)?|[.,]\\d+)([eE][+-]?\\d{1,3})?");
+
 	static Double parseNumber(String text) {
-		String t = text.strip().replace('\u00a0', ' ').replace(" ", "");
-		if (t.indexOf(',') >= 0 && t.indexOf('.') < 0) {
-			t = t.replace(',', '.');
-		}
-		try {
-			double d = Double.parseDouble(t);
-			return Double.isFinite(d) && !t.endsWith("d") && !t.endsWith("f") && !t.endsWith("D") && !t.endsWith("F")
-					? d : null;
-		}
-		catch (NumberFormatException ex) {
+		String t = text.strip();
+		if (!DECIMAL.matcher(t).matches() || t.matches("[+-]?\\d{1,3},\\d{3}")) {
 			return null;
 		}
+		double d = Double.parseDouble(t.replace(',', '.'));
+		return Double.isFinite(d) ? d : null;
+	}
+
+	private static boolean yesNo(String text) {
+		return List.of("true", "yes", "oui", "1").contains(text.strip().toLowerCase(Locale.ROOT));
 	}
 
 	private Input inputOf(Field field) {

@@ -63,10 +63,20 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 				continue;
 			}
 			String name = fileName.substring(0, fileName.lastIndexOf('.'));
+			if (pickle && files.stream().anyMatch(other -> other.getFileName().toString().equals(name + ".onnx"))) {
+				// the model exported beside the pickle it came from: the pickle stays
+				// unread
+				log.warn("{} is a Python pickle and is never opened; {}.onnx serves", fileName, name);
+				continue;
+			}
 			try {
 				if (CREDIT.equals(name)) {
 					throw new InvalidTabularModelException(
 							fileName + ": the name credit is the built-in credit model's; rename the file");
+				}
+				if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
+					throw new InvalidTabularModelException(fileName + ": a model's name (its file's, without .onnx) is"
+							+ " letters, digits, '_' and '-', as its page's address is made of it");
 				}
 				TabularModel model = TabularModel.load(name, file, dir.resolve(name + ".yml"));
 				ready.put(name, model);
@@ -77,6 +87,12 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 			catch (InvalidTabularModelException | IOException ex) {
 				failed.put(name, new Failed(file, ex.getMessage()));
 				log.error("Tabular model {} not loaded: {}", name, ex.getMessage());
+			}
+			catch (RuntimeException | LinkageError ex) {
+				// ONNX Runtime's natives missing on this platform, or failing: this model
+				// does not serve, the others do
+				failed.put(name, new Failed(file, "ONNX Runtime failed: " + ex));
+				log.error("Tabular model {} not loaded", name, ex);
 			}
 		}
 	}

@@ -61,7 +61,9 @@ public class TabularService {
 				texts.put(key, text(value));
 			}
 			else if (rejectUnknownFields) {
-				unknown.add(new FieldError(key, "unknown", List.of()));
+				// a key is echoed back in the refusal: a long one is cut
+				unknown
+					.add(new FieldError(key.length() > 100 ? key.substring(0, 100) + "…" : key, "unknown", List.of()));
 			}
 		});
 		TabularModel.Answers answers = model.read(texts);
@@ -85,8 +87,9 @@ public class TabularService {
 		if (value == null) {
 			return null;
 		}
-		if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
-			return String.valueOf(d.longValue());
+		if (value instanceof Double d && Double.isFinite(d)) {
+			// 1e20 as the digits it stands for, which the descriptor's checks read
+			return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
 		}
 		return String.valueOf(value);
 	}

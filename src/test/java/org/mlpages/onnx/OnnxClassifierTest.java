@@ -138,6 +138,30 @@ class OnnxClassifierTest {
 		}
 	}
 
+	/** FLOAT[N]: a column without its own axis, fed as a rank-1 tensor. */
+	@Test
+	void aRankOneInput() throws IOException {
+		try (OnnxClassifier model = OnnxClassifier.open(DIR.resolve("flat_input.onnx"))) {
+			assertThat(model.inputs()).containsExactly(new Input("x", ValueType.FLOAT, 1));
+			List<Prediction> predictions = model.predict(List.of(Map.of("x", 0.25), Map.of("x", 2)));
+			// the generator's weights: class 1 gets 2x - 1
+			assertThat(predictions.get(0).probabilities().get("1")).isCloseTo(1 / (1 + Math.exp(0.5)), within(1e-6));
+			assertThat(predictions.get(1).probabilities().get("1")).isCloseTo(1 / (1 + Math.exp(-3)), within(1e-6));
+		}
+	}
+
+	/** FLOAT[1, 2]: an exporter fixed the batch at one row, so rows go one by one. */
+	@Test
+	void aBatchFixedAtOneRow() throws IOException {
+		try (OnnxClassifier model = OnnxClassifier.open(DIR.resolve("one_row.onnx"))) {
+			List<Prediction> predictions = model
+				.predict(List.of(Map.of("input", List.of(1, 2)), Map.of("input", List.of(-1, -0.5))));
+			assertThat(predictions).hasSize(2);
+			assertThat(predictions.get(0).probabilities().get("1")).isCloseTo(1 / (1 + Math.exp(-3)), within(1e-6));
+			assertThat(predictions.get(1).probabilities().get("1")).isCloseTo(1 / (1 + Math.exp(1.5)), within(1e-6));
+		}
+	}
+
 	@Test
 	void picklesAndFilesThatAreNotOnnxAreRefusedWithASentence() throws IOException {
 		Path pickle = Files.write(tmp.resolve("model.bin"), new byte[] { (byte) 0x80, 4, (byte) 0x95, 0 });

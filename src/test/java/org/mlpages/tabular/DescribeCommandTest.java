@@ -51,7 +51,7 @@ class DescribeCommandTest {
 		assertThat(skeleton).contains("(skl2onnx 1.19.1; inputs input float[15]; probabilities as ZipMap)")
 			.contains("  - { value: \"0\", en: TODO, fr: TODO }\n  - { value: \"1\", en: TODO, fr: TODO }\n")
 			.contains("positive: \"1\"\nthreshold: 0.5\n")
-			.contains("  - name: input_14\n    input: input\n    column: 14\n    kind: number\n");
+			.contains("  - name: \"input_14\"\n    input: \"input\"\n    column: 14\n    kind: number\n");
 		assertThat(skeleton.split("  - name: ", -1)).hasSize(16);
 	}
 

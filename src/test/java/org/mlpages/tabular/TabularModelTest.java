@@ -80,6 +80,24 @@ class TabularModelTest {
 				.as("not a finite number")
 				.containsExactly(new FieldError("age", "number", List.of()));
 			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", " 40 ")).valid()).isTrue();
+			// neither grouped digits (a thousand, or one?) nor hexadecimal
+			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", "1,000")).errors())
+				.containsExactly(new FieldError("age", "number", List.of()));
+			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", "0x1p5")).errors())
+				.containsExactly(new FieldError("age", "number", List.of()));
+			// logged as the model read it, whatever way it was written
+			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", "40,0")).sent()).containsEntry("age", "40");
+			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", "4.1e1")).sent()).containsEntry("age",
+					"41");
+			// neither grouped digits (a thousand, or one?) nor hexadecimal
+			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", "1,000")).errors())
+				.containsExactly(new FieldError("age", "number", List.of()));
+			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", "0x1p5")).errors())
+				.containsExactly(new FieldError("age", "number", List.of()));
+			// logged as the model read it, whatever way it was written
+			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", "40,0")).sent()).containsEntry("age", "40");
+			assertThat(model.read(Map.of("sex", "F", "smoker", "no", "age", "4.1e1")).sent()).containsEntry("age",
+					"41");
 		}
 	}
 
@@ -120,6 +138,14 @@ class TabularModelTest {
 			.isEqualTo("in model.yml, positive is great, which is not one of the model's classes [bad, good]");
 		assertThat(refusal(yaml.replace("age: \"61\"", "age: \"12\"")))
 			.isEqualTo("in model.yml, example 1: field age is refused (range [18.0, 100.0])");
+		assertThat(refusal(yaml.replace("      - { value: \"no\", en: \"No\", fr: Non }",
+				"      - { value: no, en: \"No\", fr: Non }")))
+			.isEqualTo("in model.yml, field smoker: an option's value is false: YAML reads an unquoted yes, no, on or"
+					+ " off as true or false; write the text in quotes (\"no\")");
+		assertThat(refusal(yaml.replace("      - { value: \"no\", en: \"No\", fr: Non }",
+				"      - { value: no, en: \"No\", fr: Non }")))
+			.isEqualTo("in model.yml, field smoker: an option's value is false: YAML reads an unquoted yes, no, on or"
+					+ " off as true or false; write the text in quotes (\"no\")");
 		String withoutAge = yaml.substring(0, yaml.indexOf("  - name: age")) + "examples: []\n";
 		assertThat(refusal(withoutAge)).isEqualTo("in model.yml, no field feeds the model's input age (float)");
 	}

@@ -78,6 +78,16 @@ class TabularWebTests extends WebTestSupport {
 		assertThat(row.get("input_json")).isEqualTo("{\"sex\":\"M\",\"smoker\":\"yes\",\"age\":\"61\"}");
 		assertThat((String) row.get("explanation_json")).startsWith("{\"explained\":\"good\",\"contributions\":[");
 
+		// "this is wrong": the person's answer kept with the decision, the page shown
+		// again
+		String result = response.uri().getPath();
+		long id = Long.parseLong(result.substring(result.lastIndexOf('/') + 1));
+		HttpResponse<String> feedback = postForm("/predictions/" + id + "/feedback", "label=bad", "en");
+		assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(200);
+		assertThat(feedback.uri().getPath()).isEqualTo(result);
+		assertThat(jdbc.queryForObject("select feedback_label from prediction where id = ?", String.class, id))
+			.isEqualTo("bad");
+
 		// shown again as it was logged, in the other language: the model is not asked
 		// again
 		HttpResponse<String> again = get(response.uri().getPath(), "en");
@@ -130,6 +140,8 @@ class TabularWebTests extends WebTestSupport {
 			.containsExactly("smoker required", "age integer", "colour unknown");
 		assertThat(problem.get("errors").get(1).get("message").asString()).isEqualTo("Écrivez un nombre entier.");
 		assertThat(postJson("[1, 2]", "en").statusCode()).isEqualTo(400);
+		assertThat(get(PAGE + "?example=abc", "en").statusCode()).isEqualTo(400);
+		assertThat(get(PAGE + "/predictions/abc", "en").statusCode()).isEqualTo(400);
 		assertThat(predictionRows()).isEqualTo(rows + 1);
 	}
 
