@@ -34,7 +34,7 @@ public record TabularForm(List<Question> questions) {
 	public record Choice(String value, String label) {
 	}
 
-	static TabularForm of(TabularModel model, Map<String, String> values, List<FieldError> errors,
+	public static TabularForm of(TabularModel model, Map<String, String> values, List<FieldError> errors,
 			MessageSource messages, Locale locale) {
 		List<Question> questions = model.descriptor().fieldList().stream().map(field -> {
 			String error = errors.stream()

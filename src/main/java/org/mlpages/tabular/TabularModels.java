@@ -3,12 +3,16 @@ package org.mlpages.tabular;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
 import org.mlpages.catalog.ModelCard;
@@ -38,15 +42,20 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 	/** The built-in credit model's name, which its own page serves. */
 	private static final String CREDIT = "credit";
 
-	private final Map<String, TabularModel> ready = new LinkedHashMap<>();
+	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
-	private final Map<String, Failed> failed = new LinkedHashMap<>();
+	/** By name; one added from the admin's page joins them while others are served. */
+	private final Map<String, TabularModel> ready = new ConcurrentSkipListMap<>();
+
+	private final Map<String, Failed> failed = new ConcurrentSkipListMap<>();
 
 	private final MessageSource messages;
 
+	private final Path dir;
+
 	TabularModels(MlPagesProperties properties, MessageSource messages) throws IOException {
 		this.messages = messages;
-		Path dir = properties.modelsDir();
+		this.dir = properties.modelsDir();
 		if (!Files.isDirectory(dir)) {
 			return;
 		}
@@ -98,6 +107,59 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 	}
 
 	private record Failed(Path file, String reason) {
+	}
+
+	/** The models folder, where a published model's files go. */
+	public Path directory() {
+		return dir;
+	}
+
+	/**
+	 * Serves {@code name.onnx} and {@code name.yml}, just put into the models folder: its
+	 * page, menu entry, card and API appear at once.
+	 * @throws InvalidTabularModelException when they do not load together; nothing served
+	 */
+	public synchronized TabularModel publish(String name) throws IOException {
+		TabularModel model = TabularModel.load(name, dir.resolve(name + ".onnx"), dir.resolve(name + ".yml"));
+		TabularModel before = ready.put(name, model);
+		failed.remove(name);
+		if (before != null) {
+			before.close();
+		}
+		log.info("Tabular model {} published: {} fields, classes {}", name, model.descriptor().fieldList().size(),
+				model.classes());
+		return model;
+	}
+
+	/**
+	 * Stops serving a tabular model and moves its files to {@code retired/<name>-<time>/}
+	 * in the models folder; its predictions stay in the history.
+	 * @return whether there was such a model
+	 */
+	public synchronized boolean retire(String name) throws IOException {
+		TabularModel model = ready.remove(name);
+		Failed failure = failed.remove(name);
+		if (model == null && failure == null) {
+			return false;
+		}
+		Path target = dir.resolve("retired").resolve(name + "-" + LocalDateTime.now().format(STAMP));
+		Files.createDirectories(target);
+		for (String extension : List.of(".onnx", ".yml", ".pkl", ".pickle", ".joblib")) {
+			Path file = dir.resolve(name + extension);
+			if (Files.isRegularFile(file)) {
+				Files.move(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		if (model != null) {
+			model.close();
+		}
+		log.info("Tabular model {} retired; its files are in {}", name, target);
+		return true;
+	}
+
+	/** The names of the models that did not load, which can be retired too. */
+	public List<String> failedNames() {
+		return List.copyOf(failed.keySet());
 	}
 
 	public Optional<TabularModel> find(String name) {

@@ -17,6 +17,8 @@ import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 import org.mlpages.system.MlPagesProperties;
+import org.mlpages.tabular.TabularModels;
+import org.mlpages.tabular.admin.TabularDrafts;
 
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
@@ -50,6 +52,10 @@ class AddModelController implements MenuContributor {
 
 	private final ModelDrafts drafts;
 
+	private final TabularDrafts tabularDrafts;
+
+	private final TabularModels tabularModels;
+
 	private final ImageModels models;
 
 	private final MessageSource messages;
@@ -58,9 +64,11 @@ class AddModelController implements MenuContributor {
 
 	private final long maxFormMegabytes;
 
-	AddModelController(ModelDrafts drafts, ImageModels models, AddModelProperties limits, MlPagesProperties app,
-			MessageSource messages) {
+	AddModelController(ModelDrafts drafts, TabularDrafts tabularDrafts, TabularModels tabularModels, ImageModels models,
+			AddModelProperties limits, MlPagesProperties app, MessageSource messages) {
 		this.drafts = drafts;
+		this.tabularDrafts = tabularDrafts;
+		this.tabularModels = tabularModels;
 		this.models = models;
 		this.messages = messages;
 		this.limits = limits;
@@ -88,6 +96,10 @@ class AddModelController implements MenuContributor {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "addmodel.rejected.empty", "no file chosen");
 			}
 			try (InputStream in = file.getInputStream()) {
+				if (TabularDrafts.isOnnx(file.getOriginalFilename())) {
+					return "redirect:/admin/models/tabular/"
+							+ tabularDrafts.stage(file.getOriginalFilename(), in, file.getSize()).id();
+				}
 				ModelDraft draft = drafts.stage(file.getOriginalFilename(), in, file.getSize());
 				return "redirect:/admin/models/drafts/" + draft.id();
 			}
@@ -106,9 +118,18 @@ class AddModelController implements MenuContributor {
 	@ResponseBody
 	ResponseEntity<Staged> uploadBody(@RequestParam(name = "file", required = false) String fileName,
 			HttpServletRequest request) throws IOException {
-		ModelDraft draft = drafts.stage(fileName, request.getInputStream(), request.getContentLengthLong());
-		URI location = URI.create(request.getContextPath() + "/admin/models/drafts/" + draft.id());
-		return ResponseEntity.created(location).body(new Staged(draft.id(), location.toString()));
+		String id;
+		String path;
+		if (TabularDrafts.isOnnx(fileName)) {
+			id = tabularDrafts.stage(fileName, request.getInputStream(), request.getContentLengthLong()).id();
+			path = "/admin/models/tabular/";
+		}
+		else {
+			id = drafts.stage(fileName, request.getInputStream(), request.getContentLengthLong()).id();
+			path = "/admin/models/drafts/";
+		}
+		URI location = URI.create(request.getContextPath() + path + id);
+		return ResponseEntity.created(location).body(new Staged(id, location.toString()));
 	}
 
 	record Staged(String id, String location) {
@@ -172,7 +193,10 @@ class AddModelController implements MenuContributor {
 
 	@PostMapping("/admin/models/{name}/retire")
 	String retire(@PathVariable String name, RedirectAttributes redirect) throws IOException {
-		drafts.retire(name);
+		// a tabular model of that name, else an image model (or a 404)
+		if (!tabularModels.retire(name)) {
+			drafts.retire(name);
+		}
 		redirect.addFlashAttribute("retired", name);
 		return "redirect:/admin/models/new";
 	}
@@ -181,6 +205,8 @@ class AddModelController implements MenuContributor {
 		model.addAttribute("limits", limits);
 		model.addAttribute("maxFormMegabytes", maxFormMegabytes);
 		model.addAttribute("served", models.ready());
+		model.addAttribute("tabularServed", tabularModels.all());
+		model.addAttribute("tabularFailed", tabularModels.failedNames());
 		// those that did not load can be retired too (their reason is on the About page)
 		model.addAttribute("failed",
 				models.modelCards(java.util.Locale.ENGLISH)

@@ -1,0 +1,284 @@
+package org.mlpages.tabular.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.mlpages.catalog.ModelCards;
+import org.mlpages.image.admin.AddModelProperties;
+import org.mlpages.onnx.OnnxClassifier;
+import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.MlPagesProperties;
+import org.mlpages.tabular.InvalidTabularModelException;
+import org.mlpages.tabular.TabularModel;
+import org.mlpages.tabular.TabularModels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.support.DefaultMessageSourceResolvable;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The ONNX files an administrator uploaded and has not published yet, and what publishing
+ * and retiring a tabular model does to the models folder: the model's file first, its
+ * descriptor last, then it serves; a retired model's files move to {@code retired/}.
+ */
+@Component
+public class TabularDrafts implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(TabularDrafts.class);
+
+	private static final java.util.regex.Pattern DRAFT_ID = java.util.regex.Pattern
+		.compile("tabular-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+	private final AddModelProperties limits;
+
+	private final TabularModels models;
+
+	private final ModelCards cards;
+
+	private final Path draftsDir;
+
+	private final Map<String, TabularDraft> drafts = new ConcurrentHashMap<>();
+
+	TabularDrafts(AddModelProperties limits, MlPagesProperties app, TabularModels models, ModelCards cards)
+			throws IOException {
+		this.limits = limits;
+		this.models = models;
+		this.cards = cards;
+		this.draftsDir = limits.draftsDir() != null ? limits.draftsDir() : app.dataDir().resolve("drafts");
+		Files.createDirectories(draftsDir);
+		try (var dirs = Files.list(draftsDir)) {
+			for (Path dir : dirs.filter(d -> DRAFT_ID.matcher(d.getFileName().toString()).matches()).toList()) {
+				FileSystemUtils.deleteRecursively(dir);
+			}
+		}
+	}
+
+	/** Whether an uploaded file is for this page rather than the Keras one. */
+	public static boolean isOnnx(String uploadedName) {
+		return uploadedName != null && uploadedName.toLowerCase(Locale.ROOT).endsWith(".onnx");
+	}
+
+	/**
+	 * Takes an uploaded ONNX file and reads what it declares.
+	 * @throws InputRejectedException 413 over the size limit, 422 for a file ONNX Runtime
+	 * cannot serve as a classifier (with the reason), 400 for an empty one
+	 */
+	public TabularDraft stage(String uploadedName, InputStream body, long declaredSize) throws IOException {
+		long max = limits.maxModelSize().toBytes();
+		if (declaredSize > max) {
+			throw tooLarge();
+		}
+		String id = "tabular-" + UUID.randomUUID();
+		Path dir = Files.createDirectories(draftsDir.resolve(id));
+		Path file = dir.resolve("model.onnx");
+		boolean staged = false;
+		try {
+			long size = copyAtMost(body, file, max);
+			if (size == 0) {
+				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "addmodel.rejected.empty", "empty upload");
+			}
+			String sent = safeName(uploadedName);
+			TabularDraft draft;
+			try (OnnxClassifier model = OnnxClassifier.open(file)) {
+				draft = new TabularDraft(id, dir, file, sent, model.inputs(), model.classes(), model.probabilities(),
+						model.facts(), Instant.now());
+			}
+			catch (RuntimeException | LinkageError ex) {
+				String reason = String.valueOf(ex.getMessage()).replace("model.onnx", sent);
+				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.not-a-model",
+						"upload " + sent + ": " + reason, inEnglish(reason));
+			}
+			drafts.put(id, draft);
+			dropOldest();
+			staged = true;
+			log.info("Tabular model draft {} staged from {} ({} bytes): {}, inputs {}, classes {}", id, sent, size,
+					draft.facts().producer(), draft.inputs(), draft.classes());
+			return draft;
+		}
+		finally {
+			if (!staged) {
+				FileSystemUtils.deleteRecursively(dir);
+			}
+		}
+	}
+
+	public Optional<TabularDraft> find(String id) {
+		return Optional.ofNullable(drafts.get(id));
+	}
+
+	/**
+	 * The form a draft starts with: one field per column, kinds from the inputs' types.
+	 */
+	public TabularModelForm formFor(TabularDraft draft) {
+		TabularModelForm form = new TabularModelForm();
+		form.setName(draft.suggestedName());
+		for (String c : draft.classes()) {
+			form.getClassIds().add(c);
+			form.getClassesEn().add("");
+			form.getClassesFr().add("");
+		}
+		if (draft.classes().size() == 2) {
+			form.setPositive(draft.classes().get(1));
+		}
+		for (OnnxClassifier.Input input : draft.inputs()) {
+			for (int column = 0; column < input.width(); column++) {
+				form.getFieldNames().add(input.width() == 1 ? input.name() : input.name() + "_" + column);
+				form.getFieldInputs().add(input.name());
+				form.getFieldColumns().add(input.width() == 1 ? null : column);
+				form.getFieldKinds().add(switch (input.type()) {
+					case STRING -> "choice";
+					case BOOL -> "yes-no";
+					case INT64, INT32 -> "integer";
+					case FLOAT, DOUBLE -> "number";
+				});
+				form.getFieldLabelsEn().add("");
+				form.getFieldLabelsFr().add("");
+				form.getFieldMins().add("");
+				form.getFieldMaxs().add("");
+				form.getFieldOptions().add("");
+				form.getFieldBaselines().add("");
+			}
+		}
+		return form;
+	}
+
+	/**
+	 * The draft loaded with this description: the caller closes it.
+	 * @throws InputRejectedException 422 with the reason when the description does not
+	 * fit the model
+	 */
+	public TabularModel load(TabularDraft draft, TabularModelForm form) throws IOException {
+		Path descriptor = draft.dir().resolve("model.yml");
+		Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
+		try {
+			return TabularModel.load(form.getName() == null ? "draft" : form.getName(), draft.file(), descriptor);
+		}
+		catch (InvalidTabularModelException ex) {
+			String reason = String.valueOf(ex.getMessage()).replace("model.yml", "the description");
+			throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
+					"draft " + draft.id() + ": " + reason, inEnglish(reason));
+		}
+	}
+
+	/**
+	 * Puts the draft's file and its descriptor into the models folder and serves it.
+	 * @throws InputRejectedException 409 for a name any model already has, 422 for a
+	 * description the model refuses; nothing is left half-published
+	 */
+	public synchronized TabularModel publish(TabularDraft draft, TabularModelForm form) throws IOException {
+		String name = form.getName();
+		try (TabularModel checked = load(draft, form)) {
+			checked.name();
+		}
+		Path dir = models.directory();
+		boolean taken = cards.status(name).isPresent() || "credit".equals(name)
+				|| java.util.List.of(".onnx", ".yml", ".h5", ".keras")
+					.stream()
+					.anyMatch(extension -> Files.exists(dir.resolve(name + extension)));
+		if (taken) {
+			throw new InputRejectedException(HttpStatus.CONFLICT, "addmodel.tabular.name-taken",
+					"a model named " + name + " exists", name);
+		}
+		Path modelFile = dir.resolve(name + ".onnx");
+		Path descriptor = dir.resolve(name + ".yml");
+		try {
+			Files.createDirectories(dir);
+			Files.copy(draft.file(), modelFile, StandardCopyOption.REPLACE_EXISTING);
+			// the descriptor last: a folder read meanwhile sees a model without one
+			Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
+			TabularModel model = models.publish(name);
+			discard(draft.id());
+			log.info("Tabular model {} published from draft {}", name, draft.id());
+			return model;
+		}
+		catch (IOException | RuntimeException ex) {
+			Files.deleteIfExists(descriptor);
+			Files.deleteIfExists(modelFile);
+			if (ex instanceof InvalidTabularModelException invalid) {
+				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
+						invalid.getMessage(), inEnglish(invalid.getMessage()));
+			}
+			throw ex;
+		}
+	}
+
+	public void discard(String id) {
+		TabularDraft draft = drafts.remove(id);
+		if (draft != null) {
+			try {
+				FileSystemUtils.deleteRecursively(draft.dir());
+			}
+			catch (IOException ex) {
+				log.warn("Could not delete the draft {}: {}", draft.dir(), ex.getMessage());
+			}
+		}
+	}
+
+	@Override
+	public void destroy() {
+		new ArrayList<>(drafts.keySet()).forEach(this::discard);
+	}
+
+	private void dropOldest() {
+		while (drafts.size() > Math.max(1, limits.maxDrafts())) {
+			drafts.values()
+				.stream()
+				.min(Comparator.comparing(TabularDraft::created))
+				.ifPresent(oldest -> discard(oldest.id()));
+		}
+	}
+
+	/** A sentence of the importer's, said to be in English where the page is not. */
+	private static DefaultMessageSourceResolvable inEnglish(String english) {
+		return new DefaultMessageSourceResolvable(new String[] { "descriptor.refused.other" }, new Object[] { english },
+				english);
+	}
+
+	private InputRejectedException tooLarge() {
+		return new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "addmodel.rejected.too-large",
+				"tabular model upload over the limit", limits.maxModelMegabytes());
+	}
+
+	private long copyAtMost(InputStream in, Path target, long max) throws IOException {
+		byte[] buffer = new byte[1 << 16];
+		long total = 0;
+		try (OutputStream out = Files.newOutputStream(target)) {
+			for (int n; (n = in.read(buffer)) > 0;) {
+				total += n;
+				if (total > max) {
+					throw tooLarge();
+				}
+				out.write(buffer, 0, n);
+			}
+		}
+		return total;
+	}
+
+	/** A file name as sent, reduced to what can be shown and logged safely. */
+	private static String safeName(String name) {
+		if (name == null || name.isBlank()) {
+			return "model.onnx";
+		}
+		String last = name.replace('\\', '/');
+		last = last.substring(last.lastIndexOf('/') + 1).replaceAll("[^\\p{L}\\p{N}._ -]", "_");
+		return last.length() > 100 ? last.substring(last.length() - 100) : last;
+	}
+
+}
