@@ -57,6 +57,12 @@ public final class OnnxClassifier implements AutoCloseable {
 	 * {@code k} for {@code [N, k]}
 	 */
 	public record Input(String name, ValueType type, int width) {
+
+		/** As a person reads it: {@code age float}, {@code input float[15]}. */
+		public String describe() {
+			return name + " " + type.name().toLowerCase(Locale.ROOT) + (width > 1 ? "[" + width + "]" : "");
+		}
+
 	}
 
 	/**

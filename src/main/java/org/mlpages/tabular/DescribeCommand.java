@@ -120,11 +120,7 @@ public final class DescribeCommand {
 	}
 
 	private static String describe(List<Input> inputs) {
-		return inputs.stream()
-			.map(input -> input.name() + " " + input.type().name().toLowerCase(Locale.ROOT)
-					+ (input.width() > 1 ? "[" + input.width() + "]" : ""))
-			.reduce((a, b) -> a + ", " + b)
-			.orElse("none");
+		return inputs.stream().map(Input::describe).reduce((a, b) -> a + ", " + b).orElse("none");
 	}
 
 	private static String quoted(String value) {

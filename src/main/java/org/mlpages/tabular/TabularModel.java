@@ -340,11 +340,7 @@ public final class TabularModel implements AutoCloseable {
 	}
 
 	private static String describe(List<Input> inputs) {
-		return inputs.stream()
-			.map(input -> input.name() + " " + input.type().name().toLowerCase(Locale.ROOT)
-					+ (input.width() > 1 ? "[" + input.width() + "]" : ""))
-			.reduce((a, b) -> a + ", " + b)
-			.orElse("none");
+		return inputs.stream().map(Input::describe).reduce((a, b) -> a + ", " + b).orElse("none");
 	}
 
 	/** Each field's answer checked and converted; every refusal listed, in form order. */

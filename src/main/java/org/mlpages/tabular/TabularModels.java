@@ -210,8 +210,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 					model.classifier()
 						.inputs()
 						.stream()
-						.map(input -> input.name() + " " + input.type().name().toLowerCase(Locale.ROOT)
-								+ (input.width() > 1 ? "[" + input.width() + "]" : ""))
+						.map(org.mlpages.onnx.OnnxClassifier.Input::describe)
 						.reduce((a, b) -> a + ", " + b)
 						.orElse(""));
 			details.put("tabular.card.operators", String.join(", ", model.classifier().facts().operators()));

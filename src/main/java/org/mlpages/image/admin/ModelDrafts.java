@@ -32,6 +32,7 @@ import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasImportException;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
+import org.mlpages.system.UploadedFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,7 @@ public class ModelDrafts implements DisposableBean {
 		Path upload = dir.resolve("upload");
 		boolean staged = false;
 		try {
-			long size = copyAtMost(body, upload, max);
+			long size = UploadedFile.copyAtMost(body, upload, max, () -> tooLarge(max + 1));
 			if (size == 0) {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "addmodel.rejected.empty", "empty upload");
 			}
@@ -389,22 +390,6 @@ public class ModelDrafts implements DisposableBean {
 				"model upload of " + size + " bytes", limits.maxModelMegabytes());
 	}
 
-	/** Counts what arrives, not what was declared. */
-	private long copyAtMost(InputStream in, Path target, long max) throws IOException {
-		byte[] buffer = new byte[1 << 16];
-		long total = 0;
-		try (OutputStream out = Files.newOutputStream(target)) {
-			for (int n; (n = in.read(buffer)) > 0;) {
-				total += n;
-				if (total > max) {
-					throw tooLarge(total);
-				}
-				out.write(buffer, 0, n);
-			}
-		}
-		return total;
-	}
-
 	private static boolean isZip(Path file) throws IOException {
 		try (InputStream in = Files.newInputStream(file)) {
 			byte[] head = in.readNBytes(4);
@@ -412,14 +397,8 @@ public class ModelDrafts implements DisposableBean {
 		}
 	}
 
-	/** A file name as sent, reduced to what can be shown and logged safely. */
 	private static String safeName(String name) {
-		if (name == null) {
-			return "model";
-		}
-		String last = name.replace('\\', '/');
-		last = last.substring(last.lastIndexOf('/') + 1).replaceAll("[^\\p{L}\\p{N}._ -]", "_");
-		return last.length() > 100 ? last.substring(0, 100) : last.isBlank() ? "model" : last;
+		return UploadedFile.safeName(name, "model");
 	}
 
 }

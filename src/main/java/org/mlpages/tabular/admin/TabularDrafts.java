@@ -21,6 +21,7 @@ import org.mlpages.image.admin.AddModelProperties;
 import org.mlpages.onnx.OnnxClassifier;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
+import org.mlpages.system.UploadedFile;
 import org.mlpages.tabular.InvalidTabularModelException;
 import org.mlpages.tabular.TabularModel;
 import org.mlpages.tabular.TabularModels;
@@ -90,11 +91,11 @@ public class TabularDrafts implements DisposableBean {
 		Path file = dir.resolve("model.onnx");
 		boolean staged = false;
 		try {
-			long size = copyAtMost(body, file, max);
+			long size = UploadedFile.copyAtMost(body, file, max, this::tooLarge);
 			if (size == 0) {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "addmodel.rejected.empty", "empty upload");
 			}
-			String sent = safeName(uploadedName);
+			String sent = UploadedFile.safeName(uploadedName, "model.onnx");
 			TabularDraft draft;
 			try (OnnxClassifier model = OnnxClassifier.open(file)) {
 				draft = new TabularDraft(id, dir, file, sent, model.inputs(), model.classes(), model.probabilities(),
@@ -254,31 +255,6 @@ public class TabularDrafts implements DisposableBean {
 	private InputRejectedException tooLarge() {
 		return new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "addmodel.rejected.too-large",
 				"tabular model upload over the limit", limits.maxModelMegabytes());
-	}
-
-	private long copyAtMost(InputStream in, Path target, long max) throws IOException {
-		byte[] buffer = new byte[1 << 16];
-		long total = 0;
-		try (OutputStream out = Files.newOutputStream(target)) {
-			for (int n; (n = in.read(buffer)) > 0;) {
-				total += n;
-				if (total > max) {
-					throw tooLarge();
-				}
-				out.write(buffer, 0, n);
-			}
-		}
-		return total;
-	}
-
-	/** A file name as sent, reduced to what can be shown and logged safely. */
-	private static String safeName(String name) {
-		if (name == null || name.isBlank()) {
-			return "model.onnx";
-		}
-		String last = name.replace('\\', '/');
-		last = last.substring(last.lastIndexOf('/') + 1).replaceAll("[^\\p{L}\\p{N}._ -]", "_");
-		return last.length() > 100 ? last.substring(last.length() - 100) : last;
 	}
 
 }
