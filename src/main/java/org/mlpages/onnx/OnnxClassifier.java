@@ -113,6 +113,15 @@ public final class OnnxClassifier implements AutoCloseable {
 
 	private final OnnxGraphFacts facts;
 
+	/**
+	 * Predictions hold it shared, closing holds it alone: a session closed while ONNX
+	 * Runtime runs it would free what the run still reads (the model retired or replaced
+	 * while a request is being answered).
+	 */
+	private final java.util.concurrent.locks.ReadWriteLock running = new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+	private boolean closed;
+
 	private OnnxClassifier(Path file, OrtEnvironment environment, OrtSession session, List<Input> inputs,
 			Map<String, Layout> layouts, String labelOutput, String probabilityOutput, Probabilities probabilities,
 			List<String> classes, OnnxGraphFacts facts) {
@@ -305,11 +314,33 @@ public final class OnnxClassifier implements AutoCloseable {
 		if (rows.isEmpty()) {
 			return List.of();
 		}
+		running.readLock().lock();
+		try {
+			if (closed) {
+				throw new ClosedException(file.getFileName() + " was closed");
+			}
+			return run(rows);
+		}
+		finally {
+			running.readLock().unlock();
+		}
+	}
+
+	/** A prediction asked of a classifier already closed (retired or replaced). */
+	public static final class ClosedException extends IllegalStateException {
+
+		ClosedException(String message) {
+			super(message);
+		}
+
+	}
+
+	private List<Prediction> run(List<? extends Map<String, ?>> rows) {
 		if (oneRowAtATime && rows.size() > 1) {
 			// an exporter fixed the batch size at 1
 			List<Prediction> each = new ArrayList<>(rows.size());
 			for (Map<String, ?> row : rows) {
-				each.addAll(predict(List.of(row)));
+				each.addAll(run(List.of(row)));
 			}
 			return each;
 		}
@@ -491,9 +522,22 @@ public final class OnnxClassifier implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Waits for the predictions running, then releases the session; later ones are
+	 * refused.
+	 */
 	@Override
 	public void close() {
-		closeQuietly(session);
+		running.writeLock().lock();
+		try {
+			if (!closed) {
+				closed = true;
+				closeQuietly(session);
+			}
+		}
+		finally {
+			running.writeLock().unlock();
+		}
 	}
 
 	private static void closeQuietly(OrtSession session) {

@@ -73,7 +73,15 @@ public class TabularService {
 			throw new InvalidAnswersException(errors);
 		}
 		long inferenceStart = System.nanoTime();
-		Decision decision = model.decide(answers);
+		Decision decision;
+		try {
+			decision = model.decide(answers);
+		}
+		catch (org.mlpages.onnx.OnnxClassifier.ClosedException ex) {
+			// retired or replaced while this request was read: as if it had come after
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown", "tabular model " + name + " closed",
+					name);
+		}
 		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
 		double latencyMs = (System.nanoTime() - start) / 1e6;
 		LoggedPrediction logged = predictionLog.record(PredictionRecord.tabular(channel, name, model.sha256(),

@@ -182,6 +182,42 @@ class OnnxClassifierTest {
 			.hasMessageStartingWith("cat.onnx is not an ONNX model");
 	}
 
+	/**
+	 * Closed while other threads predict (a model retired during a request): the running
+	 * predictions finish, the later ones are refused, nothing crashes.
+	 */
+	@Test
+	void closingWaitsForThePredictionsRunningAndRefusesTheNext() throws Exception {
+		OnnxClassifier model = OnnxClassifier.open(DIR.resolve("pipeline_strings.onnx"));
+		List<Map<String, Object>> rows = java.util.Collections.nCopies(64,
+				Map.<String, Object>of("sex", "F", "smoker", "no", "age", 30));
+		java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		List<java.util.concurrent.Future<Throwable>> loops = new java.util.ArrayList<>();
+		for (int t = 0; t < 2; t++) {
+			loops.add(pool.submit(() -> {
+				while (true) {
+					try {
+						assertThat(model.predict(rows)).hasSize(64);
+						answered.incrementAndGet();
+					}
+					catch (Throwable ex) {
+						return ex;
+					}
+				}
+			}));
+		}
+		while (answered.get() < 20) {
+			Thread.sleep(1);
+		}
+		model.close();
+		for (var loop : loops) {
+			assertThat(loop.get(10, java.util.concurrent.TimeUnit.SECONDS))
+				.isInstanceOf(OnnxClassifier.ClosedException.class);
+		}
+		pool.shutdown();
+	}
+
 	@Test
 	void aRowThatMissesAColumnIsNamed() throws IOException {
 		try (OnnxClassifier model = OnnxClassifier.open(DIR.resolve("pipeline_strings.onnx"))) {
