@@ -100,6 +100,17 @@ class RequestErrorAdvice {
 				"a value of the wrong type: " + ex.getMessage(), 400), request, locale);
 	}
 
+	/**
+	 * A form field whose name no form has ({@code fieldNames[x]}, an index past the
+	 * binder's limit): a crafted request.
+	 */
+	@ExceptionHandler(org.springframework.beans.InvalidPropertyException.class)
+	Object invalidProperty(org.springframework.beans.InvalidPropertyException ex, HttpServletRequest request,
+			Locale locale) {
+		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "error.status",
+				"a form field no form has: " + ex.getMessage(), 400), request, locale);
+	}
+
 	@ExceptionHandler(HttpMessageNotReadableException.class)
 	Object unreadable(HttpMessageNotReadableException ex, HttpServletRequest request, Locale locale) {
 		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "error.body.unreadable",

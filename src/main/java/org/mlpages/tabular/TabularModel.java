@@ -170,9 +170,10 @@ public final class TabularModel implements AutoCloseable {
 		Set<String> names = new HashSet<>();
 		Map<String, Field> filled = new HashMap<>();
 		for (Field field : d.fieldList()) {
-			if (field.name() == null || !field.name().matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")) {
-				throw new InvalidTabularModelException(
-						where + "a field's name is letters, digits, '_', '.' and '-', not " + field.name());
+			// starting with a letter or digit: a form's own fields (_csrf) start with '_'
+			if (field.name() == null || !field.name().matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+				throw new InvalidTabularModelException(where + "a field's name is letters, digits, '_', '.' and '-',"
+						+ " starting with a letter or digit, not " + field.name());
 			}
 			String about = where + "field " + field.name() + ": ";
 			if (!names.add(field.name())) {
@@ -201,6 +202,10 @@ public final class TabularModel implements AutoCloseable {
 						+ (input.width() > 1 ? " column " + column : "") + ", as the field " + other.name() + " does");
 			}
 			checkKind(field, input, about);
+			if ((field.min() != null && !Double.isFinite(field.min()))
+					|| (field.max() != null && !Double.isFinite(field.max()))) {
+				throw new InvalidTabularModelException(about + "min and max are numbers");
+			}
 			if (field.min() != null && field.max() != null && field.min() > field.max()) {
 				throw new InvalidTabularModelException(about + "min " + field.min() + " is above max " + field.max());
 			}
@@ -314,23 +319,23 @@ public final class TabularModel implements AutoCloseable {
 	 * classes) is refused here, not on a visitor's first request.
 	 */
 	private void tryOnce(String where) {
-		Map<String, String> row = new LinkedHashMap<>();
-		List<Map<String, String>> examples = descriptor.examples() == null ? List.of() : descriptor.examples();
-		if (!examples.isEmpty()) {
-			row.putAll(examples.get(0));
-		}
-		else {
-			for (Field field : descriptor.fieldList()) {
-				double low = field.min() != null ? Math.ceil(field.min())
-						: field.max() != null ? Math.min(0, Math.floor(field.max())) : 0;
-				row.put(field.name(), switch (field.kind()) {
-					case CHOICE -> field.optionList().get(0).value();
-					case YES_NO -> "no";
-					case NUMBER, INTEGER -> java.math.BigDecimal.valueOf(low).stripTrailingZeros().toPlainString();
-				});
-			}
-		}
 		try {
+			Map<String, String> row = new LinkedHashMap<>();
+			List<Map<String, String>> examples = descriptor.examples() == null ? List.of() : descriptor.examples();
+			if (!examples.isEmpty()) {
+				row.putAll(examples.get(0));
+			}
+			else {
+				for (Field field : descriptor.fieldList()) {
+					double low = field.min() != null ? Math.ceil(field.min())
+							: field.max() != null ? Math.min(0, Math.floor(field.max())) : 0;
+					row.put(field.name(), switch (field.kind()) {
+						case CHOICE -> field.optionList().get(0).value();
+						case YES_NO -> "no";
+						case NUMBER, INTEGER -> java.math.BigDecimal.valueOf(low).stripTrailingZeros().toPlainString();
+					});
+				}
+			}
 			decide(read(row));
 		}
 		catch (RuntimeException ex) {
@@ -437,7 +442,7 @@ public final class TabularModel implements AutoCloseable {
 	private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern
 		.compile("[+-]?(\\d+([.,]\\d*)?|[.,]\\d+)([eE][+-]?\\d{1,3})?");
 
-	static Double parseNumber(String text) {
+	public static Double parseNumber(String text) {
 		String t = text.strip();
 		if (!DECIMAL.matcher(t).matches() || t.matches("[+-]?\\d{1,3},\\d{3}")) {
 			return null;

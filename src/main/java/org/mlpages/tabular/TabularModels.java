@@ -144,7 +144,9 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		}
 		Path target = dir.resolve("retired").resolve(name + "-" + LocalDateTime.now().format(STAMP));
 		Files.createDirectories(target);
-		for (String extension : List.of(".onnx", ".yml", ".pkl", ".pickle", ".joblib")) {
+		// credit.yml is the built-in credit model's, whatever credit.onnx beside it was
+		for (String extension : CREDIT.equals(name) ? List.of(".onnx", ".pkl", ".pickle", ".joblib")
+				: List.of(".onnx", ".yml", ".pkl", ".pickle", ".joblib")) {
 			Path file = dir.resolve(name + extension);
 			if (Files.isRegularFile(file)) {
 				Files.move(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);

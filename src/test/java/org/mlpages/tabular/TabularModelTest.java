@@ -146,6 +146,10 @@ class TabularModelTest {
 				"      - { value: no, en: \"No\", fr: Non }")))
 			.isEqualTo("in model.yml, field smoker: an option's value is false: YAML reads an unquoted yes, no, on or"
 					+ " off as true or false; write the text in quotes (\"no\")");
+		assertThat(refusal(yaml.replace("    min: 18", "    min: .nan")))
+			.isEqualTo("in model.yml, field age: min and max are numbers");
+		assertThat(refusal(yaml.replace("  - name: age", "  - name: _csrf\n    input: age")))
+			.startsWith("in model.yml, a field's name is letters, digits, '_', '.' and '-', starting with a letter");
 		String withoutAge = yaml.substring(0, yaml.indexOf("  - name: age")) + "examples: []\n";
 		assertThat(refusal(withoutAge)).isEqualTo("in model.yml, no field feeds the model's input age (float)");
 	}

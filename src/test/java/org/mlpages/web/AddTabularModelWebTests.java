@@ -67,6 +67,7 @@ class AddTabularModelWebTests extends TrainingTestSupport {
 		HttpResponse<String> published = postForm(draft + "/publish", encode(form), "en");
 		assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
 		assertThat(published.uri().getPath()).isEqualTo("/tabular/loans_v2");
+		assertThat(postForm(draft + "/publish", encode(form), "en").statusCode()).as("a second click").isEqualTo(404);
 		assertThat(html(published).select("#menu a").eachText()).contains("Loan repaid?");
 		assertThat(Files.readString(Path.of(MODELS, "loans_v2.yml"))).contains("value: 'no'").contains("fr: Fumeur");
 		HttpResponse<String> answer = send(java.net.http.HttpRequest

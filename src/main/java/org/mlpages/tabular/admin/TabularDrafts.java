@@ -47,6 +47,13 @@ public class TabularDrafts implements DisposableBean {
 	private static final java.util.regex.Pattern DRAFT_ID = java.util.regex.Pattern
 		.compile("tabular-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+	/**
+	 * Columns a model may have to be described on the page: its form posts about a dozen
+	 * values per column, within Tomcat's parameter limit
+	 * ({@code server.tomcat.max-parameter-count}).
+	 */
+	static final int MAX_COLUMNS = 200;
+
 	private final AddModelProperties limits;
 
 	private final TabularModels models;
@@ -105,6 +112,11 @@ public class TabularDrafts implements DisposableBean {
 				String reason = String.valueOf(ex.getMessage()).replace("model.onnx", sent);
 				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.not-a-model",
 						"upload " + sent + ": " + reason, inEnglish(reason));
+			}
+			int columns = draft.inputs().stream().mapToInt(OnnxClassifier.Input::width).sum();
+			if (columns > MAX_COLUMNS) {
+				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.tabular.too-many-columns",
+						"upload " + sent + ": " + columns + " columns", columns, MAX_COLUMNS);
 			}
 			drafts.put(id, draft);
 			dropOldest();
@@ -166,16 +178,31 @@ public class TabularDrafts implements DisposableBean {
 	 * fit the model
 	 */
 	public TabularModel load(TabularDraft draft, TabularModelForm form) throws IOException {
-		Path descriptor = draft.dir().resolve("model.yml");
-		Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
-		try {
-			return TabularModel.load(form.getName() == null ? "draft" : form.getName(), draft.file(), descriptor);
+		// one description at a time per draft; a draft published, discarded or dropped
+		// meanwhile has no folder any more
+		synchronized (draft) {
+			if (!drafts.containsKey(draft.id())) {
+				throw changed(draft);
+			}
+			Path descriptor = draft.dir().resolve("model.yml");
+			try {
+				Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
+				return TabularModel.load(form.getName() == null ? "draft" : form.getName(), draft.file(), descriptor);
+			}
+			catch (java.nio.file.NoSuchFileException ex) {
+				throw changed(draft);
+			}
+			catch (InvalidTabularModelException ex) {
+				String reason = String.valueOf(ex.getMessage()).replace("model.yml", "the description");
+				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
+						"draft " + draft.id() + ": " + reason, inEnglish(reason));
+			}
 		}
-		catch (InvalidTabularModelException ex) {
-			String reason = String.valueOf(ex.getMessage()).replace("model.yml", "the description");
-			throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
-					"draft " + draft.id() + ": " + reason, inEnglish(reason));
-		}
+	}
+
+	private static InputRejectedException changed(TabularDraft draft) {
+		return new InputRejectedException(HttpStatus.CONFLICT, "addmodel.unknown-draft",
+				"draft " + draft.id() + " published or discarded meanwhile");
 	}
 
 	/**
@@ -184,6 +211,10 @@ public class TabularDrafts implements DisposableBean {
 	 * description the model refuses; nothing is left half-published
 	 */
 	public synchronized TabularModel publish(TabularDraft draft, TabularModelForm form) throws IOException {
+		if (!drafts.containsKey(draft.id())) {
+			// published by a click before this one
+			throw changed(draft);
+		}
 		String name = form.getName();
 		try (TabularModel checked = load(draft, form)) {
 			checked.name();

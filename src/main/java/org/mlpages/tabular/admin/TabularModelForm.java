@@ -176,13 +176,9 @@ public class TabularModelForm {
 
 	/** A number as the reader wrote it (0,5 or 0.5), or the text when it is none. */
 	private static Object number(String text) {
-		String t = text.strip();
-		try {
-			return Double.parseDouble(t.replace(',', '.'));
-		}
-		catch (NumberFormatException ex) {
-			return t;
-		}
+		Double number = org.mlpages.tabular.TabularModel.parseNumber(text);
+		// what is no finite number stays text, which the descriptor's check refuses
+		return number != null ? number : text.strip();
 	}
 
 	private static Map<String, String> text(String en, String fr) {
