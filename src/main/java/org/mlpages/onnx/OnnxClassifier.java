@@ -65,6 +65,11 @@ public final class OnnxClassifier implements AutoCloseable {
 
 	}
 
+	/** The model's inputs as a person reads them: {@code sex string, age float}. */
+	public String describeInputs() {
+		return String.join(", ", inputs.stream().map(Input::describe).toList());
+	}
+
 	/**
 	 * How an input's tensor is shaped: rank 1 ({@code [N]}) or 2, and a batch size fixed
 	 * at 1 by the exporter (then rows go one by one).

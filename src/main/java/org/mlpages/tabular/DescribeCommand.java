@@ -65,7 +65,7 @@ public final class DescribeCommand {
 		String base = name.substring(0, name.length() - ".onnx".length());
 		StringBuilder y = new StringBuilder();
 		y.append("# Descriptor of ").append(name).append(", from the model itself (").append(model.facts().producer());
-		y.append("; inputs ").append(describe(model.inputs())).append("; probabilities ");
+		y.append("; inputs ").append(model.describeInputs()).append("; probabilities ");
 		y.append(model.probabilities() == OnnxClassifier.Probabilities.ZIPMAP ? "as ZipMap" : "as a tensor");
 		y.append(").\n# Fill in what is marked TODO, then save it as ").append(base).append(".yml beside the model.\n");
 		y.append("title:\n  en: TODO\n  fr: TODO\n");
@@ -117,10 +117,6 @@ public final class DescribeCommand {
 			case INT64, INT32 -> "integer";
 			case FLOAT, DOUBLE -> "number";
 		};
-	}
-
-	private static String describe(List<Input> inputs) {
-		return inputs.stream().map(Input::describe).reduce((a, b) -> a + ", " + b).orElse("none");
 	}
 
 	private static String quoted(String value) {

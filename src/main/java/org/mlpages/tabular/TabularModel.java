@@ -95,6 +95,15 @@ public final class TabularModel implements AutoCloseable {
 
 	private final long loadMillis;
 
+	/**
+	 * The model's inputs by name, and each field's: read for every answer of every
+	 * request.
+	 */
+	private final Map<String, Input> inputsByField = new HashMap<>();
+
+	/** Each explained field's baseline as the model takes it, read once at load. */
+	private final Map<String, Object> baselines = new LinkedHashMap<>();
+
 	private TabularModel(String name, Path file, String sha256, TabularDescriptor descriptor, OnnxClassifier classifier,
 			String positive, Double threshold, long loadMillis) {
 		this.name = name;
@@ -106,6 +115,13 @@ public final class TabularModel implements AutoCloseable {
 		this.positive = positive;
 		this.threshold = threshold;
 		this.loadMillis = loadMillis;
+		for (Field field : descriptor.fieldList()) {
+			classifier.inputs()
+				.stream()
+				.filter(input -> input.name().equals(field.inputName()))
+				.findFirst()
+				.ifPresent(input -> inputsByField.put(field.name(), input));
+		}
 	}
 
 	/**
@@ -185,7 +201,7 @@ public final class TabularModel implements AutoCloseable {
 			Input input = inputs.get(field.inputName());
 			if (input == null) {
 				throw new InvalidTabularModelException(about + "it feeds the input " + field.inputName()
-						+ ", which the model does not take (its inputs: " + describe(classifier.inputs()) + ")");
+						+ ", which the model does not take (its inputs: " + classifier.describeInputs() + ")");
 			}
 			int column = field.column() == null ? 0 : field.column();
 			if (input.width() > 1 && field.column() == null) {
@@ -294,7 +310,9 @@ public final class TabularModel implements AutoCloseable {
 				refuseYamlBoolean(field.baseline(), where + "field " + field.name() + ": its baseline");
 			}
 			if (field.baseline() != null) {
-				FieldError error = parse(field, field.baseline(), new Object[1]);
+				Object[] baseline = new Object[1];
+				FieldError error = parse(field, field.baseline(), baseline);
+				baselines.put(field.name(), baseline[0]);
 				if (error != null) {
 					throw new InvalidTabularModelException(where + "field " + field.name() + ": its baseline "
 							+ field.baseline() + " is not an answer it takes (" + error.code() + ")");
@@ -342,10 +360,6 @@ public final class TabularModel implements AutoCloseable {
 			throw new InvalidTabularModelException(
 					where + "the model cannot decide on a row of its form: " + ex.getMessage(), ex);
 		}
-	}
-
-	private static String describe(List<Input> inputs) {
-		return inputs.stream().map(Input::describe).reduce((a, b) -> a + ", " + b).orElse("none");
 	}
 
 	/** Each field's answer checked and converted; every refusal listed, in form order. */
@@ -442,9 +456,12 @@ public final class TabularModel implements AutoCloseable {
 	private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern
 		.compile("[+-]?(\\d+([.,]\\d*)?|[.,]\\d+)([eE][+-]?\\d{1,3})?");
 
+	/** 1,000: a thousand to an English reader, one to a French one; refused. */
+	private static final java.util.regex.Pattern GROUPED = java.util.regex.Pattern.compile("[+-]?\\d{1,3},\\d{3}");
+
 	public static Double parseNumber(String text) {
 		String t = text.strip();
-		if (!DECIMAL.matcher(t).matches() || t.matches("[+-]?\\d{1,3},\\d{3}")) {
+		if (!DECIMAL.matcher(t).matches() || GROUPED.matcher(t).matches()) {
 			return null;
 		}
 		double d = Double.parseDouble(t.replace(',', '.'));
@@ -456,11 +473,12 @@ public final class TabularModel implements AutoCloseable {
 	}
 
 	private Input inputOf(Field field) {
-		return classifier.inputs()
-			.stream()
-			.filter(input -> input.name().equals(field.inputName()))
-			.findFirst()
-			.orElseThrow();
+		return inputsByField.get(field.name());
+	}
+
+	/** Whether the descriptor names a field so (a program may send keys it does not). */
+	public boolean hasField(String fieldName) {
+		return inputsByField.containsKey(fieldName);
 	}
 
 	/**
@@ -476,9 +494,7 @@ public final class TabularModel implements AutoCloseable {
 		rows.add(row(answers.values()));
 		for (Field field : explained) {
 			Map<String, Object> values = new LinkedHashMap<>(answers.values());
-			Object[] baseline = new Object[1];
-			parse(field, field.baseline(), baseline);
-			values.put(field.name(), baseline[0]);
+			values.put(field.name(), baselines.get(field.name()));
 			rows.add(row(values));
 		}
 		List<OnnxClassifier.Prediction> predictions = classifier.predict(rows);

@@ -208,13 +208,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		List<ModelCard> cards = new ArrayList<>();
 		for (TabularModel model : ready.values()) {
 			Map<String, String> details = new LinkedHashMap<>();
-			details.put("tabular.card.inputs",
-					model.classifier()
-						.inputs()
-						.stream()
-						.map(org.mlpages.onnx.OnnxClassifier.Input::describe)
-						.reduce((a, b) -> a + ", " + b)
-						.orElse(""));
+			details.put("tabular.card.inputs", model.classifier().describeInputs());
 			details.put("tabular.card.operators", String.join(", ", model.classifier().facts().operators()));
 			if (model.threshold() != null) {
 				details.put("tabular.card.threshold", messages.getMessage("tabular.card.threshold.value",

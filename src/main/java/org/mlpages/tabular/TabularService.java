@@ -56,8 +56,7 @@ public class TabularService {
 		Map<String, String> texts = new LinkedHashMap<>();
 		List<FieldError> unknown = new ArrayList<>();
 		sent.forEach((key, value) -> {
-			boolean known = model.descriptor().fieldList().stream().anyMatch(field -> field.name().equals(key));
-			if (known) {
+			if (model.hasField(key)) {
 				texts.put(key, text(value));
 			}
 			else if (rejectUnknownFields) {
