@@ -16,11 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 import org.mlpages.onnx.OnnxClassifier;
-import org.mlpages.onnx.OnnxClassifier.Input;
-import org.mlpages.onnx.OnnxClassifier.ValueType;
 import org.mlpages.onnx.OnnxModelException;
 import org.mlpages.tabular.TabularDescriptor.ClassText;
 import org.mlpages.tabular.TabularDescriptor.Field;
@@ -28,11 +25,12 @@ import org.mlpages.tabular.TabularDescriptor.Kind;
 import org.mlpages.tabular.TabularDescriptor.Option;
 
 /**
- * A tabular classifier (an ONNX file) with its descriptor, checked against each other
- * when loaded: every input of the model is filled by the form, every field feeds an input
- * that takes its kind of answer. Reads a person's or a program's answers, field by field,
- * and decides on them, with an explanation: how much each answer moved the probability of
- * the class the decision is about, against its baseline value.
+ * A tabular classifier (an ONNX file, or the built-in credit model) with its descriptor,
+ * checked against each other when loaded: every input of the model is filled by the form,
+ * every field feeds an input that takes its kind of answer. Reads a person's or a
+ * program's answers, field by field, and decides on them, with an explanation: how much
+ * each answer moved the probability of the class the decision is about, against its
+ * baseline value.
  */
 public final class TabularModel implements AutoCloseable {
 
@@ -85,7 +83,7 @@ public final class TabularModel implements AutoCloseable {
 
 	private final TabularDescriptor descriptor;
 
-	private final OnnxClassifier classifier;
+	private final TabularEngine engine;
 
 	private final List<String> classes;
 
@@ -95,33 +93,24 @@ public final class TabularModel implements AutoCloseable {
 
 	private final long loadMillis;
 
-	/**
-	 * The model's inputs by name, and each field's: read for every answer of every
-	 * request.
-	 */
-	private final Map<String, Input> inputsByField = new HashMap<>();
+	/** The fields by name, read for every answer of every request. */
+	private final Map<String, Field> fieldsByName = new HashMap<>();
 
 	/** Each explained field's baseline as the model takes it, read once at load. */
 	private final Map<String, Object> baselines = new LinkedHashMap<>();
 
-	private TabularModel(String name, Path file, String sha256, TabularDescriptor descriptor, OnnxClassifier classifier,
+	private TabularModel(String name, Path file, String sha256, TabularDescriptor descriptor, TabularEngine engine,
 			String positive, Double threshold, long loadMillis) {
 		this.name = name;
 		this.file = file;
 		this.sha256 = sha256;
 		this.descriptor = descriptor;
-		this.classifier = classifier;
-		this.classes = classifier.classes();
+		this.engine = engine;
+		this.classes = engine.classes();
 		this.positive = positive;
 		this.threshold = threshold;
 		this.loadMillis = loadMillis;
-		for (Field field : descriptor.fieldList()) {
-			classifier.inputs()
-				.stream()
-				.filter(input -> input.name().equals(field.inputName()))
-				.findFirst()
-				.ifPresent(input -> inputsByField.put(field.name(), input));
-		}
+		descriptor.fieldList().forEach(field -> fieldsByName.put(field.name(), field));
 	}
 
 	/**
@@ -146,27 +135,9 @@ public final class TabularModel implements AutoCloseable {
 			}
 			TabularDescriptor descriptor = TabularDescriptorReader.read(descriptorFile);
 			String where = "in " + descriptorFile.getFileName() + ", ";
-			check(descriptor, classifier, where);
-			List<String> classes = classifier.classes();
-			String positive = descriptor.positive() != null ? descriptor.positive()
-					: classes.get(Math.min(1, classes.size() - 1));
-			if (!classes.contains(positive)) {
-				throw new InvalidTabularModelException(
-						where + "positive is " + positive + ", which is not one of the model's classes " + classes);
-			}
-			Double threshold = null;
-			if (classes.size() == 2) {
-				threshold = descriptor.threshold() != null ? descriptor.threshold() : 0.5;
-				if (!(threshold > 0 && threshold < 1)) {
-					throw new InvalidTabularModelException(
-							where + "threshold is a probability between 0 and 1, not " + descriptor.threshold());
-				}
-			}
-			TabularModel model = new TabularModel(name, modelFile, sha256(modelFile), descriptor, classifier, positive,
-					threshold, (System.nanoTime() - start) / 1_000_000);
-			model.checkExamplesAndBaselines(where);
-			model.tryOnce(where);
-			return model;
+			check(descriptor, where);
+			return serve(name, modelFile, sha256(modelFile), descriptor, OnnxEngine.fit(classifier, descriptor, where),
+					where, start);
 		}
 		catch (RuntimeException | IOException ex) {
 			classifier.close();
@@ -174,17 +145,57 @@ public final class TabularModel implements AutoCloseable {
 		}
 	}
 
-	private static void check(TabularDescriptor d, OnnxClassifier classifier, String where) {
+	/**
+	 * A model whose descriptor has been checked against its engine, before it serves: its
+	 * classes, threshold, examples and baselines, and a decision on a row of its form.
+	 * @param where the start of a refusal's reason ("in heart.yml, ")
+	 * @param start when loading began ({@link System#nanoTime()})
+	 * @throws InvalidTabularModelException with the reason; the engine is left open
+	 */
+	static TabularModel serve(String name, Path file, String sha256, TabularDescriptor descriptor, TabularEngine engine,
+			String where, long start) {
+		List<String> classes = engine.classes();
+		Set<String> named = new HashSet<>();
+		for (ClassText c : descriptor.classList()) {
+			if (!classes.contains(c.value())) {
+				refuseYamlBoolean(c.value(), where + "a class's value");
+			}
+			named.add(c.value());
+		}
+		if (!descriptor.classList().isEmpty() && !named.equals(new HashSet<>(classes))) {
+			throw new InvalidTabularModelException(
+					where + "classes names " + named + " but the model gives " + classes);
+		}
+		String positive = descriptor.positive() != null ? descriptor.positive()
+				: classes.get(Math.min(1, classes.size() - 1));
+		if (!classes.contains(positive)) {
+			throw new InvalidTabularModelException(
+					where + "positive is " + positive + ", which is not one of the model's classes " + classes);
+		}
+		Double threshold = null;
+		if (classes.size() == 2) {
+			threshold = descriptor.threshold() != null ? descriptor.threshold() : 0.5;
+			if (!(threshold > 0 && threshold < 1)) {
+				throw new InvalidTabularModelException(
+						where + "threshold is a probability between 0 and 1, not " + descriptor.threshold());
+			}
+		}
+		TabularModel model = new TabularModel(name, file, sha256, descriptor, engine, positive, threshold,
+				(System.nanoTime() - start) / 1_000_000);
+		model.checkExamplesAndBaselines(where);
+		model.tryOnce(where);
+		return model;
+	}
+
+	/** What every descriptor needs, whatever its model. */
+	private static void check(TabularDescriptor d, String where) {
 		if (d.title() == null || d.title().en() == null || d.title().en().isBlank()) {
 			throw new InvalidTabularModelException(where + "title.en is required");
 		}
 		if (d.fieldList().isEmpty()) {
 			throw new InvalidTabularModelException(where + "fields lists no question");
 		}
-		Map<String, Input> inputs = new LinkedHashMap<>();
-		classifier.inputs().forEach(input -> inputs.put(input.name(), input));
 		Set<String> names = new HashSet<>();
-		Map<String, Field> filled = new HashMap<>();
 		for (Field field : d.fieldList()) {
 			// starting with a letter or digit: a form's own fields (_csrf) start with '_'
 			if (field.name() == null || !field.name().matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
@@ -198,61 +209,7 @@ public final class TabularModel implements AutoCloseable {
 			if (field.kind() == null) {
 				throw new InvalidTabularModelException(about + "kind is number, integer, choice or yes-no");
 			}
-			Input input = inputs.get(field.inputName());
-			if (input == null) {
-				throw new InvalidTabularModelException(about + "it feeds the input " + field.inputName()
-						+ ", which the model does not take (its inputs: " + classifier.describeInputs() + ")");
-			}
-			int column = field.column() == null ? 0 : field.column();
-			if (input.width() > 1 && field.column() == null) {
-				throw new InvalidTabularModelException(about + "the input " + input.name() + " holds " + input.width()
-						+ " columns: say which this field is (column: 0 to " + (input.width() - 1) + ")");
-			}
-			if (column < 0 || column >= input.width()) {
-				throw new InvalidTabularModelException(about + "column " + column + " is outside the input "
-						+ input.name() + ", which holds " + input.width() + " column(s)");
-			}
-			Field other = filled.put(input.name() + "[" + column + "]", field);
-			if (other != null) {
-				throw new InvalidTabularModelException(about + "it feeds " + input.name()
-						+ (input.width() > 1 ? " column " + column : "") + ", as the field " + other.name() + " does");
-			}
-			checkKind(field, input, about);
-			if ((field.min() != null && !Double.isFinite(field.min()))
-					|| (field.max() != null && !Double.isFinite(field.max()))) {
-				throw new InvalidTabularModelException(about + "min and max are numbers");
-			}
-			if (field.min() != null && field.max() != null && field.min() > field.max()) {
-				throw new InvalidTabularModelException(about + "min " + field.min() + " is above max " + field.max());
-			}
-		}
-		for (Input input : classifier.inputs()) {
-			for (int c = 0; c < input.width(); c++) {
-				if (!filled.containsKey(input.name() + "[" + c + "]")) {
-					throw new InvalidTabularModelException(where + "no field feeds the model's input " + input.name()
-							+ (input.width() > 1 ? " column " + c : "") + " ("
-							+ input.type().name().toLowerCase(Locale.ROOT) + ")");
-				}
-			}
-		}
-		Set<String> named = new HashSet<>();
-		for (ClassText c : d.classList()) {
-			if (!classifier.classes().contains(c.value())) {
-				refuseYamlBoolean(c.value(), where + "a class's value");
-			}
-			named.add(c.value());
-		}
-		if (!d.classList().isEmpty() && !named.equals(new HashSet<>(classifier.classes()))) {
-			throw new InvalidTabularModelException(
-					where + "classes names " + named + " but the model gives " + classifier.classes());
-		}
-	}
-
-	private static void checkKind(Field field, Input input, String about) {
-		boolean text = input.type() == ValueType.STRING;
-		boolean bool = input.type() == ValueType.BOOL;
-		switch (field.kind()) {
-			case CHOICE -> {
+			if (field.kind() == Kind.CHOICE) {
 				if (field.optionList().isEmpty()) {
 					throw new InvalidTabularModelException(about + "a choice lists its options");
 				}
@@ -261,34 +218,15 @@ public final class TabularModel implements AutoCloseable {
 					if (option.value() == null || !values.add(option.value())) {
 						throw new InvalidTabularModelException(about + "each option has a value of its own");
 					}
-					if (text) {
-						refuseYamlBoolean(option.value(), about + "an option's value");
-					}
-					if (!text && !bool && parseNumber(option.value()) == null) {
-						throw new InvalidTabularModelException(about + "the input " + input.name() + " takes numbers ("
-								+ input.type().name().toLowerCase(Locale.ROOT) + "), and the option " + option.value()
-								+ " is not one");
-					}
-				}
-				if (bool) {
-					throw new InvalidTabularModelException(
-							about + "the input " + input.name() + " takes true or false: make it a yes-no field");
+					refuseYamlBoolean(option.value(), about + "an option's value");
 				}
 			}
-			case NUMBER, INTEGER, YES_NO -> {
-				if (text) {
-					throw new InvalidTabularModelException(about + "the input " + input.name()
-							+ " takes text: make it a choice, with the values the model was trained on");
-				}
-				if (bool && field.kind() != Kind.YES_NO) {
-					throw new InvalidTabularModelException(
-							about + "the input " + input.name() + " takes true or false: make it a yes-no field");
-				}
-				boolean whole = input.type() == ValueType.INT64 || input.type() == ValueType.INT32;
-				if (whole && field.kind() == Kind.NUMBER) {
-					throw new InvalidTabularModelException(about + "the input " + input.name()
-							+ " takes whole numbers: make it an integer field (1.7 would be cut to 1)");
-				}
+			if ((field.min() != null && !Double.isFinite(field.min()))
+					|| (field.max() != null && !Double.isFinite(field.max()))) {
+				throw new InvalidTabularModelException(about + "min and max are numbers");
+			}
+			if (field.min() != null && field.max() != null && field.min() > field.max()) {
+				throw new InvalidTabularModelException(about + "min " + field.min() + " is above max " + field.max());
 			}
 		}
 	}
@@ -306,7 +244,7 @@ public final class TabularModel implements AutoCloseable {
 
 	private void checkExamplesAndBaselines(String where) {
 		for (Field field : descriptor.fieldList()) {
-			if (field.baseline() != null && inputOf(field).type() == ValueType.STRING) {
+			if (field.baseline() != null && field.kind() == Kind.CHOICE) {
 				refuseYamlBoolean(field.baseline(), where + "field " + field.name() + ": its baseline");
 			}
 			if (field.baseline() != null) {
@@ -389,7 +327,6 @@ public final class TabularModel implements AutoCloseable {
 			return new FieldError(field.name(), "required", List.of());
 		}
 		String answer = text.strip();
-		ValueType type = inputOf(field).type();
 		switch (field.kind()) {
 			case NUMBER, INTEGER -> {
 				Double number = parseNumber(answer);
@@ -400,12 +337,7 @@ public final class TabularModel implements AutoCloseable {
 					return new FieldError(field.name(), "integer", List.of());
 				}
 				// the descriptor's bounds, within what the input's type holds
-				double limit = switch (type) {
-					case INT32 -> Integer.MAX_VALUE;
-					case INT64 -> 9.0e18;
-					case FLOAT -> Float.MAX_VALUE;
-					default -> Double.MAX_VALUE;
-				};
+				double limit = engine.largestNumber(field.name());
 				double min = Math.max(field.min() == null ? -limit : field.min(), -limit);
 				double max = Math.min(field.max() == null ? limit : field.max(), limit);
 				if (number < min || number > max) {
@@ -422,15 +354,14 @@ public final class TabularModel implements AutoCloseable {
 				if (field.optionList().stream().noneMatch(option -> option.value().equals(answer))) {
 					return new FieldError(field.name(), "choice", List.of());
 				}
-				value[0] = type == ValueType.STRING ? answer : parseNumber(answer);
+				value[0] = answer;
 			}
 			case YES_NO -> {
 				if (!List.of("true", "yes", "oui", "1", "false", "no", "non", "0")
 					.contains(answer.toLowerCase(Locale.ROOT))) {
 					return new FieldError(field.name(), "yes-no", List.of());
 				}
-				boolean yes = yesNo(answer);
-				value[0] = type == ValueType.BOOL ? yes : (yes ? 1 : 0);
+				value[0] = yesNo(answer);
 			}
 		}
 		return null;
@@ -472,13 +403,9 @@ public final class TabularModel implements AutoCloseable {
 		return List.of("true", "yes", "oui", "1").contains(text.strip().toLowerCase(Locale.ROOT));
 	}
 
-	private Input inputOf(Field field) {
-		return inputsByField.get(field.name());
-	}
-
 	/** Whether the descriptor names a field so (a program may send keys it does not). */
 	public boolean hasField(String fieldName) {
-		return inputsByField.containsKey(fieldName);
+		return fieldsByName.containsKey(fieldName);
 	}
 
 	/**
@@ -491,14 +418,14 @@ public final class TabularModel implements AutoCloseable {
 		}
 		List<Field> explained = descriptor.fieldList().stream().filter(field -> field.baseline() != null).toList();
 		List<Map<String, Object>> rows = new ArrayList<>();
-		rows.add(row(answers.values()));
+		rows.add(answers.values());
 		for (Field field : explained) {
 			Map<String, Object> values = new LinkedHashMap<>(answers.values());
 			values.put(field.name(), baselines.get(field.name()));
-			rows.add(row(values));
+			rows.add(values);
 		}
-		List<OnnxClassifier.Prediction> predictions = classifier.predict(rows);
-		Map<String, Double> probabilities = predictions.get(0).probabilities();
+		List<Map<String, Double>> predictions = engine.probabilities(rows);
+		Map<String, Double> probabilities = predictions.get(0);
 		String label;
 		String about;
 		if (threshold != null) {
@@ -512,29 +439,11 @@ public final class TabularModel implements AutoCloseable {
 		}
 		List<Contribution> contributions = new ArrayList<>();
 		for (int i = 0; i < explained.size(); i++) {
-			double change = probabilities.get(about) - predictions.get(i + 1).probabilities().get(about);
+			double change = probabilities.get(about) - predictions.get(i + 1).get(about);
 			contributions.add(new Contribution(explained.get(i).name(), change));
 		}
 		contributions.sort(Comparator.comparingDouble((Contribution c) -> -Math.abs(c.change())));
 		return new Decision(label, probabilities, threshold, about, List.copyOf(contributions));
-	}
-
-	/** The model's inputs filled from the fields: one value, or a row of columns. */
-	private Map<String, Object> row(Map<String, Object> values) {
-		Map<String, Object> row = new LinkedHashMap<>();
-		Map<String, TreeMap<Integer, Object>> columns = new LinkedHashMap<>();
-		for (Field field : descriptor.fieldList()) {
-			Input input = inputOf(field);
-			Object value = values.get(field.name());
-			if (input.width() == 1) {
-				row.put(input.name(), value);
-			}
-			else {
-				columns.computeIfAbsent(input.name(), k -> new TreeMap<>()).put(field.column(), value);
-			}
-		}
-		columns.forEach((input, byColumn) -> row.put(input, List.copyOf(byColumn.values())));
-		return row;
 	}
 
 	public String name() {
@@ -553,8 +462,8 @@ public final class TabularModel implements AutoCloseable {
 		return descriptor;
 	}
 
-	public OnnxClassifier classifier() {
-		return classifier;
+	public TabularEngine engine() {
+		return engine;
 	}
 
 	/** The model's classes, in its order. */
@@ -585,11 +494,11 @@ public final class TabularModel implements AutoCloseable {
 	}
 
 	public Field field(String fieldName) {
-		return descriptor.fieldList()
-			.stream()
-			.filter(field -> field.name().equals(fieldName))
-			.findFirst()
-			.orElseThrow();
+		Field field = fieldsByName.get(fieldName);
+		if (field == null) {
+			throw new java.util.NoSuchElementException(fieldName);
+		}
+		return field;
 	}
 
 	public String pagePath() {
@@ -598,7 +507,7 @@ public final class TabularModel implements AutoCloseable {
 
 	@Override
 	public void close() {
-		classifier.close();
+		engine.close();
 	}
 
 	private static String sha256(Path file) throws IOException {

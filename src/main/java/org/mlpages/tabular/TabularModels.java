@@ -90,7 +90,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 				TabularModel model = TabularModel.load(name, file, dir.resolve(name + ".yml"));
 				ready.put(name, model);
 				log.info("Tabular model {} ready: {} ({}), {} fields, classes {}, loaded in {} ms", name, fileName,
-						model.classifier().facts().producer(), model.descriptor().fieldList().size(), model.classes(),
+						onnx(model).facts().producer(), model.descriptor().fieldList().size(), model.classes(),
 						model.loadMillis());
 			}
 			catch (InvalidTabularModelException | IOException ex) {
@@ -208,15 +208,15 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		List<ModelCard> cards = new ArrayList<>();
 		for (TabularModel model : ready.values()) {
 			Map<String, String> details = new LinkedHashMap<>();
-			details.put("tabular.card.inputs", model.classifier().describeInputs());
-			details.put("tabular.card.operators", String.join(", ", model.classifier().facts().operators()));
+			details.put("tabular.card.inputs", onnx(model).describeInputs());
+			details.put("tabular.card.operators", String.join(", ", onnx(model).facts().operators()));
 			if (model.threshold() != null) {
 				details.put("tabular.card.threshold", messages.getMessage("tabular.card.threshold.value",
 						new Object[] { model.className(model.positive(), locale), model.threshold() * 100 }, locale));
 			}
 			cards.add(new ModelCard(model.name(), "tabular-classifier", model.descriptor().title().in(locale),
 					ModelCard.Status.READY, null, model.file().getFileName().toString(), size(model.file()),
-					model.sha256(), "ONNX (" + model.classifier().facts().producer() + ")",
+					model.sha256(), "ONNX (" + onnx(model).facts().producer() + ")",
 					messages.getMessage("tabular.card.fields", new Object[] { model.descriptor().fieldList().size() },
 							locale),
 					model.classes().stream().map(c -> model.className(c, locale)).toList(), null, model.loadMillis(),
@@ -227,6 +227,11 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 						failure.reason(), failure.file().getFileName().toString(), size(failure.file()), null, null,
 						null, List.of(), null, 0, null, Map.of())));
 		return cards;
+	}
+
+	/** The models of this folder are ONNX files. */
+	private static org.mlpages.onnx.OnnxClassifier onnx(TabularModel model) {
+		return ((OnnxEngine) model.engine()).classifier();
 	}
 
 	private static long size(Path file) {

@@ -1,0 +1,46 @@
+package org.mlpages.tabular;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What computes a tabular model's answers: ONNX Runtime for a file of the models folder
+ * ({@link OnnxEngine}), or the built-in credit model's own Tribuo function. The form, its
+ * checks, the decision against the threshold and the explanation are the same for every
+ * engine ({@link TabularModel}).
+ *
+ * <p>
+ * A row holds every field's checked answer by field name: a {@link Double} for a number,
+ * the option's value (a String) for a choice, a {@link Boolean} for yes or no.
+ */
+public interface TabularEngine extends AutoCloseable {
+
+	/** The classes, in the model's order. */
+	List<String> classes();
+
+	/** Each row's probability of each class, in order; several rows in one call. */
+	List<Map<String, Double>> probabilities(List<Map<String, Object>> rows);
+
+	/**
+	 * For a model whose answers add up in the log-odds of its positive class (a linear
+	 * one): each field's exact share of those log-odds, against the average training row;
+	 * empty for the others, which are explained against each field's baseline.
+	 */
+	default Optional<Map<String, Double>> logOddsContributions(Map<String, Object> row) {
+		return Optional.empty();
+	}
+
+	/**
+	 * The largest magnitude a number field's answer may have for the model to read it as
+	 * given (a 32-bit integer input holds no more than 2,147,483,647).
+	 */
+	default double largestNumber(String field) {
+		return Double.MAX_VALUE;
+	}
+
+	/** Frees what the engine holds; predictions running finish first. */
+	@Override
+	void close();
+
+}
