@@ -17,11 +17,19 @@ import java.util.stream.Collectors;
 
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.catalog.ModelCatalog;
+import org.mlpages.credit.model.CreditField;
 import org.mlpages.credit.model.CreditModel;
 import org.mlpages.credit.model.ModelProvenanceSummary;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 import org.mlpages.system.MlPagesProperties;
+import org.mlpages.tabular.BuiltInTabularModel;
+import org.mlpages.tabular.TabularDescriptor;
+import org.mlpages.tabular.TabularDescriptor.Field;
+import org.mlpages.tabular.TabularDescriptor.Kind;
+import org.mlpages.tabular.TabularDescriptor.Option;
+import org.mlpages.tabular.TabularDescriptorReader;
+import org.mlpages.tabular.TabularModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,17 +38,27 @@ import org.springframework.stereotype.Component;
 
 /**
  * The credit model from the models folder ({@code credit.model}, its side file
- * {@code credit.report.json} and its descriptor {@code credit.yml}), loaded at start-up.
- * When it is missing or broken the credit page is left out of the menu and its card says
- * why; the rest of the app serves as usual.
+ * {@code credit.report.json} and its descriptor {@code credit.yml}), loaded at start-up
+ * and served as a tabular model like any other (its page is {@code /credit}): the form,
+ * its checks, the API and the explanation are the tabular models'. Its card tells how it
+ * was trained. When it is missing or broken the credit page is left out of the menu and
+ * its card says why; the rest of the app serves as usual.
  */
 @Component
-public class CreditModels implements MenuContributor, ModelCatalog {
+public class CreditModels implements MenuContributor, ModelCatalog, BuiltInTabularModel {
 
-	static final String NAME = "credit";
+	public static final String NAME = "credit";
 
 	/** Where programs post an application (the credit API). */
 	public static final String API_PATH = "/api/v1/models/" + NAME + "/predictions";
+
+	/**
+	 * The decision the page and the history name; the model's own classes are good and
+	 * bad.
+	 */
+	public static final String GRANTED = CreditEngine.GRANTED;
+
+	public static final String REFUSED = CreditEngine.REFUSED;
 
 	private static final Logger log = LoggerFactory.getLogger(CreditModels.class);
 
@@ -62,8 +80,10 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 			long start = System.nanoTime();
 			try {
 				CreditModel model = CreditModel.load(modelFile, dir.resolve(NAME + ".report.json"));
-				CreditDescriptor descriptor = CreditDescriptorReader.read(dir.resolve(NAME + ".yml"));
-				loaded = new ReadyCreditModel(model, descriptor, (System.nanoTime() - start) / 1_000_000);
+				TabularDescriptor words = TabularDescriptorReader.read(dir.resolve(NAME + ".yml"));
+				TabularModel tabular = TabularModel.serve(NAME, "/" + NAME, modelFile, model.sha256(),
+						describe(words, model), new CreditEngine(model), "in " + NAME + ".yml, ", start);
+				loaded = new ReadyCreditModel(model, tabular, (System.nanoTime() - start) / 1_000_000);
 				log.info("Model {} ready: sha256={}, threshold {}, loaded in {} ms", NAME, model.sha256(),
 						model.threshold(), loaded.loadMillis());
 			}
@@ -76,20 +96,56 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 		this.failure = reason;
 	}
 
+	/**
+	 * The words of {@code credit.yml} on the questions the model itself defines: each
+	 * answer's kind, bounds and accepted values in the model's order, its threshold (the
+	 * one that costs least), and the decision about granting.
+	 */
+	static TabularDescriptor describe(TabularDescriptor words, CreditModel model) {
+		List<Field> fields = model.schema().fields().stream().map(field -> {
+			Field text = words.fieldList()
+				.stream()
+				.filter(candidate -> field.name().equals(candidate.name()))
+				.findFirst()
+				.orElse(new Field(field.name(), null, null, null, null, null, null, null, null, null, null, null, null,
+						null));
+			boolean numeric = field.kind() == CreditField.Kind.NUMERIC;
+			Kind kind = !numeric ? Kind.CHOICE : field.integer() ? Kind.INTEGER : Kind.NUMBER;
+			List<Option> options = numeric ? null
+					: field.categories()
+						.stream()
+						.map(category -> text.optionList()
+							.stream()
+							.filter(option -> category.equals(option.value()))
+							.findFirst()
+							.orElse(new Option(category, null, null)))
+						.toList();
+			return new Field(field.name(), null, null, kind, text.en(), text.fr(), text.helpEn(), text.helpFr(),
+					text.unitEn(), text.unitFr(), numeric ? field.min() : null, numeric ? field.max() : null, options,
+					null);
+		}).toList();
+		return new TabularDescriptor(words.title(), words.description(), words.classes(), GRANTED, model.threshold(),
+				words.thresholdNote(), fields, words.sections(), words.rangeNote(), words.examples(), words.order());
+	}
+
 	public Optional<ReadyCreditModel> ready() {
 		return Optional.ofNullable(ready);
 	}
 
 	@Override
+	public Optional<TabularModel> find(String name) {
+		return NAME.equals(name) ? ready().map(ReadyCreditModel::tabular) : Optional.empty();
+	}
+
+	@Override
 	public List<MenuEntry> menuEntries(Locale locale) {
 		return ready == null ? List.of()
-				: List.of(MenuEntry.ofText("/" + NAME, ready.descriptor().title().in(locale), 300));
+				: List.of(MenuEntry.ofText("/" + NAME, ready.tabular().descriptor().title().in(locale), 300));
 	}
 
 	@Override
 	public Optional<String> labelName(String model, String label, Locale locale) {
-		if ((model != null && !NAME.equals(model))
-				|| !(CreditService.GRANTED.equals(label) || CreditService.REFUSED.equals(label))) {
+		if ((model != null && !NAME.equals(model)) || !(GRANTED.equals(label) || REFUSED.equals(label))) {
 			return Optional.empty();
 		}
 		return Optional.of(messages.getMessage("credit.answer." + label, null, locale));
@@ -105,7 +161,8 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 
 	@Override
 	public Optional<String> title(String model, Locale locale) {
-		return NAME.equals(model) ? ready().map(credit -> credit.descriptor().title().in(locale)) : Optional.empty();
+		return NAME.equals(model) ? ready().map(credit -> credit.tabular().descriptor().title().in(locale))
+				: Optional.empty();
 	}
 
 	@Override
@@ -145,12 +202,11 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 						locale));
 		details.put("credit.card.threshold", messages.getMessage("credit.card.threshold.value",
 				new Object[] { percent.format(model.threshold() * 100) }, locale));
-		return List.of(new ModelCard(NAME, "tabular-classifier", ready.descriptor().title().in(locale),
+		return List.of(new ModelCard(NAME, "tabular-classifier", ready.tabular().descriptor().title().in(locale),
 				ModelCard.Status.READY, null, modelFile.getFileName().toString(), size, model.sha256(),
 				"Tribuo " + provenance.tribuoVersion(),
 				messages.getMessage("credit.card.answers", new Object[] { model.schema().fields().size() }, locale),
-				List.of(labelName(NAME, CreditService.GRANTED, locale).orElseThrow(),
-						labelName(NAME, CreditService.REFUSED, locale).orElseThrow()),
+				List.of(labelName(NAME, GRANTED, locale).orElseThrow(), labelName(NAME, REFUSED, locale).orElseThrow()),
 				null, ready.loadMillis(), "/" + NAME, details));
 	}
 
@@ -197,8 +253,8 @@ public class CreditModels implements MenuContributor, ModelCatalog {
 		return className.substring(className.lastIndexOf('.') + 1);
 	}
 
-	/** The loaded model with the words its form needs. */
-	public record ReadyCreditModel(CreditModel model, CreditDescriptor descriptor, long loadMillis) {
+	/** The trained model, and the tabular model that serves it. */
+	public record ReadyCreditModel(CreditModel model, TabularModel tabular, long loadMillis) {
 	}
 
 }

@@ -9,11 +9,8 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.mlpages.credit.CreditExplanation;
 import org.mlpages.credit.CreditModels;
 import org.mlpages.credit.CreditModels.ReadyCreditModel;
-import org.mlpages.credit.CreditService;
-import org.mlpages.credit.CreditService.CreditResult;
 import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionAccess;
@@ -26,7 +23,12 @@ import org.mlpages.image.UploadedPhoto;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
+import org.mlpages.tabular.ExplainedAnswers;
+import org.mlpages.tabular.TabularModel;
+import org.mlpages.tabular.TabularService;
+import org.mlpages.tabular.TabularService.TabularResult;
 
+import org.springframework.context.MessageSource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -66,21 +68,24 @@ class DemoController implements MenuContributor {
 
 	private final CreditModels creditModels;
 
-	private final CreditService credit;
+	private final TabularService tabular;
+
+	private final MessageSource messages;
 
 	private final PredictionLog predictionLog;
 
 	private final PredictionAccess access;
 
 	DemoController(DemoSamples samples, DemoProperties properties, ImageModels imageModels,
-			ImageClassificationService images, CreditModels creditModels, CreditService credit,
-			PredictionLog predictionLog, PredictionAccess access) {
+			ImageClassificationService images, CreditModels creditModels, TabularService tabular,
+			MessageSource messages, PredictionLog predictionLog, PredictionAccess access) {
 		this.samples = samples;
 		this.properties = properties;
 		this.imageModels = imageModels;
 		this.images = images;
 		this.creditModels = creditModels;
-		this.credit = credit;
+		this.tabular = tabular;
+		this.messages = messages;
 		this.predictionLog = predictionLog;
 		this.access = access;
 	}
@@ -121,7 +126,8 @@ class DemoController implements MenuContributor {
 			.ifPresent(answer -> model.addAttribute("photoAnswer", answer));
 		shown.filter(prediction -> !prediction.isImage())
 			.flatMap(prediction -> samples.applicant(applicantId)
-				.flatMap(applicant -> creditModel.map(ready -> applicantAnswer(applicant, prediction, locale))))
+				.flatMap(applicant -> creditModel
+					.map(ready -> applicantAnswer(ready.tabular(), applicant, prediction, locale))))
 			.ifPresent(answer -> model.addAttribute("applicantAnswer", answer));
 		return VIEW;
 	}
@@ -150,7 +156,7 @@ class DemoController implements MenuContributor {
 	@PostMapping("/demo/applicants/{id}")
 	String runApplicant(@PathVariable String id, HttpServletRequest request) {
 		DemoSamples.Applicant applicant = samples.applicant(id).orElseThrow(() -> unknownSample(id));
-		CreditResult result = credit.decide(applicant.answers(), Channel.DEMO, true);
+		TabularResult result = tabular.decide(CreditModels.NAME, applicant.answers(), Channel.DEMO, true);
 		access.remember(request, result.id(), null);
 		return "redirect:/demo?applicant=" + id + "&prediction=" + result.id() + "#sample-applicant-" + id;
 	}
@@ -180,12 +186,14 @@ class DemoController implements MenuContributor {
 					"no image model is ready for the demo", wanted));
 	}
 
-	private ApplicantAnswer applicantAnswer(DemoSamples.Applicant applicant, Prediction prediction, Locale locale) {
-		List<CreditExplanation.Bar> reasons = credit.explain(prediction, locale)
-			.map(explanation -> explanation.bars().stream().limit(REASONS).toList())
-			.orElse(List.of());
-		return new ApplicantAnswer(applicant.id(), prediction, CreditService.GRANTED.equals(prediction.getLabel()),
-				prediction.getProbabilities().get(CreditService.GRANTED), reasons);
+	private ApplicantAnswer applicantAnswer(TabularModel credit, DemoSamples.Applicant applicant, Prediction prediction,
+			Locale locale) {
+		List<ExplainedAnswers.Bar> reasons = ExplainedAnswers
+			.of(credit, TabularService.explanationOf(prediction), TabularService.answersOf(prediction), REASONS,
+					messages, locale)
+			.bars();
+		return new ApplicantAnswer(applicant.id(), prediction, CreditModels.GRANTED.equals(prediction.getLabel()),
+				prediction.getProbabilities().get(CreditModels.GRANTED), reasons);
 	}
 
 	private static InputRejectedException unknownSample(String id) {
@@ -197,10 +205,8 @@ class DemoController implements MenuContributor {
 
 		static ApplicantCard of(DemoSamples.Applicant applicant, ReadyCreditModel credit, Locale locale) {
 			String purpose = applicant.answers().get("purpose");
-			String words = credit.descriptor()
-				.field("purpose")
-				.map(field -> field.optionLabel(purpose, locale))
-				.orElse(purpose);
+			String words = credit.tabular().hasField("purpose")
+					? credit.tabular().field("purpose").optionName(purpose, locale) : purpose;
 			return new ApplicantCard(applicant, words, applicant.number("credit_amount"), applicant.number("duration"),
 					applicant.number("age"));
 		}
@@ -232,7 +238,7 @@ class DemoController implements MenuContributor {
 
 	/** An applicant's decision at its sample, with the answers that weighed most. */
 	record ApplicantAnswer(String applicantId, Prediction prediction, boolean granted, double probabilityGood,
-			List<CreditExplanation.Bar> reasons) {
+			List<ExplainedAnswers.Bar> reasons) {
 	}
 
 }

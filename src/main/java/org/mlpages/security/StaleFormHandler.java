@@ -49,8 +49,8 @@ final class StaleFormHandler implements AccessDeniedHandler {
 	 * again. Other posts (feedback, publish, cancel) come from a page whose address they
 	 * do not carry: they get the error page, saying to reload it.
 	 */
-	private static final RequestMatcher FORM_PAGES = new OrRequestMatcher(post("/credit"), post("/image/{name}"),
-			post("/training"), post("/login"));
+	private static final RequestMatcher FORM_PAGES = new OrRequestMatcher(post("/credit"), post("/tabular/{name}"),
+			post("/image/{name}"), post("/training"), post("/login"));
 
 	private static final RequestMatcher LOGOUT = post("/logout");
 

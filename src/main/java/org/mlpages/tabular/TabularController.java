@@ -17,6 +17,7 @@ import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.monitoring.PredictionMonitor;
 import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.StaleForm;
 import org.mlpages.tabular.TabularModel.Contribution;
 import org.mlpages.tabular.TabularModel.FieldError;
 
@@ -34,7 +35,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * A tabular model's page, generated from its descriptor: the form, and after it the
  * decision, each class's probability and which answers moved the decision most. A
  * decision has its own address and shows what was logged with it, so reloading it does
- * not decide again.
+ * not decide again. The built-in credit model's page kept its address, {@code /credit}.
  */
 @Controller
 class TabularController {
@@ -63,26 +64,30 @@ class TabularController {
 		this.messages = messages;
 	}
 
-	@GetMapping("/tabular/{name}")
+	@GetMapping({ "/tabular/{name}", "/{name:credit}" })
 	String form(@PathVariable String name, @RequestParam(name = "example", required = false) Integer example,
-			Model model, Locale locale) {
+			@RequestParam MultiValueMap<String, String> form, Model model, Locale locale, HttpServletRequest request) {
 		TabularModel tabular = service.model(name);
+		if (StaleForm.isShownAgain(request)) {
+			// the answers of a form whose session had expired: the person checks them and
+			// sends them again
+			return render(tabular, answers(form), List.of(), model, locale);
+		}
 		List<Map<String, String>> examples = examples(tabular);
 		Map<String, String> values = example != null && example >= 1 && example <= examples.size()
 				? examples.get(example - 1) : Map.of();
 		return render(tabular, values, List.of(), model, locale);
 	}
 
-	@PostMapping("/tabular/{name}")
+	@PostMapping({ "/tabular/{name}", "/{name:credit}" })
 	String decide(@PathVariable String name, @RequestParam MultiValueMap<String, String> form, Model model,
 			Locale locale, HttpServletRequest request, HttpServletResponse response) {
 		TabularModel tabular = service.model(name);
-		Map<String, String> answers = new LinkedHashMap<>();
-		form.forEach((key, values) -> answers.put(key, values.isEmpty() ? null : values.get(0)));
+		Map<String, String> answers = answers(form);
 		try {
 			long id = service.decide(name, answers, Channel.PAGE, false).id();
 			access.remember(request, id, null);
-			return "redirect:/tabular/" + name + "/predictions/" + id;
+			return "redirect:" + tabular.pagePath() + "/predictions/" + id;
 		}
 		catch (InvalidAnswersException ex) {
 			monitor.refused(request, InvalidAnswersException.REASON);
@@ -93,7 +98,7 @@ class TabularController {
 		}
 	}
 
-	@GetMapping("/tabular/{name}/predictions/{id}")
+	@GetMapping({ "/tabular/{name}/predictions/{id}", "/{name:credit}/predictions/{id}" })
 	String result(@PathVariable String name, @PathVariable long id, Model model, Locale locale,
 			HttpServletRequest request) {
 		TabularModel tabular = service.model(name);
@@ -104,6 +109,9 @@ class TabularController {
 		Map<String, String> answers = TabularService.answersOf(prediction);
 		model.addAttribute("prediction", prediction);
 		model.addAttribute("decision", tabular.className(prediction.getLabel(), locale));
+		// a two-class decision reads as good or bad news: its class, or the other
+		model.addAttribute("decidedPositive",
+				tabular.threshold() == null ? null : tabular.positive().equals(prediction.getLabel()));
 		model.addAttribute("positiveName", tabular.className(tabular.positive(), locale));
 		Map<String, String> classNames = new LinkedHashMap<>();
 		tabular.classes().forEach(c -> classNames.put(c, tabular.className(c, locale)));
@@ -112,64 +120,22 @@ class TabularController {
 		TabularService.Explanation explanation = TabularService.explanationOf(prediction);
 		if (!explanation.contributions().isEmpty()) {
 			model.addAttribute("explainedName", tabular.className(explanation.explained(), locale));
-			model.addAttribute("explanationChart", chart(tabular, explanation, answers, locale));
+			model.addAttribute("explainedInLogOdds", explanation.inLogOdds());
+			model.addAttribute("explanationChart", ExplainedAnswers
+				.of(tabular, explanation, answers, BARS, messages, locale)
+				.chart(messages.getMessage(
+						explanation.inLogOdds() ? "tabular.explanation.series.log-odds" : "tabular.explanation.series",
+						null, locale), locale));
 		}
 		return render(tabular, answers, List.of(), model, locale);
 	}
 
-	/**
-	 * The answers that moved the decision most, each as "question: answer", to the right
-	 * of zero when it raised the explained class's probability, in percentage points.
-	 */
-	private BarChart chart(TabularModel tabular, TabularService.Explanation explanation, Map<String, String> answers,
-			Locale locale) {
-		DecimalFormat signed = (DecimalFormat) NumberFormat.getNumberInstance(locale);
-		signed.setMinimumFractionDigits(1);
-		signed.setMaximumFractionDigits(1);
-		signed.setPositivePrefix("+");
-		NumberFormat ticks = NumberFormat.getNumberInstance(locale);
-		ticks.setMaximumFractionDigits(1);
-		BarChartBuilder chart = new BarChartBuilder(
-				List.of(messages.getMessage("tabular.explanation.series", null, locale)), signed::format, locale)
-			.tickFormat(ticks::format);
-		String separator = "fr".equals(locale.getLanguage()) ? " : " : ": ";
-		for (Contribution contribution : explanation.contributions().stream().limit(BARS).toList()) {
-			// a field renamed since the decision was logged is left out of the chart
-			TabularDescriptor.Field field = tabular.descriptor()
-				.fieldList()
-				.stream()
-				.filter(f -> f.name().equals(contribution.field()))
-				.findFirst()
-				.orElse(null);
-			if (field == null) {
-				continue;
-			}
-			chart.row(field.label(locale) + separator + answer(field, answers.get(field.name()), locale),
-					new String[] { contribution.change() >= 0 ? "raises" : "lowers" }, contribution.change() * 100);
-		}
-		return chart.build();
-	}
-
-	/** An answer as a person reads it: the option's words, a number the reader's way. */
-	private String answer(TabularDescriptor.Field field, String raw, Locale locale) {
-		if (raw == null) {
-			return "";
-		}
-		return switch (field.kind()) {
-			case CHOICE -> field.optionList()
-				.stream()
-				.filter(option -> option.value().equals(raw))
-				.findFirst()
-				.map(option -> option.name(locale))
-				.orElse(raw);
-			case YES_NO -> messages.getMessage(List.of("true", "yes", "oui", "1").contains(raw.toLowerCase(Locale.ROOT))
-					? "tabular.yes" : "tabular.no", null, locale);
-			case NUMBER, INTEGER -> {
-				Double number = TabularModel.parseNumber(raw);
-				String text = number == null ? raw : NumberFormat.getNumberInstance(locale).format(number);
-				yield field.unit(locale) == null ? text : text + " " + field.unit(locale);
-			}
-		};
+	private static Map<String, String> answers(MultiValueMap<String, String> form) {
+		Map<String, String> answers = new LinkedHashMap<>();
+		form.forEach((key, values) -> answers.put(key, values.isEmpty() ? null : values.get(0)));
+		answers.remove("_csrf");
+		answers.remove("example");
+		return answers;
 	}
 
 	private String render(TabularModel tabular, Map<String, String> values, List<FieldError> errors, Model model,
@@ -179,6 +145,8 @@ class TabularController {
 		model.addAttribute("description",
 				tabular.descriptor().description() == null ? null : tabular.descriptor().description().in(locale));
 		model.addAttribute("form", TabularForm.of(tabular, values, errors, messages, locale));
+		model.addAttribute("thresholdNote",
+				tabular.descriptor().thresholdNote() == null ? null : tabular.descriptor().thresholdNote().in(locale));
 		model.addAttribute("exampleCount", examples(tabular).size());
 		return VIEW;
 	}

@@ -19,13 +19,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param positive the class a two-class decision is about (by default the second)
  * @param threshold from what probability of the positive class it is decided (0.5 by
  * default); a model of more classes decides the most probable
+ * @param thresholdNote why the threshold is where it is, read under it
  * @param fields the form's questions, in the form's order
+ * @param sections the form's questions in groups, each under its title (by default one
+ * group of every field, untitled)
+ * @param rangeNote said after each number's accepted range ("the range of the training
+ * data, with some room")
  * @param examples rows to fill the form with ("Fill in an example"), by field name
  * @param order where the model's page comes in the menu
  */
 public record TabularDescriptor(LocalizedText title, LocalizedText description, List<ClassText> classes,
-		String positive, Double threshold, List<Field> fields, List<Map<String, String>> examples,
-		@DefaultValue("50") int order) {
+		String positive, Double threshold, LocalizedText thresholdNote, List<Field> fields, List<Section> sections,
+		LocalizedText rangeNote, List<Map<String, String>> examples, @DefaultValue("50") int order) {
+
+	/** A group of questions on the form, under its title. */
+	public record Section(String en, String fr, List<String> fields) {
+
+		public String title(Locale locale) {
+			return en == null ? null : new LocalizedText(en, fr).in(locale);
+		}
+
+		public List<String> fieldList() {
+			return fields == null ? List.of() : fields;
+		}
+
+	}
 
 	/** What a person reads for one of the model's classes. */
 	public record ClassText(String value, String en, String fr) {
@@ -87,6 +105,15 @@ public record TabularDescriptor(LocalizedText title, LocalizedText description, 
 			return options == null ? List.of() : options;
 		}
 
+		/** A choice's words for one of its values; the value when it has none. */
+		public String optionName(String value, Locale locale) {
+			return optionList().stream()
+				.filter(option -> option.value().equals(value))
+				.findFirst()
+				.map(option -> option.name(locale))
+				.orElse(value);
+		}
+
 	}
 
 	/** One value a choice offers, as the model takes it, and its words. */
@@ -104,6 +131,10 @@ public record TabularDescriptor(LocalizedText title, LocalizedText description, 
 
 	public List<Field> fieldList() {
 		return fields == null ? List.of() : fields;
+	}
+
+	public List<Section> sectionList() {
+		return sections == null ? List.of() : sections;
 	}
 
 }

@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import org.mlpages.system.DescriptorYaml;
 
 /** Reads a tabular descriptor as the image models' are read ({@link DescriptorYaml}). */
-final class TabularDescriptorReader {
+public final class TabularDescriptorReader {
 
 	private TabularDescriptorReader() {
 	}
 
-	static TabularDescriptor read(Path file) {
+	public static TabularDescriptor read(Path file) {
 		return DescriptorYaml.read(file, TabularDescriptor.class, InvalidTabularModelException::new);
 	}
 

@@ -27,8 +27,17 @@ public interface TabularEngine extends AutoCloseable {
 	 * one): each field's exact share of those log-odds, against the average training row;
 	 * empty for the others, which are explained against each field's baseline.
 	 */
-	default Optional<Map<String, Double>> logOddsContributions(Map<String, Object> row) {
+	default Optional<LinearExplanation> logOddsContributions(Map<String, Object> row) {
 		return Optional.empty();
+	}
+
+	/**
+	 * A linear model's exact explanation of a row.
+	 *
+	 * @param towards the class whose log-odds the shares add up to
+	 * @param byField each field's share
+	 */
+	record LinearExplanation(String towards, Map<String, Double> byField) {
 	}
 
 	/**

@@ -1,9 +1,13 @@
 package org.mlpages.tabular;
 
-import java.text.NumberFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+
+import org.mlpages.system.LocalizedText;
 
 import org.mlpages.tabular.TabularDescriptor.Field;
 import org.mlpages.tabular.TabularDescriptor.Kind;
@@ -13,9 +17,22 @@ import org.springframework.context.MessageSource;
 
 /**
  * A tabular model's form as the page draws it: one question per field of the descriptor,
- * in its order, in the reader's words, with the answer given and its error.
+ * in the reader's words, with the answer given and its error; in the descriptor's
+ * sections, or in one group in the fields' order.
  */
-public record TabularForm(List<Question> questions) {
+public record TabularForm(List<Section> sections) {
+
+	/**
+	 * A group of questions under its title; the fields no section names come last,
+	 * untitled.
+	 */
+	public record Section(String title, List<Question> questions) {
+	}
+
+	/** Every question, section after section. */
+	public List<Question> questions() {
+		return sections.stream().flatMap(section -> section.questions().stream()).toList();
+	}
 
 	/**
 	 * @param kind {@code number}, {@code integer}, {@code choice} or {@code yes-no}
@@ -36,11 +53,12 @@ public record TabularForm(List<Question> questions) {
 
 	public static TabularForm of(TabularModel model, Map<String, String> values, List<FieldError> errors,
 			MessageSource messages, Locale locale) {
-		List<Question> questions = model.descriptor().fieldList().stream().map(field -> {
+		Map<String, Question> questions = new LinkedHashMap<>();
+		model.descriptor().fieldList().forEach(field -> {
 			String error = errors.stream()
 				.filter(e -> e.field().equals(field.name()))
 				.findFirst()
-				.map(e -> TabularErrorMessages.message(e, messages, locale))
+				.map(e -> TabularErrorMessages.message(e, model, messages, locale))
 				.orElse(null);
 			List<Choice> choices = switch (field.kind()) {
 				case CHOICE ->
@@ -49,22 +67,35 @@ public record TabularForm(List<Question> questions) {
 						new Choice("no", messages.getMessage("tabular.no", null, locale)));
 				default -> List.of();
 			};
-			return new Question(field.name(), field.label(locale), field.help(locale), field.unit(locale),
-					field.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), values.get(field.name()), error,
-					TabularErrorMessages.plain(field.min()), TabularErrorMessages.plain(field.max()),
-					field.kind() == Kind.INTEGER ? "1" : "any", choices, range(field, messages, locale));
-		}).toList();
-		return new TabularForm(questions);
+			questions.put(field.name(),
+					new Question(field.name(), field.label(locale), field.help(locale), field.unit(locale),
+							field.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), values.get(field.name()),
+							error, TabularErrorMessages.plain(field.min()), TabularErrorMessages.plain(field.max()),
+							field.kind() == Kind.INTEGER ? "1" : "any", choices,
+							range(field, model.descriptor().rangeNote(), messages, locale)));
+		});
+		List<Section> sections = new ArrayList<>();
+		for (TabularDescriptor.Section section : model.descriptor().sectionList()) {
+			sections.add(new Section(section.title(locale),
+					section.fieldList().stream().map(questions::remove).filter(Objects::nonNull).toList()));
+		}
+		if (!questions.isEmpty()) {
+			sections.add(new Section(null, List.copyOf(questions.values())));
+		}
+		return new TabularForm(sections);
 	}
 
-	private static String range(Field field, MessageSource messages, Locale locale) {
+	private static String range(Field field, LocalizedText note, MessageSource messages, Locale locale) {
 		if (field.min() == null || field.max() == null) {
 			return null;
 		}
-		NumberFormat number = NumberFormat.getNumberInstance(locale);
+		// the bounds the checks hold to: a value inside the range read here is never
+		// refused
 		String text = messages.getMessage("tabular.range",
-				new Object[] { number.format(field.min()), number.format(field.max()) }, locale);
-		return field.unit(locale) == null ? text : text + " " + field.unit(locale);
+				new Object[] { TabularErrorMessages.number(field.min(), locale),
+						TabularErrorMessages.quantity(field.max(), field.unit(locale), locale) },
+				locale);
+		return note == null ? text : text + " — " + note.in(locale);
 	}
 
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.mlpages.onnx.OnnxClassifier;
@@ -55,10 +56,17 @@ public final class TabularModel implements AutoCloseable {
 
 	/**
 	 * How much an answer moved the decision: the explained class's probability with the
-	 * answer, less the same with the field's baseline instead.
+	 * answer, less the same with the field's baseline instead; or, for a linear model,
+	 * the answer's exact share of that class's log-odds against the average training row.
 	 */
 	public record Contribution(String field, double change) {
 	}
+
+	/** Contributions in points of probability, against each field's baseline. */
+	public static final String PROBABILITY = "probability";
+
+	/** Contributions in log-odds: a linear model's exact shares. */
+	public static final String LOG_ODDS = "log-odds";
 
 	/**
 	 * The model's answer on a row.
@@ -68,11 +76,12 @@ public final class TabularModel implements AutoCloseable {
 	 * @param threshold the positive class's threshold, or null for a model of more
 	 * classes
 	 * @param explained the class whose probability the contributions move
+	 * @param explainedIn {@link #PROBABILITY} or {@link #LOG_ODDS}
 	 * @param contributions by field, largest change first; fields without a baseline are
-	 * not explained
+	 * not explained (except for a linear model, whose every field is)
 	 */
 	public record Decision(String label, Map<String, Double> probabilities, Double threshold, String explained,
-			List<Contribution> contributions) {
+			String explainedIn, List<Contribution> contributions) {
 	}
 
 	private final String name;
@@ -93,15 +102,18 @@ public final class TabularModel implements AutoCloseable {
 
 	private final long loadMillis;
 
+	private final String pagePath;
+
 	/** The fields by name, read for every answer of every request. */
 	private final Map<String, Field> fieldsByName = new HashMap<>();
 
 	/** Each explained field's baseline as the model takes it, read once at load. */
 	private final Map<String, Object> baselines = new LinkedHashMap<>();
 
-	private TabularModel(String name, Path file, String sha256, TabularDescriptor descriptor, TabularEngine engine,
-			String positive, Double threshold, long loadMillis) {
+	private TabularModel(String name, String pagePath, Path file, String sha256, TabularDescriptor descriptor,
+			TabularEngine engine, String positive, Double threshold, long loadMillis) {
 		this.name = name;
+		this.pagePath = pagePath;
 		this.file = file;
 		this.sha256 = sha256;
 		this.descriptor = descriptor;
@@ -136,8 +148,8 @@ public final class TabularModel implements AutoCloseable {
 			TabularDescriptor descriptor = TabularDescriptorReader.read(descriptorFile);
 			String where = "in " + descriptorFile.getFileName() + ", ";
 			check(descriptor, where);
-			return serve(name, modelFile, sha256(modelFile), descriptor, OnnxEngine.fit(classifier, descriptor, where),
-					where, start);
+			return serve(name, "/tabular/" + name, modelFile, sha256(modelFile), descriptor,
+					OnnxEngine.fit(classifier, descriptor, where), where, start);
 		}
 		catch (RuntimeException | IOException ex) {
 			classifier.close();
@@ -146,14 +158,17 @@ public final class TabularModel implements AutoCloseable {
 	}
 
 	/**
-	 * A model whose descriptor has been checked against its engine, before it serves: its
-	 * classes, threshold, examples and baselines, and a decision on a row of its form.
+	 * A model whose descriptor fits its engine, before it serves: the descriptor checked,
+	 * with the model's classes, its threshold, examples and baselines, and a decision on
+	 * a row of its form.
+	 * @param pagePath the address of its page
 	 * @param where the start of a refusal's reason ("in heart.yml, ")
 	 * @param start when loading began ({@link System#nanoTime()})
 	 * @throws InvalidTabularModelException with the reason; the engine is left open
 	 */
-	static TabularModel serve(String name, Path file, String sha256, TabularDescriptor descriptor, TabularEngine engine,
-			String where, long start) {
+	public static TabularModel serve(String name, String pagePath, Path file, String sha256,
+			TabularDescriptor descriptor, TabularEngine engine, String where, long start) {
+		check(descriptor, where);
 		List<String> classes = engine.classes();
 		Set<String> named = new HashSet<>();
 		for (ClassText c : descriptor.classList()) {
@@ -180,7 +195,7 @@ public final class TabularModel implements AutoCloseable {
 						where + "threshold is a probability between 0 and 1, not " + descriptor.threshold());
 			}
 		}
-		TabularModel model = new TabularModel(name, file, sha256, descriptor, engine, positive, threshold,
+		TabularModel model = new TabularModel(name, pagePath, file, sha256, descriptor, engine, positive, threshold,
 				(System.nanoTime() - start) / 1_000_000);
 		model.checkExamplesAndBaselines(where);
 		model.tryOnce(where);
@@ -227,6 +242,18 @@ public final class TabularModel implements AutoCloseable {
 			}
 			if (field.min() != null && field.max() != null && field.min() > field.max()) {
 				throw new InvalidTabularModelException(about + "min " + field.min() + " is above max " + field.max());
+			}
+		}
+		Set<String> grouped = new HashSet<>();
+		for (TabularDescriptor.Section section : d.sectionList()) {
+			for (String field : section.fieldList()) {
+				if (!names.contains(field)) {
+					throw new InvalidTabularModelException(
+							where + "a section lists " + field + ", which is not one of the fields");
+				}
+				if (!grouped.add(field)) {
+					throw new InvalidTabularModelException(where + "the field " + field + " is in two sections");
+				}
 			}
 		}
 	}
@@ -416,6 +443,12 @@ public final class TabularModel implements AutoCloseable {
 		if (!answers.valid()) {
 			throw new IllegalArgumentException("answers refused: " + answers.errors());
 		}
+		if (threshold != null) {
+			Optional<TabularEngine.LinearExplanation> exact = engine.logOddsContributions(answers.values());
+			if (exact.isPresent()) {
+				return linearDecision(answers, exact.get());
+			}
+		}
 		List<Field> explained = descriptor.fieldList().stream().filter(field -> field.baseline() != null).toList();
 		List<Map<String, Object>> rows = new ArrayList<>();
 		rows.add(answers.values());
@@ -443,7 +476,23 @@ public final class TabularModel implements AutoCloseable {
 			contributions.add(new Contribution(explained.get(i).name(), change));
 		}
 		contributions.sort(Comparator.comparingDouble((Contribution c) -> -Math.abs(c.change())));
-		return new Decision(label, probabilities, threshold, about, List.copyOf(contributions));
+		return new Decision(label, probabilities, threshold, about, PROBABILITY, List.copyOf(contributions));
+	}
+
+	/**
+	 * A linear model's decision, explained by its exact shares of the positive class's
+	 * log-odds: no variant rows to run.
+	 */
+	private Decision linearDecision(Answers answers, TabularEngine.LinearExplanation exact) {
+		Map<String, Double> probabilities = engine.probabilities(List.of(answers.values())).get(0);
+		String negative = classes.get(0).equals(positive) ? classes.get(1) : classes.get(0);
+		String label = probabilities.get(positive) >= threshold ? positive : negative;
+		// the log-odds of one class are those of the other, negated
+		double sign = exact.towards().equals(positive) ? 1 : -1;
+		List<Contribution> contributions = new ArrayList<>();
+		exact.byField().forEach((field, share) -> contributions.add(new Contribution(field, sign * share)));
+		contributions.sort(Comparator.comparingDouble((Contribution c) -> -Math.abs(c.change())));
+		return new Decision(label, probabilities, threshold, positive, LOG_ODDS, List.copyOf(contributions));
 	}
 
 	public String name() {
@@ -501,8 +550,9 @@ public final class TabularModel implements AutoCloseable {
 		return field;
 	}
 
+	/** Its page's address: {@code /tabular/heart}, {@code /credit}. */
 	public String pagePath() {
-		return "/tabular/" + name;
+		return pagePath;
 	}
 
 	@Override

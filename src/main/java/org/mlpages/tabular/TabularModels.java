@@ -53,8 +53,12 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 
 	private final Path dir;
 
-	TabularModels(MlPagesProperties properties, MessageSource messages) throws IOException {
+	private final List<BuiltInTabularModel> builtIn;
+
+	TabularModels(MlPagesProperties properties, MessageSource messages, List<BuiltInTabularModel> builtIn)
+			throws IOException {
 		this.messages = messages;
+		this.builtIn = builtIn;
 		this.dir = properties.modelsDir();
 		if (!Files.isDirectory(dir)) {
 			return;
@@ -164,8 +168,13 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		return List.copyOf(failed.keySet());
 	}
 
+	/** A model of the folder or a built-in one (the credit model), by name. */
 	public Optional<TabularModel> find(String name) {
-		return Optional.ofNullable(ready.get(name));
+		TabularModel model = ready.get(name);
+		if (model != null) {
+			return Optional.of(model);
+		}
+		return builtIn.stream().flatMap(models -> models.find(name).stream()).findFirst();
 	}
 
 	public List<TabularModel> all() {
@@ -186,7 +195,8 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		if (model == null) {
 			return Optional.empty();
 		}
-		return find(model).filter(found -> found.classes().contains(label))
+		return Optional.ofNullable(ready.get(model))
+			.filter(found -> found.classes().contains(label))
 			.map(found -> found.className(label, locale));
 	}
 
@@ -200,7 +210,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 
 	@Override
 	public Optional<String> title(String model, Locale locale) {
-		return find(model).map(found -> found.descriptor().title().in(locale));
+		return Optional.ofNullable(ready.get(model)).map(found -> found.descriptor().title().in(locale));
 	}
 
 	@Override

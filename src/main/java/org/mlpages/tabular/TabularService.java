@@ -39,6 +39,10 @@ public class TabularService {
 		this.predictionLog = predictionLog;
 	}
 
+	public java.util.Optional<TabularModel> find(String name) {
+		return models.find(name);
+	}
+
 	public TabularModel model(String name) {
 		return models.find(name)
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
@@ -110,18 +114,30 @@ public class TabularService {
 	/** What was logged of a decision's explanation; empty when nothing was. */
 	public static Explanation explanationOf(Prediction prediction) {
 		if (prediction.getExplanationJson() == null) {
-			return new Explanation(null, List.of());
+			return new Explanation(null, TabularModel.PROBABILITY, List.of());
 		}
 		return JSON.readValue(prediction.getExplanationJson(), Explanation.class);
 	}
 
 	/**
 	 * How much each answer moved the probability of {@code explained}, as logged.
+	 *
+	 * @param explainedIn {@link TabularModel#PROBABILITY} or
+	 * {@link TabularModel#LOG_ODDS}
 	 */
-	public record Explanation(String explained, List<Contribution> contributions) {
+	public record Explanation(String explained, String explainedIn, List<Contribution> contributions) {
+
+		public Explanation {
+			// logged before linear models were explained in log-odds
+			explainedIn = explainedIn == null ? TabularModel.PROBABILITY : explainedIn;
+		}
 
 		static Explanation of(Decision decision) {
-			return new Explanation(decision.explained(), decision.contributions());
+			return new Explanation(decision.explained(), decision.explainedIn(), decision.contributions());
+		}
+
+		public boolean inLogOdds() {
+			return TabularModel.LOG_ODDS.equals(explainedIn);
 		}
 
 	}

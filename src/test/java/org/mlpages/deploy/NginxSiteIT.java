@@ -252,7 +252,7 @@ class NginxSiteIT {
 		assertThat(loggedIn.headers().firstValue("Location")).hasValue(site("/history?continue").toString());
 
 		Document credit = page(browser, "/credit?example=1");
-		FormElement form = (FormElement) credit.selectFirst("#credit-form");
+		FormElement form = (FormElement) credit.selectFirst("#tabular-form");
 		String body = form.formData()
 			.stream()
 			.map(field -> encode(field.key()) + "=" + encode(field.value()))

@@ -29,7 +29,7 @@ final class BrowserSteps {
 	 */
 	static void askForCredit(WebDriver browser, URI form) {
 		browser.get(form.toString());
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]")).sendKeys(Keys.ENTER);
+		browser.findElement(By.cssSelector("#tabular-form button[type=submit]")).sendKeys(Keys.ENTER);
 		waitFor(browser, By.id("decision"));
 	}
 

@@ -68,7 +68,7 @@ class BrowserTests extends WebTestSupport {
 
 		browser.findElement(By.cssSelector("a.example")).click();
 		// from the keyboard, as many people submit a long form
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]"))
+		browser.findElement(By.cssSelector("#tabular-form button[type=submit]"))
 			.sendKeys(org.openqa.selenium.Keys.ENTER);
 
 		WebElement decision = new WebDriverWait(browser, Duration.ofSeconds(20))
@@ -105,7 +105,7 @@ class BrowserTests extends WebTestSupport {
 		chromium.screenshot("credit-stale.png");
 
 		((JavascriptExecutor) browser)
-			.executeScript("document.querySelector('#credit-form input[name=_csrf]').value = 'a-token-from-before'");
+			.executeScript("document.querySelector('#tabular-form input[name=_csrf]').value = 'a-token-from-before'");
 		submitTheCreditForm(browser);
 		new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(stale));
 		assertThat(browser.findElement(By.id("stale")).isDisplayed()).isTrue();
@@ -122,13 +122,13 @@ class BrowserTests extends WebTestSupport {
 	 * elsewhere.
 	 */
 	private static void submitTheCreditForm(WebDriver browser) {
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]"))
+		browser.findElement(By.cssSelector("#tabular-form button[type=submit]"))
 			.sendKeys(org.openqa.selenium.Keys.ENTER);
 	}
 
 	private static String answersOnThePage(WebDriver browser) {
 		return (String) ((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
-				+ "'#credit-form select, #credit-form input[type=number]')).map(f => f.name + '=' + f.value).join('&')");
+				+ "'#tabular-form select, #tabular-form input[type=number]')).map(f => f.name + '=' + f.value).join('&')");
 	}
 
 }

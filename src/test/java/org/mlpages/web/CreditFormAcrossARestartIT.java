@@ -57,12 +57,12 @@ class CreditFormAcrossARestartIT {
 	}
 
 	private static void submit(WebDriver browser) {
-		browser.findElement(By.cssSelector("#credit-form button[type=submit]")).sendKeys(Keys.ENTER);
+		browser.findElement(By.cssSelector("#tabular-form button[type=submit]")).sendKeys(Keys.ENTER);
 	}
 
 	private static String answersOnThePage(WebDriver browser) {
 		return (String) ((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
-				+ "'#credit-form select, #credit-form input[type=number]')).map(f => f.name + '=' + f.value).join('&')");
+				+ "'#tabular-form select, #tabular-form input[type=number]')).map(f => f.name + '=' + f.value).join('&')");
 	}
 
 }

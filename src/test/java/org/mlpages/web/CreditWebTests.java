@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The credit page and API of the running app, with the committed model, and every refused
@@ -64,14 +65,14 @@ class CreditWebTests extends WebTestSupport {
 	void theFormAsksEveryQuestionInWordsNotCodes() {
 		Document page = html(get("/credit", "fr"));
 
-		assertThat(page.select("#credit-form select, #credit-form input[type=number]")).hasSize(20);
+		assertThat(page.select("#tabular-form select, #tabular-form input[type=number]")).hasSize(20);
 		assertThat(page.selectFirst("label[for=checking_status]").text()).isEqualTo("Solde du compte courant");
 		assertThat(page.select("#checking_status option").eachText()).contains("À découvert (moins de 0 DM)");
 		assertThat(page.select("#purpose option").eachAttr("value")).contains("radio/tv").doesNotContain("vacation");
 		assertThat(page.selectFirst("#duration").attr("min")).isNotEmpty();
-		assertThat(page.select("#credit-form select option[selected]").eachAttr("value")).as("nothing prefilled")
+		assertThat(page.select("#tabular-form select option[selected]").eachAttr("value")).as("nothing prefilled")
 			.allMatch(String::isEmpty);
-		assertThat(page.select("#credit-form input[type=number]").eachAttr("value")).allMatch(String::isEmpty);
+		assertThat(page.select("#tabular-form input[type=number]").eachAttr("value")).allMatch(String::isEmpty);
 	}
 
 	@Test
@@ -97,7 +98,9 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(response.uri().getPath()).matches("/credit/predictions/\\d+");
 		Document page = html(response);
 		assertThat(page.selectFirst("#decision").text()).isIn("Credit granted", "Credit refused");
-		assertThat(page.selectFirst("#probability").text()).matches(".*\\d+(\\.\\d)? %.*");
+		assertThat(page.select("#probabilities .probability").eachText()).as("each class's probability")
+			.hasSize(2)
+			.allMatch(text -> text.matches("Credit (granted|refused) \\d+\\.\\d %"));
 		assertThat(page.selectFirst("#threshold").text()).contains("%");
 		assertThat(page.select("#explanation .chart-drawing .chart-row:not(.chart-axis)"))
 			.hasSizeGreaterThanOrEqualTo(5);
@@ -118,11 +121,11 @@ class CreditWebTests extends WebTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(400);
 		Document page = html(response);
-		assertThat(page.selectFirst(".invalid-feedback[data-field=age]").text()).startsWith("Enter at least");
-		assertThat(page.selectFirst(".invalid-feedback[data-field=duration]").text()).isEqualTo("Enter a number.");
+		assertThat(page.selectFirst(".invalid-feedback[data-field=age]").text()).startsWith("Between 15 and 80");
+		assertThat(page.selectFirst(".invalid-feedback[data-field=duration]").text())
+			.isEqualTo("Write a number, such as 12 or 3.5.");
 		assertThat(page.selectFirst(".invalid-feedback[data-field=purpose]").text()).startsWith("Choose one of");
-		assertThat(page.selectFirst(".invalid-feedback[data-field=housing]").text())
-			.isEqualTo("This answer is required.");
+		assertThat(page.selectFirst(".invalid-feedback[data-field=housing]").text()).isEqualTo("Give an answer.");
 		assertThat(page.selectFirst("#age").attr("value")).as("what was typed is kept").isEqualTo("-5");
 		assertThat(predictionRows()).isEqualTo(rows);
 	}
@@ -138,7 +141,7 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(range(english, "credit_amount"))
 			.isEqualTo("From 100 to 20,000 DM — the range of the applications the model learned from, with some room.");
 		assertThat(range(english, "age")).startsWith("From 15 to 80 years — ");
-		assertThat(english.selectFirst(".credit-range[data-field=credit_amount]").wholeText())
+		assertThat(english.selectFirst(".field-range[data-field=credit_amount]").wholeText())
 			.as("a number and its unit never wrap apart")
 			.contains("20,000\u00a0DM");
 		assertThat(range(english, "duration")).startsWith("From 2 to 75 months — ");
@@ -168,12 +171,10 @@ class CreditWebTests extends WebTestSupport {
 	}
 
 	@ParameterizedTest(name = "{0} = {1} is refused by the page in {2}")
-	@CsvSource(delimiter = '|',
-			value = { "credit_amount | 99 | en | Enter at least 100 DM.",
-					"credit_amount | 20001 | en | Enter at most 20,000 DM.", "age | 14 | en | Enter at least 15 years.",
-					"age | 81 | fr | Saisissez au plus 80 ans.", "credit_amount | 99 | fr | Saisissez au moins 100 DM.",
-					"credit_amount | 20001 | fr | Saisissez au plus 20_000 DM.",
-					"installment_commitment | 5 | en | Enter at most 4." })
+	@CsvSource(delimiter = '|', value = { "credit_amount | 99 | en | Between 100 and 20,000 DM.",
+			"credit_amount | 20001 | en | Between 100 and 20,000 DM.", "age | 14 | en | Between 15 and 80 years.",
+			"age | 81 | fr | Entre 15 et 80 ans.", "credit_amount | 99 | fr | Entre 100 et 20_000 DM.",
+			"installment_commitment | 5 | en | Between 1 and 4." })
 	void aValueJustOutsideTheShownBoundsIsRefusedByThePageWithTheSameBound(String field, int value, String language,
 			String message) {
 		long rows = predictionRows();
@@ -192,12 +193,13 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(postJson(with("age", 15)).statusCode()).isEqualTo(200);
 
 		JsonNode tooLarge = onlyError(postJson(with("credit_amount", 20001)));
-		assertThat(tooLarge.get("code").asString()).isEqualTo("too-large");
-		assertThat(tooLarge.get("message").asString()).isEqualTo("Enter at most 20,000\u00a0DM.");
+		assertThat(tooLarge.get("code").asString()).isEqualTo("range");
+		assertThat(tooLarge.get("message").asString()).isEqualTo("Between 100 and 20,000\u00a0DM.");
+		assertThat(tooLarge.get("min").asLong()).isEqualTo(100);
 		assertThat(tooLarge.get("max").asLong()).isEqualTo(20000);
 		JsonNode tooSmall = onlyError(postJson(with("age", 14)));
-		assertThat(tooSmall.get("code").asString()).isEqualTo("too-small");
-		assertThat(tooSmall.get("message").asString()).isEqualTo("Enter at least 15\u00a0years.");
+		assertThat(tooSmall.get("code").asString()).isEqualTo("range");
+		assertThat(tooSmall.get("message").asString()).isEqualTo("Between 15 and 80\u00a0years.");
 		assertThat(tooSmall.get("min").asLong()).isEqualTo(15);
 		assertThat(tooSmall.has("allowed")).isFalse();
 	}
@@ -223,7 +225,7 @@ class CreditWebTests extends WebTestSupport {
 	void theApiNamesTheChoicesInWordsAndListsTheValuesToSendApart() {
 		JsonNode error = onlyError(postJson(with("personal_status", "female single")));
 
-		assertThat(error.get("code").asString()).isEqualTo("unknown-category");
+		assertThat(error.get("code").asString()).isEqualTo("choice");
 		assertThat(error.get("message").asString()).contains("“Woman, divorced, separated or married”")
 			.doesNotContain("female div/dep/mar");
 		assertThat(error.get("allowed").valueStream().map(JsonNode::asString)).containsExactly("male div/sep",
@@ -242,7 +244,7 @@ class CreditWebTests extends WebTestSupport {
 	}
 
 	private static String range(Document page, String field) {
-		return page.selectFirst(".credit-range[data-field=" + field + "]").text();
+		return page.selectFirst(".field-range[data-field=" + field + "]").text();
 	}
 
 	private static JsonNode onlyError(HttpResponse<String> response) {
@@ -261,34 +263,37 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode body = JSON.readTree(response.body());
 		assertThat(body.get("decision").asString()).isIn("granted", "refused");
-		assertThat(body.get("probabilityGood").asDouble()).isBetween(0.0, 1.0);
-		assertThat(body.get("granted").asBoolean())
-			.isEqualTo(body.get("probabilityGood").asDouble() >= body.get("threshold").asDouble());
+		double granted = body.get("probabilities").get("granted").asDouble();
+		assertThat(granted + body.get("probabilities").get("refused").asDouble()).isCloseTo(1.0, within(1e-9));
+		assertThat(body.get("decision").asString())
+			.isEqualTo(granted >= body.get("threshold").asDouble() ? "granted" : "refused");
+		assertThat(body.get("explained").asString()).isEqualTo("granted");
+		assertThat(body.get("explainedIn").asString()).isEqualTo("log-odds");
 		assertThat(body.get("contributions")).hasSize(20);
 		assertThat(predictionRows()).isEqualTo(rows + 1);
 	}
 
 	static Stream<Arguments> badApplications() {
-		return Stream.of(Arguments.of("a missing field", without("age"), "age", "missing"),
-				Arguments.of("an unknown category", with("purpose", "spaceship"), "purpose", "unknown-category"),
-				Arguments.of("a category in the wrong case", with("housing", "OWN"), "housing", "unknown-category"),
-				Arguments.of("a negative age", with("age", -5), "age", "too-small"),
-				Arguments.of("an absurd amount", with("credit_amount", 1e9), "credit_amount", "too-large"),
-				Arguments.of("NaN", "{\"age\": NaN}", "age", "not-finite"),
+		return Stream.of(Arguments.of("a missing field", without("age"), "age", "required"),
+				Arguments.of("an unknown category", with("purpose", "spaceship"), "purpose", "choice"),
+				Arguments.of("a category in the wrong case", with("housing", "OWN"), "housing", "choice"),
+				Arguments.of("a negative age", with("age", -5), "age", "range"),
+				Arguments.of("an absurd amount", with("credit_amount", 1e9), "credit_amount", "range"),
+				Arguments.of("NaN", "{\"age\": NaN}", "age", "number"),
 				Arguments.of("NaN as text", with("age", "NaN"), "age", null),
 				Arguments.of("Infinity", with("duration", "Infinity"), "duration", null),
-				Arguments.of("text in a number", with("duration", "twelve"), "duration", "not-a-number"),
+				Arguments.of("text in a number", with("duration", "twelve"), "duration", "number"),
 				Arguments.of("a decimal for a whole number", with("existing_credits", 1.5), "existing_credits",
-						"not-an-integer"),
-				Arguments.of("an extra field", with("favourite_colour", "blue"), "favourite_colour", "unknown-field"),
-				Arguments.of("a number for a category", with("housing", 1), "housing", "not-a-string"),
-				Arguments.of("a boolean for a number", with("age", true), "age", "not-a-number"),
-				Arguments.of("an array for a category", with("job", new String[] { "skilled" }), "job", "not-a-string"),
-				Arguments.of("a null", with("job", null), "job", "missing"),
-				Arguments.of("an empty string", with("job", ""), "job", "missing"),
+						"integer"),
+				Arguments.of("an extra field", with("favourite_colour", "blue"), "favourite_colour", "unknown"),
+				Arguments.of("a number for a category", with("housing", 1), "housing", "choice"),
+				Arguments.of("a boolean for a number", with("age", true), "age", "number"),
+				Arguments.of("an array for a category", with("job", new String[] { "skilled" }), "job", "choice"),
+				Arguments.of("a null", with("job", null), "job", "required"),
+				Arguments.of("an empty string", with("job", ""), "job", "required"),
 				Arguments.of("script tags in a value", with("purpose", "<script>alert(1)</script>"), "purpose",
-						"unknown-category"),
-				Arguments.of("an empty object", "{}", "checking_status", "missing"),
+						"choice"),
+				Arguments.of("an empty object", "{}", "checking_status", "required"),
 				Arguments.of("an empty body", "", "", "not-an-object"),
 				Arguments.of("a JSON array", "[1, 2]", "", "not-an-object"),
 				Arguments.of("broken JSON", "{\"age\": ", "", "not-an-object"));

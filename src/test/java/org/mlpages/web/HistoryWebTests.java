@@ -104,8 +104,7 @@ class HistoryWebTests extends WebTestSupport {
 				.POST(java.net.http.HttpRequest.BodyPublishers
 					.ofString(JSON.writeValueAsString(CreditWebTests.applicant()))))
 				.body());
-		double good = decision.get("probabilityGood").asDouble();
-		double answers = decision.get("granted").asBoolean() ? good : 1 - good;
+		double answers = decision.get("probabilities").get(decision.get("decision").asString()).asDouble();
 		String id = decision.get("id").asString();
 
 		Document page = html(get("/history?model=credit", "en"));

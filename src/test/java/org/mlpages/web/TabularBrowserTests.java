@@ -37,7 +37,7 @@ class TabularBrowserTests extends WebTestSupport {
 		BrowserSteps.waitFor(browser, By.cssSelector(".invalid-feedback[data-field=age]"));
 		WebElement message = browser.findElement(By.cssSelector(".invalid-feedback[data-field=age]"));
 		assertThat(message.isDisplayed()).isTrue();
-		assertThat(message.getText()).isEqualTo(fr ? "Entre 18 et 100." : "Between 18 and 100.");
+		assertThat(message.getText()).isEqualTo(fr ? "Entre 18 et 100 ans." : "Between 18 and 100 years.");
 		assertThat(browser.findElement(By.id("age")).getDomProperty("value")).isEqualTo("12");
 		assertThat(new Select(browser.findElement(By.id("sex"))).getFirstSelectedOption().getText())
 			.isEqualTo(fr ? "Homme" : "Man");

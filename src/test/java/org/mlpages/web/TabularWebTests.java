@@ -76,7 +76,8 @@ class TabularWebTests extends WebTestSupport {
 		assertThat(row.get("kind")).isEqualTo("tabular");
 		assertThat(row.get("model_name")).isEqualTo(TestModels.TABULAR);
 		assertThat(row.get("input_json")).isEqualTo("{\"sex\":\"M\",\"smoker\":\"yes\",\"age\":\"61\"}");
-		assertThat((String) row.get("explanation_json")).startsWith("{\"explained\":\"good\",\"contributions\":[");
+		assertThat((String) row.get("explanation_json"))
+			.startsWith("{\"explained\":\"good\",\"explainedIn\":\"probability\",\"contributions\":[");
 
 		// "this is wrong": the person's answer kept with the decision, the page shown
 		// again
@@ -104,9 +105,9 @@ class TabularWebTests extends WebTestSupport {
 		Document page = html(response);
 		assertThat(page.selectFirst("#error").text()).isEqualTo("3 réponses sont à revoir.");
 		assertThat(page.selectFirst(".invalid-feedback[data-field=sex]").text())
-			.isEqualTo("Choisissez l’une des options.");
+			.isEqualTo("Choisissez une des réponses proposées : « Femme », « Homme ».");
 		assertThat(page.selectFirst(".invalid-feedback[data-field=smoker]").text()).isEqualTo("Donnez une réponse.");
-		assertThat(page.selectFirst(".invalid-feedback[data-field=age]").text()).isEqualTo("Entre 18 et 100.");
+		assertThat(page.selectFirst(".invalid-feedback[data-field=age]").text()).isEqualTo("Entre 18 et 100 ans.");
 		assertThat(page.selectFirst("#age").attr("value")).as("what was typed is kept").isEqualTo("12");
 		assertThat(predictionRows()).isEqualTo(rows);
 	}
@@ -120,7 +121,7 @@ class TabularWebTests extends WebTestSupport {
 		JsonNode body = JSON.readTree(response.body());
 		double p = good("F", "no", 30);
 		assertThat(body.get("probabilities").get("good").asDouble()).isCloseTo(p, within(1e-6));
-		assertThat(body.get("label").asString()).isEqualTo(p >= 0.5 ? "good" : "bad");
+		assertThat(body.get("decision").asString()).isEqualTo(p >= 0.5 ? "good" : "bad");
 		assertThat(body.get("threshold").asDouble()).isEqualTo(0.5);
 		assertThat(body.get("explained").asString()).isEqualTo("good");
 		// against the baselines (F, no, 40): only the age moved it
