@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.mlpages.credit.model.Contribution;
+import org.mlpages.credit.model.CreditDecision;
 import org.mlpages.credit.model.CreditModel;
 import org.mlpages.tabular.TabularEngine;
 
@@ -37,22 +38,24 @@ final class CreditEngine implements TabularEngine {
 
 	@Override
 	public List<Map<String, Double>> probabilities(List<Map<String, Object>> rows) {
-		return rows.stream().map(row -> {
-			double good = model.probabilityGood(row);
-			Map<String, Double> probabilities = new LinkedHashMap<>();
-			probabilities.put(GRANTED, good);
-			probabilities.put(REFUSED, 1 - good);
-			return probabilities;
-		}).toList();
+		return rows.stream().map(row -> probabilities(model.probabilityGood(row))).toList();
 	}
 
 	@Override
-	public Optional<LinearExplanation> logOddsContributions(Map<String, Object> row) {
-		Map<String, Double> byField = new LinkedHashMap<>();
-		for (Contribution contribution : model.decide(row).contributions()) {
-			byField.merge(contribution.field(), contribution.value(), Double::sum);
+	public Optional<LinearAnswer> linearAnswer(Map<String, Object> row) {
+		CreditDecision decision = model.decide(row);
+		Map<String, Double> shares = new LinkedHashMap<>();
+		for (Contribution contribution : decision.contributions()) {
+			shares.merge(contribution.field(), contribution.value(), Double::sum);
 		}
-		return Optional.of(new LinearExplanation(GRANTED, byField));
+		return Optional.of(new LinearAnswer(probabilities(decision.probabilityGood()), GRANTED, shares));
+	}
+
+	private static Map<String, Double> probabilities(double good) {
+		Map<String, Double> probabilities = new LinkedHashMap<>();
+		probabilities.put(GRANTED, good);
+		probabilities.put(REFUSED, 1 - good);
+		return probabilities;
 	}
 
 	@Override

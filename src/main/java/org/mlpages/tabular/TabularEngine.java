@@ -23,21 +23,23 @@ public interface TabularEngine extends AutoCloseable {
 	List<Map<String, Double>> probabilities(List<Map<String, Object>> rows);
 
 	/**
-	 * For a model whose answers add up in the log-odds of its positive class (a linear
-	 * one): each field's exact share of those log-odds, against the average training row;
-	 * empty for the others, which are explained against each field's baseline.
+	 * For a model whose answers add up in the log-odds of a class (a linear one): a row's
+	 * probabilities and each field's exact share of those log-odds against the average
+	 * training row, in one pass; empty for the others, which are explained against each
+	 * field's baseline.
 	 */
-	default Optional<LinearExplanation> logOddsContributions(Map<String, Object> row) {
+	default Optional<LinearAnswer> linearAnswer(Map<String, Object> row) {
 		return Optional.empty();
 	}
 
 	/**
-	 * A linear model's exact explanation of a row.
+	 * A linear model's answer on a row, with its exact explanation.
 	 *
+	 * @param probabilities each class's probability, in the model's order
 	 * @param towards the class whose log-odds the shares add up to
-	 * @param byField each field's share
+	 * @param shares each field's share
 	 */
-	record LinearExplanation(String towards, Map<String, Double> byField) {
+	record LinearAnswer(Map<String, Double> probabilities, String towards, Map<String, Double> shares) {
 	}
 
 	/**

@@ -444,9 +444,9 @@ public final class TabularModel implements AutoCloseable {
 			throw new IllegalArgumentException("answers refused: " + answers.errors());
 		}
 		if (threshold != null) {
-			Optional<TabularEngine.LinearExplanation> exact = engine.logOddsContributions(answers.values());
+			Optional<TabularEngine.LinearAnswer> exact = engine.linearAnswer(answers.values());
 			if (exact.isPresent()) {
-				return linearDecision(answers, exact.get());
+				return linearDecision(exact.get());
 			}
 		}
 		List<Field> explained = descriptor.fieldList().stream().filter(field -> field.baseline() != null).toList();
@@ -483,14 +483,14 @@ public final class TabularModel implements AutoCloseable {
 	 * A linear model's decision, explained by its exact shares of the positive class's
 	 * log-odds: no variant rows to run.
 	 */
-	private Decision linearDecision(Answers answers, TabularEngine.LinearExplanation exact) {
-		Map<String, Double> probabilities = engine.probabilities(List.of(answers.values())).get(0);
+	private Decision linearDecision(TabularEngine.LinearAnswer exact) {
+		Map<String, Double> probabilities = exact.probabilities();
 		String negative = classes.get(0).equals(positive) ? classes.get(1) : classes.get(0);
 		String label = probabilities.get(positive) >= threshold ? positive : negative;
 		// the log-odds of one class are those of the other, negated
 		double sign = exact.towards().equals(positive) ? 1 : -1;
 		List<Contribution> contributions = new ArrayList<>();
-		exact.byField().forEach((field, share) -> contributions.add(new Contribution(field, sign * share)));
+		exact.shares().forEach((field, share) -> contributions.add(new Contribution(field, sign * share)));
 		contributions.sort(Comparator.comparingDouble((Contribution c) -> -Math.abs(c.change())));
 		return new Decision(label, probabilities, threshold, positive, LOG_ODDS, List.copyOf(contributions));
 	}
