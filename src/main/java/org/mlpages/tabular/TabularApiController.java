@@ -87,16 +87,19 @@ class TabularApiController {
 		// checked before the decision, which is logged: a 406 must not leave a row behind
 		requireJsonAccepted(request.getHeader("Accept"));
 		TabularService.TabularResult result = service.decide(name, answers, Channel.API, true);
-		byte[] written = answer.writeValueAsBytes(new Answer(result.id(), name, result.decision().label(),
-				result.decision().probabilities(), result.decision().threshold(), result.decision().explained(),
-				result.decision().explainedIn(), result.decision().contributions(), result.latencyMs()));
+		byte[] written = answer
+			.writeValueAsBytes(new Answer(result.id(), name, result.decision().label(), result.decision().label(),
+					result.decision().probabilities(), result.decision().threshold(), result.decision().explained(),
+					result.decision().explainedIn(), result.decision().contributions(), result.latencyMs()));
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setContentLength(written.length);
 		response.getOutputStream().write(written);
 	}
 
 	/**
-	 * @param decision the class decided
+	 * @param label the class decided, as the image API names its answer
+	 * @param decision the same, as the credit API named it before it was a tabular
+	 * model's
 	 * @param explained the class whose probability each contribution moved
 	 * @param explainedIn {@code probability}: each answer's change of that probability
 	 * against its baseline; {@code log-odds}: a linear model's exact shares of its
@@ -104,8 +107,9 @@ class TabularApiController {
 	 * @param contributions by field, largest first
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Answer(long id, String model, String decision, Map<String, Double> probabilities, Double threshold,
-			String explained, String explainedIn, List<Contribution> contributions, double latencyMs) {
+	record Answer(long id, String model, String label, String decision, Map<String, Double> probabilities,
+			Double threshold, String explained, String explainedIn, List<Contribution> contributions,
+			double latencyMs) {
 	}
 
 	/**
@@ -185,12 +189,12 @@ class TabularApiController {
 	 * @param max for {@code range}, the largest
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record FieldProblem(String field, String code, String message, List<String> allowed, Double min, Double max) {
+	record FieldProblem(String field, String code, String message, List<String> allowed, Number min, Number max) {
 
 		static FieldProblem of(FieldError error, TabularModel model, String message) {
 			List<String> allowed = null;
-			Double min = null;
-			Double max = null;
+			Number min = null;
+			Number max = null;
 			if (error.code().equals("choice") && model != null && model.hasField(error.field())) {
 				allowed = model.field(error.field())
 					.optionList()
@@ -201,8 +205,11 @@ class TabularApiController {
 			if (error.code().equals("range")) {
 				double low = ((Number) error.arguments().get(0)).doubleValue();
 				double high = ((Number) error.arguments().get(1)).doubleValue();
-				min = Double.isFinite(low) ? low : null;
-				max = Double.isFinite(high) ? high : null;
+				// a whole-number field's bounds as whole numbers: 15, never 15.0
+				boolean whole = model != null && model.hasField(error.field())
+						&& model.field(error.field()).kind() == TabularDescriptor.Kind.INTEGER;
+				min = !Double.isFinite(low) ? null : whole ? (Number) (long) low : (Number) low;
+				max = !Double.isFinite(high) ? null : whole ? (Number) (long) high : (Number) high;
 			}
 			return new FieldProblem(error.field(), error.code(), message, allowed, min, max);
 		}

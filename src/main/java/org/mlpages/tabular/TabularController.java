@@ -67,7 +67,7 @@ class TabularController {
 	@GetMapping({ "/tabular/{name}", "/{name:credit}" })
 	String form(@PathVariable String name, @RequestParam(name = "example", required = false) Integer example,
 			@RequestParam MultiValueMap<String, String> form, Model model, Locale locale, HttpServletRequest request) {
-		TabularModel tabular = service.model(name);
+		TabularModel tabular = served(name, request);
 		if (StaleForm.isShownAgain(request)) {
 			// the answers of a form whose session had expired: the person checks them and
 			// sends them again
@@ -82,7 +82,7 @@ class TabularController {
 	@PostMapping({ "/tabular/{name}", "/{name:credit}" })
 	String decide(@PathVariable String name, @RequestParam MultiValueMap<String, String> form, Model model,
 			Locale locale, HttpServletRequest request, HttpServletResponse response) {
-		TabularModel tabular = service.model(name);
+		TabularModel tabular = served(name, request);
 		Map<String, String> answers = answers(form);
 		try {
 			long id = service.decide(name, answers, Channel.PAGE, false).id();
@@ -101,7 +101,7 @@ class TabularController {
 	@GetMapping({ "/tabular/{name}/predictions/{id}", "/{name:credit}/predictions/{id}" })
 	String result(@PathVariable String name, @PathVariable long id, Model model, Locale locale,
 			HttpServletRequest request) {
-		TabularModel tabular = service.model(name);
+		TabularModel tabular = served(name, request);
 		Prediction prediction = predictionLog.find(id)
 			.filter(found -> found.getModelName().equals(name) && !found.isImage() && access.canSee(request, id))
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "prediction.unknown",
@@ -128,6 +128,20 @@ class TabularController {
 						null, locale), locale));
 		}
 		return render(tabular, answers, List.of(), model, locale);
+	}
+
+	/**
+	 * The model of that name at its own address: the credit model is at /credit, not also
+	 * at /tabular/credit.
+	 */
+	private TabularModel served(String name, HttpServletRequest request) {
+		TabularModel tabular = service.model(name);
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		if (!path.equals(tabular.pagePath()) && !path.startsWith(tabular.pagePath() + "/")) {
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+					name + " is served at " + tabular.pagePath(), name);
+		}
+		return tabular;
 	}
 
 	private static Map<String, String> answers(MultiValueMap<String, String> form) {

@@ -200,6 +200,7 @@ class CreditWebTests extends WebTestSupport {
 		JsonNode tooSmall = onlyError(postJson(with("age", 14)));
 		assertThat(tooSmall.get("code").asString()).isEqualTo("range");
 		assertThat(tooSmall.get("message").asString()).isEqualTo("Between 15 and 80\u00a0years.");
+		assertThat(tooSmall.get("min").isIntegralNumber()).as("a whole number's bound is written whole").isTrue();
 		assertThat(tooSmall.get("min").asLong()).isEqualTo(15);
 		assertThat(tooSmall.has("allowed")).isFalse();
 	}
@@ -263,6 +264,8 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode body = JSON.readTree(response.body());
 		assertThat(body.get("decision").asString()).isIn("granted", "refused");
+		assertThat(body.get("label").asString()).as("as the image API names it")
+			.isEqualTo(body.get("decision").asString());
 		double granted = body.get("probabilities").get("granted").asDouble();
 		assertThat(granted + body.get("probabilities").get("refused").asDouble()).isCloseTo(1.0, within(1e-9));
 		assertThat(body.get("decision").asString())
@@ -362,6 +365,13 @@ class CreditWebTests extends WebTestSupport {
 
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(JSON.readTree(response.body()).get("code").asString()).isEqualTo("too-large");
+	}
+
+	@Test
+	void theCreditPageHasOneAddress() {
+		assertThat(get("/tabular/credit", "en").statusCode()).isEqualTo(404);
+		assertThat(postForm("/tabular/credit", form("age", 30), "en").statusCode()).isEqualTo(404);
+		assertThat(get("/credit", "en").statusCode()).isEqualTo(200);
 	}
 
 	@Test
