@@ -48,6 +48,21 @@ class AddTabularModelWebTests extends TrainingTestSupport {
 			.isEqualTo("Le modèle ne peut pas être servi avec cette description : (en anglais) in the description,"
 					+ " field sex: a choice lists its options");
 
+		// a threshold that is no percentage, and a column number that is no number (a
+		// hidden field changed in the request): each said, nothing tried
+		form = description();
+		form.put("threshold", "150");
+		HttpResponse<String> threshold = postForm(draft + "/try", encode(form), "en");
+		assertThat(threshold.statusCode()).isEqualTo(400);
+		assertThat(html(threshold).selectFirst(".invalid-feedback[data-field=threshold]").text())
+			.isEqualTo("A percentage above 0 and below 100, such as 50 or 82.5.");
+		form = description();
+		form.put("fieldColumns[0]", "first");
+		HttpResponse<String> column = postForm(draft + "/try", encode(form), "fr");
+		assertThat(column.statusCode()).isEqualTo(400);
+		assertThat(html(column).selectFirst("#error").text())
+			.isEqualTo("Une partie de la description n’a pas pu être lue. Rechargez la page et recommencez.");
+
 		// the row tried as the page will ask it: a wrong age first
 		form = description();
 		form.put("row[sex]", "M");

@@ -38,6 +38,10 @@ class AddTabularModelController {
 
 	private final MessageSource messages;
 
+	/** The form's fields whose refusal the page writes beside them. */
+	private static final java.util.Set<String> SHOWN_BESIDE_THEIR_FIELD = java.util.Set.of("name", "titleEn", "titleFr",
+			"thresholdAPercentage");
+
 	AddTabularModelController(TabularDrafts drafts, MessageSource messages) {
 		this.drafts = drafts;
 		this.messages = messages;
@@ -54,8 +58,7 @@ class AddTabularModelController {
 			BindingResult errors, Model model, Locale locale, HttpServletResponse response) throws IOException {
 		TabularDraft draft = find(id);
 		if (errors.hasErrors()) {
-			response.setStatus(HttpStatus.BAD_REQUEST.value());
-			return page(model, draft, form, null, locale);
+			return refused(errors, model, draft, form, locale, response);
 		}
 		try (TabularModel tried = drafts.load(draft, form)) {
 			TabularModel.Answers answers = tried.read(form.getRow());
@@ -83,8 +86,7 @@ class AddTabularModelController {
 			BindingResult errors, Model model, Locale locale, HttpServletResponse response) throws IOException {
 		TabularDraft draft = find(id);
 		if (errors.hasErrors()) {
-			response.setStatus(HttpStatus.BAD_REQUEST.value());
-			return page(model, draft, form, null, locale);
+			return refused(errors, model, draft, form, locale, response);
 		}
 		try {
 			return "redirect:" + drafts.publish(draft, form).pagePath();
@@ -117,6 +119,23 @@ class AddTabularModelController {
 			}
 		}
 		return VIEW;
+	}
+
+	/**
+	 * A description the form's own checks refuse: each message beside its field; a value
+	 * no field of the page shows (a hidden column number changed in the request) said
+	 * above the form.
+	 */
+	private String refused(BindingResult errors, Model model, TabularDraft draft, TabularModelForm form, Locale locale,
+			HttpServletResponse response) {
+		response.setStatus(HttpStatus.BAD_REQUEST.value());
+		boolean unshown = errors.getGlobalErrorCount() > 0 || errors.getFieldErrors()
+			.stream()
+			.anyMatch(error -> !SHOWN_BESIDE_THEIR_FIELD.contains(error.getField()));
+		if (unshown) {
+			model.addAttribute("error", messages.getMessage("addmodel.tabular.unreadable", null, locale));
+		}
+		return page(model, draft, form, null, locale);
 	}
 
 	private void refuse(InputRejectedException ex, Model model, Locale locale, HttpServletResponse response) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -256,6 +257,19 @@ public class TabularModelForm {
 
 	public void setThreshold(String threshold) {
 		this.threshold = threshold;
+	}
+
+	/**
+	 * The threshold as the form asks for it: a percentage strictly between 0 and 100
+	 * (left empty, 50), for a model of two classes.
+	 */
+	@AssertTrue(message = "{addmodel.tabular.threshold.percent}")
+	public boolean isThresholdAPercentage() {
+		if (classIds.size() != 2 || threshold == null || threshold.isBlank()) {
+			return true;
+		}
+		Double percent = org.mlpages.tabular.TabularModel.parseNumber(threshold);
+		return percent != null && percent > 0 && percent < 100;
 	}
 
 	public List<String> getFieldNames() {
