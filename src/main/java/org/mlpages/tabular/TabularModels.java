@@ -186,7 +186,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		return ready.values()
 			.stream()
 			.map(model -> MenuEntry.ofText(model.pagePath(), model.descriptor().title().in(locale),
-					400 + model.descriptor().order()))
+					400 + Math.max(0, Math.min(99, model.descriptor().order()))))
 			.toList();
 	}
 
