@@ -13,9 +13,10 @@ import java.util.function.Predicate;
 /**
  * Publishing fully written directories into a cache that several JVMs may share: write
  * into a temporary sibling, then rename atomically. A reader therefore sees either
- * nothing or a complete directory.
+ * nothing or a complete directory. TensorFlow's natives, the models' conversions and ONNX
+ * Runtime's natives ({@code org.mlpages.onnx.OnnxRuntimeNatives}) are published so.
  */
-final class CacheDirectories {
+public final class CacheDirectories {
 
 	private CacheDirectories() {
 	}
@@ -26,7 +27,7 @@ final class CacheDirectories {
 	 * DirectoryNotEmptyException), which counts as success when what the winner left is
 	 * complete. An incomplete leftover of a crashed run is moved aside first.
 	 */
-	static void publish(Path tmp, Path target, Predicate<Path> isComplete) throws IOException {
+	public static void publish(Path tmp, Path target, Predicate<Path> isComplete) throws IOException {
 		if (Files.exists(target) && !isComplete.test(target)) {
 			Path stale = target.resolveSibling(
 					target.getFileName() + ".stale-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
@@ -52,7 +53,7 @@ final class CacheDirectories {
 	}
 
 	/** Best effort, for temporary directories: what cannot be deleted is left behind. */
-	static void deleteQuietly(Path dir) {
+	public static void deleteQuietly(Path dir) {
 		try {
 			deleteRecursively(dir);
 		}

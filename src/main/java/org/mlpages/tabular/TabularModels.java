@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.catalog.ModelCatalog;
+import org.mlpages.onnx.OnnxRuntimeNatives;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 import org.mlpages.system.MlPagesProperties;
@@ -55,10 +56,13 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 
 	private final List<BuiltInTabularModel> builtIn;
 
+	private final Path cacheDir;
+
 	TabularModels(MlPagesProperties properties, MessageSource messages, List<BuiltInTabularModel> builtIn)
 			throws IOException {
 		this.messages = messages;
 		this.builtIn = builtIn;
+		this.cacheDir = properties.cacheDir();
 		this.dir = properties.modelsDir();
 		if (!Files.isDirectory(dir)) {
 			return;
@@ -66,6 +70,9 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		List<Path> files;
 		try (Stream<Path> listed = Files.list(dir)) {
 			files = listed.filter(Files::isRegularFile).sorted().toList();
+		}
+		if (files.stream().anyMatch(file -> file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx"))) {
+			prepareOnnxRuntime();
 		}
 		for (Path file : files) {
 			String fileName = file.getFileName().toString();
@@ -111,6 +118,21 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 	}
 
 	private record Failed(Path file, String reason) {
+	}
+
+	/**
+	 * ONNX Runtime's libraries from the cache folder, copied there once, rather than into
+	 * a new temporary folder at every start (OnnxRuntimeNatives); before the first model
+	 * is opened. When the cache cannot hold them, ONNX Runtime copies them itself.
+	 */
+	public void prepareOnnxRuntime() {
+		try {
+			OnnxRuntimeNatives.ensureExtracted(cacheDir);
+		}
+		catch (java.io.UncheckedIOException ex) {
+			log.warn("ONNX Runtime's libraries not cached ({}); it copies them into a temporary folder",
+					ex.getMessage());
+		}
 	}
 
 	/** The models folder, where a published model's files go. */

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,49 @@ class PackagedJarIT {
 		assertThat(log).contains("Starting AOT-processed MlPagesApplication");
 		// the extracted jar and its cache: about 400 MB per run
 		FileSystemUtils.deleteRecursively(prepared);
+	}
+
+	/**
+	 * A tabular model's ONNX Runtime in the packaged jar: its libraries copied once into
+	 * the cache folder and loaded from there, nothing left in the temporary folder (left
+	 * to itself, ONNX Runtime copies 22 MB there at every start and keeps them when the
+	 * process is killed).
+	 */
+	@Test
+	void onnxRuntimeLoadsItsLibrariesFromTheCacheFolder() throws Exception {
+		Path dir = PackagedApp.workDir();
+		Path models = Files.createDirectories(dir.resolve("models"));
+		Path tabular = Path.of("src/test/resources/tabular/onnx");
+		Files.copy(tabular.resolve("pipeline_strings.onnx"), models.resolve("loans.onnx"));
+		Files.copy(tabular.resolve("pipeline_strings.yml"), models.resolve("loans.yml"));
+		Path tmp = Files.createDirectories(dir.resolve("tmp"));
+		List<String> start = new ArrayList<>(PackagedApp.javaJar());
+		start.add(1, "-Djava.io.tmpdir=" + tmp);
+		start.add("--mlpages.models-dir=" + models);
+
+		PackagedApp app = PackagedApp.start(start, Map.of(), dir, PackagedApp.freePort());
+		try {
+			HttpResponse<String> answer = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(app.uri("/api/v1/models/loans/predictions"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"sex\": \"F\", \"smoker\": \"no\", \"age\": 30}"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+			try (Stream<Path> left = Files.list(tmp)) {
+				assertThat(left.map(path -> path.getFileName().toString()))
+					.as("nothing of ONNX Runtime's in the temporary folder")
+					.noneMatch(name -> name.startsWith("onnxruntime"));
+			}
+			try (Stream<Path> cached = Files.list(Path.of(PackagedApp.CACHE_DIR))) {
+				assertThat(cached.filter(path -> path.getFileName().toString().startsWith("onnxruntime-natives-")))
+					.singleElement()
+					.satisfies(natives -> assertThat(natives.resolve("libonnxruntime.so")).isNotEmptyFile());
+			}
+		}
+		finally {
+			app.close();
+		}
+		assertThat(app.log()).doesNotContain("not cached", "Exception");
 	}
 
 	private static String servesPagesAndClassifiesAPhoto(List<String> start, Map<String, String> environment, Path dir)

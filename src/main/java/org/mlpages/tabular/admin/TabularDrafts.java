@@ -104,6 +104,7 @@ public class TabularDrafts implements DisposableBean {
 			}
 			String sent = UploadedFile.safeName(uploadedName, "model.onnx");
 			TabularDraft draft;
+			models.prepareOnnxRuntime();
 			try (OnnxClassifier model = OnnxClassifier.open(file)) {
 				draft = new TabularDraft(id, dir, file, sent, model.inputs(), model.classes(), model.probabilities(),
 						model.facts(), Instant.now());
