@@ -168,6 +168,25 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		if (model == null && failure == null) {
 			return false;
 		}
+		Path target = setAside(name);
+		if (model != null) {
+			model.close();
+		}
+		log.info("Tabular model {} retired; its files are in {}", name, target);
+		return true;
+	}
+
+	/** Whether {@code name} is a model of the folder, served or not: one to replace. */
+	public boolean isFolderModel(String name) {
+		return name != null && (ready.containsKey(name) || failed.containsKey(name));
+	}
+
+	/**
+	 * Moves a model's files to {@code retired/<name>-<time>/} of the models folder, the
+	 * model itself still served (until another is published under its name).
+	 * @return the folder they are in
+	 */
+	public synchronized Path setAside(String name) throws IOException {
 		Path target = dir.resolve("retired").resolve(name + "-" + LocalDateTime.now().format(STAMP));
 		Files.createDirectories(target);
 		// credit.yml is the built-in credit model's, whatever credit.onnx beside it was
@@ -178,11 +197,18 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 				Files.move(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
 			}
 		}
-		if (model != null) {
-			model.close();
+		return target;
+	}
+
+	/** Moves back what {@link #setAside} moved, the descriptor last. */
+	public synchronized void putBack(Path setAside) throws IOException {
+		try (Stream<Path> files = Files.list(setAside)) {
+			for (Path file : files.sorted(java.util.Comparator.comparing(p -> p.toString().endsWith(".yml") ? 1 : 0))
+				.toList()) {
+				Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+			}
 		}
-		log.info("Tabular model {} retired; its files are in {}", name, target);
-		return true;
+		Files.deleteIfExists(setAside);
 	}
 
 	/** The names of the models that did not load, which can be retired too. */

@@ -99,6 +99,23 @@ class AddTabularModelWebTests extends TrainingTestSupport {
 		assertThat(html(taken).selectFirst("#error").text())
 			.isEqualTo("A model named “loans_v2” exists: choose another name.");
 
+		assertThat(html(taken).selectFirst("input[type=checkbox][name=replace]")).as("offered to replace it")
+			.isNotNull();
+
+		// replaced: the new description serves, the files it replaced are set aside
+		form.put("titleEn", "Loan repaid, second model?");
+		form.put("replace", "true");
+		HttpResponse<String> replacing = postForm(again + "/publish", encode(form), "en");
+		assertThat(replacing.statusCode()).as(replacing.body()).isEqualTo(200);
+		assertThat(replacing.uri().getPath()).isEqualTo("/tabular/loans_v2");
+		assertThat(html(replacing).selectFirst("h1").text()).isEqualTo("Loan repaid, second model?");
+		try (var retiredFolders = Files.list(Path.of(MODELS, "retired"))) {
+			assertThat(retiredFolders.filter(folder -> folder.getFileName().toString().startsWith("loans_v2-")))
+				.singleElement()
+				.satisfies(folder -> assertThat(Files.readString(folder.resolve("loans_v2.yml")))
+					.contains("Loan repaid?"));
+		}
+
 		HttpResponse<String> retired = postForm("/admin/models/loans_v2/retire", "", "en");
 		assertThat(retired.uri().getPath()).isEqualTo("/admin/models/new");
 		assertThat(get("/tabular/loans_v2", "en").statusCode()).isEqualTo(404);

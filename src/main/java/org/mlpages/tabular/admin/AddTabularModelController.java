@@ -108,6 +108,7 @@ class AddTabularModelController {
 		model.addAttribute("draft", draft);
 		model.addAttribute("modelForm", form);
 		model.addAttribute("kinds", List.of("number", "integer", "choice", "yes-no"));
+		model.addAttribute("nameTaken", drafts.isFolderModel(form.getName()));
 		if (!model.containsAttribute("tryForm") && tried == null) {
 			// the row to try, drawn from the description as it stands, when it loads
 			try (TabularModel described = drafts.load(draft, form)) {

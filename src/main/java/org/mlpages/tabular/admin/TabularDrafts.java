@@ -208,8 +208,10 @@ public class TabularDrafts implements DisposableBean {
 
 	/**
 	 * Puts the draft's file and its descriptor into the models folder and serves it.
-	 * @throws InputRejectedException 409 for a name any model already has, 422 for a
-	 * description the model refuses; nothing is left half-published
+	 * @throws InputRejectedException 409 for a name any model already has (unless the
+	 * form asks to replace the tabular model of that name), 422 for a description the
+	 * model refuses; nothing is left half-published, and a replaced model serves on when
+	 * its replacement fails
 	 */
 	public synchronized TabularModel publish(TabularDraft draft, TabularModelForm form) throws IOException {
 		if (!drafts.containsKey(draft.id())) {
@@ -225,12 +227,14 @@ public class TabularDrafts implements DisposableBean {
 				|| java.util.List.of(".onnx", ".yml", ".h5", ".keras")
 					.stream()
 					.anyMatch(extension -> Files.exists(dir.resolve(name + extension)));
-		if (taken) {
+		if (taken && !(form.isReplace() && models.isFolderModel(name))) {
 			throw new InputRejectedException(HttpStatus.CONFLICT, "addmodel.tabular.name-taken",
 					"a model named " + name + " exists", name);
 		}
 		Path modelFile = dir.resolve(name + ".onnx");
 		Path descriptor = dir.resolve(name + ".yml");
+		// the model replaced serves on until the new one is published over it
+		Path replaced = taken ? models.setAside(name) : null;
 		try {
 			Files.createDirectories(dir);
 			Files.copy(draft.file(), modelFile, StandardCopyOption.REPLACE_EXISTING);
@@ -238,18 +242,30 @@ public class TabularDrafts implements DisposableBean {
 			Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
 			TabularModel model = models.publish(name);
 			discard(draft.id());
-			log.info("Tabular model {} published from draft {}", name, draft.id());
+			log.info("Tabular model {} published from draft {}{}", name, draft.id(),
+					replaced != null ? ", replacing the model now in " + dir.relativize(replaced) : "");
 			return model;
 		}
 		catch (IOException | RuntimeException ex) {
 			Files.deleteIfExists(descriptor);
 			Files.deleteIfExists(modelFile);
+			if (replaced != null) {
+				models.putBack(replaced);
+				log.warn("Tabular model {} kept: the model meant to replace it did not load", name);
+			}
 			if (ex instanceof InvalidTabularModelException invalid) {
 				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
 						invalid.getMessage(), inEnglish(invalid.getMessage()));
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Whether {@code name} is a tabular model of the folder, which a draft may replace.
+	 */
+	public boolean isFolderModel(String name) {
+		return models.isFolderModel(name);
 	}
 
 	public void discard(String id) {

@@ -259,6 +259,17 @@ public class TabularModelForm {
 		this.threshold = threshold;
 	}
 
+	/** Publishing under the name of a tabular model served replaces it. */
+	private boolean replace;
+
+	public boolean isReplace() {
+		return replace;
+	}
+
+	public void setReplace(boolean replace) {
+		this.replace = replace;
+	}
+
 	/**
 	 * The threshold as the form asks for it: a percentage strictly between 0 and 100
 	 * (left empty, 50), for a model of two classes.
