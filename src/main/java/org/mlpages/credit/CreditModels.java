@@ -81,8 +81,7 @@ public class CreditModels implements MenuContributor, ModelCatalog, BuiltInTabul
 			try {
 				CreditModel model = CreditModel.load(modelFile, dir.resolve(NAME + ".report.json"));
 				TabularDescriptor words = TabularDescriptorReader.read(dir.resolve(NAME + ".yml"));
-				TabularModel tabular = TabularModel.serve(NAME, "/" + NAME, modelFile, model.sha256(),
-						describe(words, model), new CreditEngine(model), "in " + NAME + ".yml, ", start);
+				TabularModel tabular = serve(model, words, modelFile, start);
 				loaded = new ReadyCreditModel(model, tabular, (System.nanoTime() - start) / 1_000_000);
 				log.info("Model {} ready: sha256={}, threshold {}, loaded in {} ms", NAME, model.sha256(),
 						model.threshold(), loaded.loadMillis());
@@ -94,6 +93,15 @@ public class CreditModels implements MenuContributor, ModelCatalog, BuiltInTabul
 		}
 		this.ready = loaded;
 		this.failure = reason;
+	}
+
+	/**
+	 * The trained model served as a tabular model, with the words of {@code credit.yml}.
+	 * @param start when loading began ({@link System#nanoTime()})
+	 */
+	public static TabularModel serve(CreditModel model, TabularDescriptor words, Path modelFile, long start) {
+		return TabularModel.serve(NAME, "/" + NAME, modelFile, model.sha256(), describe(words, model),
+				new CreditEngine(model), "in " + NAME + ".yml, ", start);
 	}
 
 	/**

@@ -40,8 +40,7 @@ class CreditAsTabularModelTest {
 	static void load() throws IOException {
 		credit = CreditModel.load(Path.of("models/credit.model"), Path.of("models/credit.report.json"));
 		TabularDescriptor words = TabularDescriptorReader.read(Path.of("models/credit.yml"));
-		tabular = TabularModel.serve("credit", "/credit", Path.of("models/credit.model"), credit.sha256(),
-				CreditModels.describe(words, credit), new CreditEngine(credit), "in credit.yml, ", System.nanoTime());
+		tabular = CreditModels.serve(credit, words, Path.of("models/credit.model"), System.nanoTime());
 	}
 
 	@AfterAll
