@@ -133,7 +133,8 @@ public class CreditModels implements MenuContributor, ModelCatalog, BuiltInTabul
 					null);
 		}).toList();
 		return new TabularDescriptor(words.title(), words.description(), words.classes(), GRANTED, model.threshold(),
-				words.thresholdNote(), fields, words.sections(), words.rangeNote(), words.examples(), words.order());
+				null, words.thresholdNote(), fields, words.sections(), words.rangeNote(), words.examples(),
+				words.order());
 	}
 
 	public Optional<ReadyCreditModel> ready() {

@@ -1,6 +1,5 @@
 package org.mlpages.tabular;
 
-import java.text.DecimalFormat;
 import java.text.NumberFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +8,6 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.mlpages.chart.BarChart;
-import org.mlpages.chart.BarChartBuilder;
 import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
@@ -18,7 +15,6 @@ import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.monitoring.PredictionMonitor;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.StaleForm;
-import org.mlpages.tabular.TabularModel.Contribution;
 import org.mlpages.tabular.TabularModel.FieldError;
 
 import org.springframework.context.MessageSource;
@@ -159,10 +155,28 @@ class TabularController {
 		model.addAttribute("description",
 				tabular.descriptor().description() == null ? null : tabular.descriptor().description().in(locale));
 		model.addAttribute("form", TabularForm.of(tabular, values, errors, messages, locale));
-		model.addAttribute("thresholdNote",
-				tabular.descriptor().thresholdNote() == null ? null : tabular.descriptor().thresholdNote().in(locale));
+		model.addAttribute("thresholdNote", thresholdNote(tabular, locale));
 		model.addAttribute("exampleCount", examples(tabular).size());
 		return VIEW;
+	}
+
+	/**
+	 * The descriptor's words on the threshold; or, when it follows from costs, the costs.
+	 */
+	private String thresholdNote(TabularModel tabular, Locale locale) {
+		TabularDescriptor descriptor = tabular.descriptor();
+		if (descriptor.thresholdNote() != null) {
+			return descriptor.thresholdNote().in(locale);
+		}
+		if (descriptor.costs() == null || tabular.threshold() == null) {
+			return null;
+		}
+		NumberFormat number = NumberFormat.getNumberInstance(locale);
+		return messages.getMessage("tabular.threshold.costs",
+				new Object[] { tabular.className(tabular.positive(), locale),
+						number.format(descriptor.costs().falsePositive()),
+						number.format(descriptor.costs().falseNegative()) },
+				locale);
 	}
 
 	private static List<Map<String, String>> examples(TabularModel tabular) {

@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param positive the class a two-class decision is about (by default the second)
  * @param threshold from what probability of the positive class it is decided (0.5 by
  * default); a model of more classes decides the most probable
+ * @param costs instead of the threshold, what each kind of wrong decision costs: the
+ * threshold follows
  * @param thresholdNote why the threshold is where it is, read under it
  * @param fields the form's questions, in the form's order
  * @param sections the form's questions in groups, each under its title (by default one
@@ -29,8 +31,30 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param order where the model's page comes in the menu
  */
 public record TabularDescriptor(LocalizedText title, LocalizedText description, List<ClassText> classes,
-		String positive, Double threshold, LocalizedText thresholdNote, List<Field> fields, List<Section> sections,
-		LocalizedText rangeNote, List<Map<String, String>> examples, @DefaultValue("50") int order) {
+		String positive, Double threshold, Costs costs, LocalizedText thresholdNote, List<Field> fields,
+		List<Section> sections, LocalizedText rangeNote, List<Map<String, String>> examples,
+		@DefaultValue("50") int order) {
+
+	/**
+	 * What a wrong two-class decision costs, in any unit, the same for both.
+	 *
+	 * @param falsePositive deciding the positive class for a row of the other (granting a
+	 * credit that is not repaid)
+	 * @param falseNegative deciding the other class for a row of the positive one
+	 * (refusing a credit that would have been repaid)
+	 */
+	public record Costs(Double falsePositive, Double falseNegative) {
+
+		/**
+		 * The probability of the positive class from which deciding it costs less, on
+		 * average, than deciding the other: {@code fp / (fp + fn)} for a model whose
+		 * probabilities are calibrated.
+		 */
+		public double threshold() {
+			return falsePositive / (falsePositive + falseNegative);
+		}
+
+	}
 
 	/** A group of questions on the form, under its title. */
 	public record Section(String en, String fr, List<String> fields) {

@@ -189,7 +189,21 @@ public final class TabularModel implements AutoCloseable {
 		}
 		Double threshold = null;
 		if (classes.size() == 2) {
-			threshold = descriptor.threshold() != null ? descriptor.threshold() : 0.5;
+			TabularDescriptor.Costs costs = descriptor.costs();
+			if (costs != null) {
+				if (descriptor.threshold() != null) {
+					throw new InvalidTabularModelException(where + "give the threshold or the costs, not both: the"
+							+ " threshold follows from the costs");
+				}
+				if (costs.falsePositive() == null || costs.falseNegative() == null
+						|| !(costs.falsePositive() > 0 && costs.falseNegative() > 0)
+						|| !Double.isFinite(costs.falsePositive() + costs.falseNegative())) {
+					throw new InvalidTabularModelException(where + "costs are two numbers above 0: false-positive"
+							+ " (deciding " + positive + " wrongly) and false-negative (missing it)");
+				}
+			}
+			threshold = costs != null ? costs.threshold()
+					: descriptor.threshold() != null ? descriptor.threshold() : 0.5;
 			if (!(threshold > 0 && threshold < 1)) {
 				throw new InvalidTabularModelException(
 						where + "threshold is a probability between 0 and 1, not " + descriptor.threshold());

@@ -155,6 +155,27 @@ class TabularModelTest {
 	}
 
 	@Test
+	void theThresholdFollowsFromTheCostsOfEachWrongDecision() throws IOException {
+		String yaml = Files.readString(DIR.resolve("pipeline_strings.yml"));
+		// granting a loan that is not repaid costs 5, refusing one that would be costs 1:
+		// granting costs less on average from P(good) = 5 / 6
+		String costs = yaml.replace("threshold: 0.5", "costs: { false-positive: 5, false-negative: 1 }");
+		Path descriptor = Files.writeString(tmp.resolve("costs.yml"), costs);
+		try (TabularModel model = TabularModel.load("m", DIR.resolve("pipeline_strings.onnx"), descriptor)) {
+			assertThat(model.threshold()).isEqualTo(5.0 / 6);
+			double p = good("F", "no", 50);
+			assertThat(p).as("the row sits between the two thresholds").isBetween(0.5, 5.0 / 6);
+			assertThat(model.decide(model.read(Map.of("sex", "F", "smoker", "no", "age", "50"))).label())
+				.isEqualTo("bad");
+		}
+		assertThat(refusal(
+				yaml.replace("threshold: 0.5", "threshold: 0.5\ncosts: { false-positive: 5, false-negative: 1 }")))
+			.isEqualTo("in model.yml, give the threshold or the costs, not both: the threshold follows from the costs");
+		assertThat(refusal(yaml.replace("threshold: 0.5", "costs: { false-positive: 5, false-negative: 0 }")))
+			.startsWith("in model.yml, costs are two numbers above 0");
+	}
+
+	@Test
 	void aModelWithoutItsDescriptorOrAPickleIsRefused() throws IOException {
 		Path model = Files.copy(DIR.resolve("pipeline_strings.onnx"), tmp.resolve("loans.onnx"));
 		assertThatThrownBy(() -> TabularModel.load("loans", model, tmp.resolve("loans.yml")))
