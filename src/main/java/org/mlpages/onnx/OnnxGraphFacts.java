@@ -24,9 +24,29 @@ import java.util.Set;
  * @param operators the operators of the main graph, each once, in the order met
  * @param classLabels the classes in the model's output order, or empty when no node
  * declares them
+ * @param postTransforms the {@code post_transform} of each node that has one
+ * ({@code LOGISTIC}, {@code SOFTMAX}, {@code NONE} ...), each once
  */
-public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<String> operators,
-		List<String> classLabels) {
+public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<String> operators, List<String> classLabels,
+		Set<String> postTransforms) {
+
+	/**
+	 * The operators through which a two-class model's log-odds stay a sum of one term per
+	 * input column: encoders, scalers and reshaping before one linear classifier.
+	 */
+	private static final Set<String> LINEAR = Set.of("LinearClassifier", "Scaler", "OneHotEncoder", "Concat", "Reshape",
+			"Cast", "ZipMap", "Unsqueeze", "Squeeze", "Identity", "Flatten", "FeatureVectorizer");
+
+	/**
+	 * Whether the model is a linear classifier (a logistic regression, with its encoders
+	 * and scalers) whose probabilities come through a logistic or a softmax: then the
+	 * log-odds of a two-class decision are a sum of one term per column, and how much
+	 * each answer moves them is exact.
+	 */
+	public boolean linearInLogOdds() {
+		return operators.contains("LinearClassifier") && LINEAR.containsAll(operators) && !postTransforms.isEmpty()
+				&& Set.of("LOGISTIC", "SOFTMAX").containsAll(postTransforms);
+	}
 
 	private static final Set<String> CLASS_LABEL_ATTRIBUTES = Set.of("classlabels_strings", "classlabels_ints",
 			"classlabels_int64s");
@@ -43,12 +63,13 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 		Map<String, Long> opsets = new LinkedHashMap<>();
 		Set<String> operators = new LinkedHashSet<>();
 		List<String> labels = new ArrayList<>();
+		Set<String> postTransforms = new LinkedHashSet<>();
 		while (model.hasMore()) {
 			int tag = model.tag();
 			switch (tag) {
 				case 2 -> producerName = model.string();
 				case 3 -> producerVersion = model.string();
-				case 7 -> readGraph(model.message(), operators, labels);
+				case 7 -> readGraph(model.message(), operators, labels, postTransforms);
 				case 8 -> {
 					Wire opset = model.message();
 					String domain = "";
@@ -66,10 +87,11 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 			}
 		}
 		return new OnnxGraphFacts((producerName + " " + producerVersion).strip(), opsets, operators,
-				List.copyOf(labels));
+				List.copyOf(labels), postTransforms);
 	}
 
-	private static void readGraph(Wire graph, Set<String> operators, List<String> labels) throws IOException {
+	private static void readGraph(Wire graph, Set<String> operators, List<String> labels, Set<String> postTransforms)
+			throws IOException {
 		while (graph.hasMore()) {
 			if (graph.tag() != 1) {
 				graph.skip();
@@ -81,7 +103,7 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 			while (node.hasMore()) {
 				switch (node.tag()) {
 					case 4 -> op = node.string();
-					case 5 -> readAttribute(node.message(), nodeLabels);
+					case 5 -> readAttribute(node.message(), nodeLabels, postTransforms);
 					default -> node.skip();
 				}
 			}
@@ -93,8 +115,10 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 		}
 	}
 
-	private static void readAttribute(Wire attribute, List<String> labels) throws IOException {
+	private static void readAttribute(Wire attribute, List<String> labels, Set<String> postTransforms)
+			throws IOException {
 		String name = "";
+		String text = null;
 		List<String> values = new ArrayList<>();
 		while (attribute.hasMore()) {
 			int field = attribute.tag();
@@ -113,12 +137,16 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 						values.add(Long.toString(attribute.varint()));
 					}
 				}
+				case 4 -> text = attribute.string();
 				case 9 -> values.add(attribute.string());
 				default -> attribute.skip();
 			}
 		}
 		if (CLASS_LABEL_ATTRIBUTES.contains(name)) {
 			labels.addAll(values);
+		}
+		if ("post_transform".equals(name) && text != null) {
+			postTransforms.add(text);
 		}
 	}
 

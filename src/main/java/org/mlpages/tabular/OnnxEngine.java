@@ -134,6 +134,11 @@ public final class OnnxEngine implements TabularEngine {
 	}
 
 	@Override
+	public boolean linearInLogOdds() {
+		return classifier.classes().size() == 2 && classifier.facts().linearInLogOdds();
+	}
+
+	@Override
 	public double largestNumber(String field) {
 		return switch (inputsByField.get(field).type()) {
 			case INT32 -> Integer.MAX_VALUE;

@@ -43,6 +43,15 @@ public interface TabularEngine extends AutoCloseable {
 	}
 
 	/**
+	 * Whether a two-class model's log-odds are a sum of one term per field (a logistic
+	 * regression and its encoders): how much replacing an answer by its baseline moves
+	 * them is then that answer's exact share, whatever the other answers.
+	 */
+	default boolean linearInLogOdds() {
+		return false;
+	}
+
+	/**
 	 * The largest magnitude a number field's answer may have for the model to read it as
 	 * given (a 32-bit integer input holds no more than 2,147,483,647).
 	 */

@@ -484,13 +484,28 @@ public final class TabularModel implements AutoCloseable {
 			label = probabilities.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
 			about = label;
 		}
+		// a linear model's log-odds move by the answer's own term whatever the others:
+		// the change in them is exact, where a change of probability depends on the rest
+		boolean logOdds = threshold != null && engine.linearInLogOdds();
 		List<Contribution> contributions = new ArrayList<>();
 		for (int i = 0; i < explained.size(); i++) {
-			double change = probabilities.get(about) - predictions.get(i + 1).get(about);
+			double with = probabilities.get(about);
+			double without = predictions.get(i + 1).get(about);
+			double change = logOdds ? logit(with) - logit(without) : with - without;
 			contributions.add(new Contribution(explained.get(i).name(), change));
 		}
 		contributions.sort(Comparator.comparingDouble((Contribution c) -> -Math.abs(c.change())));
-		return new Decision(label, probabilities, threshold, about, PROBABILITY, List.copyOf(contributions));
+		return new Decision(label, probabilities, threshold, about, logOdds ? LOG_ODDS : PROBABILITY,
+				List.copyOf(contributions));
+	}
+
+	/**
+	 * The log-odds of a probability, held off the infinities a probability of exactly 0
+	 * or 1 (in float) would give.
+	 */
+	private static double logit(double p) {
+		double q = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
+		return Math.log(q / (1 - q));
 	}
 
 	/**

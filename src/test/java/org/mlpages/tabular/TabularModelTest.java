@@ -51,16 +51,48 @@ class TabularModelTest {
 			assertThat(decision.label()).isEqualTo(p >= 0.5 ? "good" : "bad");
 			assertThat(decision.threshold()).isEqualTo(0.5);
 			assertThat(decision.explained()).isEqualTo("good");
-			// each answer against its baseline (F, no, 40), the others kept
-			Map<String, Double> expected = Map.of("sex", p - good("F", "yes", 61), "smoker", p - good("M", "no", 61),
-					"age", p - good("M", "yes", 40));
+			// a linear model: each answer's exact term of the log-odds against its
+			// baseline (F, no, 40), from the generator's weights
+			assertThat(decision.explainedIn()).isEqualTo(TabularModel.LOG_ODDS);
+			Map<String, Double> expected = Map.of("sex", -0.3 - 0.4, "smoker", 0.9 - -0.8, "age",
+					1.5 * (61 - 40) / 12.0);
 			assertThat(decision.contributions()).extracting(Contribution::field)
 				.containsExactlyInAnyOrder("sex", "smoker", "age");
 			for (Contribution c : decision.contributions()) {
-				assertThat(c.change()).as(c.field()).isCloseTo(expected.get(c.field()), within(1e-6));
+				assertThat(c.change()).as(c.field()).isCloseTo(expected.get(c.field()), within(1e-5));
 			}
 			assertThat(Math.abs(decision.contributions().get(0).change()))
 				.isGreaterThanOrEqualTo(Math.abs(decision.contributions().get(2).change()));
+		}
+	}
+
+	/**
+	 * A tree ensemble is no sum of terms: each answer's change of the probability against
+	 * its baseline, the others kept, worked out from the generator's two trees.
+	 */
+	@Test
+	void aTreeEnsembleIsExplainedInPointsOfProbability() throws IOException {
+		Path descriptor = Files.writeString(tmp.resolve("forest.yml"), """
+				title: { en: Forest }
+				classes: [{ value: "0" }, { value: "1" }]
+				fields:
+				  - { name: a, input: input, column: 0, kind: number, baseline: "1" }
+				  - { name: b, input: input, column: 1, kind: number, baseline: "5" }
+				  - { name: c, input: input, column: 2, kind: number, baseline: "0" }
+				""");
+		try (TabularModel forest = TabularModel.load("forest", DIR.resolve("forest_no_zipmap.onnx"), descriptor)) {
+			Decision decision = forest.decide(forest.read(Map.of("a", "3", "b", "20", "c", "1")));
+
+			// first tree: a > 2.5 and c > 0.5 give 1.0; second: b > 10 gives 0.8
+			assertThat(decision.probabilities().get("1")).isCloseTo((1.0 + 0.8) / 2, within(1e-6));
+			assertThat(decision.explainedIn()).isEqualTo(TabularModel.PROBABILITY);
+			// a at 1: the first tree gives 0.1; b at 5: the second gives 0.4; c at 0: the
+			// first gives 0.7
+			Map<String, Double> expected = Map.of("a", 0.9 - (0.1 + 0.8) / 2, "b", 0.9 - (1.0 + 0.4) / 2, "c",
+					0.9 - (0.7 + 0.8) / 2);
+			assertThat(decision.contributions()).hasSize(3)
+				.allSatisfy(c -> assertThat(c.change()).as(c.field()).isCloseTo(expected.get(c.field()), within(1e-6)));
+			assertThat(decision.contributions().get(0).field()).isEqualTo("a");
 		}
 	}
 

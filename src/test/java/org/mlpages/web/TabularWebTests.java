@@ -77,7 +77,7 @@ class TabularWebTests extends WebTestSupport {
 		assertThat(row.get("model_name")).isEqualTo(TestModels.TABULAR);
 		assertThat(row.get("input_json")).isEqualTo("{\"sex\":\"M\",\"smoker\":\"yes\",\"age\":\"61\"}");
 		assertThat((String) row.get("explanation_json"))
-			.startsWith("{\"explained\":\"good\",\"explainedIn\":\"probability\",\"contributions\":[");
+			.startsWith("{\"explained\":\"good\",\"explainedIn\":\"log-odds\",\"contributions\":[");
 
 		// "this is wrong": the person's answer kept with the decision, the page shown
 		// again
@@ -124,10 +124,13 @@ class TabularWebTests extends WebTestSupport {
 		assertThat(body.get("decision").asString()).isEqualTo(p >= 0.5 ? "good" : "bad");
 		assertThat(body.get("threshold").asDouble()).isEqualTo(0.5);
 		assertThat(body.get("explained").asString()).isEqualTo("good");
-		// against the baselines (F, no, 40): only the age moved it
+		// against the baselines (F, no, 40): only the age moved it, by its own term of
+		// the
+		// linear model's log-odds, 1.5 (30 - 40) / 12
+		assertThat(body.get("explainedIn").asString()).isEqualTo("log-odds");
 		assertThat(body.get("contributions").get(0).get("field").asString()).isEqualTo("age");
-		assertThat(body.get("contributions").get(0).get("change").asDouble()).isCloseTo(p - good("F", "no", 40),
-				within(1e-6));
+		assertThat(body.get("contributions").get(0).get("change").asDouble()).isCloseTo(1.5 * (30 - 40) / 12,
+				within(1e-5));
 		assertThat(predictionRows()).isEqualTo(rows + 1);
 
 		HttpResponse<String> refused = postJson("{\"sex\": \"F\", \"age\": 30.5, \"colour\": \"blue\"}", "fr");
