@@ -8,8 +8,10 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.mlpages.image.ImageModel;
 import org.mlpages.image.PhotoBatch;
@@ -17,6 +19,11 @@ import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.image.photo.PhotoSizeCheck;
 import org.mlpages.system.MlPagesProperties;
 import org.mlpages.system.TestProperties;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * What the benchmarks share: the shipped model loaded exactly as the app loads it, the
@@ -55,6 +62,30 @@ final class BenchSupport {
 	 * Prints a benchmark's Markdown table and writes it to the file named by
 	 * {@code bench.out}, if any (the bench scripts collect it from there).
 	 */
+	/**
+	 * Runs one JMH class in a fork of its own, with the system properties
+	 * {@code bench.seconds} (per iteration, 1), {@code bench.iterations} (5) and
+	 * {@code bench.warmup} (3).
+	 * @return by benchmark method, its score and the score's error (99.9 %)
+	 */
+	static Map<String, double[]> jmh(Class<?> benchmarks) throws RunnerException {
+		int seconds = Integer.getInteger("bench.seconds", 1);
+		Map<String, double[]> scores = new LinkedHashMap<>();
+		for (RunResult result : new Runner(new OptionsBuilder().include(benchmarks.getName())
+			.warmupIterations(Integer.getInteger("bench.warmup", 3))
+			.warmupTime(TimeValue.seconds(seconds))
+			.measurementIterations(Integer.getInteger("bench.iterations", 5))
+			.measurementTime(TimeValue.seconds(seconds))
+			.forks(1)
+			.jvmArgsAppend("-Xmx512m")
+			.build()).run()) {
+			String name = result.getParams().getBenchmark();
+			scores.put(name.substring(name.lastIndexOf('.') + 1),
+					new double[] { result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError() });
+		}
+		return scores;
+	}
+
 	static void report(String table) throws java.io.IOException {
 		System.out.println();
 		System.out.println(table);
@@ -211,7 +242,7 @@ final class BenchSupport {
 
 		private final long start = System.nanoTime();
 
-		private final java.util.Map<Long, long[]> ours = new java.util.concurrent.ConcurrentHashMap<>();
+		private final Map<Long, long[]> ours = new java.util.concurrent.ConcurrentHashMap<>();
 
 		private final Thread sampler;
 

@@ -22,11 +22,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -120,24 +116,12 @@ public class CreditOnnxBenchmark {
 
 	public static void main(String[] args) throws RunnerException, IOException {
 		String loadBefore = BenchSupport.load();
-		int seconds = Integer.getInteger("bench.seconds", 1);
-		List<RunResult> results = new ArrayList<>(
-				new Runner(new OptionsBuilder().include(CreditOnnxBenchmark.class.getName())
-					.warmupIterations(Integer.getInteger("bench.warmup", 3))
-					.warmupTime(TimeValue.seconds(seconds))
-					.measurementIterations(Integer.getInteger("bench.iterations", 5))
-					.measurementTime(TimeValue.seconds(seconds))
-					.forks(1)
-					.jvmArgsAppend("-Xmx512m")
-					.build()).run());
 		Map<String, Double> micros = new LinkedHashMap<>();
 		Map<String, Double> errors = new LinkedHashMap<>();
-		for (RunResult result : results) {
-			String name = result.getParams().getBenchmark();
-			name = name.substring(name.lastIndexOf('.') + 1);
-			micros.put(name, result.getPrimaryResult().getScore());
-			errors.put(name, result.getPrimaryResult().getScoreError());
-		}
+		BenchSupport.jmh(CreditOnnxBenchmark.class).forEach((name, score) -> {
+			micros.put(name, score[0]);
+			errors.put(name, score[1]);
+		});
 		StringBuilder out = new StringBuilder();
 		out.append("### The credit decision in-process: Tribuo's weights against the same model in ONNX Runtime\n\n");
 		out.append("load before/after: ").append(loadBefore).append(" / ").append(BenchSupport.load()).append("\n\n");

@@ -3,9 +3,7 @@ package org.mlpages.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +21,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -103,22 +97,7 @@ public class CreditPathBenchmark {
 
 	public static void main(String[] args) throws RunnerException, IOException {
 		String loadBefore = BenchSupport.load();
-		int seconds = Integer.getInteger("bench.seconds", 1);
-		List<RunResult> results = new ArrayList<>(
-				new Runner(new OptionsBuilder().include(CreditPathBenchmark.class.getName())
-					.warmupIterations(Integer.getInteger("bench.warmup", 3))
-					.warmupTime(TimeValue.seconds(seconds))
-					.measurementIterations(Integer.getInteger("bench.iterations", 5))
-					.measurementTime(TimeValue.seconds(seconds))
-					.forks(1)
-					.jvmArgsAppend("-Xmx512m")
-					.build()).run());
-		Map<String, double[]> micros = new LinkedHashMap<>();
-		for (RunResult result : results) {
-			String name = result.getParams().getBenchmark();
-			micros.put(name.substring(name.lastIndexOf('.') + 1),
-					new double[] { result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError() });
-		}
+		Map<String, double[]> micros = BenchSupport.jmh(CreditPathBenchmark.class);
 		double[] before = micros.get("creditService");
 		double[] now = micros.get("tabularService");
 		String out = "### One credit application in-process: the credit service's steps against the tabular path\n\n"
