@@ -24,11 +24,11 @@ import java.util.Set;
  * @param operators the operators of the main graph, each once, in the order met
  * @param classLabels the classes in the model's output order, or empty when no node
  * declares them
- * @param postTransforms the {@code post_transform} of each node that has one
- * ({@code LOGISTIC}, {@code SOFTMAX}, {@code NONE} ...), each once
+ * @param linearClassifiers for each LinearClassifier node, its {@code post_transform}
+ * ({@code LOGISTIC}, {@code SOFTMAX}, {@code NONE} when it has none ...)
  */
 public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<String> operators, List<String> classLabels,
-		Set<String> postTransforms) {
+		List<String> linearClassifiers) {
 
 	/**
 	 * The operators through which a two-class model's log-odds stay a sum of one term per
@@ -44,8 +44,10 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 	 * each answer moves them is exact.
 	 */
 	public boolean linearInLogOdds() {
-		return operators.contains("LinearClassifier") && LINEAR.containsAll(operators) && !postTransforms.isEmpty()
-				&& Set.of("LOGISTIC", "SOFTMAX").containsAll(postTransforms);
+		// one classifier: a second one fed by the first's probabilities would sum
+		// sigmoids
+		return linearClassifiers.size() == 1 && LINEAR.containsAll(operators)
+				&& Set.of("LOGISTIC", "SOFTMAX").contains(linearClassifiers.get(0));
 	}
 
 	private static final Set<String> CLASS_LABEL_ATTRIBUTES = Set.of("classlabels_strings", "classlabels_ints",
@@ -63,13 +65,13 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 		Map<String, Long> opsets = new LinkedHashMap<>();
 		Set<String> operators = new LinkedHashSet<>();
 		List<String> labels = new ArrayList<>();
-		Set<String> postTransforms = new LinkedHashSet<>();
+		List<String> linearClassifiers = new ArrayList<>();
 		while (model.hasMore()) {
 			int tag = model.tag();
 			switch (tag) {
 				case 2 -> producerName = model.string();
 				case 3 -> producerVersion = model.string();
-				case 7 -> readGraph(model.message(), operators, labels, postTransforms);
+				case 7 -> readGraph(model.message(), operators, labels, linearClassifiers);
 				case 8 -> {
 					Wire opset = model.message();
 					String domain = "";
@@ -87,11 +89,11 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 			}
 		}
 		return new OnnxGraphFacts((producerName + " " + producerVersion).strip(), opsets, operators,
-				List.copyOf(labels), postTransforms);
+				List.copyOf(labels), List.copyOf(linearClassifiers));
 	}
 
-	private static void readGraph(Wire graph, Set<String> operators, List<String> labels, Set<String> postTransforms)
-			throws IOException {
+	private static void readGraph(Wire graph, Set<String> operators, List<String> labels,
+			List<String> linearClassifiers) throws IOException {
 		while (graph.hasMore()) {
 			if (graph.tag() != 1) {
 				graph.skip();
@@ -99,15 +101,19 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 			}
 			Wire node = graph.message();
 			String op = "";
+			String postTransform = "NONE";
 			List<String> nodeLabels = new ArrayList<>();
 			while (node.hasMore()) {
 				switch (node.tag()) {
 					case 4 -> op = node.string();
-					case 5 -> readAttribute(node.message(), nodeLabels, postTransforms);
+					case 5 -> postTransform = readAttribute(node.message(), nodeLabels, postTransform);
 					default -> node.skip();
 				}
 			}
 			operators.add(op);
+			if (op.equals("LinearClassifier")) {
+				linearClassifiers.add(postTransform);
+			}
 			// the classifier's own labels first; ZipMap repeats them
 			if (labels.isEmpty() && !nodeLabels.isEmpty()) {
 				labels.addAll(nodeLabels);
@@ -115,8 +121,10 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 		}
 	}
 
-	private static void readAttribute(Wire attribute, List<String> labels, Set<String> postTransforms)
-			throws IOException {
+	/**
+	 * @return the node's post_transform: this attribute's, or the one read before
+	 */
+	private static String readAttribute(Wire attribute, List<String> labels, String postTransform) throws IOException {
 		String name = "";
 		String text = null;
 		List<String> values = new ArrayList<>();
@@ -145,9 +153,7 @@ public record OnnxGraphFacts(String producer, Map<String, Long> opsets, Set<Stri
 		if (CLASS_LABEL_ATTRIBUTES.contains(name)) {
 			labels.addAll(values);
 		}
-		if ("post_transform".equals(name) && text != null) {
-			postTransforms.add(text);
-		}
+		return "post_transform".equals(name) && text != null ? text : postTransform;
 	}
 
 	/** A protocol buffer message read field by field, within the bytes it spans. */

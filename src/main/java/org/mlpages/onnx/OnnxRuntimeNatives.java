@@ -14,9 +14,9 @@ import org.mlpages.keras.CacheDirectories;
  * Makes ONNX Runtime load its native libraries from a cache directory, copied there once
  * from the class path. Left to itself, ONNX Runtime copies its 22 MB into a new temporary
  * directory at every start, which it does not delete when the process is killed (a server
- * stopped by the OOM killer or a crash fills {@code /tmp} restart after restart), which
- * it leaves behind empty even after a clean exit, and which fails on a server whose
- * {@code /tmp} is mounted {@code noexec}.
+ * stopped by the OOM killer or a crash fills {@code /tmp} restart after restart), and
+ * which fails on a server whose {@code /tmp} is mounted {@code noexec}. (It still makes
+ * an empty folder there at each start, deleted on a clean exit.)
  *
  * <p>
  * Call {@link #ensureExtracted(Path)} before the first {@link OnnxClassifier} is opened:
@@ -44,7 +44,8 @@ public final class OnnxRuntimeNatives {
 	 * Copies the libraries under {@code cacheRoot/onnxruntime-natives-<sizes>/} unless a
 	 * complete copy is there, and points ONNX Runtime at that directory; a directory the
 	 * operator set with {@code -Donnxruntime.native.path} is kept.
-	 * @return the directory ONNX Runtime loads its libraries from
+	 * @return the directory ONNX Runtime loads its libraries from; null off Linux x86-64,
+	 * where ONNX Runtime is left to find its own
 	 * @throws UncheckedIOException when the libraries are not on the class path or cannot
 	 * be written
 	 */
@@ -52,6 +53,11 @@ public final class OnnxRuntimeNatives {
 		String set = System.getProperty(PATH_PROPERTY);
 		if (set != null) {
 			return Path.of(set);
+		}
+		if (!isLinuxX64()) {
+			// the app's jar holds the linux-x64 libraries only; elsewhere (a developer's
+			// Mac, with the whole ONNX Runtime jar) ONNX Runtime finds its own
+			return null;
 		}
 		try {
 			Path dir = extract(cacheRoot.toAbsolutePath().normalize());
@@ -61,6 +67,12 @@ public final class OnnxRuntimeNatives {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot copy ONNX Runtime's native libraries into " + cacheRoot, ex);
 		}
+	}
+
+	static boolean isLinuxX64() {
+		String arch = System.getProperty("os.arch", "");
+		return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
+				&& (arch.equals("amd64") || arch.equals("x86_64"));
 	}
 
 	static Path extract(Path root) throws IOException {

@@ -117,6 +117,10 @@ class TabularController {
 		if (!explanation.contributions().isEmpty()) {
 			model.addAttribute("explainedName", tabular.className(explanation.explained(), locale));
 			model.addAttribute("explainedInLogOdds", explanation.inLogOdds());
+			// shares of a model that says each field's share itself (the credit model's)
+			// are against the average training row; the others against each baseline
+			model.addAttribute("explainedAgainstAverage", explanation.inLogOdds()
+					&& tabular.descriptor().fieldList().stream().allMatch(field -> field.baseline() == null));
 			model.addAttribute("explanationChart", ExplainedAnswers
 				.of(tabular, explanation, answers, BARS, messages, locale)
 				.chart(messages.getMessage(

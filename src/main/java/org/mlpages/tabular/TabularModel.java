@@ -206,7 +206,7 @@ public final class TabularModel implements AutoCloseable {
 					: descriptor.threshold() != null ? descriptor.threshold() : 0.5;
 			if (!(threshold > 0 && threshold < 1)) {
 				throw new InvalidTabularModelException(
-						where + "threshold is a probability between 0 and 1, not " + descriptor.threshold());
+						where + "threshold is a probability between 0 and 1, not " + threshold);
 			}
 		}
 		TabularModel model = new TabularModel(name, pagePath, file, sha256, descriptor, engine, positive, threshold,
@@ -487,11 +487,12 @@ public final class TabularModel implements AutoCloseable {
 		// a linear model's log-odds move by the answer's own term whatever the others:
 		// the change in them is exact, where a change of probability depends on the rest
 		boolean logOdds = threshold != null && engine.linearInLogOdds();
+		String other = classes.get(0).equals(about) ? classes.get(1) : classes.get(0);
 		List<Contribution> contributions = new ArrayList<>();
 		for (int i = 0; i < explained.size(); i++) {
-			double with = probabilities.get(about);
-			double without = predictions.get(i + 1).get(about);
-			double change = logOdds ? logit(with) - logit(without) : with - without;
+			Map<String, Double> variant = predictions.get(i + 1);
+			double change = logOdds ? logOdds(probabilities, about, other) - logOdds(variant, about, other)
+					: probabilities.get(about) - variant.get(about);
 			contributions.add(new Contribution(explained.get(i).name(), change));
 		}
 		contributions.sort(Comparator.comparingDouble((Contribution c) -> -Math.abs(c.change())));
@@ -500,12 +501,13 @@ public final class TabularModel implements AutoCloseable {
 	}
 
 	/**
-	 * The log-odds of a probability, held off the infinities a probability of exactly 0
-	 * or 1 (in float) would give.
+	 * The log-odds of one class against the other, from both probabilities as the model
+	 * gives them: a small one keeps its precision in float, where 1 - p would not (a
+	 * probability of exactly 0 held at the smallest float).
 	 */
-	private static double logit(double p) {
-		double q = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
-		return Math.log(q / (1 - q));
+	private static double logOdds(Map<String, Double> probabilities, String about, String other) {
+		return Math.log(Math.max(probabilities.get(about), Float.MIN_VALUE))
+				- Math.log(Math.max(probabilities.get(other), Float.MIN_VALUE));
 	}
 
 	/**

@@ -176,9 +176,16 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		return true;
 	}
 
-	/** Whether {@code name} is a model of the folder, served or not: one to replace. */
+	/**
+	 * Whether {@code name} is a tabular model of the folder, served or not, and nothing
+	 * else's: one to replace. Not the built-in credit model's name (its credit.yml), nor
+	 * an image model's.
+	 */
 	public boolean isFolderModel(String name) {
-		return name != null && (ready.containsKey(name) || failed.containsKey(name));
+		return name != null && !CREDIT.equals(name) && (ready.containsKey(name) || failed.containsKey(name))
+				&& List.of(".h5", ".keras")
+					.stream()
+					.noneMatch(extension -> Files.exists(dir.resolve(name + extension)));
 	}
 
 	/**
@@ -187,7 +194,13 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 	 * @return the folder they are in
 	 */
 	public synchronized Path setAside(String name) throws IOException {
-		Path target = dir.resolve("retired").resolve(name + "-" + LocalDateTime.now().format(STAMP));
+		Path retired = Files.createDirectories(dir.resolve("retired"));
+		String stamp = name + "-" + LocalDateTime.now().format(STAMP);
+		// a folder of its own, even for two models set aside within a second
+		Path target = retired.resolve(stamp);
+		for (int n = 2; Files.exists(target); n++) {
+			target = retired.resolve(stamp + "-" + n);
+		}
 		Files.createDirectories(target);
 		// credit.yml is the built-in credit model's, whatever credit.onnx beside it was
 		for (String extension : CREDIT.equals(name) ? List.of(".onnx", ".pkl", ".pickle", ".joblib")

@@ -81,7 +81,11 @@ public class TabularService {
 			decision = model.decide(answers);
 		}
 		catch (org.mlpages.onnx.OnnxClassifier.ClosedException ex) {
-			// retired or replaced while this request was read: as if it had come after
+			// replaced while this request was read: the new model answers it; retired:
+			// as if it had come after
+			if (models.find(name).filter(now -> now != model).isPresent()) {
+				return decide(name, sent, channel, rejectUnknownFields);
+			}
 			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown", "tabular model " + name + " closed",
 					name);
 		}

@@ -107,7 +107,10 @@ class BrowserTests extends WebTestSupport {
 		((JavascriptExecutor) browser)
 			.executeScript("document.querySelector('#tabular-form input[name=_csrf]').value = 'a-token-from-before'");
 		submitTheCreditForm(browser);
-		new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(stale));
+		// asked while the page is being replaced, ChromeDriver may answer that the node
+		// "does not belong to the document" instead of calling it stale: asked again
+		new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.WebDriverException.class)
+			.until(ExpectedConditions.stalenessOf(stale));
 		assertThat(browser.findElement(By.id("stale")).isDisplayed()).isTrue();
 		assertThat(answersOnThePage(browser)).isEqualTo(filled);
 

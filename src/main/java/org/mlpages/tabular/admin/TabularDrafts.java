@@ -232,6 +232,15 @@ public class TabularDrafts implements DisposableBean {
 		}
 		Path modelFile = dir.resolve(name + ".onnx");
 		Path descriptor = dir.resolve(name + ".yml");
+		// the folder's models held still meanwhile: a retire waits for the replacement
+		synchronized (models) {
+			return publish(draft, form, name, taken, modelFile, descriptor);
+		}
+	}
+
+	private TabularModel publish(TabularDraft draft, TabularModelForm form, String name, boolean taken, Path modelFile,
+			Path descriptor) throws IOException {
+		Path dir = models.directory();
 		// the model replaced serves on until the new one is published over it
 		Path replaced = taken ? models.setAside(name) : null;
 		try {
@@ -246,11 +255,25 @@ public class TabularDrafts implements DisposableBean {
 			return model;
 		}
 		catch (IOException | RuntimeException ex) {
-			Files.deleteIfExists(descriptor);
-			Files.deleteIfExists(modelFile);
+			// each step tried, whatever the one before did: the replaced model's files
+			// come back
+			for (Path file : java.util.List.of(descriptor, modelFile)) {
+				try {
+					Files.deleteIfExists(file);
+				}
+				catch (IOException cleanup) {
+					ex.addSuppressed(cleanup);
+				}
+			}
 			if (replaced != null) {
-				models.putBack(replaced);
-				log.warn("Tabular model {} kept: the model meant to replace it did not load", name);
+				try {
+					models.putBack(replaced);
+					log.warn("Tabular model {} kept: the model meant to replace it did not load", name);
+				}
+				catch (IOException cleanup) {
+					ex.addSuppressed(cleanup);
+					log.error("Tabular model {}: its files could not be put back from {}", name, replaced, cleanup);
+				}
 			}
 			if (ex instanceof InvalidTabularModelException invalid) {
 				throw new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "addmodel.rejected.descriptor",
