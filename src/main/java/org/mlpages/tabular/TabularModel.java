@@ -357,7 +357,7 @@ public final class TabularModel implements AutoCloseable {
 			}
 			else {
 				values.put(field.name(), value[0]);
-				kept.put(field.name(), normalised(field, text.strip()));
+				kept.put(field.name(), normalised(field, text.strip(), value[0]));
 			}
 		}
 		return new Answers(values, kept, List.copyOf(errors));
@@ -412,11 +412,10 @@ public final class TabularModel implements AutoCloseable {
 	 * An answer as it is logged and shown again: a number written plainly (12, 0.5), yes
 	 * or no, an option's value, whatever way it was sent (1,5 or 1.50; oui, true or 1).
 	 */
-	private static String normalised(Field field, String text) {
+	private static String normalised(Field field, String text, Object value) {
 		return switch (field.kind()) {
-			case NUMBER, INTEGER ->
-				java.math.BigDecimal.valueOf(parseNumber(text)).stripTrailingZeros().toPlainString();
-			case YES_NO -> yesNo(text) ? "yes" : "no";
+			case NUMBER, INTEGER -> java.math.BigDecimal.valueOf((Double) value).stripTrailingZeros().toPlainString();
+			case YES_NO -> (Boolean) value ? "yes" : "no";
 			case CHOICE -> text;
 		};
 	}

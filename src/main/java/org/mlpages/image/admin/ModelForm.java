@@ -8,9 +8,8 @@ import java.util.Map;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.mlpages.system.DescriptorYaml;
 import org.springframework.format.annotation.NumberFormat;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * What the administrator says about an uploaded model: its name, titles and labels, and
@@ -83,7 +82,7 @@ public class ModelForm {
 	 */
 	String toYaml() {
 		Map<String, Object> d = new LinkedHashMap<>();
-		d.put("title", text(titleEn, titleFr));
+		d.put("title", DescriptorYaml.words(titleEn, titleFr));
 		List<Map<String, Object>> labels = new ArrayList<>();
 		for (int i = 0; i < labelIds.size(); i++) {
 			Map<String, Object> label = new LinkedHashMap<>();
@@ -144,20 +143,7 @@ public class ModelForm {
 		if (positive != null && !positive.isBlank()) {
 			d.put("positive", positive.trim());
 		}
-		DumperOptions options = new DumperOptions();
-		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-		options.setAllowUnicode(true);
-		return "# Written by the \"Add a model\" page; see the README, \"Adding a model\".\n"
-				+ new Yaml(options).dump(d);
-	}
-
-	private static Map<String, String> text(String en, String fr) {
-		Map<String, String> t = new LinkedHashMap<>();
-		t.put("en", en == null ? "" : en.trim());
-		if (fr != null && !fr.isBlank()) {
-			t.put("fr", fr.trim());
-		}
-		return t;
+		return DescriptorYaml.write(d, "Adding a model");
 	}
 
 	private static String at(List<String> values, int i) {

@@ -9,8 +9,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.mlpages.system.DescriptorYaml;
 
 /**
  * What the administrator says about an uploaded tabular model: its name and titles, each
@@ -74,7 +73,7 @@ public class TabularModelForm {
 	/** The descriptor; blank words fall back to the value they name. */
 	String toYaml() {
 		Map<String, Object> d = new LinkedHashMap<>();
-		d.put("title", text(titleEn, titleFr));
+		d.put("title", DescriptorYaml.words(titleEn, titleFr));
 		List<Map<String, Object>> classes = new ArrayList<>();
 		for (int i = 0; i < classIds.size(); i++) {
 			Map<String, Object> c = new LinkedHashMap<>();
@@ -124,12 +123,7 @@ public class TabularModelForm {
 			fields.add(f);
 		}
 		d.put("fields", fields);
-		DumperOptions options = new DumperOptions();
-		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-		options.setAllowUnicode(true);
-		// SnakeYAML quotes a string YAML would read as something else ("no", "1.5")
-		return "# Written by the \"Add a model\" page; see the README, \"Adding a tabular model\".\n"
-				+ new Yaml(options).dump(d);
+		return DescriptorYaml.write(d, "Adding a tabular model");
 	}
 
 	/**
@@ -180,15 +174,6 @@ public class TabularModelForm {
 		Double number = org.mlpages.tabular.TabularModel.parseNumber(text);
 		// what is no finite number stays text, which the descriptor's check refuses
 		return number != null ? number : text.strip();
-	}
-
-	private static Map<String, String> text(String en, String fr) {
-		Map<String, String> t = new LinkedHashMap<>();
-		t.put("en", en == null ? "" : en.strip());
-		if (fr != null && !fr.isBlank()) {
-			t.put("fr", fr.strip());
-		}
-		return t;
 	}
 
 	private static String at(List<String> values, int i) {
