@@ -1,8 +1,11 @@
 package org.mlpages.history;
 
 import java.time.ZoneId;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.Page;
@@ -97,6 +100,12 @@ public class PredictionLog {
 	@Transactional(readOnly = true)
 	public List<String> labels() {
 		return repository.findLabels();
+	}
+
+	/** Which of these stored photos a prediction row points at. */
+	@Transactional(readOnly = true)
+	public Set<String> storedFilesAmong(Collection<String> storedFiles) {
+		return storedFiles.isEmpty() ? Set.of() : new HashSet<>(repository.findStoredFiles(storedFiles));
 	}
 
 	@Transactional(readOnly = true)

@@ -1,5 +1,6 @@
 package org.mlpages.history;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +33,9 @@ interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecific
 	@Modifying
 	@Query("delete from Prediction p where p.id in :ids")
 	int deleteByIds(@Param("ids") List<Long> ids);
+
+	@Query("select p.storedFile from Prediction p where p.storedFile in :names")
+	List<String> findStoredFiles(@Param("names") Collection<String> names);
 
 	long count();
 

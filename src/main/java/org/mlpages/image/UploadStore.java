@@ -3,6 +3,7 @@ package org.mlpages.image;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -11,7 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +85,30 @@ class UploadStore {
 			}
 		}
 		return name;
+	}
+
+	/**
+	 * What this store wrote and last touched before the given instant: stored photos and
+	 * partial files. Anything else in the folder is someone else's and left alone.
+	 */
+	List<Path> writtenBefore(Instant instant) throws IOException {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+			List<Path> written = new ArrayList<>();
+			for (Path file : files) {
+				String name = file.getFileName().toString();
+				if ((STORED_NAME.matcher(name).matches() || isPartial(file)) && Files.isRegularFile(file)
+						&& Files.getLastModifiedTime(file).toInstant().isBefore(instant)) {
+					written.add(file);
+				}
+			}
+			return written;
+		}
+	}
+
+	/** A photo whose writing was cut short: renamed into place, it would have no dot. */
+	static boolean isPartial(Path file) {
+		String name = file.getFileName().toString();
+		return name.startsWith(".upload-") && name.endsWith(".part");
 	}
 
 	void delete(String storedName) {

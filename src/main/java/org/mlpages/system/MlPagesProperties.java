@@ -19,8 +19,13 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 	/**
 	 * Feeds Spring's multipart limits (see application.yml) and the messages that quote
 	 * them.
+	 *
+	 * @param orphanAge how old a stored photo that no prediction row points at must be
+	 * before it is removed: such a photo is left when the process dies between storing it
+	 * and committing its row, and a younger one may still be waiting for its row's commit
 	 */
-	public record Upload(@DefaultValue("10MB") DataSize maxFileSize, @DefaultValue("11MB") DataSize maxRequestSize) {
+	public record Upload(@DefaultValue("10MB") DataSize maxFileSize, @DefaultValue("11MB") DataSize maxRequestSize,
+			@DefaultValue("2m") Duration orphanAge) {
 
 		/** The limit as people read it: "10" for 10 MB. */
 		public String maxFileSizeInMegabytes() {

@@ -17,7 +17,7 @@ public final class TestProperties {
 
 	/** The upload limits the app runs with by default. */
 	public static MlPagesProperties.Upload upload() {
-		return new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11));
+		return new MlPagesProperties.Upload(DataSize.ofMegabytes(10), DataSize.ofMegabytes(11), Duration.ofMinutes(2));
 	}
 
 	/** The default image settings but for these (inter-op threads: TensorFlow's). */
