@@ -3,6 +3,8 @@ package org.mlpages.image;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +28,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -78,26 +81,47 @@ class ImageClassificationController {
 		return VIEW;
 	}
 
+	/**
+	 * The photo waits for its turn in the photo queue, not in the server's thread; the
+	 * answer is written when it has been classified.
+	 */
 	@PostMapping("/image/{modelName}")
-	String classify(@PathVariable String modelName, @RequestParam(name = "image", required = false) MultipartFile image,
-			Model model, Locale locale, HttpServletRequest request, HttpServletResponse response) throws IOException {
+	CompletableFuture<ModelAndView> classify(@PathVariable String modelName,
+			@RequestParam(name = "image", required = false) MultipartFile image, Locale locale,
+			HttpServletRequest request, HttpServletResponse response) {
 		ImageModel imageModel = service.model(modelName);
 		try {
 			if (image == null || (image.isEmpty() && !hasName(image))) {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.missing", "no file chosen");
 			}
-			LoggedPrediction prediction = service.classify(modelName, image, Channel.PAGE);
-			access.remember(request, prediction.id(), prediction.record().storedFile());
-			return "redirect:/image/" + modelName + "/predictions/" + prediction.id();
+			return service.classifyInTurn(modelName, image, Channel.PAGE).handle((prediction, failure) -> {
+				if (failure == null) {
+					access.remember(request, prediction.id(), prediction.record().storedFile());
+					return new ModelAndView("redirect:/image/" + modelName + "/predictions/" + prediction.id());
+				}
+				Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+						? failure.getCause() : failure;
+				if (cause instanceof InputRejectedException rejected) {
+					return refused(rejected, imageModel, locale, request, response);
+				}
+				// the advice answers it, as it would have from the request's thread
+				throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+			});
 		}
 		catch (InputRejectedException ex) {
-			monitor.refused(request, ex.reason());
-			response.setStatus(ex.status().value());
-			ex.addRetryAfter(response);
-			model.addAttribute("imageModel", imageModel);
-			model.addAttribute("error", messages.getMessage(ex.messageKey(), ex.messageArguments(), locale));
-			return VIEW;
+			return CompletableFuture.completedFuture(refused(ex, imageModel, locale, request, response));
 		}
+	}
+
+	private ModelAndView refused(InputRejectedException ex, ImageModel imageModel, Locale locale,
+			HttpServletRequest request, HttpServletResponse response) {
+		monitor.refused(request, ex.reason());
+		ex.addRetryAfter(response);
+		ModelAndView page = new ModelAndView(VIEW, ex.status());
+		page.addObject("imageModel", imageModel);
+		page.addObject("maxFileSizeInMegabytes", maxFileSizeInMegabytes);
+		page.addObject("error", messages.getMessage(ex.messageKey(), ex.messageArguments(), locale));
+		return page;
 	}
 
 	@GetMapping("/image/{modelName}/predictions/{id}")

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 import ai.djl.translate.TranslateException;
@@ -51,6 +52,8 @@ public class ImageClassificationService {
 
 	private final PhotosInMemory inMemory;
 
+	private final PhotoQueue queue;
+
 	/**
 	 * Decoding is CPU-bound, so no more run at once than there are cores, whatever the
 	 * number of request threads. Their memory is bounded by the decoder's own budget.
@@ -58,8 +61,9 @@ public class ImageClassificationService {
 	private final Semaphore decodePermits = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
 	ImageClassificationService(ImageModels models, UploadStore uploads, PredictionLog predictionLog,
-			PhotosInMemory inMemory, MlPagesProperties properties) {
+			PhotosInMemory inMemory, PhotoQueue queue, MlPagesProperties properties) {
 		this.models = models;
+		this.queue = queue;
 		this.uploads = uploads;
 		this.predictionLog = predictionLog;
 		this.maxPixels = properties.image().maxPixels();
@@ -94,6 +98,22 @@ public class ImageClassificationService {
 	/** Photos waiting for a decoding slot. */
 	int decodesWaiting() {
 		return decodePermits.getQueueLength();
+	}
+
+	/**
+	 * A photo as uploaded, classified when a worker of the photo queue is free; the
+	 * calling thread does not wait for it.
+	 * @throws InputRejectedException 503 {@code photos.busy} when the queue is full
+	 */
+	public CompletableFuture<LoggedPrediction> classifyInTurn(String modelName, MultipartFile upload, Channel channel) {
+		return queue.submit(() -> {
+			try {
+				return classify(modelName, upload, channel);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot read the uploaded photo", ex);
+			}
+		});
 	}
 
 	/**
@@ -205,12 +225,18 @@ public class ImageClassificationService {
 		return probabilities.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
 	}
 
+	/**
+	 * A photo that cannot be kept is not answered: its row would point at nothing. The
+	 * person is told to come back; the operator reads why in the log.
+	 */
 	private String store(UploadedPhoto photo, String format) {
 		try {
 			return uploads.save(photo.bytes(), format);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot store the upload", ex);
+			log.error("cannot keep an uploaded photo in the uploads folder (full or read-only?): {}", ex.toString());
+			throw new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "error.storage",
+					"cannot store the upload: " + ex.getMessage());
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.PredictionRecord;
@@ -35,13 +36,15 @@ class ImagePredictionApiController {
 	}
 
 	@PostMapping(path = "/api/v1/models/{modelName}/predictions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-	PredictionResponse predict(@PathVariable String modelName, @RequestPart("image") MultipartFile image, Locale locale)
-			throws IOException {
+	CompletableFuture<PredictionResponse> predict(@PathVariable String modelName,
+			@RequestPart("image") MultipartFile image, Locale locale) {
 		ImageModel model = service.model(modelName);
-		LoggedPrediction prediction = service.classify(modelName, image, Channel.API);
-		PredictionRecord row = prediction.record();
-		return PredictionResponse.of(prediction,
-				PhotoWarning.of(model, row.imageWidth(), row.imageHeight(), messages, locale));
+		// answered when the photo queue has classified it; a refusal reaches the advice
+		return service.classifyInTurn(modelName, image, Channel.API).thenApply(prediction -> {
+			PredictionRecord row = prediction.record();
+			return PredictionResponse.of(prediction,
+					PhotoWarning.of(model, row.imageWidth(), row.imageHeight(), messages, locale));
+		});
 	}
 
 	/**

@@ -54,6 +54,8 @@ final class PredictorPool implements AutoCloseable {
 		this.slices = Executors.newCachedThreadPool(task -> {
 			Thread thread = new Thread(task, model.getName() + "-batch-" + count.incrementAndGet());
 			thread.setDaemon(true);
+			// photo work yields to the other requests (PhotoQueue)
+			thread.setPriority(Thread.MIN_PRIORITY);
 			return thread;
 		});
 	}

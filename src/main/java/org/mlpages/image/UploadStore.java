@@ -81,7 +81,13 @@ class UploadStore {
 		}
 		finally {
 			if (!moved) {
-				Files.deleteIfExists(partial);
+				try {
+					Files.deleteIfExists(partial);
+				}
+				catch (IOException cannotDelete) {
+					// the failure that brought us here is the one to report; the next
+					// sweep (OrphanedUploads) removes the partial file
+				}
 			}
 		}
 		return name;

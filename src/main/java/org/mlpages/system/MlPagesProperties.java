@@ -55,12 +55,13 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 	 * for it before the 503
 	 * @param batching how photos uploaded at the same time are predicted together
 	 * @param inMemory how much of the heap the photos being classified may hold at once
+	 * @param queue where uploaded photos wait for their turn
 	 */
 	public record Image(@DefaultValue("40000000") long maxPixels, @DefaultValue("32") int minSide,
 			@DefaultValue("0") int predictorPoolSize, @DefaultValue("1") int intraOpThreads,
 			@DefaultValue("0") int interOpThreads, @DefaultValue("true") boolean backgroundLoading,
-			@DefaultValue("10s") Duration loadingWait, @DefaultValue Batching batching,
-			@DefaultValue InMemory inMemory) {
+			@DefaultValue("10s") Duration loadingWait, @DefaultValue Batching batching, @DefaultValue InMemory inMemory,
+			@DefaultValue Queue queue) {
 
 		/**
 		 * One predictor per core unless configured: with one intra-op thread each, that
@@ -96,6 +97,29 @@ public record MlPagesProperties(@DefaultValue("models") Path modelsDir, @Default
 
 		public boolean enabled() {
 			return maxSize > 1;
+		}
+
+	}
+
+	/**
+	 * Photos uploaded to a model's page or API wait in a queue of their own for a worker,
+	 * not in the server's request threads: however many photos arrive, those threads stay
+	 * free for the other pages, the API and health. A full queue, or a photo that waited
+	 * past {@code maxWait}, gets a 503 with {@code Retry-After}.
+	 *
+	 * @param workers photos being read, decoded, predicted and logged at once; enough to
+	 * fill a batch for every predictor while the next ones are decoded
+	 * @param capacity photos waiting for a worker; each holds its upload (in memory up to
+	 * 256 KB, on disk above)
+	 * @param maxWait how long a photo may wait for a worker
+	 */
+	public record Queue(@DefaultValue("32") int workers, @DefaultValue("200") int capacity,
+			@DefaultValue("20s") Duration maxWait) {
+
+		public Queue {
+			if (workers < 1 || capacity < 1) {
+				throw new IllegalArgumentException("mlpages.image.queue.workers and capacity must be at least 1");
+			}
 		}
 
 	}

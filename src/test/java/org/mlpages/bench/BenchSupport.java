@@ -131,7 +131,7 @@ final class BenchSupport {
 						false, Duration.ofSeconds(10),
 						new MlPagesProperties.Batching(Integer.getInteger("bench.batchMaxSize", 8),
 								Duration.ofMillis(Long.getLong("bench.batchMaxWaitMs", 3))),
-						TestProperties.inMemory()));
+						TestProperties.inMemory(), TestProperties.queue()));
 		try {
 			Class<?> loaderClass = Class.forName("org.mlpages.image.ImageModelLoader");
 			Constructor<?> constructor = loaderClass.getDeclaredConstructor(MlPagesProperties.class);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
  * sets the named variable to 1, and there a missing tool fails the test, since a skipped
  * test would hide that the shipped files were never checked.
  */
-final class RequiredTool {
+public final class RequiredTool {
 
 	private RequiredTool() {
 	}
@@ -20,7 +20,7 @@ final class RequiredTool {
 	 * Skips the calling test unless {@code command} runs, or fails it when
 	 * {@code requiredBy} is set to 1.
 	 */
-	static void assumeInstalled(String command, String requiredBy, String debianPackage) {
+	public static void assumeInstalled(String command, String requiredBy, String debianPackage) {
 		if (runs(command)) {
 			return;
 		}
@@ -31,7 +31,7 @@ final class RequiredTool {
 	 * Skips the calling test unless {@code available}, or fails it when
 	 * {@code requiredBy} is set to 1.
 	 */
-	static void assume(boolean available, String requiredBy, String reason) {
+	public static void assume(boolean available, String requiredBy, String reason) {
 		if (available) {
 			return;
 		}

@@ -14,11 +14,11 @@ import java.util.Map;
  * the lines the tests use: each {@code Key=value} of {@code [Service]} (a key may
  * repeat), {@code Environment=} values unquoted.
  */
-record ServiceUnit(Map<String, List<String>> service) {
+public record ServiceUnit(Map<String, List<String>> service) {
 
 	static final Path SHIPPED = Path.of("deploy/systemd/mlpages.service");
 
-	static ServiceUnit shipped() throws IOException {
+	public static ServiceUnit shipped() throws IOException {
 		Map<String, List<String>> service = new LinkedHashMap<>();
 		String section = "";
 		for (String line : Files.readAllLines(SHIPPED)) {
@@ -39,7 +39,7 @@ record ServiceUnit(Map<String, List<String>> service) {
 		return new ServiceUnit(service);
 	}
 
-	String one(String key) {
+	public String one(String key) {
 		List<String> values = service.getOrDefault(key, List.of());
 		if (values.size() != 1) {
 			throw new IllegalStateException(key + "= appears " + values.size() + " times in " + SHIPPED);
@@ -48,7 +48,7 @@ record ServiceUnit(Map<String, List<String>> service) {
 	}
 
 	/** {@code Environment=} assignments, in order; a quoted one loses its quotes. */
-	Map<String, String> environment() {
+	public Map<String, String> environment() {
 		Map<String, String> environment = new LinkedHashMap<>();
 		for (String value : service.getOrDefault("Environment", List.of())) {
 			String assignment = value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1)
@@ -63,7 +63,7 @@ record ServiceUnit(Map<String, List<String>> service) {
 	 * The JVM's options, split on spaces as systemd splits an unbraced
 	 * {@code $JAVA_OPTS}.
 	 */
-	List<String> javaOptions() {
+	public List<String> javaOptions() {
 		return Arrays.asList(environment().get("JAVA_OPTS").trim().split("\\s+"));
 	}
 

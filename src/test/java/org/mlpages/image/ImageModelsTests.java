@@ -63,7 +63,7 @@ class ImageModelsTests {
 		ImageModels models = new ImageModels(properties, loader, messages(), event -> {
 		});
 		ImageClassificationService service = new ImageClassificationService(models, new UploadStore(properties), null,
-				new PhotosInMemory(properties), properties);
+				new PhotosInMemory(properties), new PhotoQueue(properties), properties);
 		assertThat(loader.started.await(10, TimeUnit.SECONDS)).isTrue();
 
 		assertThatExceptionOfType(InputRejectedException.class).isThrownBy(() -> service.model("cat")).satisfies(ex -> {

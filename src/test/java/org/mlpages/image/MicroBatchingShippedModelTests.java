@@ -55,7 +55,8 @@ class MicroBatchingShippedModelTests {
 		MlPagesProperties properties = new MlPagesProperties(shipped.modelsDir(), shipped.uploadsDir(),
 				shipped.dataDir(), shipped.cacheDir(), shipped.upload(),
 				new MlPagesProperties.Image(40_000_000, 32, 2, 1, 0, false, Duration.ofSeconds(10),
-						new MlPagesProperties.Batching(8, Duration.ofHours(1)), TestProperties.inMemory()));
+						new MlPagesProperties.Batching(8, Duration.ofHours(1)), TestProperties.inMemory(),
+						TestProperties.queue()));
 		MeterRegistry registry = new SimpleMeterRegistry();
 		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("registry", registry));
 		ExecutorService callers = Executors.newFixedThreadPool(EIGHT.size());

@@ -50,8 +50,10 @@ class OrphanedUploadsTests {
 	void photosNoRowPointsAtGoOnceOldEnoughAndTheRestStays() throws Exception {
 		Instant now = Instant.now();
 		Path logged = stored(now.minus(Duration.ofMinutes(10)));
-		predictionLog.record(PredictionRecord.image(Channel.API, "cat-dog", "sha", logged.getFileName().toString(),
-				"cat.jpg", 64, 64, "cat", Map.of("cat", 0.9, "dog", 0.1), 1.0, 2.0));
+		// a row as the reference model writes it: the history pages show its labels in
+		// the reader's language
+		predictionLog.record(PredictionRecord.image(Channel.API, TestModels.REFERENCE, "sha",
+				logged.getFileName().toString(), "cat.jpg", 64, 64, "Cat", Map.of("Cat", 0.9, "Dog", 0.1), 1.0, 2.0));
 		Path orphan = stored(now.minus(Duration.ofMinutes(10)));
 		Path young = stored(now.minus(Duration.ofSeconds(30)));
 		Path partial = aged(

@@ -91,7 +91,7 @@ class PhotosInMemoryTest {
 				shipped.cacheDir(), shipped.upload(),
 				new MlPagesProperties.Image(image.maxPixels(), image.minSide(), image.predictorPoolSize(),
 						image.intraOpThreads(), image.interOpThreads(), image.backgroundLoading(), image.loadingWait(),
-						image.batching(), new MlPagesProperties.InMemory(budget, maxWait))));
+						image.batching(), new MlPagesProperties.InMemory(budget, maxWait), image.queue())));
 	}
 
 }

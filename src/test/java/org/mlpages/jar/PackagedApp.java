@@ -64,11 +64,16 @@ public final class PackagedApp implements AutoCloseable {
 	 */
 	public static PackagedApp start(List<String> start, Map<String, String> environment, Path dir, int port)
 			throws IOException, InterruptedException {
+		return start(start, environment, dir, port, "jdbc:sqlite:" + dir.resolve("mlpages.db"));
+	}
+
+	/** As above, on this database instead of a SQLite file in the folder. */
+	public static PackagedApp start(List<String> start, Map<String, String> environment, Path dir, int port,
+			String databaseUrl) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(start);
 		command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--mlpages.data-dir=" + dir.resolve("data"), "--mlpages.uploads-dir=" + dir.resolve("uploads"),
-				"--mlpages.cache-dir=" + CACHE_DIR,
-				"--spring.datasource.url=jdbc:sqlite:" + dir.resolve("mlpages.db")));
+				"--mlpages.cache-dir=" + CACHE_DIR, "--spring.datasource.url=" + databaseUrl));
 		Path log = Files.createTempFile(dir, "app-", ".log");
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().putAll(environment);
@@ -93,6 +98,29 @@ public final class PackagedApp implements AutoCloseable {
 
 	public String log() throws IOException {
 		return Files.readString(log);
+	}
+
+	/** The JVM's process id (the command runs java itself). */
+	public long pid() {
+		return process.pid();
+	}
+
+	/** {@code kill -9}: no shutdown hook, nothing flushed. */
+	public void kill() throws InterruptedException {
+		process.destroyForcibly();
+		process.waitFor(10, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * SIGTERM, as systemd and podman stop it; returns the exit status once it has
+	 * stopped.
+	 */
+	public int terminate(Duration patience) throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new AssertionError("still running " + patience.toSeconds() + " s after SIGTERM");
+		}
+		return process.exitValue();
 	}
 
 	/** Stops it as a service manager does (SIGTERM), and kills it if it does not stop. */

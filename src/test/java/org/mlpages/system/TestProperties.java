@@ -24,7 +24,12 @@ public final class TestProperties {
 	public static MlPagesProperties.Image image(int predictorPoolSize, int intraOpThreads, boolean backgroundLoading,
 			Duration loadingWait) {
 		return new MlPagesProperties.Image(40_000_000, 32, predictorPoolSize, intraOpThreads, 0, backgroundLoading,
-				loadingWait, batching(), inMemory());
+				loadingWait, batching(), inMemory(), queue());
+	}
+
+	/** The photo queue as it ships. */
+	public static MlPagesProperties.Queue queue() {
+		return new MlPagesProperties.Queue(32, 200, Duration.ofSeconds(20));
 	}
 
 	/** The heap budget for photos in flight as it ships. */
