@@ -34,6 +34,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartRequest;
 
 /**
  * The page of an image model: a form to upload a photo, and after it the photo, the
@@ -93,6 +94,9 @@ class ImageClassificationController {
 		try {
 			if (image == null || (image.isEmpty() && !hasName(image))) {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.missing", "no file chosen");
+			}
+			if (request instanceof MultipartRequest multipart) {
+				ImageClassificationService.requireOnePhoto(multipart, "image");
 			}
 			return service.classifyInTurn(modelName, image, Channel.PAGE).handle((prediction, failure) -> {
 				if (failure == null) {

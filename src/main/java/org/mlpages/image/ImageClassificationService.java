@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartRequest;
 
 /**
  * One photo through one model, the same for the page and the API: decode, prepare,
@@ -98,6 +99,17 @@ public class ImageClassificationService {
 	/** Photos waiting for a decoding slot. */
 	int decodesWaiting() {
 		return decodePermits.getQueueLength();
+	}
+
+	/**
+	 * The one photo of the request: a request with several (a crafted form, a script) is
+	 * refused rather than answered for the first alone.
+	 */
+	public static void requireOnePhoto(MultipartRequest request, String part) {
+		if (request.getFiles(part).size() > 1) {
+			throw new InputRejectedException(HttpStatus.BAD_REQUEST, "upload.rejected.several",
+					request.getFiles(part).size() + " photos in one request");
+		}
 	}
 
 	/**

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartRequest;
 
 /**
  * The page's twin for programs: same validation, same log, JSON out. Errors come as
@@ -37,8 +38,9 @@ class ImagePredictionApiController {
 
 	@PostMapping(path = "/api/v1/models/{modelName}/predictions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	CompletableFuture<PredictionResponse> predict(@PathVariable String modelName,
-			@RequestPart("image") MultipartFile image, Locale locale) {
+			@RequestPart("image") MultipartFile image, MultipartRequest request, Locale locale) {
 		ImageModel model = service.model(modelName);
+		ImageClassificationService.requireOnePhoto(request, "image");
 		// answered when the photo queue has classified it; a refusal reaches the advice
 		return service.classifyInTurn(modelName, image, Channel.API).thenApply(prediction -> {
 			PredictionRecord row = prediction.record();

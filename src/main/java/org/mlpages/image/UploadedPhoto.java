@@ -13,7 +13,12 @@ import org.springframework.http.HttpStatus;
  */
 public record UploadedPhoto(String originalName, byte[] bytes) {
 
-	private static final Pattern PATH_LIKE = Pattern.compile("(^|[/\\\\])\\.\\.([/\\\\]|$)|[/\\\\]|\\p{Cntrl}");
+	/**
+	 * A path, a control character, or a bidirectional override or isolate: shown in the
+	 * history, "cat", U+202E, "gpj.exe" reads as "catexe.jpg".
+	 */
+	private static final Pattern PATH_LIKE = Pattern
+		.compile("(^|[/\\\\])\\.\\.([/\\\\]|$)|[/\\\\]|\\p{Cntrl}|[\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]");
 
 	public static final int MAX_NAME_LENGTH = 255;
 

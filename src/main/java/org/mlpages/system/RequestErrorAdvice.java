@@ -18,6 +18,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.TransactionException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -115,6 +116,20 @@ class RequestErrorAdvice {
 	Object unreadable(HttpMessageNotReadableException ex, HttpServletRequest request, Locale locale) {
 		return rejected(new InputRejectedException(HttpStatus.BAD_REQUEST, "error.body.unreadable",
 				"unreadable request body: " + ex.getMessage()), request, locale);
+	}
+
+	/** A body of a type the address does not read: say which it takes. */
+	@ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+	Object unsupportedType(HttpMediaTypeNotSupportedException ex, HttpServletRequest request, Locale locale) {
+		String supported = ex.getSupportedMediaTypes()
+			.stream()
+			.map(type -> type.getType() + "/" + type.getSubtype())
+			.distinct()
+			.collect(java.util.stream.Collectors.joining(", "));
+		String sent = ex.getContentType() == null ? "a body without a type"
+				: ex.getContentType().getType() + "/" + ex.getContentType().getSubtype();
+		return rejected(new InputRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "error.body.media-type",
+				ex.getMessage(), supported.isEmpty() ? "?" : supported, sent), request, locale);
 	}
 
 	@ExceptionHandler({ DataAccessException.class, TransactionException.class })

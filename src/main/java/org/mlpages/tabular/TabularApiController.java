@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,8 +49,13 @@ class TabularApiController {
 	 */
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		// {"age": 30, "age": 31} is no answer: which one would the client mean?
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
 		.build();
+
+	/** How Jackson names the answer it found twice. */
+	private static final Pattern DUPLICATE = Pattern.compile("^Duplicate Object property \"(.*)\"");
 
 	/** The request's attribute naming the model asked, for the refusal's details. */
 	private static final String MODEL = TabularApiController.class.getName() + ".model";
@@ -161,6 +168,10 @@ class TabularApiController {
 			return JSON.readValue(new InputStreamReader(request.getInputStream(), charset), Object.class);
 		}
 		catch (JacksonException ex) {
+			Matcher duplicate = DUPLICATE.matcher(String.valueOf(ex.getOriginalMessage()));
+			if (duplicate.find()) {
+				throw new InvalidAnswersException(List.of(new FieldError(duplicate.group(1), "duplicate", List.of())));
+			}
 			throw new InvalidAnswersException(List.of(new FieldError("", "not-an-object", List.of())));
 		}
 	}
