@@ -9,9 +9,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -146,7 +144,7 @@ public final class PhotoDecoder {
 	private Decoded decodePixels(byte[] bytes, String format, int orientation, Preprocessing input) {
 		int width = PhotoRejectedException.UNKNOWN;
 		int height = PhotoRejectedException.UNKNOWN;
-		try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+		try (ImageInputStream in = new PhotoBytesInput(bytes)) {
 			ImageReader reader = readerFor(in, format);
 			if (reader == null) {
 				throw new PhotoRejectedException(Reason.UNSUPPORTED_FORMAT, "no ImageIO reader for " + format, format,

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class PhotoDecoderTest {
@@ -310,6 +311,15 @@ class PhotoDecoderTest {
 		PhotoRejectedException e = rejected(Fixtures.photo(name));
 		assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
 		assertThat(e.format()).isEqualTo(format);
+	}
+
+	@Test
+	void aLosslessWebpWhoseDataEndsLongBeforeItsPixelsIsRefusedAtOnce() {
+		// TwelveMonkeys' reader took the missing data for zeros: minutes of decoding
+		assertThatExceptionOfType(PhotoRejectedException.class)
+			.isThrownBy(() -> decoder.decode(Fixtures.photo("endless-lossless.webp")))
+			.satisfies(ex -> assertThat(ex.reason()).isEqualTo(PhotoRejectedException.Reason.CORRUPT))
+			.withMessageContaining("reads past the end");
 	}
 
 	@Test
