@@ -1,6 +1,5 @@
 package org.mlpages.image;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
