@@ -130,8 +130,6 @@ final class PhotoBatcher implements AutoCloseable {
 			for (int i = 1; i <= workers; i++) {
 				Thread worker = new Thread(this::work, name + "-batcher-" + i);
 				worker.setDaemon(true);
-				// photo work yields to the other requests (PhotoQueue)
-				worker.setPriority(Thread.MIN_PRIORITY);
 				this.workers.add(worker);
 			}
 			this.workers.forEach(Thread::start);

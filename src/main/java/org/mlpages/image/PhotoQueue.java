@@ -101,10 +101,6 @@ public class PhotoQueue implements SmartLifecycle {
 				new ArrayBlockingQueue<>(settings.capacity()), work -> {
 					Thread thread = new Thread(work, "photo-" + threads.incrementAndGet());
 					thread.setDaemon(true);
-					// decoding and predicting photos can take every core; at the lowest
-					// priority (nice 4 with the unit's -XX:ThreadPriorityPolicy=1) they
-					// still do when nothing else waits, and yield to the other requests
-					thread.setPriority(Thread.MIN_PRIORITY);
 					return thread;
 				});
 		running = true;

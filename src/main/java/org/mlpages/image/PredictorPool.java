@@ -54,8 +54,6 @@ final class PredictorPool implements AutoCloseable {
 		this.slices = Executors.newCachedThreadPool(task -> {
 			Thread thread = new Thread(task, model.getName() + "-batch-" + count.incrementAndGet());
 			thread.setDaemon(true);
-			// photo work yields to the other requests (PhotoQueue)
-			thread.setPriority(Thread.MIN_PRIORITY);
 			return thread;
 		});
 	}
