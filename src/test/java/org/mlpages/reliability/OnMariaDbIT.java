@@ -4,13 +4,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -165,36 +161,19 @@ class OnMariaDbIT {
 	}
 
 	private static long rows(PrivateMariaDb mariaDb) throws SQLException {
-		try (Connection connection = mariaDb.connect(DATABASE);
-				Statement statement = connection.createStatement();
-				ResultSet count = statement.executeQuery("select count(*) from prediction")) {
-			count.next();
-			return count.getLong(1);
-		}
+		return log(mariaDb).count();
 	}
 
 	private static Set<Long> missing(PrivateMariaDb mariaDb, Set<Long> ids) throws SQLException {
-		Set<Long> present = new HashSet<>();
-		try (Connection connection = mariaDb.connect(DATABASE);
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("select id from prediction")) {
-			while (rows.next()) {
-				present.add(rows.getLong(1));
-			}
-		}
-		Set<Long> missing = new HashSet<>(ids);
-		missing.removeAll(present);
-		return missing;
+		return log(mariaDb).missing(ids);
 	}
 
 	private static long halfWritten(PrivateMariaDb mariaDb) throws SQLException {
-		try (Connection connection = mariaDb.connect(DATABASE);
-				Statement statement = connection.createStatement();
-				ResultSet count = statement
-					.executeQuery("select count(*) from prediction where label is null or probabilities is null")) {
-			count.next();
-			return count.getLong(1);
-		}
+		return log(mariaDb).halfWritten();
+	}
+
+	private static PredictionRows log(PrivateMariaDb mariaDb) {
+		return new PredictionRows(() -> mariaDb.connect(DATABASE));
 	}
 
 }

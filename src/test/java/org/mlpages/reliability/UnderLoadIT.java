@@ -311,12 +311,11 @@ class UnderLoadIT {
 	}
 
 	static long rows(Path db) throws SQLException {
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-				Statement statement = connection.createStatement();
-				ResultSet count = statement.executeQuery("select count(*) from prediction")) {
-			count.next();
-			return count.getLong(1);
-		}
+		return log(db).count();
+	}
+
+	private static PredictionRows log(Path db) {
+		return new PredictionRows(() -> DriverManager.getConnection("jdbc:sqlite:" + db));
 	}
 
 	private static Set<String> storedFiles(Path db) throws SQLException {
@@ -333,17 +332,7 @@ class UnderLoadIT {
 	}
 
 	static Set<Long> missing(Path db, Set<Long> ids) throws SQLException {
-		Set<Long> present = new HashSet<>();
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("select id from prediction")) {
-			while (rows.next()) {
-				present.add(rows.getLong(1));
-			}
-		}
-		Set<Long> missing = new HashSet<>(ids);
-		missing.removeAll(present);
-		return missing;
+		return log(db).missing(ids);
 	}
 
 	private static String integrityCheck(Path db) throws SQLException {

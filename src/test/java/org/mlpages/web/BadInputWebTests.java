@@ -166,6 +166,14 @@ class BadInputWebTests extends WebTestSupport {
 	 * decoding.
 	 */
 	static byte[] pngHeader(int width, int height) {
+		return png(width, height, 8, new byte[] { 0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 });
+	}
+
+	/**
+	 * An RGB PNG written chunk by chunk: its signature, an IHDR with this size and bit
+	 * depth, this IDAT (compressed scanlines) and IEND, each with its CRC.
+	 */
+	static byte[] png(int width, int height, int bitDepth, byte[] idat) {
 		try {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			DataOutputStream data = new DataOutputStream(out);
@@ -174,9 +182,9 @@ class BadInputWebTests extends WebTestSupport {
 			DataOutputStream fields = new DataOutputStream(ihdr);
 			fields.writeInt(width);
 			fields.writeInt(height);
-			fields.write(new byte[] { 8, 2, 0, 0, 0 });
+			fields.write(new byte[] { (byte) bitDepth, 2, 0, 0, 0 });
 			chunk(data, "IHDR", ihdr.toByteArray());
-			chunk(data, "IDAT", new byte[] { 0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 });
+			chunk(data, "IDAT", idat);
 			chunk(data, "IEND", new byte[0]);
 			return out.toByteArray();
 		}

@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +23,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.ZipEntry;
@@ -420,33 +418,11 @@ class HostileInputWebTests extends WebTestSupport {
 			try (DeflaterOutputStream deflate = new DeflaterOutputStream(compressed, new Deflater())) {
 				deflate.write(raw.toByteArray());
 			}
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			DataOutputStream data = new DataOutputStream(out);
-			data.write(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
-			ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-			DataOutputStream fields = new DataOutputStream(ihdr);
-			fields.writeInt(width);
-			fields.writeInt(height);
-			fields.write(new byte[] { 16, 2, 0, 0, 0 });
-			chunk(data, "IHDR", ihdr.toByteArray());
-			chunk(data, "IDAT", compressed.toByteArray());
-			chunk(data, "IEND", new byte[0]);
-			return out.toByteArray();
+			return BadInputWebTests.png(width, height, 16, compressed.toByteArray());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	private static void chunk(DataOutputStream out, String type, byte[] body) throws IOException {
-		byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-		out.writeInt(body.length);
-		out.write(typeBytes);
-		out.write(body);
-		CRC32 crc = new CRC32();
-		crc.update(typeBytes);
-		crc.update(body);
-		out.writeInt((int) crc.getValue());
 	}
 
 	/**
