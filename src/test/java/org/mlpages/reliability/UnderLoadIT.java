@@ -218,8 +218,12 @@ class UnderLoadIT {
 
 	/** The jar with the systemd unit's Java options and environment, on SQLite. */
 	private PackagedApp start(Path dir, int port, String... arguments) throws Exception {
-		return startAsTheUnitDoes(dir, port, password,
-				"jdbc:sqlite:" + dir.resolve("mlpages.db") + "?" + SHIPPED_SQLITE_OPTIONS, arguments);
+		return startAsTheUnitDoes(dir, port, password, shippedSqliteUrl(dir), arguments);
+	}
+
+	/** A SQLite file in this folder, with the options of the URL the app ships with. */
+	static String shippedSqliteUrl(Path dir) {
+		return "jdbc:sqlite:" + dir.resolve("mlpages.db") + "?" + SHIPPED_SQLITE_OPTIONS;
 	}
 
 	/** The jar with the systemd unit's Java options and environment, on this database. */

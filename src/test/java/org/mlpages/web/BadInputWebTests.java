@@ -27,13 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gets its status, a message a person understands, no prediction row, no stored file, no
  * stack trace, and the app answers the next photo as before.
  */
-class BadInputWebTests extends WebTestSupport {
+public class BadInputWebTests extends WebTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Path FIXTURES = Path.of("src/test/resources/photo");
 
-	static Stream<Arguments> badUploads() {
+	public static Stream<Arguments> badUploads() {
 		byte[] photo = photo("nasser0111_cat.jpg");
 		return Stream.of(
 				Arguments.of("a text file", "notes.jpg", fixture("text.txt"), 415, "not-an-image",

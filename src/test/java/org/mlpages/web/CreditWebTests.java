@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.within;
  * The credit page and API of the running app, with the committed model, and every refused
  * answer.
  */
-class CreditWebTests extends WebTestSupport {
+public class CreditWebTests extends WebTestSupport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -276,7 +276,7 @@ class CreditWebTests extends WebTestSupport {
 		assertThat(predictionRows()).isEqualTo(rows + 1);
 	}
 
-	static Stream<Arguments> badApplications() {
+	public static Stream<Arguments> badApplications() {
 		return Stream.of(Arguments.of("a missing field", without("age"), "age", "required"),
 				Arguments.of("an unknown category", with("purpose", "spaceship"), "purpose", "choice"),
 				Arguments.of("a category in the wrong case", with("housing", "OWN"), "housing", "choice"),

@@ -5,12 +5,9 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -35,10 +31,10 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 import org.junit.jupiter.api.Test;
+import org.mlpages.web.HostileClient.Answer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,18 +47,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * file under a name the client chose, and the app serves the next request as before. The
  * README's table lists every case of the three classes, and a test here keeps it so.
  */
-class HostileInputWebTests extends WebTestSupport {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+public class HostileInputWebTests extends WebTestSupport {
 
 	private static final String PHOTO_API = "/api/v1/models/" + TestModels.REFERENCE + "/predictions";
-
-	private static final String CREDIT_API = "/api/v1/models/credit/predictions";
 
 	private static final Pattern STORED_NAME = Pattern.compile("[0-9a-f-]{36}\\.[a-z]{3,4}");
 
 	/** A case: what it is, how it is sent, the status it gets, words its answer holds. */
-	record Case(String what, Function<HostileInputWebTests, Answer> send, int status, String says) {
+	public record Case(String what, Function<HostileClient, Answer> send, int status, String says) {
 
 		@Override
 		public String toString() {
@@ -71,15 +63,7 @@ class HostileInputWebTests extends WebTestSupport {
 
 	}
 
-	record Answer(int status, String body) {
-
-		static Answer of(HttpResponse<String> response) {
-			return new Answer(response.statusCode(), response.body());
-		}
-
-	}
-
-	static Stream<Case> cases() {
+	public static Stream<Case> cases() {
 		return Stream.of(
 				// photos all the same
 				new Case("a progressive JPEG", t -> t.photo("scan.jpg", progressiveJpeg()), 200, "\"label\""),
@@ -108,13 +92,13 @@ class HostileInputWebTests extends WebTestSupport {
 						"file name is not accepted"),
 				new Case("a file name with a right-to-left override", t -> t.photo("cat\u202Egpj.exe", cat()), 400,
 						"file name is not accepted"),
-				new Case("two photos in one request", HostileInputWebTests::twoPhotos, 400, "one photo"),
+				new Case("two photos in one request", t -> t.twoPhotos(cat()), 400, "one photo"),
 				new Case("a multipart body with no boundary",
-						t -> t.raw("POST " + PHOTO_API + " HTTP/1.1", "Content-Type: multipart/form-data",
+						t -> t.rawPhotoPost("Content-Type: multipart/form-data",
 								"--x\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\n" + "abc\r\n--x--\r\n"),
 						400, "could not be read"),
 				new Case("a part without a name",
-						t -> t.raw("POST " + PHOTO_API + " HTTP/1.1", "Content-Type: multipart/form-data; boundary=x",
+						t -> t.rawPhotoPost("Content-Type: multipart/form-data; boundary=x",
 								"--x\r\nContent-Disposition: form-data; filename=\"cat.jpg\"\r\n\r\nabc\r\n--x--\r\n"),
 						400, "Choose a photo first"),
 				new Case("a 50 MB body", t -> t.photo("big.jpg", Arrays.copyOf(cat(), 50 * 1024 * 1024)), 413,
@@ -126,8 +110,8 @@ class HostileInputWebTests extends WebTestSupport {
 						"JSON object"),
 				new Case("a 10 MB JSON body", t -> t.json("{\"purpose\": \"" + "x".repeat(10 * 1024 * 1024) + "\"}"),
 						413, "larger than"),
-				new Case("JSON sent as text/plain", t -> t.send(CREDIT_API, "text/plain", applicantWith("")), 415,
-						"not text/plain"),
+				new Case("JSON sent as text/plain",
+						t -> t.send(HostileClient.CREDIT_API, "text/plain", applicantWith("")), 415, "not text/plain"),
 				new Case("1e309 for a number", t -> t.json(applicantWith("\"age\": 1e309")), 400, "\"field\":\"age\""),
 				new Case("SQL in an answer",
 						t -> t.json(applicantWith("\"purpose\": \"' OR 1=1; DROP TABLE prediction;--\"")), 400,
@@ -155,7 +139,7 @@ class HostileInputWebTests extends WebTestSupport {
 		long rows = predictionRows();
 		long files = storedUploads();
 
-		Answer answer = hostile.send().apply(this);
+		Answer answer = hostile.send().apply(new HostileClient(uri("/"), TestModels.REFERENCE));
 
 		assertThat(answer.status()).as(hostile.what() + ": " + abbreviated(answer.body())).isEqualTo(hostile.status());
 		assertThat(answer.body()).as(hostile.what() + ": " + abbreviated(answer.body())).contains(hostile.says());
@@ -181,7 +165,7 @@ class HostileInputWebTests extends WebTestSupport {
 			long start = System.nanoTime();
 			assertThat(get("/about", "en").statusCode()).as("others are served meanwhile").isEqualTo(200);
 			// then nothing more: the server must give up on it
-			byte[] rest = readUntilClosed(socket.getInputStream());
+			byte[] rest = HostileClient.readUntilClosed(socket.getInputStream());
 			double waited = (System.nanoTime() - start) / 1e9;
 			System.out.printf("a body that stopped coming was cut off after %.1f s: %s%n", waited,
 					abbreviated(new String(rest, StandardCharsets.ISO_8859_1)));
@@ -231,75 +215,6 @@ class HostileInputWebTests extends WebTestSupport {
 		assertThat(cases).hasSizeGreaterThanOrEqualTo(40);
 		assertThat(cases)
 			.allSatisfy(what -> assertThat(readme).as("README's table of hostile input").contains("| " + what + " |"));
-	}
-
-	private Answer photo(String name, byte[] content) {
-		return Answer.of(upload(PHOTO_API, "image", name, content, "en"));
-	}
-
-	private Answer json(String body) {
-		return send(CREDIT_API, "application/json", body);
-	}
-
-	private Answer send(String path, String contentType, String body) {
-		return Answer.of(send(HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", contentType)
-			.header("Accept-Language", "en")
-			.POST(HttpRequest.BodyPublishers.ofString(body))));
-	}
-
-	private Answer twoPhotos() {
-		String boundary = "----" + UUID.randomUUID();
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		for (String name : List.of("cat.jpg", "dog.jpg")) {
-			body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + name
-					+ "\"\r\nContent-Type: image/jpeg\r\n\r\n")
-				.getBytes(StandardCharsets.UTF_8));
-			body.writeBytes(cat());
-			body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-		}
-		body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-		return Answer.of(send(HttpRequest.newBuilder(uri(PHOTO_API))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))));
-	}
-
-	/**
-	 * A request written byte for byte, as no HTTP library would send it; the answer read
-	 * until the server closes the connection.
-	 */
-	private Answer raw(String requestLine, String header, String body) {
-		try (Socket socket = new Socket("localhost", port)) {
-			socket.setSoTimeout(30_000);
-			byte[] content = body.getBytes(StandardCharsets.UTF_8);
-			String head = requestLine + "\r\nHost: localhost\r\nConnection: close\r\nAccept-Language: en\r\n"
-					+ (header == null ? "" : header + "\r\n")
-					+ (requestLine.startsWith("POST") ? "Content-Length: " + content.length + "\r\n" : "") + "\r\n";
-			OutputStream out = socket.getOutputStream();
-			out.write(head.getBytes(StandardCharsets.UTF_8));
-			out.write(content);
-			out.flush();
-			String response = new String(readUntilClosed(socket.getInputStream()), StandardCharsets.UTF_8);
-			int status = Integer.parseInt(response.substring(9, 12));
-			return new Answer(status, response);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static byte[] readUntilClosed(InputStream in) throws IOException {
-		ByteArrayOutputStream read = new ByteArrayOutputStream();
-		byte[] buffer = new byte[8192];
-		try {
-			for (int n; (n = in.read(buffer)) >= 0;) {
-				read.write(buffer, 0, n);
-			}
-		}
-		catch (SocketException reset) {
-			// a reset after the answer ends the reading as well as a close
-		}
-		return read.toByteArray();
 	}
 
 	/** Every file in the uploads folder has a name the app made. */
