@@ -5,10 +5,11 @@ import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
 
+import org.mlpages.system.CsvCells;
+
 /**
- * Writes history rows as CSV (RFC 4180). Cells a spreadsheet would run as a formula — a
- * file name such as {@code =HYPERLINK(...)} is what a stranger chooses — are prefixed
- * with an apostrophe.
+ * Writes history rows as CSV (RFC 4180), each cell {@link CsvCells#neutralised
+ * neutralised} against spreadsheet formulas.
  */
 final class HistoryCsv {
 
@@ -48,24 +49,11 @@ final class HistoryCsv {
 	}
 
 	static String cell(String value) {
-		String safe = value;
-		if (!safe.isEmpty() && "=+-@\t\r".indexOf(safe.charAt(0)) >= 0 && !isNumber(safe)) {
-			safe = "'" + safe;
-		}
+		String safe = CsvCells.neutralised(value);
 		if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
 			return "\"" + safe.replace("\"", "\"\"") + "\"";
 		}
 		return safe;
-	}
-
-	private static boolean isNumber(String value) {
-		try {
-			Double.parseDouble(value);
-			return true;
-		}
-		catch (NumberFormatException ex) {
-			return false;
-		}
 	}
 
 	private static String number(double value) {

@@ -15,11 +15,16 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * What the history is narrowed to: a model, an answer (a label, or a credit decision), a
- * range of days, both ends included, in the server's time zone, and where the requests
- * came from (the page, the API, the demo's samples). Empty fields narrow nothing.
+ * range of days, both ends included, in the server's time zone, where the requests came
+ * from (the page, the API, the demo's samples), and a batch. Empty fields narrow nothing.
  */
 public record HistoryFilter(String model, String label, @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-		@DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, String channel) {
+		@DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, String channel, String batch) {
+
+	/** Only the rows of this batch. */
+	public static HistoryFilter ofBatch(String batch) {
+		return new HistoryFilter(null, null, null, null, null, batch);
+	}
 
 	Specification<Prediction> specification(ZoneId zone) {
 		return (root, query, cb) -> {
@@ -32,6 +37,9 @@ public record HistoryFilter(String model, String label, @DateTimeFormat(iso = Da
 			}
 			if (hasText(channel)) {
 				predicates.add(cb.equal(root.get("channel"), channel));
+			}
+			if (hasText(batch)) {
+				predicates.add(cb.equal(root.get("batchId"), batch));
 			}
 			if (from != null) {
 				predicates.add(cb.greaterThanOrEqualTo(root.get("createdAt"), from.atStartOfDay(zone).toInstant()));
@@ -62,6 +70,10 @@ public record HistoryFilter(String model, String label, @DateTimeFormat(iso = Da
 			conditions.add("channel = ?");
 			args.add(channel);
 		}
+		if (hasText(batch)) {
+			conditions.add("batch_id = ?");
+			args.add(batch);
+		}
 		if (from != null) {
 			conditions.add("created_at >= ?");
 			args.add(time.apply(from.atStartOfDay(zone).toInstant()));
@@ -90,6 +102,9 @@ public record HistoryFilter(String model, String label, @DateTimeFormat(iso = Da
 		}
 		if (hasText(channel)) {
 			builder.queryParam("channel", channel);
+		}
+		if (hasText(batch)) {
+			builder.queryParam("batch", batch);
 		}
 		String query = builder.encode().build().getQuery();
 		return query == null ? "" : query;

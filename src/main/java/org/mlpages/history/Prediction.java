@@ -75,7 +75,22 @@ public class Prediction {
 	@Column(name = "latency_ms", nullable = false)
 	private double latencyMs;
 
+	@Column(name = "batch_id")
+	private String batchId;
+
+	@Column(name = "batch_row")
+	private Integer batchRow;
+
 	protected Prediction() {
+	}
+
+	/** The batch this prediction was a row of, or null. */
+	public String getBatchId() {
+		return batchId;
+	}
+
+	public Integer getBatchRow() {
+		return batchRow;
 	}
 
 	public Long getId() {

@@ -47,6 +47,22 @@ public class PredictionLog {
 		return logged;
 	}
 
+	/** Logs the predictions together; returns once every row is committed. */
+	public List<LoggedPrediction> recordAll(List<PredictionRecord> records) {
+		long start = System.nanoTime();
+		long[] ids = writer.writeAll(records);
+		double waitedMs = (System.nanoTime() - start) / 1e6;
+		List<LoggedPrediction> logged = new java.util.ArrayList<>(ids.length);
+		for (int i = 0; i < ids.length; i++) {
+			LoggedPrediction one = new LoggedPrediction(ids[i], records.get(i));
+			for (PredictionListener listener : listeners) {
+				listener.logged(one, records.get(i).latencyMs() + waitedMs);
+			}
+			logged.add(one);
+		}
+		return logged;
+	}
+
 	@Transactional(readOnly = true)
 	public List<Prediction> latest(int count) {
 		return repository.findByOrderByCreatedAtDescIdDesc(PageRequest.of(0, count));

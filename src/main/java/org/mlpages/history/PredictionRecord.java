@@ -13,11 +13,13 @@ import java.util.Map;
  * @param threshold the probability a decision was held against, or null
  * @param explanationJson for a tabular model, how much each answer moved the decision, as
  * JSON; null otherwise
+ * @param batchId the batch the prediction was one row of, or null
+ * @param batchRow its row's position in the batch's file, from 1; null outside a batch
  */
 public record PredictionRecord(Instant createdAt, String kind, Channel channel, String modelName, String modelSha256,
 		String storedFile, String originalName, Integer imageWidth, Integer imageHeight, String inputJson, String label,
 		Map<String, Double> probabilities, Double threshold, double inferenceMs, double latencyMs,
-		String explanationJson) {
+		String explanationJson, String batchId, Integer batchRow) {
 
 	public static final String IMAGE = "image";
 
@@ -37,7 +39,7 @@ public record PredictionRecord(Instant createdAt, String kind, Channel channel, 
 			String originalName, int width, int height, String label, Map<String, Double> probabilities,
 			double inferenceMs, double latencyMs) {
 		return new PredictionRecord(Instant.now(), IMAGE, channel, modelName, modelSha256, storedFile, originalName,
-				width, height, null, label, probabilities, null, inferenceMs, latencyMs, null);
+				width, height, null, label, probabilities, null, inferenceMs, latencyMs, null, null, null);
 	}
 
 	public static PredictionRecord tabular(Channel channel, String modelName, String modelSha256, String inputJson,
@@ -50,7 +52,14 @@ public record PredictionRecord(Instant createdAt, String kind, Channel channel, 
 			String label, Map<String, Double> probabilities, Double threshold, double inferenceMs, double latencyMs,
 			String explanationJson) {
 		return new PredictionRecord(Instant.now(), TABULAR, channel, modelName, modelSha256, null, null, null, null,
-				inputJson, label, probabilities, threshold, inferenceMs, latencyMs, explanationJson);
+				inputJson, label, probabilities, threshold, inferenceMs, latencyMs, explanationJson, null, null);
+	}
+
+	/** The same prediction as row {@code row} of batch {@code id}. */
+	public PredictionRecord inBatch(String id, int row) {
+		return new PredictionRecord(createdAt, kind, channel, modelName, modelSha256, storedFile, originalName,
+				imageWidth, imageHeight, inputJson, label, probabilities, threshold, inferenceMs, latencyMs,
+				explanationJson, id, row);
 	}
 
 }

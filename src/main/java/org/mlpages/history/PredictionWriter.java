@@ -47,8 +47,8 @@ class PredictionWriter implements SmartLifecycle {
 	private static final String INSERT = """
 			insert into prediction (created_at, kind, channel, model_name, model_sha256, stored_file, original_name,
 			  image_width, image_height, input_json, label, probabilities, top_probability, threshold, inference_ms,
-			  latency_ms, explanation_json)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+			  latency_ms, explanation_json, batch_id, batch_row)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
 	private final ProbabilitiesConverter probabilities = new ProbabilitiesConverter();
 
@@ -93,6 +93,44 @@ class PredictionWriter implements SmartLifecycle {
 				throw dataAccess;
 			}
 			throw new DataAccessResourceFailureException("cannot log the prediction", ex.getCause());
+		}
+	}
+
+	/**
+	 * Blocks until every row is committed and returns their ids, in order: the rows of a
+	 * batch share the writer's transactions instead of waiting for one commit each.
+	 */
+	long[] writeAll(List<PredictionRecord> records) {
+		List<PendingRow> rows = new ArrayList<>(records.size());
+		try {
+			for (PredictionRecord record : records) {
+				if (!running) {
+					throw new DataAccessResourceFailureException("the application is stopping");
+				}
+				PendingRow row = new PendingRow(record, new CompletableFuture<>());
+				if (!queue.offer(row, WAIT_SECONDS, TimeUnit.SECONDS)) {
+					throw new DataAccessResourceFailureException("the prediction log is not keeping up");
+				}
+				rows.add(row);
+			}
+			long[] ids = new long[rows.size()];
+			for (int i = 0; i < ids.length; i++) {
+				ids[i] = rows.get(i).id().get(WAIT_SECONDS, TimeUnit.SECONDS);
+			}
+			return ids;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DataAccessResourceFailureException("interrupted while logging predictions", ex);
+		}
+		catch (TimeoutException ex) {
+			throw new DataAccessResourceFailureException("the database did not commit the predictions in time", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof DataAccessException dataAccess) {
+				throw dataAccess;
+			}
+			throw new DataAccessResourceFailureException("cannot log the predictions", ex.getCause());
 		}
 	}
 
@@ -206,6 +244,8 @@ class PredictionWriter implements SmartLifecycle {
 		insert.setDouble(15, record.inferenceMs());
 		insert.setDouble(16, record.latencyMs());
 		insert.setString(17, record.explanationJson());
+		insert.setString(18, record.batchId());
+		setInteger(insert, 19, record.batchRow());
 	}
 
 	/**

@@ -66,6 +66,11 @@ class RequestErrorAdvice {
 		// the training form without its script posts a zip, not a photo: "send a smaller
 		// photo" would be the wrong advice there
 		boolean trainingZip = request.getRequestURI().startsWith(request.getContextPath() + "/training");
+		if (request.getRequestURI().endsWith("/batches")) {
+			return rejected(new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "batch.rejected.too-large",
+					"batch file over the size limit: " + ex.getMessage(), uploadLimits.maxFileSizeInMegabytes()),
+					request, locale);
+		}
 		if (request.getRequestURI().startsWith(request.getContextPath() + "/admin/models")) {
 			return rejected(new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "addmodel.rejected.too-large",
 					"model upload over the size limit: " + ex.getMessage(), uploadLimits.maxFileSizeInMegabytes()),

@@ -15,7 +15,7 @@ import org.springframework.context.MessageSource;
  * A refused answer as a person reads it ({@code tabular.error.*}), bounds written the
  * reader's way; and bounds as HTML attributes take them, never the reader's way.
  */
-final class TabularErrorMessages {
+public final class TabularErrorMessages {
 
 	private TabularErrorMessages() {
 	}
@@ -24,7 +24,7 @@ final class TabularErrorMessages {
 	 * @param model the model whose field was refused, for the field's unit and its
 	 * options' names; null when it is no longer served
 	 */
-	static String message(FieldError error, TabularModel model, MessageSource messages, Locale locale) {
+	public static String message(FieldError error, TabularModel model, MessageSource messages, Locale locale) {
 		Field field = model != null && model.hasField(error.field()) ? model.field(error.field()) : null;
 		String unit = field == null ? null : field.unit(locale);
 		if (error.code().equals("range")) {

@@ -49,6 +49,55 @@ public class TabularService {
 					"no tabular model " + name, name));
 	}
 
+	/** A row of a batch: its position in the file, from 1, and its answers by field. */
+	public record BatchRow(int position, Map<String, String> answers) {
+	}
+
+	/**
+	 * Rows of a batch decided one after the other and logged together, each with the
+	 * batch's id and its position: one commit for them all, not one each.
+	 * @return the rows refused, by position, with one error per refused answer; the
+	 * others are logged
+	 * @throws InputRejectedException when the model is no longer served
+	 */
+	public Map<Integer, List<FieldError>> decideBatch(String name, List<BatchRow> rows, Channel channel,
+			String batchId) {
+		TabularModel model = model(name);
+		Map<Integer, List<FieldError>> refused = new LinkedHashMap<>();
+		List<PredictionRecord> records = new ArrayList<>(rows.size());
+		for (BatchRow row : rows) {
+			long start = System.nanoTime();
+			TabularModel.Answers answers = model.read(row.answers());
+			if (!answers.valid()) {
+				refused.put(row.position(), answers.errors());
+				continue;
+			}
+			Decision decision;
+			try {
+				decision = model.decide(answers);
+			}
+			catch (org.mlpages.onnx.OnnxClassifier.ClosedException ex) {
+				// replaced while the rows were decided: the new model decides them all
+				if (models.find(name).filter(now -> now != model).isPresent()) {
+					return decideBatch(name, rows, channel, batchId);
+				}
+				throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+						"tabular model " + name + " closed", name);
+			}
+			double ms = (System.nanoTime() - start) / 1e6;
+			records.add(
+					PredictionRecord
+						.tabular(channel, name, model.sha256(), JSON.writeValueAsString(answers.sent()),
+								decision.label(), decision.probabilities(), decision.threshold(), ms, ms,
+								JSON.writeValueAsString(Explanation.of(decision)))
+						.inBatch(batchId, row.position()));
+		}
+		if (!records.isEmpty()) {
+			predictionLog.recordAll(records);
+		}
+		return refused;
+	}
+
 	/**
 	 * @param rejectUnknownFields whether a key the descriptor does not name is an error
 	 * (the API) or ignored (a page's form carries fields of its own)
@@ -91,9 +140,10 @@ public class TabularService {
 		}
 		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
 		double latencyMs = (System.nanoTime() - start) / 1e6;
-		LoggedPrediction logged = predictionLog.record(PredictionRecord.tabular(channel, name, model.sha256(),
+		PredictionRecord record = PredictionRecord.tabular(channel, name, model.sha256(),
 				JSON.writeValueAsString(answers.sent()), decision.label(), decision.probabilities(),
-				decision.threshold(), inferenceMs, latencyMs, JSON.writeValueAsString(Explanation.of(decision))));
+				decision.threshold(), inferenceMs, latencyMs, JSON.writeValueAsString(Explanation.of(decision)));
+		LoggedPrediction logged = predictionLog.record(record);
 		return new TabularResult(logged.id(), answers.sent(), decision, latencyMs);
 	}
 

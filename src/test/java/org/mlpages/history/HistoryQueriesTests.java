@@ -147,11 +147,12 @@ class HistoryQueriesTests {
 
 		HistoryQueries queries = new HistoryQueries(jdbc);
 		LocalDate summerTime = LocalDate.of(2026, 3, 29);
-		List<HistoryFilter> filters = List.of(new HistoryFilter(null, null, null, null, null),
-				new HistoryFilter("m1", null, null, null, null), new HistoryFilter(null, "Cat", null, null, "api"),
-				new HistoryFilter("m2", null, summerTime.minusDays(1), summerTime.plusDays(1), null),
-				new HistoryFilter(null, null, summerTime, summerTime, "demo"),
-				new HistoryFilter("nothing", null, null, null, null));
+		List<HistoryFilter> filters = List.of(new HistoryFilter(null, null, null, null, null, null),
+				new HistoryFilter("m1", null, null, null, null, null),
+				new HistoryFilter(null, "Cat", null, null, "api", null),
+				new HistoryFilter("m2", null, summerTime.minusDays(1), summerTime.plusDays(1), null, null),
+				new HistoryFilter(null, null, summerTime, summerTime, "demo", null),
+				new HistoryFilter("nothing", null, null, null, null, null));
 		for (ZoneId zone : ZONES) {
 			for (HistoryFilter filter : filters) {
 				HistoryFigures expected = countedInJava(rows, filter, zone);
@@ -295,7 +296,7 @@ class HistoryQueriesTests {
 			}
 			return new PredictionRecord(createdAt, PredictionRecord.IMAGE,
 					PredictionRecord.Channel.valueOf(channel.toUpperCase(java.util.Locale.ROOT)), model, "sha", null,
-					null, 1, 1, null, label, probabilities, null, 1.0, latency, null);
+					null, 1, 1, null, label, probabilities, null, 1.0, latency, null, null, null);
 		}
 
 	}
@@ -320,7 +321,7 @@ class HistoryQueriesTests {
 			ExecutorService views = Executors.newFixedThreadPool(4);
 			List<Future<HistoryFigures>> done = new ArrayList<>();
 			for (int i = 0; i < 8; i++) {
-				done.add(views.submit(() -> queries.figures(new HistoryFilter(null, null, null, null, null),
+				done.add(views.submit(() -> queries.figures(new HistoryFilter(null, null, null, null, null, null),
 						ZoneId.of("Europe/Paris"))));
 			}
 			for (Future<HistoryFigures> view : done) {

@@ -78,7 +78,7 @@ class RetentionJobTests {
 	private static PredictionRecord row(Instant createdAt, String storedFile) {
 		return new PredictionRecord(createdAt, PredictionRecord.IMAGE, PredictionRecord.Channel.API, "retention-test",
 				"0".repeat(64), storedFile, "old.jpg", 10, 10, null, "Cat", java.util.Map.of("Cat", 1.0), null, 1, 1,
-				null);
+				null, null, null);
 	}
 
 }

@@ -1,0 +1,138 @@
+package org.mlpages.batch;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/**
+ * A file of cases scored by one model: who sent it, from where, how many rows, and where
+ * it stands. Its rows are {@link BatchRows}; each scored row is a prediction of the log
+ * carrying the batch's id. The id is random and long: whoever holds the batch's address
+ * may follow it and download its results, as the person who sent it can from another
+ * browser.
+ */
+@Entity
+@Table(name = "batch")
+public class Batch {
+
+	/**
+	 * Where a batch stands. A batch accepted and not finished is resumed after a restart.
+	 */
+	public enum State {
+
+		QUEUED, RUNNING, DONE, FAILED;
+
+		public boolean isFinished() {
+			return this == DONE || this == FAILED;
+		}
+
+	}
+
+	@Id
+	private String id;
+
+	@Column(name = "created_at", nullable = false)
+	private Instant createdAt;
+
+	@Column(name = "finished_at")
+	private Instant finishedAt;
+
+	@Column(name = "model_name", nullable = false)
+	private String modelName;
+
+	@Column(nullable = false)
+	private String channel;
+
+	@Column(name = "original_name")
+	private String originalName;
+
+	/** The file's header as it was sent, as a JSON array. */
+	@Column(name = "columns_json", nullable = false, columnDefinition = "TEXT")
+	private String columnsJson;
+
+	@Column(nullable = false)
+	private int total;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private State state;
+
+	/** Why a batch stopped before its end, in English, for the log and the operator. */
+	private String failure;
+
+	protected Batch() {
+	}
+
+	Batch(String id, Instant createdAt, String modelName, String channel, String originalName, String columnsJson,
+			int total) {
+		this.id = id;
+		this.createdAt = createdAt;
+		this.modelName = modelName;
+		this.channel = channel;
+		this.originalName = originalName;
+		this.columnsJson = columnsJson;
+		this.total = total;
+		this.state = State.QUEUED;
+	}
+
+	public String getId() {
+		return id;
+	}
+
+	public Instant getCreatedAt() {
+		return createdAt;
+	}
+
+	public Instant getFinishedAt() {
+		return finishedAt;
+	}
+
+	public String getModelName() {
+		return modelName;
+	}
+
+	public String getChannel() {
+		return channel;
+	}
+
+	public String getOriginalName() {
+		return originalName;
+	}
+
+	String getColumnsJson() {
+		return columnsJson;
+	}
+
+	public int getTotal() {
+		return total;
+	}
+
+	public State getState() {
+		return state;
+	}
+
+	public String getFailure() {
+		return failure;
+	}
+
+	void running() {
+		state = State.RUNNING;
+	}
+
+	void done(Instant at) {
+		state = State.DONE;
+		finishedAt = at;
+	}
+
+	void failed(Instant at, String why) {
+		state = State.FAILED;
+		finishedAt = at;
+		failure = why.length() > 255 ? why.substring(0, 255) : why;
+	}
+
+}

@@ -1,0 +1,212 @@
+package org.mlpages.batch;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.system.CsvCells;
+import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.MlPagesProperties;
+import org.mlpages.tabular.TabularDescriptor.Field;
+import org.mlpages.tabular.TabularModel;
+import org.mlpages.tabular.TabularService;
+
+import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * A tabular model's second tab: a CSV file of cases scored at once. The batch has its own
+ * page, which follows it while it runs (its script moves the bar; without one, the page
+ * is reloaded) and offers its results once it is finished; the batches a browser sent are
+ * listed under the form, so a person can leave and come back.
+ */
+@Controller
+class BatchController {
+
+	private static final String SENT = BatchController.class.getName() + ".sent";
+
+	/** The refused rows the batch's page lists; the CSV has them all. */
+	private static final int REFUSALS_SHOWN = 50;
+
+	private final BatchService service;
+
+	private final TabularService tabular;
+
+	private final BatchProperties properties;
+
+	private final MlPagesProperties appProperties;
+
+	private final MessageSource messages;
+
+	BatchController(BatchService service, TabularService tabular, BatchProperties properties,
+			MlPagesProperties appProperties, MessageSource messages) {
+		this.service = service;
+		this.tabular = tabular;
+		this.properties = properties;
+		this.appProperties = appProperties;
+		this.messages = messages;
+	}
+
+	@GetMapping({ "/tabular/{name}/batches", "/{name:credit}/batches" })
+	String form(@PathVariable String name, Model model, Locale locale, HttpServletRequest request) {
+		return render(served(name, request), model, locale, request);
+	}
+
+	@PostMapping({ "/tabular/{name}/batches", "/{name:credit}/batches" })
+	String submit(@PathVariable String name, @RequestParam(name = "file", required = false) MultipartFile file,
+			Model model, Locale locale, HttpServletRequest request, HttpServletResponse response) throws IOException {
+		TabularModel served = served(name, request);
+		try {
+			if (file == null || file.isEmpty()) {
+				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "batch.rejected.no-file", "no file chosen");
+			}
+			Batch batch = service.submit(name, file.getOriginalFilename(), file.getBytes(), Channel.PAGE);
+			remember(request.getSession(), batch.getId());
+			return "redirect:" + served.pagePath() + "/batches/" + batch.getId();
+		}
+		catch (InputRejectedException ex) {
+			if (ex.status() == HttpStatus.NOT_FOUND) {
+				throw ex;
+			}
+			response.setStatus(ex.status().value());
+			model.addAttribute("error", messages.getMessage(ex.messageKey(), ex.messageArguments(), locale));
+			return render(served, model, locale, request);
+		}
+	}
+
+	@GetMapping({ "/tabular/{name}/batches/{id}", "/{name:credit}/batches/{id}" })
+	String show(@PathVariable String name, @PathVariable String id, Model model, Locale locale,
+			HttpServletRequest request) {
+		TabularModel served = served(name, request);
+		BatchService.Progress progress = service.progress(batch(name, id));
+		model.addAttribute("tabular", served);
+		model.addAttribute("pageTitle", served.descriptor().title().in(locale));
+		model.addAttribute("batch", progress.batch());
+		model.addAttribute("progress", ProgressView.of(progress, messages, locale));
+		model.addAttribute("refusals", service.refusals(progress.batch(), REFUSALS_SHOWN, locale));
+		return "batch/show";
+	}
+
+	@GetMapping(path = { "/tabular/{name}/batches/{id}/progress", "/{name:credit}/batches/{id}/progress" },
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseBody
+	ProgressView progress(@PathVariable String name, @PathVariable String id, Locale locale) {
+		return ProgressView.of(service.progress(batch(name, id)), messages, locale);
+	}
+
+	@GetMapping({ "/tabular/{name}/batches/{id}/results.csv", "/{name:credit}/batches/{id}/results.csv" })
+	void results(@PathVariable String name, @PathVariable String id, Locale locale, HttpServletResponse response)
+			throws IOException {
+		Batch batch = batch(name, id);
+		BatchApiController.writeCsv(service, batch, locale, response);
+	}
+
+	/** The header a file needs, and the descriptor's examples as rows. */
+	@GetMapping({ "/tabular/{name}/batches/template.csv", "/{name:credit}/batches/template.csv" })
+	void template(@PathVariable String name, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
+		TabularModel served = served(name, request);
+		response.setContentType("text/csv;charset=UTF-8");
+		response.setHeader("Content-Disposition", "attachment; filename=\"" + served.name() + "-cases.csv\"");
+		List<Field> fields = served.descriptor().fieldList();
+		Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+		try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180)) {
+			csv.printRecord(fields.stream().map(Field::name));
+			List<Map<String, String>> examples = served.descriptor().examples() == null ? List.of()
+					: served.descriptor().examples();
+			for (Map<String, String> example : examples) {
+				csv.printRecord(
+						fields.stream().map(field -> CsvCells.neutralised(example.getOrDefault(field.name(), ""))));
+			}
+		}
+	}
+
+	private String render(TabularModel served, Model model, Locale locale, HttpServletRequest request) {
+		model.addAttribute("tabular", served);
+		model.addAttribute("pageTitle", served.descriptor().title().in(locale));
+		model.addAttribute("maxRows", properties.maxRows());
+		model.addAttribute("maxMegabytes", appProperties.upload().maxFileSizeInMegabytes());
+		List<Batch> recent = new ArrayList<>();
+		HttpSession session = request.getSession(false);
+		if (session != null && session.getAttribute(SENT) instanceof List<?> ids) {
+			for (Object id : ids) {
+				service.find(id.toString())
+					.filter(batch -> batch.getModelName().equals(served.name()))
+					.ifPresent(recent::add);
+			}
+		}
+		java.util.Collections.reverse(recent);
+		model.addAttribute("recent", recent);
+		return "batch/new";
+	}
+
+	private static void remember(HttpSession session, String id) {
+		List<String> ids = new ArrayList<>();
+		if (session.getAttribute(SENT) instanceof List<?> sent) {
+			sent.forEach(sentId -> ids.add(sentId.toString()));
+		}
+		ids.add(id);
+		// the last twenty are enough to come back to
+		session.setAttribute(SENT, new ArrayList<>(ids.subList(Math.max(0, ids.size() - 20), ids.size())));
+	}
+
+	private Batch batch(String name, String id) {
+		Optional<Batch> batch = service.find(id).filter(found -> found.getModelName().equals(name));
+		return batch
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "batch.unknown", "no batch " + id));
+	}
+
+	/** The model of that name at its own address, as its form page is. */
+	private TabularModel served(String name, HttpServletRequest request) {
+		TabularModel model = tabular.model(name);
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		if (!path.startsWith(model.pagePath() + "/")) {
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+					name + " is served at " + model.pagePath(), name);
+		}
+		return model;
+	}
+
+	/**
+	 * A batch's progress as its page shows it, in the reader's language; the page's
+	 * script polls it as JSON to move the bar without reloading.
+	 *
+	 * @param percent for the bar's width, plainly written
+	 */
+	record ProgressView(String state, boolean finished, double percent, String summary, String detail) {
+
+		static ProgressView of(BatchService.Progress progress, MessageSource messages, Locale locale) {
+			Batch batch = progress.batch();
+			String state = batch.getState().name().toLowerCase(Locale.ROOT);
+			java.text.NumberFormat number = java.text.NumberFormat.getIntegerInstance(locale);
+			String summary = messages.getMessage("batch.state." + state,
+					new Object[] { number.format(progress.done()), number.format(batch.getTotal()) }, locale);
+			String detail = messages.getMessage("batch.detail", new Object[] { number.format(progress.scored()),
+					number.format(progress.refused()), number.format(progress.pending()) }, locale);
+			return new ProgressView(state, batch.getState().isFinished(), progress.percent(), summary, detail);
+		}
+
+	}
+
+}

@@ -1,0 +1,201 @@
+package org.mlpages.batch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.system.InputRejectedException;
+import org.mlpages.tabular.TabularModel;
+import org.mlpages.tabular.TabularService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Scores the batches one after the other, row by row, in one thread at the lowest
+ * priority: a person waiting for one decision goes first. Batches accepted and not
+ * finished when the app stopped are taken up again when it starts, from the first row
+ * with no answer (the log says which rows have theirs). While the database is away a
+ * batch waits and goes on, it does not fail.
+ */
+@Component
+class BatchRunner implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final TypeReference<List<String>> COLUMNS = new TypeReference<>() {
+	};
+
+	/**
+	 * Rows read, decided and logged at a time: one commit of the log for them all, within
+	 * the writer's largest transaction.
+	 */
+	private static final int SLICE = 200;
+
+	private static final Duration DATABASE_RETRY = Duration.ofSeconds(5);
+
+	private final TabularService tabular;
+
+	private final BatchRepository batches;
+
+	private final BatchRows rows;
+
+	private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+	private volatile Thread worker;
+
+	private volatile boolean running;
+
+	BatchRunner(TabularService tabular, BatchRepository batches, BatchRows rows) {
+		this.tabular = tabular;
+		this.batches = batches;
+		this.rows = rows;
+	}
+
+	void enqueue(String batchId) {
+		queue.add(batchId);
+	}
+
+	@Override
+	public void start() {
+		running = true;
+		queue.clear();
+		// what was accepted before the last stop, in the order it came
+		batches.findByStateInOrderByCreatedAt(List.of(Batch.State.QUEUED, Batch.State.RUNNING))
+			.forEach(batch -> queue.add(batch.getId()));
+		Thread thread = new Thread(this::work, "batch-runner");
+		thread.setDaemon(true);
+		thread.setPriority(Thread.MIN_PRIORITY);
+		worker = thread;
+		thread.start();
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		Thread thread = worker;
+		if (thread != null) {
+			thread.interrupt();
+			try {
+				thread.join(TimeUnit.SECONDS.toMillis(30));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		worker = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	/** Stops after the web server, before the prediction log's writer. */
+	@Override
+	public int getPhase() {
+		return Integer.MIN_VALUE + 2000;
+	}
+
+	private void work() {
+		while (running) {
+			try {
+				String id = queue.take();
+				run(id);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				log.error("batch runner: unexpected failure; the batch stays queued until the next start", ex);
+			}
+		}
+	}
+
+	private void run(String id) throws InterruptedException {
+		Optional<Batch> found = batches.findById(id);
+		if (found.isEmpty() || found.get().getState().isFinished()) {
+			return;
+		}
+		Batch batch = found.get();
+		Optional<TabularModel> model = tabular.find(batch.getModelName());
+		if (model.isEmpty()) {
+			fail(batch, "model " + batch.getModelName() + " is no longer served");
+			return;
+		}
+		CaseColumns columns;
+		try {
+			columns = CaseColumns.of(model.get(), JSON.readValue(batch.getColumnsJson(), COLUMNS));
+		}
+		catch (InputRejectedException ex) {
+			fail(batch, "model " + batch.getModelName() + " changed its fields: " + ex.getMessage());
+			return;
+		}
+		batch.running();
+		batches.save(batch);
+		long start = System.nanoTime();
+		Channel channel = Channel.valueOf(batch.getChannel().toUpperCase(java.util.Locale.ROOT));
+		while (running) {
+			List<BatchRows.Row> slice;
+			try {
+				slice = rows.pending(id, SLICE);
+			}
+			catch (DataAccessException ex) {
+				waitForTheDatabase(batch, ex);
+				continue;
+			}
+			if (slice.isEmpty()) {
+				batch.done(Instant.now());
+				batches.save(batch);
+				log.info("batch {} of {}: {} rows in {} ms", id, batch.getModelName(), batch.getTotal(),
+						(System.nanoTime() - start) / 1_000_000);
+				return;
+			}
+			List<TabularService.BatchRow> cases = slice.stream()
+				.map(row -> new TabularService.BatchRow(row.position(), columns.answers(row.cells())))
+				.toList();
+			try {
+				Map<Integer, String> refused = new LinkedHashMap<>();
+				tabular.decideBatch(batch.getModelName(), cases, channel, id)
+					.forEach((position, errors) -> refused.put(position, BatchService.errorsJson(errors)));
+				if (!refused.isEmpty()) {
+					rows.refuse(id, refused);
+				}
+			}
+			catch (InputRejectedException ex) {
+				// retired while it ran
+				fail(batch, ex.getMessage());
+				return;
+			}
+			catch (DataAccessException ex) {
+				waitForTheDatabase(batch, ex);
+			}
+		}
+	}
+
+	private void waitForTheDatabase(Batch batch, DataAccessException ex) throws InterruptedException {
+		log.warn("batch {}: the database is unavailable ({}); trying again in {} s", batch.getId(), ex.getMessage(),
+				DATABASE_RETRY.toSeconds());
+		Thread.sleep(DATABASE_RETRY.toMillis());
+	}
+
+	private void fail(Batch batch, String why) {
+		log.warn("batch {} failed: {}", batch.getId(), why);
+		batch.failed(Instant.now(), why);
+		batches.save(batch);
+	}
+
+}
