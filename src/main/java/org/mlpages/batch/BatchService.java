@@ -197,8 +197,12 @@ public class BatchService {
 					error.arguments().stream().map(BatchService::number).toList());
 			String label = model != null && model.hasField(error.field()) ? model.field(error.field()).label(locale)
 					: error.field();
-			parts.add(label + ": "
-					+ (model == null ? error.code() : TabularErrorMessages.message(readable, model, messages, locale)));
+			parts.add(
+					messages.getMessage("batch.refusal.field",
+							new Object[] { label,
+									model == null ? error.code()
+											: TabularErrorMessages.message(readable, model, messages, locale) },
+							locale));
 		}
 		return String.join(" ", parts);
 	}

@@ -100,11 +100,46 @@ class EveryPageBrowserTests extends WebTestSupport {
 		problems.addAll(read(browser, "a tabular model's decision", otherLanguagesWords));
 		chromium.screenshot(language + "-tabular-result.png");
 
+		browser.get(uri("/credit/batches?lang=" + language).toString());
+		problems.addAll(read(browser, "the credit model's file of cases", otherLanguagesWords));
+		chromium.screenshot(language + "-credit-batches.png");
+		browser.get(uri(finishedBatch() + "?lang=" + language).toString());
+		problems.addAll(read(browser, "a file of cases scored", otherLanguagesWords));
+		chromium.screenshot(language + "-credit-batch.png");
+
 		browser.get(uri("/history?lang=" + language).toString());
 		problems.addAll(read(browser, "the history with rows", otherLanguagesWords));
 		chromium.screenshot(language + "-history.png");
 
 		assertThat(problems).as("words of the other language on the %s pages", language).isEmpty();
+	}
+
+	/**
+	 * The page of a batch of two applications, one refused, once it is finished.
+	 */
+	private String finishedBatch() throws IOException {
+		Map<String, String> applicant = new tools.jackson.databind.json.JsonMapper().readValue(
+				Files.readString(Path.of("src/test/resources/credit/applicant.json")),
+				new tools.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, String>>() {
+				});
+		String header = String.join(",", applicant.keySet());
+		String row = String.join(",", applicant.values().stream().map(v -> "\"" + v + "\"").toList());
+		java.net.http.HttpResponse<String> accepted = send(
+				java.net.http.HttpRequest.newBuilder(uri("/api/v1/models/credit/batches"))
+					.header("Content-Type", "text/csv")
+					.POST(java.net.http.HttpRequest.BodyPublishers
+						.ofString(header + "\n" + row + "\n" + row.replace("\"67\"", "\"12\"") + "\n")));
+		String location = accepted.headers().firstValue("Location").orElseThrow();
+		for (int i = 0; i < 300 && !get(location, "en").body().contains("\"state\":\"done\""); i++) {
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+		return "/credit/batches/" + location.substring(location.lastIndexOf('/') + 1);
 	}
 
 	private static List<String> read(WebDriver browser, String page, Set<String> otherLanguagesWords) {
