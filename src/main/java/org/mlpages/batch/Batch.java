@@ -7,7 +7,12 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+
+import org.springframework.data.domain.Persistable;
 
 /**
  * A file of cases scored by one model: who sent it, from where, how many rows, and where
@@ -18,7 +23,7 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "batch")
-public class Batch {
+public class Batch implements Persistable<String> {
 
 	/**
 	 * Where a batch stands. A batch accepted and not finished is resumed after a restart.
@@ -65,6 +70,14 @@ public class Batch {
 	/** Why a batch stopped before its end, in English, for the log and the operator. */
 	private String failure;
 
+	/**
+	 * Its id is given, not generated: without this, saving a new batch would first read
+	 * it, and a transaction that reads and then writes fails on SQLite when another
+	 * connection wrote in between (the prediction log writes all the time).
+	 */
+	@Transient
+	private boolean isNew;
+
 	protected Batch() {
 	}
 
@@ -78,6 +91,18 @@ public class Batch {
 		this.columnsJson = columnsJson;
 		this.total = total;
 		this.state = State.QUEUED;
+		this.isNew = true;
+	}
+
+	@Override
+	public boolean isNew() {
+		return isNew;
+	}
+
+	@PostPersist
+	@PostLoad
+	void stored() {
+		isNew = false;
 	}
 
 	public String getId() {
@@ -118,21 +143,6 @@ public class Batch {
 
 	public String getFailure() {
 		return failure;
-	}
-
-	void running() {
-		state = State.RUNNING;
-	}
-
-	void done(Instant at) {
-		state = State.DONE;
-		finishedAt = at;
-	}
-
-	void failed(Instant at, String why) {
-		state = State.FAILED;
-		finishedAt = at;
-		failure = why.length() > 255 ? why.substring(0, 255) : why;
 	}
 
 }

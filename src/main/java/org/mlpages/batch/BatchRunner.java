@@ -144,8 +144,7 @@ class BatchRunner implements SmartLifecycle {
 			fail(batch, "model " + batch.getModelName() + " changed its fields: " + ex.getMessage());
 			return;
 		}
-		batch.running();
-		batches.save(batch);
+		batches.markRunning(id);
 		long start = System.nanoTime();
 		Channel channel = Channel.valueOf(batch.getChannel().toUpperCase(java.util.Locale.ROOT));
 		while (running) {
@@ -154,12 +153,14 @@ class BatchRunner implements SmartLifecycle {
 				slice = rows.pending(id, SLICE);
 			}
 			catch (DataAccessException ex) {
+				if (!running) {
+					return;
+				}
 				waitForTheDatabase(batch, ex);
 				continue;
 			}
 			if (slice.isEmpty()) {
-				batch.done(Instant.now());
-				batches.save(batch);
+				batches.markDone(id, Instant.now());
 				log.info("batch {} of {}: {} rows in {} ms", id, batch.getModelName(), batch.getTotal(),
 						(System.nanoTime() - start) / 1_000_000);
 				return;
@@ -181,6 +182,10 @@ class BatchRunner implements SmartLifecycle {
 				return;
 			}
 			catch (DataAccessException ex) {
+				if (!running) {
+					// stopping: what was not committed is scored after the next start
+					return;
+				}
 				waitForTheDatabase(batch, ex);
 			}
 		}
@@ -194,8 +199,7 @@ class BatchRunner implements SmartLifecycle {
 
 	private void fail(Batch batch, String why) {
 		log.warn("batch {} failed: {}", batch.getId(), why);
-		batch.failed(Instant.now(), why);
-		batches.save(batch);
+		batches.markFailed(batch.getId(), Instant.now(), why.length() > 255 ? why.substring(0, 255) : why);
 	}
 
 }

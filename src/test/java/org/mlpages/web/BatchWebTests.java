@@ -212,6 +212,60 @@ class BatchWebTests extends WebTestSupport {
 		assertThat(parse(export)).hasSize(3);
 	}
 
+	/**
+	 * Batches sent while people ask for single decisions (the log writing all the time):
+	 * each is accepted and finished, on SQLite, where a transaction that reads before it
+	 * writes would fail when another wrote in between.
+	 */
+	@Test
+	void batchesSentWhileTheLogIsBusyAreAcceptedAndFinished() throws Exception {
+		Map<String, String> applicant = applicant();
+		List<java.util.Collection<String>> thousand = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			thousand.add(applicant.values());
+		}
+		String csv = csv(',', applicant.keySet(), thousand);
+		String single = JSON.writeValueAsString(applicant);
+		java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+		java.util.concurrent.ExecutorService people = java.util.concurrent.Executors.newFixedThreadPool(6);
+		List<java.util.concurrent.Future<Integer>> asked = new ArrayList<>();
+		for (int p = 0; p < 6; p++) {
+			asked.add(people.submit(() -> {
+				int answered = 0;
+				while (!stop.get()) {
+					HttpResponse<String> decision = send(
+							HttpRequest.newBuilder(uri("/api/v1/models/credit/predictions"))
+								.header("Content-Type", "application/json")
+								.POST(HttpRequest.BodyPublishers.ofString(single)),
+							java.net.http.HttpClient.newHttpClient());
+					assertThat(decision.statusCode()).isEqualTo(200);
+					answered++;
+				}
+				return answered;
+			}));
+		}
+		List<String> locations = new ArrayList<>();
+		try {
+			for (int b = 0; b < 5; b++) {
+				HttpResponse<String> accepted = postCsv(csv);
+				assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+				locations.add(accepted.headers().firstValue("Location").orElseThrow());
+			}
+			for (String location : locations) {
+				JsonNode done = waitUntilFinished(location);
+				assertThat(done.get("state").asString()).isEqualTo("done");
+				assertThat(done.get("scored").asInt()).isEqualTo(1000);
+			}
+		}
+		finally {
+			stop.set(true);
+			people.shutdown();
+		}
+		for (java.util.concurrent.Future<Integer> person : asked) {
+			assertThat(person.get()).isPositive();
+		}
+	}
+
 	private HttpResponse<String> postCsv(String csv) {
 		return send(HttpRequest.newBuilder(uri(API))
 			.header("Content-Type", "text/csv")
