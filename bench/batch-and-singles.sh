@@ -59,8 +59,12 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 submit() { curl -fsS -X POST -H 'Content-Type: text/csv' --data-binary @"$OUT/cases.csv" \
   "$(api /api/v1/models/credit/batches)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 batch_rows() { sqlite3 "$DB" "select count(*) from prediction where batch_id is not null"; }
-wait_batches() { # until no batch is queued or running
-  while [ "$(sqlite3 "$DB" "select count(*) from batch where state in ('QUEUED','RUNNING')")" != 0 ]; do sleep 0.2; done
+unfinished() { sqlite3 "$DB" "select count(*) from batch where state in ('QUEUED','RUNNING')"; }
+wait_batches() { while [ "$(unfinished)" != 0 ]; do sleep 0.2; done; }
+feed() { # sends a batch whenever fewer than two are unfinished, until $OUT/stop exists
+  while [ ! -e "$OUT/stop" ]; do
+    if [ "$(unfinished)" -lt 2 ]; then submit >/dev/null; else sleep 0.1; fi
+  done
 }
 
 echo "warm-up: $WARMUP s of single decisions, then a batch of 10,000 alone"
@@ -79,15 +83,18 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round, alone: $line"
   p50[alone]+=" $(field "$line" p50)"; p99[alone]+=" $(field "$line" p99)"; rps[alone]+=" $(field "$line" rps)"
   ok=$(( ok + $(field "$line" ok2xx) ))
-  # enough batches to last the whole round at the rate measured alone
-  for _ in $(seq 1 $(( alone_rate * SECS / 10000 + 2 ))); do submit >/dev/null; done
-  sleep 0.5
+  # batches kept coming for the whole round: a new one whenever fewer than two wait
+  rm -f "$OUT/stop"
+  feed &
+  FEEDER=$!
+  until [ "$(unfinished)" -ge 2 ]; do sleep 0.1; done
   before=$(batch_rows); start=$(date +%s.%N)
   line=$(singles "$SECS")
   rate=$(awk -v n="$(( $(batch_rows) - before ))" -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", n / (e - s) }')
-  echo "round $round, with a batch running ($rate rows/s meanwhile): $line"
-  [ "$(sqlite3 "$DB" "select count(*) from batch where state in ('QUEUED','RUNNING')")" != 0 ] \
-    || echo "warning: the batches ended before the round" >&2
+  [ "$(unfinished)" != 0 ] || { echo "the batches ended before the round" >&2; exit 1; }
+  touch "$OUT/stop"
+  wait "$FEEDER"
+  echo "round $round, with batches running ($rate rows/s meanwhile): $line"
   p50[batch]+=" $(field "$line" p50)"; p99[batch]+=" $(field "$line" p99)"; rps[batch]+=" $(field "$line" rps)"
   during+=" $rate"
   ok=$(( ok + $(field "$line" ok2xx) ))

@@ -23,11 +23,12 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Scores the batches one after the other, row by row, in one thread at the lowest
- * priority: a person waiting for one decision goes first. Batches accepted and not
- * finished when the app stopped are taken up again when it starts, from the first row
- * with no answer (the log says which rows have theirs). While the database is away a
- * batch waits and goes on, it does not fail.
+ * Scores the batches one after the other, slice by slice, in one thread at the lowest
+ * priority, and in short steps while people are being answered ({@link BatchPacing}): a
+ * person waiting for one decision goes first. Batches accepted and not finished when the
+ * app stopped are taken up again when it starts, from the first row with no answer (the
+ * log says which rows have theirs). While the database is away a batch waits and goes on,
+ * it does not fail.
  */
 @Component
 class BatchRunner implements SmartLifecycle {
@@ -39,12 +40,6 @@ class BatchRunner implements SmartLifecycle {
 	private static final TypeReference<List<String>> COLUMNS = new TypeReference<>() {
 	};
 
-	/**
-	 * Rows read, decided and logged at a time: one commit of the log for them all, within
-	 * the writer's largest transaction.
-	 */
-	private static final int SLICE = 200;
-
 	private static final Duration DATABASE_RETRY = Duration.ofSeconds(5);
 
 	private final TabularService tabular;
@@ -53,16 +48,19 @@ class BatchRunner implements SmartLifecycle {
 
 	private final BatchRows rows;
 
+	private final BatchPacing pacing;
+
 	private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
 
 	private volatile Thread worker;
 
 	private volatile boolean running;
 
-	BatchRunner(TabularService tabular, BatchRepository batches, BatchRows rows) {
+	BatchRunner(TabularService tabular, BatchRepository batches, BatchRows rows, BatchPacing pacing) {
 		this.tabular = tabular;
 		this.batches = batches;
 		this.rows = rows;
+		this.pacing = pacing;
 	}
 
 	void enqueue(String batchId) {
@@ -150,7 +148,8 @@ class BatchRunner implements SmartLifecycle {
 		while (running) {
 			List<BatchRows.Row> slice;
 			try {
-				slice = rows.pending(id, SLICE);
+				// each slice's rows are logged in one commit
+				slice = rows.pending(id, pacing.slice());
 			}
 			catch (DataAccessException ex) {
 				if (!running) {
@@ -188,6 +187,7 @@ class BatchRunner implements SmartLifecycle {
 				}
 				waitForTheDatabase(batch, ex);
 			}
+			pacing.afterSlice();
 		}
 	}
 
