@@ -23,6 +23,17 @@ interface BatchRepository extends JpaRepository<Batch, String> {
 	@Query("update Batch b set b.state = :state, b.finishedAt = :finishedAt, b.failure = :failure where b.id = :id")
 	void changeState(String id, Batch.State state, Instant finishedAt, String failure);
 
+	@Query("select b.id from Batch b where b.createdAt < :before and b.state in :states")
+	List<String> findIdsCreatedBefore(Instant before, Collection<Batch.State> states);
+
+	default List<String> findFinishedBefore(Instant before) {
+		return findIdsCreatedBefore(before, List.of(Batch.State.DONE, Batch.State.FAILED));
+	}
+
+	@Modifying
+	@Query("delete from Batch b where b.id = :id")
+	void deleteBatch(String id);
+
 	default void markRunning(String id) {
 		changeState(id, Batch.State.RUNNING, null, null);
 	}

@@ -83,6 +83,10 @@ class BatchRows {
 				(rs, n) -> new Row(rs.getInt(1), JSON.readValue(rs.getString(2), CELLS)), batchId, limit);
 	}
 
+	void delete(String batchId) {
+		jdbc.update("delete from batch_row where batch_id = ?", batchId);
+	}
+
 	/** Why each of these rows was refused, by position, as JSON; in one commit. */
 	@Transactional
 	void refuse(String batchId, Map<Integer, String> errorsJson) {
