@@ -3,6 +3,7 @@ package org.mlpages.batch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -74,12 +75,20 @@ class BatchApiController {
 
 	static void writeCsv(BatchService service, Batch batch, Locale locale, HttpServletResponse response)
 			throws IOException {
-		response.setContentType("text/csv;charset=UTF-8");
-		response.setHeader("Content-Disposition", "attachment; filename=\"" + batch.getModelName() + "-batch-"
-				+ batch.getId().substring(0, 8) + ".csv\"");
-		Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-		service.writeResults(batch, out, locale);
-		out.flush();
+		Writer[] out = new Writer[1];
+		service.writeResults(batch, () -> {
+			try {
+				response.setContentType("text/csv;charset=UTF-8");
+				response.setHeader("Content-Disposition", "attachment; filename=\"" + batch.getModelName() + "-batch-"
+						+ batch.getId().substring(0, 8) + ".csv\"");
+				out[0] = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+				return out[0];
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}, locale);
+		out[0].flush();
 	}
 
 	private Batch batch(String id) {

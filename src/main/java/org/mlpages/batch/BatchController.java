@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.text.NumberFormat;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,7 +158,7 @@ class BatchController {
 					.ifPresent(recent::add);
 			}
 		}
-		java.util.Collections.reverse(recent);
+		Collections.reverse(recent);
 		model.addAttribute("recent", recent);
 		return "batch/new";
 	}
@@ -199,7 +201,7 @@ class BatchController {
 		static ProgressView of(BatchService.Progress progress, MessageSource messages, Locale locale) {
 			Batch batch = progress.batch();
 			String state = batch.getState().name().toLowerCase(Locale.ROOT);
-			java.text.NumberFormat number = java.text.NumberFormat.getIntegerInstance(locale);
+			NumberFormat number = NumberFormat.getIntegerInstance(locale);
 			String summary = messages.getMessage("batch.state." + state,
 					new Object[] { number.format(progress.done()), number.format(batch.getTotal()) }, locale);
 			String detail = messages.getMessage("batch.detail", new Object[] { number.format(progress.scored()),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -144,7 +145,7 @@ class BatchRunner implements SmartLifecycle {
 		}
 		batches.markRunning(id);
 		long start = System.nanoTime();
-		Channel channel = Channel.valueOf(batch.getChannel().toUpperCase(java.util.Locale.ROOT));
+		Channel channel = Channel.valueOf(batch.getChannel().toUpperCase(Locale.ROOT));
 		while (running) {
 			List<BatchRows.Row> slice;
 			try {

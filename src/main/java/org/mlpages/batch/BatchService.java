@@ -2,12 +2,15 @@ package org.mlpages.batch;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -132,7 +135,7 @@ public class BatchService {
 	 * with the answer and each class's probability, {@code refused} with why, or
 	 * {@code pending}. Numbers are written plainly, never the reader's way.
 	 */
-	public void writeResults(Batch batch, Writer out, Locale locale) throws IOException {
+	public void writeResults(Batch batch, Supplier<Writer> out, Locale locale) throws IOException {
 		TabularModel model = tabular.find(batch.getModelName()).orElse(null);
 		List<String> columns = JSON.readValue(batch.getColumnsJson(), COLUMNS);
 		List<String> classes = new ArrayList<>();
@@ -147,25 +150,33 @@ public class BatchService {
 		classes.forEach(c -> header.add("probability_" + c));
 		header.add("message");
 		header.add("prediction_id");
-		// not closed: the caller's stream is the caller's to close
-		CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180);
-		csv.printRecord(header.stream().map(CsvCells::neutralised));
+		// the stream opened at the first row the database gave: a query that fails leaves
+		// the response free for the error page; not closed, it is the caller's
+		CSVPrinter[] csv = new CSVPrinter[1];
 		IOException[] failure = new IOException[1];
 		rows.forEachResult(batch.getId(), result -> {
-			if (failure[0] == null) {
-				try {
-					csv.printRecord(resultLine(result, columns.size(), classes, model, locale).stream()
+			try {
+				if (csv[0] == null) {
+					csv[0] = new CSVPrinter(out.get(), CSVFormat.RFC4180);
+					csv[0].printRecord(header.stream().map(CsvCells::neutralised));
+				}
+				if (failure[0] == null) {
+					csv[0].printRecord(resultLine(result, columns.size(), classes, model, locale).stream()
 						.map(CsvCells::neutralised));
 				}
-				catch (IOException ex) {
-					failure[0] = ex;
-				}
+			}
+			catch (IOException ex) {
+				failure[0] = ex;
 			}
 		});
 		if (failure[0] != null) {
 			throw failure[0];
 		}
-		csv.flush();
+		if (csv[0] == null) {
+			csv[0] = new CSVPrinter(out.get(), CSVFormat.RFC4180);
+			csv[0].printRecord(header.stream().map(CsvCells::neutralised));
+		}
+		csv[0].flush();
 	}
 
 	private List<String> resultLine(BatchRows.Result result, int columns, List<String> classes, TabularModel model,
@@ -221,10 +232,7 @@ public class BatchService {
 	}
 
 	private static String plain(double value) {
-		return java.math.BigDecimal.valueOf(value)
-			.setScale(6, java.math.RoundingMode.HALF_EVEN)
-			.stripTrailingZeros()
-			.toPlainString();
+		return BigDecimal.valueOf(value).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
 	}
 
 }

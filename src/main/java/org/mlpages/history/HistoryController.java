@@ -82,18 +82,18 @@ class HistoryController implements MenuContributor {
 
 	@GetMapping("/history/export.csv")
 	void export(@ModelAttribute HistoryFilter filter, HttpServletResponse response) throws IOException {
+		// the first slice read before the response is touched: with the database away,
+		// the person gets the 503 page, not a half-begun download
+		List<Prediction> slice = predictionLog.newestAfter(filter, null, EXPORT_SLICE, zone);
 		response.setContentType("text/csv;charset=UTF-8");
 		response.setHeader("Content-Disposition", "attachment; filename=\"mlpages-history.csv\"");
 		Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
 		HistoryCsv.header(out);
-		List<Prediction> slice;
-		Prediction last = null;
-		do {
-			slice = predictionLog.newestAfter(filter, last, EXPORT_SLICE, zone);
+		HistoryCsv.rows(slice, out);
+		while (slice.size() == EXPORT_SLICE) {
+			slice = predictionLog.newestAfter(filter, slice.get(slice.size() - 1), EXPORT_SLICE, zone);
 			HistoryCsv.rows(slice, out);
-			last = slice.isEmpty() ? null : slice.get(slice.size() - 1);
 		}
-		while (slice.size() == EXPORT_SLICE);
 		out.flush();
 	}
 

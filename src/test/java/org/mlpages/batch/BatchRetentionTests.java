@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Old batches go with their rows when the retention period says so, on the real SQLite
  * database; recent ones and unfinished ones stay.
  */
-@SpringBootTest(properties = { "mlpages.admin.username=admin", "mlpages.admin.password-hash={noop}test" })
+// the web tests' configuration, so that their application context is shared
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "mlpages.admin.username=admin", "mlpages.admin.password-hash={noop}test-admin-password" })
 @ActiveProfiles("test")
 class BatchRetentionTests {
 

@@ -50,6 +50,38 @@ class DatabaseOutageWebTests extends WebTestSupport {
 		assertThat(after.statusCode()).isEqualTo(200);
 	}
 
+	/**
+	 * A download whose first query fails (the history's CSV, a batch's results) is
+	 * answered as any other page: 503 and the sentence, not the half-set-up CSV response.
+	 */
+	@Test
+	void aCsvDownloadWithTheDatabaseAwayGetsThe503Page() throws InterruptedException {
+		String applicant = "checking_status,duration,credit_history,purpose,credit_amount,savings_status,employment,"
+				+ "installment_commitment,personal_status,other_parties,residence_since,property_magnitude,age,"
+				+ "other_payment_plans,housing,existing_credits,job,num_dependents,own_telephone,foreign_worker\n"
+				+ "<0,6,critical/other existing credit,radio/tv,1169,no known savings,>=7,4,male single,none,4,"
+				+ "real estate,67,none,own,2,skilled,1,yes,yes\n";
+		HttpResponse<String> accepted = send(java.net.http.HttpRequest.newBuilder(uri("/api/v1/models/credit/batches"))
+			.header("Content-Type", "text/csv")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString(applicant)));
+		String batch = accepted.headers().firstValue("Location").orElseThrow();
+		for (int i = 0; i < 100 && !get(batch, "en").body().contains("\"state\":\"done\""); i++) {
+			Thread.sleep(50);
+		}
+		logInAsAdmin();
+		jdbc.execute("alter table prediction rename to prediction_away");
+
+		HttpResponse<String> history = get("/history/export.csv", "en");
+		HttpResponse<String> results = get(batch + "/results.csv", "en");
+
+		assertThat(history.statusCode()).isEqualTo(503);
+		assertThat(history.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+		assertThat(html(history).selectFirst("#error").text()).contains("cannot be reached right now");
+		assertThat(results.statusCode()).isEqualTo(503);
+		assertThat(JSON.readTree(results.body()).get("code").asString()).isEqualTo("database");
+	}
+
 	private boolean tableExists(String table) {
 		return jdbc.queryForObject("select count(*) from sqlite_master where type = 'table' and name = ?",
 				Integer.class, table) > 0;

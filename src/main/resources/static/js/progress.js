@@ -1,4 +1,5 @@
-// A batch's page: follows the batch until it is finished, then shows the page again with its results.
+// A page that follows work in the background (a training run, a batch): moves its bar and texts as the work goes,
+// from the JSON at data-progress-url, and shows the page again once the work is finished.
 (function () {
   'use strict';
 
@@ -15,8 +16,9 @@
           }
           document.getElementById('progress-summary').textContent = p.summary;
           document.getElementById('progress-detail').textContent = p.detail;
-          document.getElementById('progress-bar').style.width = p.percent + '%';
-          document.getElementById('progress-track').setAttribute('aria-valuenow', p.percent);
+          var bar = document.getElementById('progress-bar');
+          bar.style.width = p.percent + '%';
+          bar.parentElement.setAttribute('aria-valuenow', p.percent);
         })
         .catch(function () { /* the next tick tries again */ });
     }, 1000);
