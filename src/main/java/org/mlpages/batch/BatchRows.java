@@ -104,6 +104,18 @@ class BatchRows {
 		return new Counts(scored, refused);
 	}
 
+	/** A refused row: its position and why, as JSON. */
+	record Refused(int position, String errorsJson) {
+	}
+
+	/** The first rows refused, in the file's order. */
+	List<Refused> refused(String batchId, int limit) {
+		return jdbc.query("""
+				select position, errors_json from batch_row
+				where batch_id = ? and errors_json is not null order by position limit ?""",
+				(rs, n) -> new Refused(rs.getInt(1), rs.getString(2)), batchId, limit);
+	}
+
 	/** Every row with its outcome, in the file's order, read as it streams. */
 	void forEachResult(String batchId, Consumer<Result> action) {
 		jdbc.query("""

@@ -118,13 +118,10 @@ public class BatchService {
 	/** The rows refused so far, with their reasons in the reader's language. */
 	public List<Refusal> refusals(Batch batch, int limit, Locale locale) {
 		TabularModel model = tabular.find(batch.getModelName()).orElse(null);
-		List<Refusal> refusals = new ArrayList<>();
-		rows.forEachResult(batch.getId(), result -> {
-			if (result.refused() && refusals.size() < limit) {
-				refusals.add(new Refusal(result.position(), message(result.errorsJson(), model, locale)));
-			}
-		});
-		return refusals;
+		return rows.refused(batch.getId(), limit)
+			.stream()
+			.map(refused -> new Refusal(refused.position(), message(refused.errorsJson(), model, locale)))
+			.toList();
 	}
 
 	public record Refusal(int row, String message) {

@@ -21,11 +21,6 @@ import org.springframework.web.util.UriComponentsBuilder;
 public record HistoryFilter(String model, String label, @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
 		@DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, String channel, String batch) {
 
-	/** Only the rows of this batch. */
-	public static HistoryFilter ofBatch(String batch) {
-		return new HistoryFilter(null, null, null, null, null, batch);
-	}
-
 	Specification<Prediction> specification(ZoneId zone) {
 		return (root, query, cb) -> {
 			List<Predicate> predicates = new ArrayList<>();

@@ -75,22 +75,11 @@ public class Prediction {
 	@Column(name = "latency_ms", nullable = false)
 	private double latencyMs;
 
+	/** The batch this prediction was a row of, or null: what the history filters on. */
 	@Column(name = "batch_id")
 	private String batchId;
 
-	@Column(name = "batch_row")
-	private Integer batchRow;
-
 	protected Prediction() {
-	}
-
-	/** The batch this prediction was a row of, or null. */
-	public String getBatchId() {
-		return batchId;
-	}
-
-	public Integer getBatchRow() {
-		return batchRow;
 	}
 
 	public Long getId() {

@@ -72,27 +72,12 @@ class PredictionWriter implements SmartLifecycle {
 	/** Blocks until the row is committed and returns its id. */
 	long write(PredictionRecord record) {
 		PendingRow row = new PendingRow(record, new CompletableFuture<>());
-		if (!running) {
-			throw new DataAccessResourceFailureException("the application is stopping");
-		}
 		try {
-			if (!queue.offer(row, WAIT_SECONDS, TimeUnit.SECONDS)) {
-				throw new DataAccessResourceFailureException("the prediction log is not keeping up");
-			}
+			enqueue(row);
 			return row.id().get(WAIT_SECONDS, TimeUnit.SECONDS);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new DataAccessResourceFailureException("interrupted while logging a prediction", ex);
-		}
-		catch (TimeoutException ex) {
-			throw new DataAccessResourceFailureException("the database did not commit the prediction in time", ex);
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof DataAccessException dataAccess) {
-				throw dataAccess;
-			}
-			throw new DataAccessResourceFailureException("cannot log the prediction", ex.getCause());
+		catch (InterruptedException | TimeoutException | ExecutionException ex) {
+			throw failure(ex);
 		}
 	}
 
@@ -104,13 +89,8 @@ class PredictionWriter implements SmartLifecycle {
 		List<PendingRow> rows = new ArrayList<>(records.size());
 		try {
 			for (PredictionRecord record : records) {
-				if (!running) {
-					throw new DataAccessResourceFailureException("the application is stopping");
-				}
 				PendingRow row = new PendingRow(record, new CompletableFuture<>());
-				if (!queue.offer(row, WAIT_SECONDS, TimeUnit.SECONDS)) {
-					throw new DataAccessResourceFailureException("the prediction log is not keeping up");
-				}
+				enqueue(row);
 				rows.add(row);
 			}
 			long[] ids = new long[rows.size()];
@@ -119,19 +99,33 @@ class PredictionWriter implements SmartLifecycle {
 			}
 			return ids;
 		}
-		catch (InterruptedException ex) {
+		catch (InterruptedException | TimeoutException | ExecutionException ex) {
+			throw failure(ex);
+		}
+	}
+
+	private void enqueue(PendingRow row) throws InterruptedException {
+		if (!running) {
+			throw new DataAccessResourceFailureException("the application is stopping");
+		}
+		if (!queue.offer(row, WAIT_SECONDS, TimeUnit.SECONDS)) {
+			throw new DataAccessResourceFailureException("the prediction log is not keeping up");
+		}
+	}
+
+	/** Why a prediction could not be logged, as the callers' 503 handling takes it. */
+	private static DataAccessException failure(Exception ex) {
+		if (ex instanceof InterruptedException) {
 			Thread.currentThread().interrupt();
-			throw new DataAccessResourceFailureException("interrupted while logging predictions", ex);
+			return new DataAccessResourceFailureException("interrupted while logging a prediction", ex);
 		}
-		catch (TimeoutException ex) {
-			throw new DataAccessResourceFailureException("the database did not commit the predictions in time", ex);
+		if (ex instanceof TimeoutException) {
+			return new DataAccessResourceFailureException("the database did not commit the prediction in time", ex);
 		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof DataAccessException dataAccess) {
-				throw dataAccess;
-			}
-			throw new DataAccessResourceFailureException("cannot log the predictions", ex.getCause());
+		if (ex.getCause() instanceof DataAccessException dataAccess) {
+			return dataAccess;
 		}
+		return new DataAccessResourceFailureException("cannot log the prediction", ex.getCause());
 	}
 
 	private void writeBatches() {

@@ -78,19 +78,11 @@ public class TabularService {
 			}
 			catch (org.mlpages.onnx.OnnxClassifier.ClosedException ex) {
 				// replaced while the rows were decided: the new model decides them all
-				if (models.find(name).filter(now -> now != model).isPresent()) {
-					return decideBatch(name, rows, channel, batchId);
-				}
-				throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
-						"tabular model " + name + " closed", name);
+				replacedSinceClosed(name, model);
+				return decideBatch(name, rows, channel, batchId);
 			}
 			double ms = (System.nanoTime() - start) / 1e6;
-			records.add(
-					PredictionRecord
-						.tabular(channel, name, model.sha256(), JSON.writeValueAsString(answers.sent()),
-								decision.label(), decision.probabilities(), decision.threshold(), ms, ms,
-								JSON.writeValueAsString(Explanation.of(decision)))
-						.inBatch(batchId, row.position()));
+			records.add(logRow(model, channel, answers, decision, ms, ms).inBatch(batchId, row.position()));
 		}
 		if (!records.isEmpty()) {
 			predictionLog.recordAll(records);
@@ -130,21 +122,37 @@ public class TabularService {
 			decision = model.decide(answers);
 		}
 		catch (org.mlpages.onnx.OnnxClassifier.ClosedException ex) {
-			// replaced while this request was read: the new model answers it; retired:
-			// as if it had come after
-			if (models.find(name).filter(now -> now != model).isPresent()) {
-				return decide(name, sent, channel, rejectUnknownFields);
-			}
-			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown", "tabular model " + name + " closed",
-					name);
+			// replaced while this request was read: the new model answers it
+			replacedSinceClosed(name, model);
+			return decide(name, sent, channel, rejectUnknownFields);
 		}
 		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
 		double latencyMs = (System.nanoTime() - start) / 1e6;
-		PredictionRecord record = PredictionRecord.tabular(channel, name, model.sha256(),
-				JSON.writeValueAsString(answers.sent()), decision.label(), decision.probabilities(),
-				decision.threshold(), inferenceMs, latencyMs, JSON.writeValueAsString(Explanation.of(decision)));
-		LoggedPrediction logged = predictionLog.record(record);
+		LoggedPrediction logged = predictionLog
+			.record(logRow(model, channel, answers, decision, inferenceMs, latencyMs));
 		return new TabularResult(logged.id(), answers.sent(), decision, latencyMs);
+	}
+
+	/**
+	 * After {@code closed} closed under a request: returns when a new model of that name
+	 * replaced it (the request is asked again); retired, the request is answered as if it
+	 * had come after.
+	 */
+	private void replacedSinceClosed(String name, TabularModel closed) {
+		if (models.find(name).filter(now -> now != closed).isEmpty()) {
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown", "tabular model " + name + " closed",
+					name);
+		}
+	}
+
+	/**
+	 * What the log keeps of a decision: the answers, the decision and its explanation.
+	 */
+	private static PredictionRecord logRow(TabularModel model, Channel channel, TabularModel.Answers answers,
+			Decision decision, double inferenceMs, double latencyMs) {
+		return PredictionRecord.tabular(channel, model.name(), model.sha256(), JSON.writeValueAsString(answers.sent()),
+				decision.label(), decision.probabilities(), decision.threshold(), inferenceMs, latencyMs,
+				JSON.writeValueAsString(Explanation.of(decision)));
 	}
 
 	/** A value as a program sent it, as text the descriptor's checks read: 12.5, true. */

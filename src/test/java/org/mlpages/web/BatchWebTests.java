@@ -115,6 +115,7 @@ class BatchWebTests extends WebTestSupport {
 			a file not in UTF-8      | LATIN1    | 422 | not UTF-8
 			a quote never closed     | QUOTE     | 422 | cannot be read as CSV
 			more rows than allowed   | TOO_MANY  | 422 | more than 10,000 rows
+			a file over 10 MB        | HUGE      | 413 | larger than the 10 MB accepted
 			""")
 	void aFileThatCannotBeABatchIsRefusedBeforeAnyWork(String what, String kind, int status, String says) {
 		long batches = jdbc.queryForObject("select count(*) from batch", Long.class);
@@ -130,6 +131,8 @@ class BatchWebTests extends WebTestSupport {
 			}
 			case "LATIN1" -> csv(';', List.of("Âge"), List.of(List.of("éé"))).getBytes(StandardCharsets.ISO_8859_1);
 			case "QUOTE" -> (String.join(",", applicant.keySet()) + "\n\"<0,6\n").getBytes(StandardCharsets.UTF_8);
+			case "HUGE" -> (String.join(",", applicant.keySet()) + "\n" + "x".repeat(11 * 1024 * 1024))
+				.getBytes(StandardCharsets.UTF_8);
 			default -> {
 				List<java.util.Collection<String>> many = new ArrayList<>();
 				for (int i = 0; i < 10_001; i++) {
@@ -148,6 +151,17 @@ class BatchWebTests extends WebTestSupport {
 		assertThat(JSON.readTree(refused.body()).get("detail").asString()).as(what).contains(says);
 		assertThat(jdbc.queryForObject("select count(*) from batch", Long.class)).isEqualTo(batches);
 		assertThat(predictionRows()).isEqualTo(rows);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "en, larger than the 10 MB accepted", "fr, dépasse les 10 Mo acceptés" })
+	void aFileOverTheLimitFromThePageGetsItsMessageOnThePage(String language, String says) {
+		byte[] huge = ("age\n" + "1\n".repeat(6 * 1024 * 1024)).getBytes(StandardCharsets.UTF_8);
+
+		HttpResponse<String> refused = upload("/credit/batches", "file", "cases.csv", huge, language);
+
+		assertThat(refused.statusCode()).isEqualTo(413);
+		assertThat(html(refused).selectFirst("#error").text()).contains(says);
 	}
 
 	@Test
