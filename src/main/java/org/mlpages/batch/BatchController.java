@@ -24,6 +24,8 @@ import org.mlpages.system.MlPagesProperties;
 import org.mlpages.tabular.TabularDescriptor.Field;
 import org.mlpages.tabular.TabularModel;
 import org.mlpages.tabular.TabularService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
@@ -45,6 +47,8 @@ import org.springframework.web.multipart.MultipartFile;
  */
 @Controller
 class BatchController {
+
+	private static final Logger log = LoggerFactory.getLogger(BatchController.class);
 
 	private static final String SENT = BatchController.class.getName() + ".sent";
 
@@ -91,6 +95,7 @@ class BatchController {
 			if (ex.status() == HttpStatus.NOT_FOUND) {
 				throw ex;
 			}
+			log.info("POST {} refused ({}): {}", request.getRequestURI(), ex.status().value(), ex.getMessage());
 			response.setStatus(ex.status().value());
 			model.addAttribute("error", messages.getMessage(ex.messageKey(), ex.messageArguments(), locale));
 			return render(served, model, locale, request);
@@ -181,13 +186,7 @@ class BatchController {
 
 	/** The model of that name at its own address, as its form page is. */
 	private TabularModel served(String name, HttpServletRequest request) {
-		TabularModel model = tabular.model(name);
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		if (!path.startsWith(model.pagePath() + "/")) {
-			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
-					name + " is served at " + model.pagePath(), name);
-		}
-		return model;
+		return tabular.servedAt(name, request.getRequestURI().substring(request.getContextPath().length()));
 	}
 
 	/**

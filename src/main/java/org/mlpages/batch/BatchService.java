@@ -14,7 +14,9 @@ import java.util.function.Supplier;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.mlpages.catalog.ModelCatalog;
 import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.CsvCells;
 import org.mlpages.tabular.TabularErrorMessages;
 import org.mlpages.tabular.TabularModel;
@@ -24,6 +26,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -57,8 +60,12 @@ public class BatchService {
 
 	private final MessageSource messages;
 
+	private final List<ModelCatalog> catalogs;
+
 	BatchService(TabularService tabular, BatchRepository batches, BatchRows rows, BatchRunner runner,
-			TransactionTemplate transaction, BatchProperties properties, MessageSource messages) {
+			TransactionTemplate transaction, BatchProperties properties, MessageSource messages,
+			List<ModelCatalog> catalogs) {
+		this.catalogs = catalogs;
 		this.tabular = tabular;
 		this.batches = batches;
 		this.rows = rows;
@@ -92,7 +99,7 @@ public class BatchService {
 	 * of this model; nothing is kept
 	 */
 	public Batch submit(String modelName, String originalName, byte[] content, Channel channel) {
-		TabularModel model = tabular.model(modelName);
+		TabularModel model = tabular.find(modelName).orElseThrow(() -> notTabular(modelName));
 		CaseFile file = CaseFile.read(content, properties.maxRows());
 		CaseColumns.of(model, file.header());
 		Batch batch = new Batch(UUID.randomUUID().toString(), Instant.now(), model.name(),
@@ -104,6 +111,17 @@ public class BatchService {
 		});
 		runner.enqueue(batch.getId());
 		return batch;
+	}
+
+	/**
+	 * An image model is no unknown model: it takes no files of cases (yet), and says so.
+	 */
+	private InputRejectedException notTabular(String name) {
+		if (catalogs.stream().anyMatch(catalog -> catalog.status(name).isPresent())) {
+			return new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "batch.rejected.not-tabular",
+					name + " takes no files of cases", name);
+		}
+		return new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown", "no tabular model " + name, name);
 	}
 
 	public Optional<Batch> find(String id) {

@@ -135,13 +135,7 @@ class TabularController {
 	 * at /tabular/credit.
 	 */
 	private TabularModel served(String name, HttpServletRequest request) {
-		TabularModel tabular = service.model(name);
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		if (!path.equals(tabular.pagePath()) && !path.startsWith(tabular.pagePath() + "/")) {
-			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
-					name + " is served at " + tabular.pagePath(), name);
-		}
-		return tabular;
+		return service.servedAt(name, request.getRequestURI().substring(request.getContextPath().length()));
 	}
 
 	private static Map<String, String> answers(MultiValueMap<String, String> form) {

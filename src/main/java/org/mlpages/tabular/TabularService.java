@@ -49,6 +49,20 @@ public class TabularService {
 					"no tabular model " + name, name));
 	}
 
+	/**
+	 * The model of that name, asked for at its own address or below it: the built-in
+	 * credit model is at /credit, not also at /tabular/credit.
+	 * @param path the request's path within the application
+	 */
+	public TabularModel servedAt(String name, String path) {
+		TabularModel tabular = model(name);
+		if (!path.equals(tabular.pagePath()) && !path.startsWith(tabular.pagePath() + "/")) {
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown",
+					name + " is served at " + tabular.pagePath(), name);
+		}
+		return tabular;
+	}
+
 	/** A row of a batch: its position in the file, from 1, and its answers by field. */
 	public record BatchRow(int position, Map<String, String> answers) {
 	}

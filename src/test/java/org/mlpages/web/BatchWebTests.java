@@ -165,6 +165,22 @@ class BatchWebTests extends WebTestSupport {
 	}
 
 	@Test
+	void anImageModelSaysItTakesNoFileOfCasesAndAnUnknownOneIsA404() {
+		HttpResponse<String> image = send(
+				HttpRequest.newBuilder(uri("/api/v1/models/" + TestModels.REFERENCE + "/batches"))
+					.header("Content-Type", "text/csv")
+					.header("Accept-Language", "en")
+					.POST(HttpRequest.BodyPublishers.ofString("age\n30\n")));
+		HttpResponse<String> unknown = send(HttpRequest.newBuilder(uri("/api/v1/models/nope/batches"))
+			.header("Content-Type", "text/csv")
+			.POST(HttpRequest.BodyPublishers.ofString("age\n30\n")));
+
+		assertThat(image.statusCode()).isEqualTo(422);
+		assertThat(JSON.readTree(image.body()).get("detail").asString()).contains("reads photos, one at a time");
+		assertThat(unknown.statusCode()).isEqualTo(404);
+	}
+
+	@Test
 	void unknownBatchesAndUnfinishedResultsSaySo() {
 		assertThat(get("/api/v1/batches/00000000-0000-0000-0000-000000000000", "en").statusCode()).isEqualTo(404);
 		assertThat(get("/api/v1/batches/nope/results.csv", "en").statusCode()).isEqualTo(404);
