@@ -15,11 +15,11 @@ import jakarta.persistence.Transient;
 import org.springframework.data.domain.Persistable;
 
 /**
- * A file of cases scored by one model: who sent it, from where, how many rows, and where
- * it stands. Its rows are {@link BatchRows}; each scored row is a prediction of the log
- * carrying the batch's id. The id is random and long: whoever holds the batch's address
- * may follow it and download its results, as the person who sent it can from another
- * browser.
+ * Cases or photos scored by one model: who sent them, from where, how many rows, and
+ * where the batch stands. Its rows are {@link BatchRows}; each scored row is a prediction
+ * of the log carrying the batch's id. The id is random and long: whoever holds the
+ * batch's address may follow it and download its results, as the person who sent it can
+ * from another browser.
  */
 @Entity
 @Table(name = "batch")
@@ -38,8 +38,22 @@ public class Batch implements Persistable<String> {
 
 	}
 
+	/**
+	 * What a batch holds: a file of cases for a tabular model, or photos for an image
+	 * model.
+	 */
+	public enum Kind {
+
+		CASES, PHOTOS
+
+	}
+
 	@Id
 	private String id;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private Kind kind;
 
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
@@ -81,9 +95,10 @@ public class Batch implements Persistable<String> {
 	protected Batch() {
 	}
 
-	Batch(String id, Instant createdAt, String modelName, String channel, String originalName, String columnsJson,
-			int total) {
+	Batch(String id, Kind kind, Instant createdAt, String modelName, String channel, String originalName,
+			String columnsJson, int total) {
 		this.id = id;
+		this.kind = kind;
 		this.createdAt = createdAt;
 		this.modelName = modelName;
 		this.channel = channel;
@@ -107,6 +122,14 @@ public class Batch implements Persistable<String> {
 
 	public String getId() {
 		return id;
+	}
+
+	public Kind getKind() {
+		return kind;
+	}
+
+	public boolean isPhotos() {
+		return kind == Kind.PHOTOS;
 	}
 
 	public Instant getCreatedAt() {

@@ -8,6 +8,8 @@ import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -28,9 +30,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * Batches for programs: a CSV file of cases in (as a form's file or as the body), 202 and
- * the batch's address out; its progress at that address; its results as CSV once it is
- * finished.
+ * Batches for programs: a CSV file of cases or a zip of photos in (as a form's file or as
+ * the body), or the photos themselves as a form's files; 202 and the batch's address out;
+ * its progress at that address; its results as CSV once it is finished.
  */
 @RestController
 class BatchApiController {
@@ -44,13 +46,35 @@ class BatchApiController {
 		this.maxBytes = properties.upload().maxFileSize().toBytes();
 	}
 
+	/**
+	 * A form: for a tabular model, its CSV file as {@code file}; for an image model, a
+	 * zip as {@code file} or the photos as {@code files}.
+	 */
 	@PostMapping(path = "/api/v1/models/{name}/batches", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	ResponseEntity<Status> submitFile(@PathVariable String name,
-			@RequestParam(name = "file", required = false) MultipartFile file) throws IOException {
+			@RequestParam(name = "file", required = false) MultipartFile file,
+			@RequestParam(name = "files", required = false) List<MultipartFile> files) throws IOException {
+		if (!service.takesCases(name)) {
+			List<MultipartFile> sent = new ArrayList<>();
+			if (file != null) {
+				sent.add(file);
+			}
+			if (files != null) {
+				sent.addAll(files);
+			}
+			return accepted(service.submitFiles(name, sent, Channel.API));
+		}
 		if (file == null || file.isEmpty()) {
 			throw new InputRejectedException(HttpStatus.BAD_REQUEST, "batch.rejected.no-file", "no file part");
 		}
 		return accepted(service.submit(name, file.getOriginalFilename(), file.getBytes(), Channel.API));
+	}
+
+	/** A zip of photos for an image model, as the body. */
+	@PostMapping(path = "/api/v1/models/{name}/batches",
+			consumes = { "application/zip", "application/x-zip-compressed" })
+	ResponseEntity<Status> submitZip(@PathVariable String name, HttpServletRequest request) throws IOException {
+		return accepted(service.submitZip(name, request.getInputStream(), Channel.API));
 	}
 
 	@PostMapping(path = "/api/v1/models/{name}/batches", consumes = { "text/csv", MediaType.TEXT_PLAIN_VALUE })
@@ -114,20 +138,22 @@ class BatchApiController {
 	/**
 	 * A batch as a program follows it.
 	 *
+	 * @param kind {@code cases} (a CSV file for a tabular model) or {@code photos}
 	 * @param state {@code queued}, {@code running}, {@code done} or {@code failed}
 	 * @param percent rows done, out of 100
 	 * @param results where the CSV is, once the batch is finished
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Status(String id, String model, String state, int total, int scored, int refused, int pending,
+	record Status(String id, String model, String kind, String state, int total, int scored, int refused, int pending,
 			double percent, Instant createdAt, Instant finishedAt, String failure, String results, String history) {
 
 		static Status of(BatchService.Progress progress) {
 			Batch batch = progress.batch();
 			boolean finished = batch.getState().isFinished();
-			return new Status(batch.getId(), batch.getModelName(), batch.getState().name().toLowerCase(Locale.ROOT),
-					batch.getTotal(), progress.scored(), progress.refused(), progress.pending(), progress.percent(),
-					batch.getCreatedAt(), batch.getFinishedAt(), batch.getFailure(),
+			return new Status(batch.getId(), batch.getModelName(), batch.getKind().name().toLowerCase(Locale.ROOT),
+					batch.getState().name().toLowerCase(Locale.ROOT), batch.getTotal(), progress.scored(),
+					progress.refused(), progress.pending(), progress.percent(), batch.getCreatedAt(),
+					batch.getFinishedAt(), batch.getFailure(),
 					finished ? "/api/v1/batches/" + batch.getId() + "/results.csv" : null,
 					"/history?batch=" + batch.getId());
 		}

@@ -18,6 +18,8 @@ import jakarta.servlet.http.HttpSession;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.image.ImageClassificationService;
+import org.mlpages.image.ImageModel;
 import org.mlpages.system.CsvCells;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
@@ -40,10 +42,11 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * A tabular model's second tab: a CSV file of cases scored at once. The batch has its own
- * page, which follows it while it runs (its script moves the bar; without one, the page
- * is reloaded) and offers its results once it is finished; the batches a browser sent are
- * listed under the form, so a person can leave and come back.
+ * A model's second tab: a CSV file of cases scored at once by a tabular model, or photos
+ * (several, or a zip of them) by an image model. The batch has its own page, which
+ * follows it while it runs (its script moves the bar; without one, the page is reloaded)
+ * and offers its results once it is finished; the batches a browser sent are listed under
+ * the form, so a person can leave and come back.
  */
 @Controller
 class BatchController {
@@ -59,35 +62,55 @@ class BatchController {
 
 	private final TabularService tabular;
 
+	private final ImageClassificationService images;
+
 	private final BatchProperties properties;
 
 	private final MlPagesProperties appProperties;
 
 	private final MessageSource messages;
 
-	BatchController(BatchService service, TabularService tabular, BatchProperties properties,
-			MlPagesProperties appProperties, MessageSource messages) {
+	BatchController(BatchService service, TabularService tabular, ImageClassificationService images,
+			BatchProperties properties, MlPagesProperties appProperties, MessageSource messages) {
 		this.service = service;
 		this.tabular = tabular;
+		this.images = images;
 		this.properties = properties;
 		this.appProperties = appProperties;
 		this.messages = messages;
 	}
 
-	@GetMapping({ "/tabular/{name}/batches", "/{name:credit}/batches" })
+	@GetMapping({ "/tabular/{name}/batches", "/{name:credit}/batches", "/image/{name}/batches" })
 	String form(@PathVariable String name, Model model, Locale locale, HttpServletRequest request) {
-		return render(served(name, request), model, locale, request);
+		return render(served(name, request, locale), model, request);
 	}
 
 	@PostMapping({ "/tabular/{name}/batches", "/{name:credit}/batches" })
 	String submit(@PathVariable String name, @RequestParam(name = "file", required = false) MultipartFile file,
 			Model model, Locale locale, HttpServletRequest request, HttpServletResponse response) throws IOException {
-		TabularModel served = served(name, request);
-		try {
+		Served served = served(name, request, locale);
+		return submitted(served, () -> {
 			if (file == null || file.isEmpty()) {
 				throw new InputRejectedException(HttpStatus.BAD_REQUEST, "batch.rejected.no-file", "no file chosen");
 			}
-			Batch batch = service.submit(name, file.getOriginalFilename(), file.getBytes(), Channel.PAGE);
+			return service.submit(name, file.getOriginalFilename(), file.getBytes(), Channel.PAGE);
+		}, model, locale, request, response);
+	}
+
+	/** Several photos, or one zip of photos. */
+	@PostMapping("/image/{name}/batches")
+	String submitPhotos(@PathVariable String name,
+			@RequestParam(name = "files", required = false) List<MultipartFile> files, Model model, Locale locale,
+			HttpServletRequest request, HttpServletResponse response) throws IOException {
+		Served served = served(name, request, locale);
+		return submitted(served, () -> service.submitFiles(name, files == null ? List.of() : files, Channel.PAGE),
+				model, locale, request, response);
+	}
+
+	private String submitted(Served served, Submission submission, Model model, Locale locale,
+			HttpServletRequest request, HttpServletResponse response) throws IOException {
+		try {
+			Batch batch = submission.submit();
 			remember(request.getSession(), batch.getId());
 			return "redirect:" + served.pagePath() + "/batches/" + batch.getId();
 		}
@@ -98,31 +121,39 @@ class BatchController {
 			log.info("POST {} refused ({}): {}", request.getRequestURI(), ex.status().value(), ex.getMessage());
 			response.setStatus(ex.status().value());
 			model.addAttribute("error", messages.getMessage(ex.messageKey(), ex.messageArguments(), locale));
-			return render(served, model, locale, request);
+			return render(served, model, request);
 		}
 	}
 
-	@GetMapping({ "/tabular/{name}/batches/{id}", "/{name:credit}/batches/{id}" })
+	@FunctionalInterface
+	private interface Submission {
+
+		Batch submit() throws IOException;
+
+	}
+
+	@GetMapping({ "/tabular/{name}/batches/{id}", "/{name:credit}/batches/{id}", "/image/{name}/batches/{id}" })
 	String show(@PathVariable String name, @PathVariable String id, Model model, Locale locale,
 			HttpServletRequest request) {
-		TabularModel served = served(name, request);
+		Served served = served(name, request, locale);
 		BatchService.Progress progress = service.progress(batch(name, id));
-		model.addAttribute("tabular", served);
-		model.addAttribute("pageTitle", served.descriptor().title().in(locale));
+		model.addAttribute("served", served);
+		model.addAttribute("pageTitle", served.title());
 		model.addAttribute("batch", progress.batch());
 		model.addAttribute("progress", ProgressView.of(progress, messages, locale));
 		model.addAttribute("refusals", service.refusals(progress.batch(), REFUSALS_SHOWN, locale));
 		return "batch/show";
 	}
 
-	@GetMapping(path = { "/tabular/{name}/batches/{id}/progress", "/{name:credit}/batches/{id}/progress" },
-			produces = MediaType.APPLICATION_JSON_VALUE)
+	@GetMapping(path = { "/tabular/{name}/batches/{id}/progress", "/{name:credit}/batches/{id}/progress",
+			"/image/{name}/batches/{id}/progress" }, produces = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseBody
 	ProgressView progress(@PathVariable String name, @PathVariable String id, Locale locale) {
 		return ProgressView.of(service.progress(batch(name, id)), messages, locale);
 	}
 
-	@GetMapping({ "/tabular/{name}/batches/{id}/results.csv", "/{name:credit}/batches/{id}/results.csv" })
+	@GetMapping({ "/tabular/{name}/batches/{id}/results.csv", "/{name:credit}/batches/{id}/results.csv",
+			"/image/{name}/batches/{id}/results.csv" })
 	void results(@PathVariable String name, @PathVariable String id, Locale locale, HttpServletResponse response)
 			throws IOException {
 		Batch batch = batch(name, id);
@@ -133,7 +164,7 @@ class BatchController {
 	@GetMapping({ "/tabular/{name}/batches/template.csv", "/{name:credit}/batches/template.csv" })
 	void template(@PathVariable String name, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
-		TabularModel served = served(name, request);
+		TabularModel served = tabular.servedAt(name, path(request));
 		response.setContentType("text/csv;charset=UTF-8");
 		response.setHeader("Content-Disposition", "attachment; filename=\"" + served.name() + "-cases.csv\"");
 		List<Field> fields = served.descriptor().fieldList();
@@ -149,11 +180,13 @@ class BatchController {
 		}
 	}
 
-	private String render(TabularModel served, Model model, Locale locale, HttpServletRequest request) {
-		model.addAttribute("tabular", served);
-		model.addAttribute("pageTitle", served.descriptor().title().in(locale));
+	private String render(Served served, Model model, HttpServletRequest request) {
+		model.addAttribute("served", served);
+		model.addAttribute("pageTitle", served.title());
 		model.addAttribute("maxRows", properties.maxRows());
+		model.addAttribute("maxPhotos", properties.maxPhotos());
 		model.addAttribute("maxMegabytes", appProperties.upload().maxFileSizeInMegabytes());
+		model.addAttribute("maxFormMegabytes", appProperties.upload().maxRequestSize().toMegabytes());
 		List<Batch> recent = new ArrayList<>();
 		HttpSession session = request.getSession(false);
 		if (session != null && session.getAttribute(SENT) instanceof List<?> ids) {
@@ -184,9 +217,31 @@ class BatchController {
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "batch.unknown", "no batch " + id));
 	}
 
-	/** The model of that name at its own address, as its form page is. */
-	private TabularModel served(String name, HttpServletRequest request) {
-		return tabular.servedAt(name, request.getRequestURI().substring(request.getContextPath().length()));
+	/**
+	 * The model of that name at its own address, as its own page is: a tabular model
+	 * under {@code /tabular} (the credit model at {@code /credit}), an image model under
+	 * {@code /image}.
+	 */
+	private Served served(String name, HttpServletRequest request, Locale locale) {
+		String path = path(request);
+		if (path.startsWith("/image/")) {
+			ImageModel model = images.model(name);
+			return new Served(model.name(), model.pagePath(), model.descriptor().title().in(locale), true);
+		}
+		TabularModel model = tabular.servedAt(name, path);
+		return new Served(model.name(), model.pagePath(), model.descriptor().title().in(locale), false);
+	}
+
+	private static String path(HttpServletRequest request) {
+		return request.getRequestURI().substring(request.getContextPath().length());
+	}
+
+	/**
+	 * The model a batch page belongs to, as the page shows it.
+	 *
+	 * @param photos whether it takes photos (an image model) rather than a file of cases
+	 */
+	record Served(String name, String pagePath, String title, boolean photos) {
 	}
 
 	/**
@@ -201,7 +256,7 @@ class BatchController {
 			Batch batch = progress.batch();
 			String state = batch.getState().name().toLowerCase(Locale.ROOT);
 			NumberFormat number = NumberFormat.getIntegerInstance(locale);
-			String summary = messages.getMessage("batch.state." + state,
+			String summary = messages.getMessage("batch.state." + state + (batch.isPhotos() ? ".photos" : ""),
 					new Object[] { number.format(progress.done()), number.format(batch.getTotal()) }, locale);
 			String detail = messages.getMessage("batch.detail", new Object[] { number.format(progress.scored()),
 					number.format(progress.refused()), number.format(progress.pending()) }, locale);

@@ -42,6 +42,15 @@ class BatchPacing implements PredictionListener {
 		return peopleAreBeingAnswered() ? SHORT_SLICE : FULL_SLICE;
 	}
 
+	/** Photos predicted in one call when nobody is waiting, and while people are. */
+	static final int FULL_PHOTO_SLICE = 16;
+
+	static final int SHORT_PHOTO_SLICE = 4;
+
+	int photoSlice() {
+		return peopleAreBeingAnswered() ? SHORT_PHOTO_SLICE : FULL_PHOTO_SLICE;
+	}
+
 	/** The pause after a slice: while people are being answered, none otherwise. */
 	long pauseMillis() {
 		return peopleAreBeingAnswered() ? PAUSE_MS : 0;

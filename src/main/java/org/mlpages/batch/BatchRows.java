@@ -66,11 +66,20 @@ class BatchRows {
 	}
 
 	void insert(String batchId, List<List<String>> rows) {
+		insert(batchId, rows, Map.of());
+	}
+
+	/**
+	 * @param refused rows refused before any work (a photo over the size limit, say):
+	 * why, by position, as JSON
+	 */
+	void insert(String batchId, List<List<String>> rows, Map<Integer, String> refused) {
 		List<Object[]> args = new ArrayList<>(rows.size());
 		for (int i = 0; i < rows.size(); i++) {
-			args.add(new Object[] { batchId, i + 1, JSON.writeValueAsString(rows.get(i)) });
+			args.add(new Object[] { batchId, i + 1, JSON.writeValueAsString(rows.get(i)), refused.get(i + 1) });
 		}
-		jdbc.batchUpdate("insert into batch_row (batch_id, position, cells_json) values (?, ?, ?)", args);
+		jdbc.batchUpdate("insert into batch_row (batch_id, position, cells_json, errors_json) values (?, ?, ?, ?)",
+				args);
 	}
 
 	/** The next rows neither scored nor refused, in the file's order. */
@@ -104,16 +113,17 @@ class BatchRows {
 		return new Counts(scored, refused);
 	}
 
-	/** A refused row: its position and why, as JSON. */
-	record Refused(int position, String errorsJson) {
+	/** A refused row: its position, its cells, and why, as JSON. */
+	record Refused(int position, List<String> cells, String errorsJson) {
 	}
 
 	/** The first rows refused, in the file's order. */
 	List<Refused> refused(String batchId, int limit) {
 		return jdbc.query("""
-				select position, errors_json from batch_row
+				select position, cells_json, errors_json from batch_row
 				where batch_id = ? and errors_json is not null order by position limit ?""",
-				(rs, n) -> new Refused(rs.getInt(1), rs.getString(2)), batchId, limit);
+				(rs, n) -> new Refused(rs.getInt(1), JSON.readValue(rs.getString(2), CELLS), rs.getString(3)), batchId,
+				limit);
 	}
 
 	/** Every row with its outcome, in the file's order, read as it streams. */

@@ -1,7 +1,9 @@
 package org.mlpages.batch;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,8 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.mlpages.history.PredictionRecord.Channel;
+import org.mlpages.image.ImageClassificationService;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.tabular.TabularModel;
 import org.mlpages.tabular.TabularService;
@@ -21,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,6 +50,10 @@ class BatchRunner implements SmartLifecycle {
 
 	private final TabularService tabular;
 
+	private final ImageClassificationService images;
+
+	private final BatchPhotos photos;
+
 	private final BatchRepository batches;
 
 	private final BatchRows rows;
@@ -57,8 +66,11 @@ class BatchRunner implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	BatchRunner(TabularService tabular, BatchRepository batches, BatchRows rows, BatchPacing pacing) {
+	BatchRunner(TabularService tabular, ImageClassificationService images, BatchPhotos photos, BatchRepository batches,
+			BatchRows rows, BatchPacing pacing) {
 		this.tabular = tabular;
+		this.images = images;
+		this.photos = photos;
 		this.batches = batches;
 		this.rows = rows;
 		this.pacing = pacing;
@@ -73,8 +85,14 @@ class BatchRunner implements SmartLifecycle {
 		running = true;
 		queue.clear();
 		// what was accepted before the last stop, in the order it came
-		batches.findByStateInOrderByCreatedAt(List.of(Batch.State.QUEUED, Batch.State.RUNNING))
-			.forEach(batch -> queue.add(batch.getId()));
+		List<Batch> waiting = batches.findByStateInOrderByCreatedAt(List.of(Batch.State.QUEUED, Batch.State.RUNNING));
+		waiting.forEach(batch -> queue.add(batch.getId()));
+		try {
+			photos.keepOnly(waiting.stream().map(Batch::getId).collect(Collectors.toSet()));
+		}
+		catch (IOException ex) {
+			log.warn("cannot clear the photos of finished batches: {}", ex.toString());
+		}
 		Thread thread = new Thread(this::work, "batch-runner");
 		thread.setDaemon(true);
 		thread.setPriority(Thread.MIN_PRIORITY);
@@ -130,6 +148,10 @@ class BatchRunner implements SmartLifecycle {
 			return;
 		}
 		Batch batch = found.get();
+		if (batch.isPhotos()) {
+			runPhotos(batch);
+			return;
+		}
 		Optional<TabularModel> model = tabular.find(batch.getModelName());
 		if (model.isEmpty()) {
 			fail(batch, "model " + batch.getModelName() + " is no longer served");
@@ -187,6 +209,73 @@ class BatchRunner implements SmartLifecycle {
 					return;
 				}
 				waitForTheDatabase(batch, ex);
+			}
+			pacing.afterSlice();
+		}
+	}
+
+	/**
+	 * A slice of photos at a time through the model's batch inference; the photos go from
+	 * the batch's folder to the uploads as they are scored.
+	 */
+	private void runPhotos(Batch batch) throws InterruptedException {
+		String id = batch.getId();
+		Channel channel = Channel.valueOf(batch.getChannel().toUpperCase(Locale.ROOT));
+		long start = System.nanoTime();
+		boolean marked = false;
+		while (running) {
+			try {
+				images.model(batch.getModelName());
+				if (!marked) {
+					batches.markRunning(id);
+					marked = true;
+				}
+				List<BatchRows.Row> slice = rows.pending(id, pacing.photoSlice());
+				if (slice.isEmpty()) {
+					batches.markDone(id, Instant.now());
+					photos.delete(id);
+					log.info("batch {} of {}: {} photos in {} ms", id, batch.getModelName(), batch.getTotal(),
+							(System.nanoTime() - start) / 1_000_000);
+					return;
+				}
+				Map<Integer, String> refused = new LinkedHashMap<>();
+				List<ImageClassificationService.BatchPhoto> read = new ArrayList<>(slice.size());
+				for (BatchRows.Row row : slice) {
+					byte[] bytes = photos.read(id, row.position());
+					if (bytes == null) {
+						refused.put(row.position(), BatchService.photoRefusal("batch.photo.missing"));
+					}
+					else {
+						read.add(new ImageClassificationService.BatchPhoto(row.position(), row.cells().get(0), bytes));
+					}
+				}
+				images.classifyBatch(batch.getModelName(), read, channel, id)
+					.forEach((row, why) -> refused.put(row,
+							BatchService.photoRefusal(why.messageKey(), why.messageArguments())));
+				if (!refused.isEmpty()) {
+					rows.refuse(id, refused);
+				}
+			}
+			catch (InputRejectedException ex) {
+				if (ex.status() == HttpStatus.NOT_FOUND) {
+					fail(batch, "model " + batch.getModelName() + " is no longer served");
+					photos.delete(id);
+					return;
+				}
+				// loading, closing for a new version, or the uploads full: later
+				log.warn("batch {}: {}; trying again in {} s", id, ex.getMessage(), DATABASE_RETRY.toSeconds());
+				Thread.sleep(DATABASE_RETRY.toMillis());
+			}
+			catch (DataAccessException ex) {
+				if (!running) {
+					return;
+				}
+				waitForTheDatabase(batch, ex);
+			}
+			catch (IOException ex) {
+				log.warn("batch {}: cannot read its photos ({}); trying again in {} s", id, ex.toString(),
+						DATABASE_RETRY.toSeconds());
+				Thread.sleep(DATABASE_RETRY.toMillis());
 			}
 			pacing.afterSlice();
 		}

@@ -1,20 +1,25 @@
 package org.mlpages.batch;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.mlpages.catalog.ModelCatalog;
+import org.mlpages.image.ImageClassificationService;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.CsvCells;
@@ -29,6 +34,7 @@ import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Files of cases scored by a tabular model: accepted whole or refused before any work,
@@ -39,6 +45,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class BatchService {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** A photo batch's one column: each photo's name as it was sent. */
+	static final String FILE_COLUMN = "file";
 
 	private static final TypeReference<List<String>> COLUMNS = new TypeReference<>() {
 	};
@@ -60,13 +69,16 @@ public class BatchService {
 
 	private final MessageSource messages;
 
-	private final List<ModelCatalog> catalogs;
+	private final ImageClassificationService images;
 
-	BatchService(TabularService tabular, BatchRepository batches, BatchRows rows, BatchRunner runner,
-			TransactionTemplate transaction, BatchProperties properties, MessageSource messages,
-			List<ModelCatalog> catalogs) {
-		this.catalogs = catalogs;
+	private final BatchPhotos photos;
+
+	BatchService(TabularService tabular, ImageClassificationService images, BatchRepository batches, BatchRows rows,
+			BatchPhotos photos, BatchRunner runner, TransactionTemplate transaction, BatchProperties properties,
+			MessageSource messages) {
 		this.tabular = tabular;
+		this.images = images;
+		this.photos = photos;
 		this.batches = batches;
 		this.rows = rows;
 		this.runner = runner;
@@ -102,7 +114,7 @@ public class BatchService {
 		TabularModel model = tabular.find(modelName).orElseThrow(() -> notTabular(modelName));
 		CaseFile file = CaseFile.read(content, properties.maxRows());
 		CaseColumns.of(model, file.header());
-		Batch batch = new Batch(UUID.randomUUID().toString(), Instant.now(), model.name(),
+		Batch batch = new Batch(UUID.randomUUID().toString(), Batch.Kind.CASES, Instant.now(), model.name(),
 				channel.name().toLowerCase(Locale.ROOT), originalName, JSON.writeValueAsString(file.header()),
 				file.rows().size());
 		transaction.executeWithoutResult(status -> {
@@ -113,15 +125,120 @@ public class BatchService {
 		return batch;
 	}
 
+	/** Whether the model answers a form (a file of cases), rather than photos. */
+	public boolean takesCases(String modelName) {
+		return tabular.find(modelName).isPresent();
+	}
+
 	/**
-	 * An image model is no unknown model: it takes no files of cases (yet), and says so.
+	 * An image model is no unknown model: it takes photos, and says so. The image model's
+	 * own lookup says whether it is unknown or still loading.
 	 */
 	private InputRejectedException notTabular(String name) {
-		if (catalogs.stream().anyMatch(catalog -> catalog.status(name).isPresent())) {
-			return new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "batch.rejected.not-tabular",
-					name + " takes no files of cases", name);
+		images.model(name);
+		return new InputRejectedException(HttpStatus.UNPROCESSABLE_CONTENT, "batch.rejected.not-tabular",
+				name + " takes photos, not a file of cases", name);
+	}
+
+	/**
+	 * The files of a form or of a program's request for an image model: one zip of
+	 * photos, or the photos themselves.
+	 */
+	public Batch submitFiles(String modelName, List<MultipartFile> files, Channel channel) throws IOException {
+		// a form's file input left empty still sends a part, without a name or a byte
+		List<MultipartFile> sent = files.stream()
+			.filter(file -> !(file.isEmpty()
+					&& (file.getOriginalFilename() == null || file.getOriginalFilename().isEmpty())))
+			.toList();
+		if (sent.size() == 1 && isZip(sent.get(0))) {
+			Path zip = photos.temporaryZip();
+			sent.get(0).transferTo(zip);
+			return submitZip(modelName, sent.get(0).getOriginalFilename(), zip, channel);
 		}
-		return new InputRejectedException(HttpStatus.NOT_FOUND, "model.unknown", "no tabular model " + name, name);
+		return submitPhotos(modelName,
+				sent.stream().map(file -> new BatchPhotos.Sent(file.getOriginalFilename(), file)).toList(), channel);
+	}
+
+	/**
+	 * A zip of photos sent as the request's body, held to the archive limit.
+	 */
+	public Batch submitZip(String modelName, InputStream body, Channel channel) throws IOException {
+		if (takesCases(modelName)) {
+			throw new InputRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "batch.rejected.not-photos",
+					modelName + " takes a file of cases, not photos", modelName);
+		}
+		images.model(modelName);
+		return submitZip(modelName, null, photos.receiveZip(body), channel);
+	}
+
+	/** A zip by its name or, whatever its name, by its first bytes. */
+	private static boolean isZip(MultipartFile file) throws IOException {
+		String name = file.getOriginalFilename() == null ? "" : file.getOriginalFilename().toLowerCase(Locale.ROOT);
+		if (name.endsWith(".zip")) {
+			return true;
+		}
+		try (InputStream in = file.getInputStream()) {
+			byte[] start = in.readNBytes(4);
+			return start.length == 4 && start[0] == 'P' && start[1] == 'K' && start[2] == 3 && start[3] == 4;
+		}
+	}
+
+	/**
+	 * Keeps the photos of a form and queues them.
+	 * @throws org.mlpages.system.InputRejectedException for photos that cannot be a batch
+	 * of this model (no photo, too many, not an image model); nothing is kept
+	 */
+	public Batch submitPhotos(String modelName, List<BatchPhotos.Sent> sent, Channel channel) throws IOException {
+		String model = images.model(modelName).name();
+		if (sent.isEmpty()) {
+			throw new InputRejectedException(HttpStatus.BAD_REQUEST, "batch.rejected.no-photos", "no photo");
+		}
+		String id = UUID.randomUUID().toString();
+		return accept(id, model, sent.size() == 1 ? sent.get(0).originalName() : null, photos.keepPhotos(id, sent),
+				channel);
+	}
+
+	/**
+	 * Unpacks a zip of photos and queues them; the zip is deleted.
+	 * @throws org.mlpages.system.InputRejectedException for a zip that cannot be a batch
+	 * of this model; nothing is kept
+	 */
+	public Batch submitZip(String modelName, String originalName, Path zip, Channel channel) throws IOException {
+		try {
+			String model = images.model(modelName).name();
+			String id = UUID.randomUUID().toString();
+			return accept(id, model, originalName, photos.keepZip(id, zip), channel);
+		}
+		finally {
+			Files.deleteIfExists(zip);
+		}
+	}
+
+	private Batch accept(String id, String model, String originalName, List<BatchPhotos.Kept> kept, Channel channel) {
+		Batch batch = new Batch(id, Batch.Kind.PHOTOS, Instant.now(), model, channel.name().toLowerCase(Locale.ROOT),
+				originalName, JSON.writeValueAsString(List.of(FILE_COLUMN)), kept.size());
+		Map<Integer, String> tooLarge = new HashMap<>();
+		kept.stream()
+			.filter(BatchPhotos.Kept::tooLarge)
+			.forEach(photo -> tooLarge.put(photo.row(),
+					photoRefusal("upload.rejected.too-large", photos.maxPhotoBytes() / (1024 * 1024))));
+		try {
+			transaction.executeWithoutResult(status -> {
+				batches.save(batch);
+				rows.insert(id, kept.stream().map(photo -> List.of(photo.originalName())).toList(), tooLarge);
+			});
+		}
+		catch (RuntimeException ex) {
+			photos.delete(id);
+			throw ex;
+		}
+		runner.enqueue(id);
+		return batch;
+	}
+
+	/** Why a photo of a batch was refused, kept as a refused case's reasons are. */
+	static String photoRefusal(String messageKey, Object... arguments) {
+		return errorsJson(List.of(new FieldError(FILE_COLUMN, messageKey, List.of(arguments))));
 	}
 
 	public Optional<Batch> find(String id) {
@@ -135,10 +252,12 @@ public class BatchService {
 
 	/** The rows refused so far, with their reasons in the reader's language. */
 	public List<Refusal> refusals(Batch batch, int limit, Locale locale) {
-		TabularModel model = tabular.find(batch.getModelName()).orElse(null);
+		TabularModel model = batch.isPhotos() ? null : tabular.find(batch.getModelName()).orElse(null);
 		return rows.refused(batch.getId(), limit)
 			.stream()
-			.map(refused -> new Refusal(refused.position(), message(refused.errorsJson(), model, locale)))
+			.map(refused -> new Refusal(refused.position(),
+					batch.isPhotos() ? photoMessage(refused.cells(), refused.errorsJson(), locale)
+							: message(refused.errorsJson(), model, locale)))
 			.toList();
 	}
 
@@ -151,12 +270,9 @@ public class BatchService {
 	 * {@code pending}. Numbers are written plainly, never the reader's way.
 	 */
 	public void writeResults(Batch batch, Supplier<Writer> out, Locale locale) throws IOException {
-		TabularModel model = tabular.find(batch.getModelName()).orElse(null);
+		TabularModel model = batch.isPhotos() ? null : tabular.find(batch.getModelName()).orElse(null);
 		List<String> columns = JSON.readValue(batch.getColumnsJson(), COLUMNS);
-		List<String> classes = new ArrayList<>();
-		if (model != null) {
-			classes.addAll(model.classes());
-		}
+		List<String> classes = classes(batch, model);
 		List<String> header = new ArrayList<>();
 		header.add("row");
 		header.addAll(columns);
@@ -176,7 +292,7 @@ public class BatchService {
 					csv[0].printRecord(header.stream().map(CsvCells::neutralised));
 				}
 				if (failure[0] == null) {
-					csv[0].printRecord(resultLine(result, columns.size(), classes, model, locale).stream()
+					csv[0].printRecord(resultLine(batch, result, columns.size(), classes, model, locale).stream()
 						.map(CsvCells::neutralised));
 				}
 			}
@@ -194,8 +310,21 @@ public class BatchService {
 		csv[0].flush();
 	}
 
-	private List<String> resultLine(BatchRows.Result result, int columns, List<String> classes, TabularModel model,
-			Locale locale) {
+	/** The model's classes, for a probability column each; none once it is gone. */
+	private List<String> classes(Batch batch, TabularModel model) {
+		if (!batch.isPhotos()) {
+			return model == null ? List.of() : model.classes();
+		}
+		try {
+			return images.model(batch.getModelName()).descriptor().labels().stream().map(label -> label.id()).toList();
+		}
+		catch (InputRejectedException ex) {
+			return List.of();
+		}
+	}
+
+	private List<String> resultLine(Batch batch, BatchRows.Result result, int columns, List<String> classes,
+			TabularModel model, Locale locale) {
 		List<String> line = new ArrayList<>();
 		line.add(Integer.toString(result.position()));
 		for (int i = 0; i < columns; i++) {
@@ -207,13 +336,26 @@ public class BatchService {
 			Double p = result.probabilities().get(c);
 			line.add(p == null ? "" : plain(p));
 		}
-		line.add(result.refused() ? message(result.errorsJson(), model, locale) : "");
+		String why = !result.refused() ? "" : batch.isPhotos() ? photoMessage(List.of(), result.errorsJson(), locale)
+				: message(result.errorsJson(), model, locale);
+		line.add(why);
 		line.add(result.scored() ? result.predictionId().toString() : "");
 		return line;
 	}
 
 	static String errorsJson(List<FieldError> errors) {
 		return JSON.writeValueAsString(errors);
+	}
+
+	/** Why a photo was refused, after its name when there is one to show. */
+	private String photoMessage(List<String> cells, String errorsJson, Locale locale) {
+		List<String> parts = new ArrayList<>();
+		for (FieldError error : JSON.readValue(errorsJson, ERRORS)) {
+			parts.add(messages.getMessage(error.code(), error.arguments().toArray(), locale));
+		}
+		String why = String.join(" ", parts);
+		return cells.isEmpty() || cells.get(0).isEmpty() ? why
+				: messages.getMessage("batch.refusal.field", new Object[] { cells.get(0), why }, locale);
 	}
 
 	private String message(String errorsJson, TabularModel model, Locale locale) {

@@ -3,6 +3,10 @@ package org.mlpages.image;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -170,6 +174,81 @@ public class ImageClassificationService {
 		}
 	}
 
+	/** A photo of a batch: its row in the batch, and the file as it was sent. */
+	public record BatchPhoto(int row, String originalName, byte[] bytes) {
+	}
+
+	/**
+	 * Photos of a batch through the model's batch inference, all at once: those that can
+	 * be read are predicted in one call, kept and logged with their batch and row in one
+	 * commit; a photo that cannot be read gets its refusal and the others go on. Not
+	 * micro-batched with the people's photos: this runs in the batch's own thread.
+	 * @return why each refused photo was refused, by row
+	 * @throws InputRejectedException 404 when the model is no longer served, 503 when it
+	 * is loading or closing or the photos cannot be kept: nothing is logged then
+	 */
+	public Map<Integer, InputRejectedException> classifyBatch(String modelName, List<BatchPhoto> photos,
+			Channel channel, String batchId) {
+		long start = System.nanoTime();
+		ImageModel model = model(modelName);
+		Map<Integer, InputRejectedException> refused = new LinkedHashMap<>();
+		List<ReadPhoto> read = new ArrayList<>(photos.size());
+		int perPhoto = model.preprocessor().tensorSize();
+		float[] data = new float[photos.size() * perPhoto];
+		for (BatchPhoto photo : photos) {
+			try {
+				DecodedPhoto pixels = decode(UploadedPhoto.of(photo.originalName(), photo.bytes()), model);
+				float[] tensor = model.preprocessor().toTensor(pixels);
+				System.arraycopy(tensor, 0, data, read.size() * perPhoto, perPhoto);
+				// only the size and format are kept: the pixels go with the loop
+				read.add(new ReadPhoto(photo, pixels.format(), pixels.width(), pixels.height()));
+			}
+			catch (InputRejectedException ex) {
+				refused.put(photo.row(), ex);
+			}
+		}
+		if (read.isEmpty()) {
+			return refused;
+		}
+		var input = model.preprocessor().preprocessing();
+		long inferenceStart = System.nanoTime();
+		float[][] scores;
+		try {
+			scores = model.predict(
+					new PhotoBatch(read.size() == photos.size() ? data : Arrays.copyOf(data, read.size() * perPhoto),
+							read.size(), input.height(), input.width(), input.color().channels()));
+		}
+		catch (ModelClosedException ex) {
+			throw closing(model, ex);
+		}
+		catch (TranslateException ex) {
+			throw new IllegalStateException("model " + model.name() + " failed to predict a batch", ex);
+		}
+		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6 / read.size();
+		List<String> stored = new ArrayList<>(read.size());
+		List<PredictionRecord> records = new ArrayList<>(read.size());
+		try {
+			for (int i = 0; i < read.size(); i++) {
+				ReadPhoto photo = read.get(i);
+				Map<String, Double> probabilities = model.probabilities(scores[i]);
+				String name = store(new UploadedPhoto(photo.photo().originalName(), photo.photo().bytes()),
+						photo.format());
+				stored.add(name);
+				double latencyMs = (System.nanoTime() - start) / 1e6 / photos.size();
+				records.add(PredictionRecord
+					.image(channel, model.name(), model.sha256(), name, photo.photo().originalName(), photo.width(),
+							photo.height(), topLabel(probabilities), probabilities, inferenceMs, latencyMs)
+					.inBatch(batchId, photo.photo().row()));
+			}
+			predictionLog.recordAll(records);
+		}
+		catch (RuntimeException ex) {
+			stored.forEach(uploads::delete);
+			throw ex;
+		}
+		return refused;
+	}
+
 	/**
 	 * Decoded and turned into the model's tensor; the decoded pixels are not kept past
 	 * that, since the photo may then wait for its batch a while.
@@ -250,6 +329,10 @@ public class ImageClassificationService {
 			throw new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "error.storage",
 					"cannot store the upload: " + ex.getMessage());
 		}
+	}
+
+	/** A batch's photo once read: its tensor went into the batch's. */
+	private record ReadPhoto(BatchPhoto photo, String format, int width, int height) {
 	}
 
 	/** A photo's tensor, still announced to its model's batcher until closed. */

@@ -66,6 +66,14 @@ class RequestErrorAdvice {
 		// the training form without its script posts a zip, not a photo: "send a smaller
 		// photo" would be the wrong advice there
 		boolean trainingZip = request.getRequestURI().startsWith(request.getContextPath() + "/training");
+		if (request.getRequestURI().startsWith(request.getContextPath() + "/image/")
+				&& request.getRequestURI().endsWith("/batches")) {
+			return rejected(
+					new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "batch.rejected.form-too-large",
+							"photos over the size limit: " + ex.getMessage(),
+							uploadLimits.maxRequestSize().toMegabytes(), uploadLimits.maxFileSizeInMegabytes()),
+					request, locale);
+		}
 		if (request.getRequestURI().endsWith("/batches")) {
 			return rejected(new InputRejectedException(HttpStatus.CONTENT_TOO_LARGE, "batch.rejected.too-large",
 					"batch file over the size limit: " + ex.getMessage(), uploadLimits.maxFileSizeInMegabytes()),

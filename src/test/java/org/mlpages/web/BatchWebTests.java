@@ -176,7 +176,7 @@ class BatchWebTests extends WebTestSupport {
 			.POST(HttpRequest.BodyPublishers.ofString("age\n30\n")));
 
 		assertThat(image.statusCode()).isEqualTo(422);
-		assertThat(JSON.readTree(image.body()).get("detail").asString()).contains("reads photos, one at a time");
+		assertThat(JSON.readTree(image.body()).get("detail").asString()).contains("reads photos: send it photos");
 		assertThat(unknown.statusCode()).isEqualTo(404);
 	}
 
