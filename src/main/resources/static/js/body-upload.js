@@ -1,6 +1,7 @@
-// Forms that send one large file as the request body, with upload progress (the training zip, a Keras model).
-// Without this script such a form posts multipart, held to the server's smaller limit for forms; the body
-// upload has a limit of its own, which the form states in data-max-bytes.
+// Forms that send one large file as the request body, with upload progress (the training zip, a Keras model, a zip
+// of photos for a batch). Without this script such a form posts multipart, held to the server's smaller limit for
+// forms; the body upload has a limit of its own, which the form states in data-max-bytes. A form marked
+// data-body-upload-only="zip" sends its body so only when one zip is chosen (several photos go as the form).
 (function () {
   'use strict';
 
@@ -15,6 +16,9 @@
       var file = fileInput.files[0];
       if (!file) {
         return; // the browser's own "required" message
+      }
+      if (form.dataset.bodyUploadOnly === 'zip' && (fileInput.files.length !== 1 || !/\.zip$/i.test(file.name))) {
+        return; // photos: the form as it is
       }
       event.preventDefault();
       errorBox.classList.add('d-none');

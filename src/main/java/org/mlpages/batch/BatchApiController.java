@@ -74,7 +74,7 @@ class BatchApiController {
 	@PostMapping(path = "/api/v1/models/{name}/batches",
 			consumes = { "application/zip", "application/x-zip-compressed" })
 	ResponseEntity<Status> submitZip(@PathVariable String name, HttpServletRequest request) throws IOException {
-		return accepted(service.submitZip(name, request.getInputStream(), Channel.API));
+		return accepted(service.submitZip(name, null, request.getInputStream(), Channel.API));
 	}
 
 	@PostMapping(path = "/api/v1/models/{name}/batches", consumes = { "text/csv", MediaType.TEXT_PLAIN_VALUE })

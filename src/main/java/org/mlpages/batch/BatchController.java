@@ -3,6 +3,7 @@ package org.mlpages.batch;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.NumberFormat;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -105,6 +107,22 @@ class BatchController {
 		Served served = served(name, request, locale);
 		return submitted(served, () -> service.submitFiles(name, files == null ? List.of() : files, Channel.PAGE),
 				model, locale, request, response);
+	}
+
+	/**
+	 * One zip as the body, sent by the page's script (body-upload.js): held to the
+	 * batch's archive limit rather than the form's. Answers where the batch's page is.
+	 */
+	@PostMapping(path = "/image/{name}/batches", consumes = { "application/zip", "application/x-zip-compressed" })
+	@ResponseBody
+	ResponseEntity<Map<String, String>> submitZip(@PathVariable String name,
+			@RequestParam(name = "fileName", required = false) String fileName, Locale locale,
+			HttpServletRequest request) throws IOException {
+		Served served = served(name, request, locale);
+		Batch batch = service.submitZip(name, fileName, request.getInputStream(), Channel.PAGE);
+		remember(request.getSession(), batch.getId());
+		String location = request.getContextPath() + served.pagePath() + "/batches/" + batch.getId();
+		return ResponseEntity.created(URI.create(location)).body(Map.of("location", location));
 	}
 
 	private String submitted(Served served, Submission submission, Model model, Locale locale,
@@ -187,6 +205,8 @@ class BatchController {
 		model.addAttribute("maxPhotos", properties.maxPhotos());
 		model.addAttribute("maxMegabytes", appProperties.upload().maxFileSizeInMegabytes());
 		model.addAttribute("maxFormMegabytes", appProperties.upload().maxRequestSize().toMegabytes());
+		model.addAttribute("maxArchiveBytes", properties.maxArchiveSize().toBytes());
+		model.addAttribute("maxArchiveMegabytes", properties.maxArchiveMegabytes());
 		List<Batch> recent = new ArrayList<>();
 		HttpSession session = request.getSession(false);
 		if (session != null && session.getAttribute(SENT) instanceof List<?> ids) {

@@ -211,7 +211,9 @@ class BatchPhotos {
 		}
 		String[] segments = entry.getName().split("[/\\\\]");
 		for (String segment : segments) {
-			if (segment.equals("__MACOSX") || segment.startsWith(".")) {
+			// "../" is no hidden folder: only a name, the file is kept under its row's
+			if (segment.equals("__MACOSX")
+					|| segment.startsWith(".") && !segment.equals(".") && !segment.equals("..")) {
 				return null;
 			}
 		}

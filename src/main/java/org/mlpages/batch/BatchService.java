@@ -162,13 +162,25 @@ public class BatchService {
 	/**
 	 * A zip of photos sent as the request's body, held to the archive limit.
 	 */
-	public Batch submitZip(String modelName, InputStream body, Channel channel) throws IOException {
+	public Batch submitZip(String modelName, String originalName, InputStream body, Channel channel)
+			throws IOException {
 		if (takesCases(modelName)) {
 			throw new InputRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "batch.rejected.not-photos",
 					modelName + " takes a file of cases, not photos", modelName);
 		}
 		images.model(modelName);
-		return submitZip(modelName, null, photos.receiveZip(body), channel);
+		return submitZip(modelName, shown(originalName), photos.receiveZip(body), channel);
+	}
+
+	/**
+	 * A file's name as a page may show it: no control character, 255 characters at most.
+	 */
+	private static String shown(String name) {
+		if (name == null || name.isBlank()) {
+			return null;
+		}
+		String clean = name.replaceAll("[\\p{Cntrl}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]", "").strip();
+		return clean.length() > 255 ? clean.substring(0, 255) : clean;
 	}
 
 	/** A zip by its name or, whatever its name, by its first bytes. */

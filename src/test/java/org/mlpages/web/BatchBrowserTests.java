@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -105,6 +108,67 @@ class BatchBrowserTests extends WebTestSupport {
 			.containsOnly("scored", "refused")
 			.filteredOn("refused"::equals)
 			.hasSize(10);
+	}
+
+	/**
+	 * A zip of 200 files, four of them not photos, chosen on the image model's second
+	 * tab: followed to its end by the page's script, the refused files listed by name,
+	 * every photo in the results.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "en", "fr" })
+	void twoHundredPhotosInAZipFromTheSecondTab(String language, WebDriver browser) throws Exception {
+		boolean fr = language.equals("fr");
+		Map<String, byte[]> entries = new LinkedHashMap<>();
+		List<String> names;
+		try (Stream<Path> photos = Files.list(PHOTOS)) {
+			names = photos.map(photo -> photo.getFileName().toString())
+				.filter(name -> name.endsWith(".jpg"))
+				.sorted()
+				.toList();
+		}
+		for (int i = 0; entries.size() < 196; i++) {
+			String name = names.get(i % names.size());
+			entries.put("pets/" + i + "-" + name, photo(name));
+		}
+		for (int i = 1; i <= 4; i++) {
+			entries.put("pets/notes-" + i + ".txt", ("note " + i).getBytes(StandardCharsets.UTF_8));
+		}
+		Path zip = Files.createDirectories(Path.of("target/batch-browser")).resolve("pets-" + language + ".zip");
+		Files.write(zip, PhotoBatchWebTests.zip(entries));
+		browser.get(uri("/image/" + TestModels.SHIPPED + "?lang=" + language).toString());
+		browser.findElement(By.id("batch-tab")).click();
+		BrowserSteps.waitFor(browser, By.id("batch-form"));
+		browser.findElement(By.id("files")).sendKeys(zip.toAbsolutePath().toString());
+		browser.findElement(By.cssSelector("#batch-form button[type=submit]")).sendKeys(Keys.ENTER);
+		BrowserSteps.waitFor(browser, By.id("progress-summary"));
+		((JavascriptExecutor) browser).executeScript(WATCH_SUMMARY);
+
+		new WebDriverWait(browser, Duration.ofSeconds(120))
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("download")));
+
+		assertThat(browser.findElement(By.id("summary")).getText()).startsWith("pets-" + language + ".zip")
+			.contains(fr ? "200 photos, envoyées le" : "200 photos, sent");
+		assertThat(browser.findElement(By.id("progress-summary")).getText())
+			.isEqualTo(fr ? "Terminé : 200 photos sur 200 traitées." : "Finished: 200 of 200 photos done.");
+		assertThat(browser.findElement(By.id("progress-detail")).getText())
+			.isEqualTo(fr ? "196 évaluées, 4 refusées, 0 restantes." : "196 scored, 4 refused, 0 to go.");
+		assertThat(DrawnCharts.assertProgressBarsMatchTheirValues(browser)).isEqualTo(1);
+		DrawnCharts.assertNoLocaleNumbersInStyles(browser);
+		assertThat(browser.findElements(By.cssSelector("#refusals tbody tr"))).hasSize(4);
+		assertThat(browser.findElement(By.cssSelector("#refusals tbody tr td:first-child")).getText()).isEqualTo("197");
+		assertThat(browser.findElement(By.cssSelector("#refusals tbody tr td:last-child")).getText()).isEqualTo(
+				fr ? "notes-1.txt : Ce fichier n’est pas une image. Envoyez une photo en JPEG, PNG, GIF, BMP ou WebP."
+						: "notes-1.txt: This file is not an image. Send a photo in JPEG, PNG, GIF, BMP or WebP.");
+		chromium.screenshot(language + "-photo-batch-finished.png");
+
+		List<CSVRecord> results = CSVFormat.DEFAULT
+			.parse(new StringReader(
+					get(browser.findElement(By.id("download")).getDomAttribute("href"), language).body()))
+			.getRecords();
+		assertThat(results).hasSize(201);
+		int answer = results.get(0).toList().indexOf("answer");
+		assertThat(results.stream().skip(1).limit(196).map(row -> row.get(answer))).containsOnly("Cat", "Dog");
 	}
 
 	/** Applications as a spreadsheet would hold them: every 50th one aged 12. */

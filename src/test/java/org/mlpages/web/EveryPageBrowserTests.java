@@ -107,6 +107,13 @@ class EveryPageBrowserTests extends WebTestSupport {
 		problems.addAll(read(browser, "a file of cases scored", otherLanguagesWords));
 		chromium.screenshot(language + "-credit-batch.png");
 
+		browser.get(uri("/image/" + TestModels.RETRAINED + "/batches?lang=" + language).toString());
+		problems.addAll(read(browser, "the image model's many photos", otherLanguagesWords));
+		chromium.screenshot(language + "-image-batches.png");
+		browser.get(uri(finishedPhotoBatch() + "?lang=" + language).toString());
+		problems.addAll(read(browser, "photos classified at once", otherLanguagesWords));
+		chromium.screenshot(language + "-image-batch.png");
+
 		browser.get(uri("/history?lang=" + language).toString());
 		problems.addAll(read(browser, "the history with rows", otherLanguagesWords));
 		chromium.screenshot(language + "-history.png");
@@ -129,7 +136,23 @@ class EveryPageBrowserTests extends WebTestSupport {
 					.header("Content-Type", "text/csv")
 					.POST(java.net.http.HttpRequest.BodyPublishers
 						.ofString(header + "\n" + row + "\n" + row.replace("\"67\"", "\"12\"") + "\n")));
-		String location = accepted.headers().firstValue("Location").orElseThrow();
+		return "/credit/batches/" + finished(accepted.headers().firstValue("Location").orElseThrow());
+	}
+
+	/** The page of two photos and a text file sent at once, once it is finished. */
+	private String finishedPhotoBatch() {
+		java.net.http.HttpResponse<String> accepted = send(
+				java.net.http.HttpRequest.newBuilder(uri("/api/v1/models/" + TestModels.RETRAINED + "/batches"))
+					.header("Content-Type", "application/zip")
+					.POST(java.net.http.HttpRequest.BodyPublishers
+						.ofByteArray(PhotoBatchWebTests.zip(Map.of("cat.jpg", photo("nasser0111_cat.jpg"), "dog.jpg",
+								photo("nasser0111_dog.jpg"), "notes.txt", new byte[] { 1 })))));
+		return "/image/" + TestModels.RETRAINED + "/batches/"
+				+ finished(accepted.headers().firstValue("Location").orElseThrow());
+	}
+
+	/** The batch's id, once it is done. */
+	private String finished(String location) {
 		for (int i = 0; i < 300 && !get(location, "en").body().contains("\"state\":\"done\""); i++) {
 			try {
 				Thread.sleep(100);
@@ -139,7 +162,7 @@ class EveryPageBrowserTests extends WebTestSupport {
 				throw new IllegalStateException(ex);
 			}
 		}
-		return "/credit/batches/" + location.substring(location.lastIndexOf('/') + 1);
+		return location.substring(location.lastIndexOf('/') + 1);
 	}
 
 	private static List<String> read(WebDriver browser, String page, Set<String> otherLanguagesWords) {

@@ -220,6 +220,33 @@ class PhotoBatchWebTests extends WebTestSupport {
 		assertThat(huge.get("message")).contains("10 Mo");
 	}
 
+	/**
+	 * Names a zip may carry: a path climbing out of its folder is only a name here (the
+	 * photo is kept under a name the app makes up); a name that would mislead a reader of
+	 * the history is refused in its row.
+	 */
+	@Test
+	void namesInAZipNeverChooseWhereAFileGoes() throws Exception {
+		Map<String, byte[]> entries = new LinkedHashMap<>();
+		entries.put("../../../../tmp/evil.jpg", photo("nasser0111_cat.jpg"));
+		entries.put("cat\u202Egpj.exe", photo("nasser0111_cat.jpg"));
+		long uploadsBefore = storedUploads();
+
+		HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri(API))
+			.header("Content-Type", "application/zip")
+			.header("Accept-Language", "en")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(zip(entries))));
+
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		JsonNode done = waitUntilFinished(accepted.headers().firstValue("Location").orElseThrow());
+		List<CSVRecord> results = parse(get(done.get("results").asString(), "en").body());
+		assertThat(row(results, 1)).containsEntry("file", "evil.jpg").containsEntry("status", "scored");
+		assertThat(row(results, 2)).containsEntry("status", "refused")
+			.satisfies(row -> assertThat(row.get("message")).contains("file name is not accepted"));
+		assertThat(Path.of("/tmp/evil.jpg")).doesNotExist();
+		assertThat(storedUploads()).isEqualTo(uploadsBefore + 1);
+	}
+
 	@Test
 	void aZipIsNoFileOfCasesForATabularModel() {
 		HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/v1/models/credit/batches"))
