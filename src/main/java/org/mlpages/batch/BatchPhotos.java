@@ -52,7 +52,8 @@ class BatchPhotos {
 	private final long maxPhotoBytes;
 
 	BatchPhotos(BatchProperties limits, MlPagesProperties app) throws IOException {
-		this.dir = limits.workDir().toAbsolutePath().normalize();
+		this.dir = (limits.workDir() != null ? limits.workDir() : app.dataDir().resolve("batches")).toAbsolutePath()
+			.normalize();
 		this.limits = limits;
 		this.maxPhotoBytes = app.upload().maxFileSize().toBytes();
 		Files.createDirectories(dir);

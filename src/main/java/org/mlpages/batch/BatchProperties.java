@@ -16,11 +16,12 @@ import org.springframework.util.unit.DataSize;
  * @param maxPhotos photos in one batch (a zip's files, or the photos of one form)
  * @param maxArchiveSize a zip of photos sent as the body, and the photos of a zip
  * unpacked, together
- * @param workDir where a batch's photos wait until they are scored
+ * @param workDir where a batch's photos wait until they are scored; by default the folder
+ * {@code batches} of {@code mlpages.data-dir}
  */
 @ConfigurationProperties("mlpages.batch")
 public record BatchProperties(@DefaultValue("10000") int maxRows, @DefaultValue("1000") int maxPhotos,
-		@DefaultValue("200MB") DataSize maxArchiveSize, @DefaultValue("data/batches") Path workDir) {
+		@DefaultValue("200MB") DataSize maxArchiveSize, Path workDir) {
 
 	public long maxArchiveMegabytes() {
 		return maxArchiveSize.toMegabytes();

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A batch of 10,000 credit applications, and one of 600 photos, killed ({@code kill -9})
+ * A batch of 10,000 credit applications, and one of 300 photos, killed ({@code kill -9})
  * half-way through, then the jar started again on the same folder: the batch goes on by
  * itself from where the log says it stopped, and ends with every row scored or refused
  * exactly once, none twice.
@@ -91,7 +91,7 @@ class BatchAcrossARestartIT {
 	}
 
 	/**
-	 * The same for photos: a zip of 600 killed after the first slices, the photos waiting
+	 * The same for photos: a zip of 300 killed after the first slices, the photos waiting
 	 * in the batch's folder; after the restart each is classified once, and the folder is
 	 * gone.
 	 */
@@ -145,7 +145,7 @@ class BatchAcrossARestartIT {
 		}
 	}
 
-	private static final int PHOTOS = 600;
+	private static final int PHOTOS = 300;
 
 	/** The test photos over and over, in a zip, each under its own name. */
 	private static byte[] photos(int count) throws java.io.IOException {
