@@ -249,7 +249,7 @@ class BatchRunner implements SmartLifecycle {
 						read.add(new ImageClassificationService.BatchPhoto(row.position(), row.cells().get(0), bytes));
 					}
 				}
-				images.classifyBatch(batch.getModelName(), read, channel, id)
+				images.classifyBatch(batch.getModelName(), read, channel, id, !pacing.peopleAreBeingAnswered())
 					.forEach((row, why) -> refused.put(row,
 							BatchService.photoRefusal(why.messageKey(), why.messageArguments())));
 				if (!refused.isEmpty()) {

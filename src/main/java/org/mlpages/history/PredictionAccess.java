@@ -1,17 +1,28 @@
 package org.mlpages.history;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * A prediction shows what someone sent (their photo, their answers): the admin may see
  * every one; anybody else only those made in their own browser session, so the person who
- * just asked sees their answer and nobody can walk through the ids to see others'.
+ * just asked sees their answer and nobody can walk through the ids to see others'. An API
+ * client has no session: it is given signed links with its answer instead.
  */
 @Component
 public class PredictionAccess {
@@ -19,6 +30,44 @@ public class PredictionAccess {
 	private static final String OWN = PredictionAccess.class.getName() + ".own";
 
 	private static final int REMEMBERED = 200;
+
+	private final SecretKeySpec linkSecret;
+
+	/**
+	 * @param linkSecret signs the links the API gives with an answer
+	 * ({@code mlpages.prediction-link-secret}); when unset, a random one for this run:
+	 * such links then last until the next start
+	 */
+	PredictionAccess(@Value("${mlpages.prediction-link-secret:}") String linkSecret) {
+		byte[] key = linkSecret.isEmpty() ? new byte[32] : linkSecret.getBytes(StandardCharsets.UTF_8);
+		if (linkSecret.isEmpty()) {
+			new SecureRandom().nextBytes(key);
+		}
+		this.linkSecret = new SecretKeySpec(key, "HmacSHA256");
+	}
+
+	/**
+	 * The key of a link to what belongs to a prediction (where the model looked), for the
+	 * API's clients, which have no session: whoever holds it was given it with the
+	 * answer.
+	 */
+	public String linkKey(long id) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(linkSecret);
+			byte[] sum = mac.doFinal(("prediction:" + id).getBytes(StandardCharsets.UTF_8));
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sum, 18));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is part of every JDK", ex);
+		}
+	}
+
+	/** A link's key checked in constant time. */
+	public boolean hasLinkKey(long id, String key) {
+		return key != null && MessageDigest.isEqual(linkKey(id).getBytes(StandardCharsets.US_ASCII),
+				key.getBytes(StandardCharsets.US_ASCII));
+	}
 
 	public void remember(HttpServletRequest request, long id, String storedFile) {
 		HttpSession session = request.getSession(true);

@@ -75,6 +75,15 @@ public class PredictionLog {
 		return repository.setFeedback(id, correctLabel) == 1;
 	}
 
+	/**
+	 * Keeps an explanation computed on request after the answer (where an image model
+	 * looked), so it is computed once.
+	 */
+	@Transactional
+	public void recordExplanation(long id, String json) {
+		repository.setExplanation(id, json);
+	}
+
 	/** One page of the filtered history, newest first. */
 	@Transactional(readOnly = true)
 	public Page<Prediction> page(HistoryFilter filter, int page, int size, ZoneId zone) {

@@ -27,6 +27,11 @@ interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecific
 	@Query("update Prediction p set p.feedbackLabel = :label where p.id = :id")
 	int setFeedback(@Param("id") long id, @Param("label") String label);
 
+	/** Keeps an explanation computed after the answer, once: the first one stays. */
+	@Modifying
+	@Query("update Prediction p set p.explanationJson = :json where p.id = :id and p.explanationJson is null")
+	int setExplanation(@Param("id") long id, @Param("json") String json);
+
 	@Query("select p from Prediction p where p.createdAt < :before order by p.id")
 	List<Prediction> findOlderThan(@Param("before") java.time.Instant before, Pageable pageable);
 

@@ -14,6 +14,7 @@ import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.monitoring.PredictionMonitor;
+import org.mlpages.image.photo.TensorPreprocessor;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
 
@@ -127,7 +128,8 @@ class ImageClassificationController {
 	}
 
 	@GetMapping("/image/{modelName}/predictions/{id}")
-	String result(@PathVariable String modelName, @PathVariable long id, Model model, HttpServletRequest request,
+	String result(@PathVariable String modelName, @PathVariable long id,
+			@RequestParam(name = "look", defaultValue = "false") boolean look, Model model, HttpServletRequest request,
 			Locale locale) {
 		ImageModel imageModel = service.model(modelName);
 		Prediction prediction = predictionLog.find(id)
@@ -141,6 +143,14 @@ class ImageClassificationController {
 		Map<String, String> choices = new LinkedHashMap<>();
 		imageModel.descriptor().labels().forEach(label -> choices.put(label.id(), label.displayName(locale)));
 		model.addAttribute("feedbackChoices", choices);
+		// where the map of where the model looked goes: over the part of the photo it saw
+		int width = prediction.getImageWidth();
+		int height = prediction.getImageHeight();
+		java.awt.Rectangle seen = TensorPreprocessor.seenRegion(width, height,
+				imageModel.preprocessor().preprocessing());
+		model.addAttribute("seen", new double[] { 100.0 * seen.x / width, 100.0 * seen.y / height,
+				100.0 * seen.width / width, 100.0 * seen.height / height });
+		model.addAttribute("look", look);
 		return VIEW;
 	}
 

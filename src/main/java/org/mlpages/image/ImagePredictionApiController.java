@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionRecord;
 import org.mlpages.history.PredictionRecord.Channel;
 
@@ -30,8 +31,11 @@ class ImagePredictionApiController {
 
 	private final MessageSource messages;
 
-	ImagePredictionApiController(ImageClassificationService service, MessageSource messages) {
+	private final PredictionAccess access;
+
+	ImagePredictionApiController(ImageClassificationService service, MessageSource messages, PredictionAccess access) {
 		this.service = service;
+		this.access = access;
 		this.messages = messages;
 	}
 
@@ -44,23 +48,26 @@ class ImagePredictionApiController {
 		return service.classifyInTurn(modelName, image, Channel.API).thenApply(prediction -> {
 			PredictionRecord row = prediction.record();
 			return PredictionResponse.of(prediction,
-					PhotoWarning.of(model, row.imageWidth(), row.imageHeight(), messages, locale));
+					PhotoWarning.of(model, row.imageWidth(), row.imageHeight(), messages, locale),
+					"/api/v1/predictions/" + prediction.id() + "/explanation?key=" + access.linkKey(prediction.id()));
 		});
 	}
 
 	/**
 	 * @param warnings what the answer's reader should know about the photo (a photo much
 	 * smaller or more elongated than the model's input); empty when nothing
+	 * @param explanation where the model looked, computed when this link is followed
+	 * (JSON, or PNG with {@code Accept: image/png})
 	 */
 	record PredictionResponse(long id, Instant createdAt, String model, String modelSha256, String label,
 			Map<String, Double> probabilities, int width, int height, double inferenceMs, double latencyMs,
-			List<PhotoWarning> warnings) {
+			List<PhotoWarning> warnings, String explanation) {
 
-		static PredictionResponse of(LoggedPrediction prediction, List<PhotoWarning> warnings) {
+		static PredictionResponse of(LoggedPrediction prediction, List<PhotoWarning> warnings, String explanation) {
 			PredictionRecord row = prediction.record();
 			return new PredictionResponse(prediction.id(), row.createdAt(), row.modelName(), row.modelSha256(),
 					row.label(), row.probabilities(), row.imageWidth(), row.imageHeight(), row.inferenceMs(),
-					row.latencyMs(), warnings);
+					row.latencyMs(), warnings, explanation);
 		}
 
 	}

@@ -57,6 +57,11 @@ abstract class WebTestSupport {
 	@LocalServerPort
 	int port;
 
+	/** This test's browser: its cookies are its session. */
+	HttpClient http() {
+		return http;
+	}
+
 	@Autowired
 	JdbcTemplate jdbc;
 

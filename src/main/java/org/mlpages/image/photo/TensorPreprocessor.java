@@ -173,7 +173,7 @@ public final class TensorPreprocessor {
 	 * the whole image for a stretch. {@link PhotoDecoder} decodes only this part of a
 	 * large photo.
 	 */
-	static Rectangle seenRegion(int w, int h, Preprocessing preprocessing) {
+	public static Rectangle seenRegion(int w, int h, Preprocessing preprocessing) {
 		if (preprocessing.mode() != ResizeMode.CENTER_CROP) {
 			return new Rectangle(0, 0, w, h);
 		}

@@ -1,0 +1,192 @@
+package org.mlpages.image.explanation;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import ai.djl.translate.TranslateException;
+import org.mlpages.history.Prediction;
+import org.mlpages.history.PredictionLog;
+import org.mlpages.image.ImageClassificationService;
+import org.mlpages.image.ImageModel;
+import org.mlpages.image.photo.DecodedPhoto;
+import org.mlpages.image.photo.PhotoDecoder;
+import org.mlpages.image.photo.TensorPreprocessor;
+import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.MlPagesProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Where an image model looked for one of its answers, computed when someone asks (never
+ * while the photo is classified), then kept with the prediction: asked again, it is read,
+ * not computed.
+ * <p>
+ * One map is computed at a time: its forward passes take the model's predictors from the
+ * people's photos for a moment (about 50 passes in batches of 16, measured at 0.5 to 1 s
+ * on two cores), and a second person asking waits for the first map rather than doubling
+ * that.
+ */
+@Service
+public class ImageExplanations {
+
+	private static final Logger log = LoggerFactory.getLogger(ImageExplanations.class);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** Cells on each side of the occlusion grid: 50 forward passes. */
+	static final int CELLS = 8;
+
+	static final int BATCH = 16;
+
+	private static final long WAIT_SECONDS = 20;
+
+	private final ImageClassificationService images;
+
+	private final PredictionLog predictionLog;
+
+	private final PhotoDecoder decoder;
+
+	private final Semaphore oneAtATime = new Semaphore(1, true);
+
+	ImageExplanations(ImageClassificationService images, PredictionLog predictionLog, MlPagesProperties properties) {
+		this.images = images;
+		this.predictionLog = predictionLog;
+		this.decoder = new PhotoDecoder(properties.image().maxPixels());
+	}
+
+	/**
+	 * The map of a prediction, as kept or as computed now.
+	 *
+	 * @param seen the part of the photo the model saw, in its pixels, upright
+	 * @param millis how long the map took to compute
+	 */
+	public record Explanation(String method, String label, double probability, int rows, int cols,
+			List<List<Double>> values, Region seen, long millis) {
+
+		HeatMap heatMap() {
+			float[] flat = new float[rows * cols];
+			for (int row = 0; row < rows; row++) {
+				for (int col = 0; col < cols; col++) {
+					flat[row * cols + col] = values.get(row).get(col).floatValue();
+				}
+			}
+			return new HeatMap(method, rows, cols, flat, (float) probability);
+		}
+
+	}
+
+	/** A rectangle of the photo, in its pixels. */
+	public record Region(int x, int y, int width, int height) {
+	}
+
+	/**
+	 * @throws InputRejectedException 404 when the prediction is not an image model's or
+	 * its photo is gone, 409 when its model was replaced since, 503 while another map is
+	 * computed for too long
+	 */
+	public Explanation explain(Prediction prediction) {
+		if (prediction.getExplanationJson() != null) {
+			return JSON.readValue(prediction.getExplanationJson(), Explanation.class);
+		}
+		if (prediction.getStoredFile() == null) {
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.none",
+					"prediction " + prediction.getId() + " has no photo");
+		}
+		ImageModel model = images.model(prediction.getModelName());
+		if (!model.sha256().equals(prediction.getModelSha256())) {
+			throw new InputRejectedException(HttpStatus.CONFLICT, "explanation.model-changed",
+					"model " + model.name() + " changed since prediction " + prediction.getId());
+		}
+		Path file = images.storedPhoto(prediction.getStoredFile())
+			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.none",
+					"the photo of prediction " + prediction.getId() + " is gone"));
+		try {
+			if (!oneAtATime.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
+				throw new InputRejectedException(HttpStatus.SERVICE_UNAVAILABLE, "explanation.busy",
+						"another map is being computed");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		try {
+			Explanation explanation = compute(prediction, model, Files.readAllBytes(file));
+			predictionLog.recordExplanation(prediction.getId(), JSON.writeValueAsString(explanation));
+			log.info("explanation of prediction {} ({}, {}): {} ms", prediction.getId(), explanation.method(),
+					model.name(), explanation.millis());
+			return explanation;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			oneAtATime.release();
+		}
+	}
+
+	/** The map as a PNG to lay over the part of the photo the model saw. */
+	public BufferedImage overlay(Explanation explanation) {
+		Region seen = explanation.seen();
+		double scale = Math.min(1, 448.0 / Math.max(seen.width, seen.height));
+		return explanation.heatMap()
+			.overlay(Math.max(1, (int) Math.round(seen.width * scale)),
+					Math.max(1, (int) Math.round(seen.height * scale)));
+	}
+
+	private Explanation compute(Prediction prediction, ImageModel model, byte[] photo) {
+		long start = System.nanoTime();
+		var input = model.preprocessor().preprocessing();
+		DecodedPhoto decoded = decoder.decodeFor(photo, input);
+		float[] tensor = model.preprocessor().toTensor(decoded);
+		BufferedImage grey = new BufferedImage(input.width(), input.height(), BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = grey.createGraphics();
+		g.setColor(new Color(128, 128, 128));
+		g.fillRect(0, 0, input.width(), input.height());
+		g.dispose();
+		String label = prediction.getLabel();
+		HeatMap map;
+		try {
+			map = OcclusionMap.compute(tensor, model.preprocessor().toTensor(grey), input.height(), input.width(),
+					input.color().channels(), CELLS, BATCH, batch -> {
+						float[][] scores = model.predict(batch);
+						float[] answered = new float[scores.length];
+						for (int i = 0; i < scores.length; i++) {
+							answered[i] = model.probabilities(scores[i]).get(label).floatValue();
+						}
+						return answered;
+					});
+		}
+		catch (TranslateException ex) {
+			throw new IllegalStateException("model " + model.name() + " failed to predict for a map", ex);
+		}
+		List<List<Double>> values = new ArrayList<>();
+		for (int row = 0; row < map.rows(); row++) {
+			List<Double> line = new ArrayList<>();
+			for (int col = 0; col < map.cols(); col++) {
+				// a thousandth of a probability is as fine as a map is read
+				line.add(Math.round(map.value(row, col) * 1000) / 1000.0);
+			}
+			values.add(line);
+		}
+		Rectangle seen = TensorPreprocessor.seenRegion(decoded.width(), decoded.height(), input);
+		return new Explanation(map.method(), label, Math.round(map.probability() * 10000) / 10000.0, map.rows(),
+				map.cols(), values, new Region(seen.x, seen.y, seen.width, seen.height),
+				(System.nanoTime() - start) / 1_000_000);
+	}
+
+}

@@ -1,0 +1,153 @@
+package org.mlpages.web;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import javax.imageio.ImageIO;
+
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * "Where the model looked" for a photo's answer: asked from the result page, computed
+ * once and then read from the prediction, as numbers and as an image over the part of the
+ * photo the model saw; only for the browser that asked and the admin.
+ */
+class ExplanationWebTests extends WebTestSupport {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final String MODEL = TestModels.RETRAINED;
+
+	@ParameterizedTest
+	@CsvSource({ "en, Show where the model looked, Occlusion map",
+			"fr, Montrer où le modèle a regardé, Carte d’occultation" })
+	void theResultPageOffersTheMapAndShowsItWhenAsked(String language, String show, String note) {
+		String page = classify("nasser0111_cat.jpg", language);
+
+		Document result = html(get(page, language));
+		assertThat(result.selectFirst("#look").text()).isEqualTo(show);
+		assertThat(result.selectFirst("#heat-map").hasAttr("hidden")).isTrue();
+		assertThat(result.selectFirst("#heat-map").attr("src")).isEmpty();
+		assertThat(result.selectFirst("#heat-map").attr("style"))
+			.as("over the centre of the upright photo, which the model crops to a square")
+			.isEqualTo("left: 0.00%; top: 16.67%; width: 100.00%; height: 66.67%");
+
+		// without a script, the button is a link to the page with the map
+		Document withMap = html(get(result.selectFirst("#look").attr("href"), language));
+		assertThat(withMap.selectFirst("#heat-map").hasAttr("hidden")).isFalse();
+		assertThat(withMap.selectFirst("#look-note").text()).startsWith(note);
+		HttpResponse<byte[]> png = bytes(withMap.selectFirst("#heat-map").attr("src"), http());
+		assertThat(png.statusCode()).isEqualTo(200);
+		assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+	}
+
+	@Test
+	void theMapIsComputedOnceAndReadAfterwards() throws Exception {
+		String page = classify("nasser0111_cat.jpg", "en");
+		long id = Long.parseLong(page.substring(page.lastIndexOf('/') + 1));
+		assertThat(jdbc.queryForObject("select explanation_json from prediction where id = ?", String.class, id))
+			.as("nothing computed while the photo was classified")
+			.isNull();
+
+		JsonNode first = JSON.readTree(get(page + "/explanation", "en").body());
+
+		assertThat(first.get("method").asString()).isEqualTo("occlusion");
+		assertThat(first.get("label").asString()).isEqualTo("Cat");
+		assertThat(first.get("rows").asInt()).isEqualTo(8);
+		assertThat(first.get("values")).hasSize(8);
+		assertThat(first.get("values").get(0)).hasSize(8);
+		assertThat(first.get("seen").get("width").asInt()).isPositive();
+		assertThat(jdbc.queryForObject("select explanation_json from prediction where id = ?", String.class, id))
+			.isNotNull();
+		JsonNode again = JSON.readTree(get(page + "/explanation", "en").body());
+		assertThat(again).as("read, not computed again (same time taken)").isEqualTo(first);
+
+		HttpResponse<byte[]> png = bytes(page + "/explanation.png", http());
+		assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+		BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(png.body()));
+		JsonNode seen = first.get("seen");
+		assertThat((double) overlay.getWidth() / overlay.getHeight()).isCloseTo(
+				seen.get("width").asDouble() / seen.get("height").asDouble(),
+				org.assertj.core.data.Offset.offset(0.02));
+	}
+
+	/** A program has no session: its answer carries a signed link to the map. */
+	@Test
+	void anApiClientFollowsTheLinkGivenWithItsAnswer() throws Exception {
+		HttpClient program = HttpClient.newHttpClient();
+		HttpResponse<String> answer = send(Multipart.file("image", "cat.jpg", photo("nasser0111_cat.jpg"))
+			.post(HttpRequest.newBuilder(uri("/api/v1/models/" + MODEL + "/predictions"))), program);
+		String link = JSON.readTree(answer.body()).get("explanation").asString();
+		long id = JSON.readTree(answer.body()).get("id").asLong();
+		assertThat(link).startsWith("/api/v1/predictions/" + id + "/explanation?key=");
+
+		HttpResponse<String> numbers = send(HttpRequest.newBuilder(uri(link)), program);
+		HttpResponse<byte[]> png = bytes(HttpRequest.newBuilder(uri(link)).header("Accept", "image/png"), program);
+
+		assertThat(numbers.statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(numbers.body()).get("method").asString()).isEqualTo("occlusion");
+		assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+		assertThat(
+				send(HttpRequest.newBuilder(uri("/api/v1/predictions/" + id + "/explanation")), program).statusCode())
+			.as("without the key")
+			.isEqualTo(404);
+		assertThat(send(HttpRequest.newBuilder(uri(
+				"/api/v1/predictions/" + (id - 1) + "/explanation?key=" + link.substring(link.indexOf("key=") + 4))),
+				program)
+			.statusCode()).as("another prediction's id with this key").isEqualTo(404);
+	}
+
+	@Test
+	void anotherBrowserGetsNoMapOfSomeoneElsesPhotoButTheAdminDoes() {
+		String page = classify("nasser0111_dog.jpg", "en");
+		long id = Long.parseLong(page.substring(page.lastIndexOf('/') + 1));
+		HttpClient stranger = HttpClient.newHttpClient();
+
+		assertThat(bytes("/api/v1/predictions/" + id + "/explanation", stranger).statusCode()).isEqualTo(404);
+		assertThat(bytes(page + "/explanation.png", stranger).statusCode()).isEqualTo(404);
+		assertThat(jdbc.queryForObject("select explanation_json from prediction where id = ?", String.class, id))
+			.isNull();
+
+		ExplanationWebTests admin = new ExplanationWebTests();
+		admin.port = port;
+		admin.logInAsAdmin();
+		assertThat(admin.get(page + "/explanation", "en").statusCode()).isEqualTo(200);
+	}
+
+	/** The photo sent from the model's page; the result page's path. */
+	private String classify(String photo, String language) {
+		HttpResponse<String> answer = upload("/image/" + MODEL, "image", photo, photo(photo), language);
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.uri().getPath()).matches("/image/" + MODEL + "/predictions/\\d+");
+		return answer.uri().getPath();
+	}
+
+	private HttpResponse<byte[]> bytes(String path, HttpClient client) {
+		return bytes(HttpRequest.newBuilder(uri(path)), client);
+	}
+
+	private static HttpResponse<byte[]> bytes(HttpRequest.Builder request, HttpClient client) {
+		try {
+			return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
