@@ -56,6 +56,17 @@ class BatchPacing implements PredictionListener {
 		return peopleAreBeingAnswered() ? PAUSE_MS : 0;
 	}
 
+	/**
+	 * After a slice of photos, which holds a core far longer than a slice of cases: while
+	 * people are being answered, a pause as long as the slice took, so that the batch
+	 * takes at most half of a core's time from them.
+	 */
+	void afterPhotos(long sliceNanos) throws InterruptedException {
+		if (peopleAreBeingAnswered()) {
+			Thread.sleep(Math.max(PAUSE_MS, sliceNanos / 1_000_000));
+		}
+	}
+
 	void afterSlice() throws InterruptedException {
 		long pause = pauseMillis();
 		if (pause > 0) {

@@ -223,6 +223,7 @@ class BatchRunner implements SmartLifecycle {
 		Channel channel = Channel.valueOf(batch.getChannel().toUpperCase(Locale.ROOT));
 		long start = System.nanoTime();
 		boolean marked = false;
+		long sliceStart = start;
 		while (running) {
 			try {
 				images.model(batch.getModelName());
@@ -230,6 +231,7 @@ class BatchRunner implements SmartLifecycle {
 					batches.markRunning(id);
 					marked = true;
 				}
+				sliceStart = System.nanoTime();
 				List<BatchRows.Row> slice = rows.pending(id, pacing.photoSlice());
 				if (slice.isEmpty()) {
 					batches.markDone(id, Instant.now());
@@ -277,7 +279,7 @@ class BatchRunner implements SmartLifecycle {
 						DATABASE_RETRY.toSeconds());
 				Thread.sleep(DATABASE_RETRY.toMillis());
 			}
-			pacing.afterSlice();
+			pacing.afterPhotos(System.nanoTime() - sliceStart);
 		}
 	}
 

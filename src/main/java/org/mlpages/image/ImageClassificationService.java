@@ -189,8 +189,9 @@ public class ImageClassificationService {
 	 * be read are predicted in one call, kept and logged with their batch and row in one
 	 * commit; a photo that cannot be read gets its refusal and the others go on. Not
 	 * micro-batched with the people's photos: this runs in the batch's own thread.
-	 * @param allCores whether the photos may be decoded on every core at once (when
-	 * nobody is waiting for an answer)
+	 * @param allCores whether the batch may take every core (when nobody is waiting for
+	 * an answer): its photos decoded on all at once, predicted on every idle predictor;
+	 * otherwise one after the other, on one predictor
 	 * @return why each refused photo was refused, by row
 	 * @throws InputRejectedException 404 when the model is no longer served, 503 when it
 	 * is loading or closing or the photos cannot be kept: nothing is logged then
@@ -237,9 +238,10 @@ public class ImageClassificationService {
 		long inferenceStart = System.nanoTime();
 		float[][] scores;
 		try {
-			scores = model.predict(
-					new PhotoBatch(read.size() == photos.size() ? slots : Arrays.copyOf(slots, read.size() * perPhoto),
-							read.size(), input.height(), input.width(), input.color().channels()));
+			PhotoBatch batch = new PhotoBatch(
+					read.size() == photos.size() ? slots : Arrays.copyOf(slots, read.size() * perPhoto), read.size(),
+					input.height(), input.width(), input.color().channels());
+			scores = allCores ? model.predict(batch) : model.predictOnOne(batch);
 		}
 		catch (ModelClosedException ex) {
 			throw closing(model, ex);

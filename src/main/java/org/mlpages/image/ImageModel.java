@@ -87,6 +87,14 @@ public final class ImageModel implements AutoCloseable {
 	}
 
 	/**
+	 * Class scores for each photo of the batch, on one predictor: the others stay free
+	 * for the people's photos (a batch of photos while people are being answered).
+	 */
+	public float[][] predictOnOne(PhotoBatch batch) throws TranslateException {
+		return predictors.predictOnOne(batch);
+	}
+
+	/**
 	 * A photo about to be decoded for this model: photos handed over meanwhile may wait
 	 * for it a few milliseconds, to be predicted together (micro-batching).
 	 */
