@@ -35,10 +35,9 @@ import org.springframework.stereotype.Service;
  * while the photo is classified), then kept with the prediction: asked again, it is read,
  * not computed.
  * <p>
- * One map is computed at a time: its forward passes take the model's predictors from the
- * people's photos for a moment (about 50 passes in batches of 16, measured at 0.5 to 1 s
- * on two cores), and a second person asking waits for the first map rather than doubling
- * that.
+ * One map is computed at a time, on one of the model's predictors (its 50 forward passes
+ * in batches of 16), so that the others stay free for the people's photos; a second
+ * person asking waits for the first map. Measured with bench/explanation-time.sh.
  */
 @Service
 public class ImageExplanations {
@@ -163,7 +162,7 @@ public class ImageExplanations {
 		try {
 			map = OcclusionMap.compute(tensor, model.preprocessor().toTensor(grey), input.height(), input.width(),
 					input.color().channels(), CELLS, BATCH, batch -> {
-						float[][] scores = model.predict(batch);
+						float[][] scores = model.predictOnOne(batch);
 						float[] answered = new float[scores.length];
 						for (int i = 0; i < scores.length; i++) {
 							answered[i] = model.probabilities(scores[i]).get(label).floatValue();
