@@ -89,6 +89,11 @@ class EveryPageBrowserTests extends WebTestSupport {
 		BrowserSteps.sendPhoto(browser, PHOTOS.resolve("nasser0111_dog.jpg"));
 		problems.addAll(read(browser, "a photo's answer", otherLanguagesWords));
 		chromium.screenshot(language + "-image-result.png");
+		browser.findElement(By.id("look")).sendKeys(Keys.ENTER);
+		new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+			.until(driver -> driver.findElement(By.id("heat-map")).isDisplayed());
+		problems.addAll(read(browser, "where the model looked", otherLanguagesWords));
+		chromium.screenshot(language + "-image-result-map.png");
 
 		BrowserSteps.askForCredit(browser, uri("/credit?example=2&lang=" + language));
 		problems.addAll(read(browser, "a credit decision", otherLanguagesWords));

@@ -118,6 +118,9 @@ class ExplanationWebTests extends WebTestSupport {
 		assertThat(bytes(page + "/explanation.png", stranger).statusCode()).isEqualTo(404);
 		assertThat(jdbc.queryForObject("select explanation_json from prediction where id = ?", String.class, id))
 			.isNull();
+		assertThat(get(page.replace(MODEL, TestModels.SHIPPED) + "/explanation", "en").statusCode())
+			.as("under another model's page, even for the session that asked")
+			.isEqualTo(404);
 
 		ExplanationWebTests admin = new ExplanationWebTests();
 		admin.port = port;

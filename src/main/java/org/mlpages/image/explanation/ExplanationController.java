@@ -44,16 +44,16 @@ class ExplanationController {
 
 	@GetMapping(path = { "/api/v1/predictions/{id}/explanation", "/image/{model}/predictions/{id}/explanation" },
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	ImageExplanations.Explanation numbers(@PathVariable long id,
+	ImageExplanations.Explanation numbers(@PathVariable(required = false) String model, @PathVariable long id,
 			@RequestParam(name = "key", required = false) String key, HttpServletRequest request) {
-		return explanations.explain(prediction(id, key, request));
+		return explanations.explain(prediction(model, id, key, request));
 	}
 
 	@GetMapping(path = { "/api/v1/predictions/{id}/explanation", "/api/v1/predictions/{id}/explanation.png",
 			"/image/{model}/predictions/{id}/explanation.png" }, produces = MediaType.IMAGE_PNG_VALUE)
-	ResponseEntity<byte[]> picture(@PathVariable long id, @RequestParam(name = "key", required = false) String key,
-			HttpServletRequest request) throws IOException {
-		BufferedImage overlay = explanations.overlay(explanations.explain(prediction(id, key, request)));
+	ResponseEntity<byte[]> picture(@PathVariable(required = false) String model, @PathVariable long id,
+			@RequestParam(name = "key", required = false) String key, HttpServletRequest request) throws IOException {
+		BufferedImage overlay = explanations.overlay(explanations.explain(prediction(model, id, key, request)));
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		ImageIO.write(overlay, "png", png);
 		return ResponseEntity.ok()
@@ -66,8 +66,9 @@ class ExplanationController {
 	 * Seen by the admin and the session that asked on the pages; by a signed link's
 	 * holder.
 	 */
-	private Prediction prediction(long id, String key, HttpServletRequest request) {
+	private Prediction prediction(String model, long id, String key, HttpServletRequest request) {
 		return predictionLog.find(id)
+			.filter(found -> model == null || model.equals(found.getModelName()))
 			.filter(found -> access.hasLinkKey(id, key) || access.canSee(request, id))
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "prediction.unknown",
 					"no prediction " + id));
