@@ -1,4 +1,5 @@
-# Shared by the shell benchmarks that post the benchmark photo with wrk (bench/photo-post.lua). Source it from the
+# shellcheck shell=bash
+# Shared by the shell benchmarks: the photo bench/photo-post.lua posts with wrk, starting the jar as a server does. Source it from the
 # project root.
 
 # The multipart body bench/photo-post.lua posts, written to $1: the benchmark photo as the API's "image" part.
@@ -25,4 +26,19 @@ wait_healthy() {
   done
   echo "the app on port $port was not healthy within 2 minutes; see $log" >&2
   return 1
+}
+
+# Starts the packaged jar $1 in the folder $2 (with a copy of models/) on port $3 with the systemd unit's Java
+# options, as a server runs it; sets APP to its pid, stops it when the script exits, and waits until it is healthy.
+start_as_the_unit() {
+  local jar=$1 dir=$2 port=$3 opts
+  mkdir -p "$dir/models"
+  cp models/* "$dir/models/"
+  opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)
+  # shellcheck disable=SC2086
+  (cd "$dir" && MALLOC_ARENA_MAX=2 exec java $opts -jar "$jar" --server.port="$port" >"$dir/app.log" 2>&1) &
+  APP=$!
+  # shellcheck disable=SC2064
+  trap "kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true" EXIT
+  wait_healthy "$APP" "$port" "$dir/app.log"
 }

@@ -28,14 +28,9 @@ for tool in wrk curl python3; do
   command -v $tool >/dev/null || { echo "explanation-time: $tool is needed" >&2; exit 1; }
 done
 [ "${BENCH_SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests package
-mkdir -p "$REPORT_DIR" "$OUT/models"
-cp models/* "$OUT/models/"
-JAVA_OPTS=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)
-# shellcheck disable=SC2086
-(cd "$OUT" && MALLOC_ARENA_MAX=2 exec java $JAVA_OPTS -jar "$JAR" --server.port="$PORT" >"$OUT/app.log" 2>&1) &
-APP=$!
-trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
-wait_healthy "$APP" "$PORT" "$OUT/app.log"
+mkdir -p "$REPORT_DIR" "$OUT"
+# as a server runs it: the systemd unit's Java options
+start_as_the_unit "$JAR" "$OUT" "$PORT"
 
 # $1 maps for fresh answers of the test photos, one after the other; prints each map's own millis
 maps() {

@@ -28,8 +28,7 @@ for tool in wrk curl sqlite3 python3; do
   command -v $tool >/dev/null || { echo "photo-batch: $tool is needed" >&2; exit 1; }
 done
 [ "${BENCH_SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests package
-mkdir -p "$REPORT_DIR" "$OUT/models" "$OUT/photos"
-cp models/* "$OUT/models/"
+mkdir -p "$REPORT_DIR" "$OUT/photos"
 
 # the same 200 photos for both: the test photos over and over, each under its own name
 python3 - "$OUT" <<'PY'
@@ -45,12 +44,8 @@ with zipfile.ZipFile(os.path.join(out, "photos.zip"), "w") as z:
         z.writestr(name, data)
 PY
 
-JAVA_OPTS=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)
-# shellcheck disable=SC2086
-(cd "$OUT" && MALLOC_ARENA_MAX=2 exec java $JAVA_OPTS -jar "$JAR" --server.port="$PORT" >"$OUT/app.log" 2>&1) &
-APP=$!
-trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
-wait_healthy "$APP" "$PORT" "$OUT/app.log"
+# as a server runs it: the systemd unit's Java options
+start_as_the_unit "$JAR" "$OUT" "$PORT"
 
 DB=$OUT/data/mlpages.db
 api() { echo "http://127.0.0.1:$PORT$1"; }

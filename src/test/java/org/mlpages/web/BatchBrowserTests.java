@@ -135,7 +135,7 @@ class BatchBrowserTests extends WebTestSupport {
 			entries.put("pets/notes-" + i + ".txt", ("note " + i).getBytes(StandardCharsets.UTF_8));
 		}
 		Path zip = Files.createDirectories(Path.of("target/batch-browser")).resolve("pets-" + language + ".zip");
-		Files.write(zip, PhotoBatchWebTests.zip(entries));
+		Files.write(zip, zipOf(entries));
 		browser.get(uri("/image/" + TestModels.SHIPPED + "?lang=" + language).toString());
 		browser.findElement(By.id("batch-tab")).click();
 		BrowserSteps.waitFor(browser, By.id("batch-form"));

@@ -1,7 +1,6 @@
 package org.mlpages.web;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,26 +47,26 @@ class BatchWebTests extends WebTestSupport {
 		assertThat(accepted.statusCode()).isEqualTo(202);
 		String location = accepted.headers().firstValue("Location").orElseThrow();
 		assertThat(location).matches("/api/v1/batches/[0-9a-f-]{36}");
-		JsonNode done = waitUntilFinished(location);
+		JsonNode done = finishedBatch(location);
 		assertThat(done.get("state").asString()).isEqualTo("done");
 		assertThat(done.get("total").asInt()).isEqualTo(3);
 		assertThat(done.get("scored").asInt()).isEqualTo(2);
 		assertThat(done.get("refused").asInt()).isEqualTo(1);
 		assertThat(done.get("percent").asDouble()).isEqualTo(100.0);
 
-		List<CSVRecord> results = parse(get(done.get("results").asString(), "en").body());
+		List<CSVRecord> results = batchResults(get(done.get("results").asString(), "en").body());
 		assertThat(results.get(0).toList()).startsWith("row")
 			.contains("status", "answer", "probability_granted", "probability_refused", "message", "prediction_id");
-		Map<String, String> first = row(results, 1);
+		Map<String, String> first = resultRow(results, 1);
 		assertThat(first).containsEntry("status", "scored").containsEntry("age", "67");
 		assertThat(first.get("answer")).isIn("granted", "refused");
 		double good = Double.parseDouble(first.get("probability_granted"));
 		double bad = Double.parseDouble(first.get("probability_refused"));
 		assertThat(good + bad).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
-		Map<String, String> refused = row(results, 2);
+		Map<String, String> refused = resultRow(results, 2);
 		assertThat(refused).containsEntry("status", "refused").containsEntry("answer", "").containsEntry("age", "12");
 		assertThat(refused.get("message")).startsWith("Age:").contains("15");
-		assertThat(row(results, 3)).containsEntry("status", "scored").containsEntry("duration", "24");
+		assertThat(resultRow(results, 3)).containsEntry("status", "scored").containsEntry("duration", "24");
 
 		String id = location.substring(location.lastIndexOf('/') + 1);
 		List<Map<String, Object>> logged = jdbc
@@ -97,9 +96,9 @@ class BatchWebTests extends WebTestSupport {
 		HttpResponse<String> accepted = postCsv(csv);
 
 		assertThat(accepted.statusCode()).isEqualTo(202);
-		JsonNode done = waitUntilFinished(accepted.headers().firstValue("Location").orElseThrow());
+		JsonNode done = finishedBatch(accepted.headers().firstValue("Location").orElseThrow());
 		assertThat(done.get("scored").asInt()).isEqualTo(1);
-		Map<String, String> result = row(parse(get(done.get("results").asString(), "fr").body()), 1);
+		Map<String, String> result = resultRow(batchResults(get(done.get("results").asString(), "fr").body()), 1);
 		assertThat(result).containsEntry("Dossier", "A-17").containsEntry("Logement", "Propriétaire");
 		String id = done.get("id").asString();
 		String answers = jdbc.queryForObject("select input_json from prediction where batch_id = ?", String.class, id);
@@ -201,7 +200,7 @@ class BatchWebTests extends WebTestSupport {
 		HttpResponse<String> template = get(batchTab.selectFirst("#template").attr("href"), language);
 		assertThat(template.headers().firstValue("Content-Type"))
 			.hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
-		assertThat(parse(template.body()).get(0).toList()).contains("checking_status", "age", "foreign_worker");
+		assertThat(batchResults(template.body()).get(0).toList()).contains("checking_status", "age", "foreign_worker");
 
 		Map<String, String> applicant = applicant();
 		String csv = csv(',', applicant.keySet(), List.of(applicant.values(), withAnswer(applicant, "age", "x")));
@@ -210,15 +209,15 @@ class BatchWebTests extends WebTestSupport {
 		assertThat(sent.statusCode()).isEqualTo(200);
 		assertThat(sent.uri().getPath()).matches("/credit/batches/[0-9a-f-]{36}");
 		String page = sent.uri().getPath();
-		waitUntilFinished("/api/v1/batches/" + page.substring(page.lastIndexOf('/') + 1));
+		finishedBatch("/api/v1/batches/" + page.substring(page.lastIndexOf('/') + 1));
 
 		Document finished = html(get(page, language));
 		assertThat(finished.selectFirst("#progress-bar").attr("style")).isEqualTo("width: 100.00%");
 		assertThat(finished.selectFirst("#download").text()).startsWith(download);
 		assertThat(finished.select("#refusals tbody tr")).hasSize(1);
 		assertThat(finished.selectFirst("#refusals tbody tr td").text()).isEqualTo("2");
-		List<CSVRecord> results = parse(get(finished.selectFirst("#download").attr("href"), language).body());
-		assertThat(row(results, 2).get("message")).startsWith(language.equals("fr") ? "Âge" : "Age");
+		List<CSVRecord> results = batchResults(get(finished.selectFirst("#download").attr("href"), language).body());
+		assertThat(resultRow(results, 2).get("message")).startsWith(language.equals("fr") ? "Âge" : "Age");
 
 		Document back = html(get("/credit/batches", language));
 		assertThat(back.selectFirst("#recent h2").text()).isEqualTo(recent);
@@ -228,7 +227,7 @@ class BatchWebTests extends WebTestSupport {
 	@Test
 	void theAdminSeesABatchsRowsInTheHistory() throws Exception {
 		Map<String, String> applicant = applicant();
-		JsonNode done = waitUntilFinished(
+		JsonNode done = finishedBatch(
 				postCsv(csv(',', applicant.keySet(), List.of(applicant.values(), applicant.values()))).headers()
 					.firstValue("Location")
 					.orElseThrow());
@@ -239,7 +238,7 @@ class BatchWebTests extends WebTestSupport {
 		assertThat(history.select("#history tbody tr")).hasSize(2);
 		assertThat(history.selectFirst("#batch").attr("value")).isEqualTo(done.get("id").asString());
 		String export = get("/history/export.csv?batch=" + done.get("id").asString(), "en").body();
-		assertThat(parse(export)).hasSize(3);
+		assertThat(batchResults(export)).hasSize(3);
 	}
 
 	/**
@@ -282,7 +281,7 @@ class BatchWebTests extends WebTestSupport {
 				locations.add(accepted.headers().firstValue("Location").orElseThrow());
 			}
 			for (String location : locations) {
-				JsonNode done = waitUntilFinished(location);
+				JsonNode done = finishedBatch(location);
 				assertThat(done.get("state").asString()).isEqualTo("done");
 				assertThat(done.get("scored").asInt()).isEqualTo(1000);
 			}
@@ -301,17 +300,6 @@ class BatchWebTests extends WebTestSupport {
 			.header("Content-Type", "text/csv")
 			.header("Accept-Language", "en")
 			.POST(HttpRequest.BodyPublishers.ofString(csv)));
-	}
-
-	private JsonNode waitUntilFinished(String location) throws InterruptedException {
-		for (int i = 0; i < 600; i++) {
-			JsonNode status = JSON.readTree(get(location, "en").body());
-			if (status.get("state").asString().matches("done|failed")) {
-				return status;
-			}
-			Thread.sleep(100);
-		}
-		throw new AssertionError("batch not finished in 60 s: " + location);
 	}
 
 	private static Map<String, String> applicant() {
@@ -345,22 +333,6 @@ class BatchWebTests extends WebTestSupport {
 			throw new UncheckedIOException(ex);
 		}
 		return out.toString();
-	}
-
-	private static List<CSVRecord> parse(String csv) throws IOException {
-		return CSVFormat.DEFAULT.parse(new StringReader(csv)).getRecords();
-	}
-
-	/** The results' row of this position in the file, by column name. */
-	private static Map<String, String> row(List<CSVRecord> results, int position) {
-		List<String> header = results.get(0).toList();
-		Map<String, String> row = new LinkedHashMap<>();
-		List<String> cells = results.get(position).toList();
-		for (int i = 0; i < header.size(); i++) {
-			row.put(header.get(i), cells.get(i));
-		}
-		assertThat(row.get("row")).isEqualTo(Integer.toString(position));
-		return row;
 	}
 
 }

@@ -150,7 +150,7 @@ class EveryPageBrowserTests extends WebTestSupport {
 				java.net.http.HttpRequest.newBuilder(uri("/api/v1/models/" + TestModels.RETRAINED + "/batches"))
 					.header("Content-Type", "application/zip")
 					.POST(java.net.http.HttpRequest.BodyPublishers
-						.ofByteArray(PhotoBatchWebTests.zip(Map.of("cat.jpg", photo("nasser0111_cat.jpg"), "dog.jpg",
+						.ofByteArray(zipOf(Map.of("cat.jpg", photo("nasser0111_cat.jpg"), "dog.jpg",
 								photo("nasser0111_dog.jpg"), "notes.txt", new byte[] { 1 })))));
 		return "/image/" + TestModels.RETRAINED + "/batches/"
 				+ finished(accepted.headers().firstValue("Location").orElseThrow());

@@ -2,23 +2,17 @@ package org.mlpages.web;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.assertj.core.data.Offset;
 import org.jsoup.nodes.Document;
@@ -64,29 +58,29 @@ class PhotoBatchWebTests extends WebTestSupport {
 		HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri(API))
 			.header("Content-Type", "application/zip")
 			.header("Accept-Language", "en")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(zip(entries))));
+			.POST(HttpRequest.BodyPublishers.ofByteArray(zipOf(entries))));
 
 		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 		assertThat(JSON.readTree(accepted.body()).get("kind").asString()).isEqualTo("photos");
-		JsonNode done = waitUntilFinished(accepted.headers().firstValue("Location").orElseThrow());
+		JsonNode done = finishedBatch(accepted.headers().firstValue("Location").orElseThrow());
 		assertThat(done.get("state").asString()).isEqualTo("done");
 		assertThat(done.get("total").asInt()).isEqualTo(200);
 		assertThat(done.get("scored").asInt()).isEqualTo(198);
 		assertThat(done.get("refused").asInt()).isEqualTo(2);
 
-		List<CSVRecord> results = parse(get(done.get("results").asString(), "en").body());
+		List<CSVRecord> results = batchResults(get(done.get("results").asString(), "en").body());
 		assertThat(results).hasSize(201);
 		assertThat(results.get(0).toList()).containsExactly("row", "file", "status", "answer", "probability_Cat",
 				"probability_Dog", "message", "prediction_id");
-		assertThat(row(results, 199)).containsEntry("file", "notes.txt")
+		assertThat(resultRow(results, 199)).containsEntry("file", "notes.txt")
 			.containsEntry("status", "refused")
 			.satisfies(row -> assertThat(row.get("message")).contains("not an image"));
-		assertThat(row(results, 200)).containsEntry("file", "half.jpg")
+		assertThat(resultRow(results, 200)).containsEntry("file", "half.jpg")
 			.satisfies(row -> assertThat(row.get("message")).contains("damaged or incomplete"));
 		// the batch's answers are the single predictions' answers, photo by photo
 		Map<String, JsonNode> alone = new LinkedHashMap<>();
 		for (int position = 1; position <= 198; position++) {
-			Map<String, String> result = row(results, position);
+			Map<String, String> result = resultRow(results, position);
 			String name = result.get("file").substring(result.get("file").indexOf('-') + 1);
 			JsonNode single = alone.computeIfAbsent(name, this::classifyAlone);
 			assertThat(result).as(result.get("file")).containsEntry("status", "scored");
@@ -135,16 +129,16 @@ class PhotoBatchWebTests extends WebTestSupport {
 		assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
 		String path = sent.uri().getPath();
 		assertThat(path).matches("/image/" + MODEL + "/batches/[0-9a-f-]{36}");
-		waitUntilFinished("/api/v1/batches/" + path.substring(path.lastIndexOf('/') + 1));
+		finishedBatch("/api/v1/batches/" + path.substring(path.lastIndexOf('/') + 1));
 		Document finished = html(get(path, language));
 		assertThat(finished.selectFirst("#progress-bar").attr("style")).isEqualTo("width: 100.00%");
 		assertThat(finished.selectFirst("#refusals h2").text()).isEqualTo(refusedTitle);
 		assertThat(finished.select("#refusals tbody tr")).hasSize(1);
 		assertThat(finished.select("#refusals tbody td").get(1).text()).startsWith("résumé.txt").contains(says);
-		List<CSVRecord> results = parse(get(finished.selectFirst("#download").attr("href"), language).body());
-		assertThat(row(results, 1)).containsEntry("file", "cat.jpg").containsEntry("answer", "Cat");
-		assertThat(row(results, 3)).containsEntry("file", "dog.jpg").containsEntry("answer", "Dog");
-		assertThat(row(results, 2).get("message")).contains(says);
+		List<CSVRecord> results = batchResults(get(finished.selectFirst("#download").attr("href"), language).body());
+		assertThat(resultRow(results, 1)).containsEntry("file", "cat.jpg").containsEntry("answer", "Cat");
+		assertThat(resultRow(results, 3)).containsEntry("file", "dog.jpg").containsEntry("answer", "Dog");
+		assertThat(resultRow(results, 2).get("message")).contains(says);
 		Document back = html(get("/image/" + MODEL + "/batches", language));
 		assertThat(back.select("#recent a").eachAttr("href")).contains(path);
 	}
@@ -169,13 +163,13 @@ class PhotoBatchWebTests extends WebTestSupport {
 				request.header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("a\n1\n"));
 			default -> request.header("Content-Type", "application/zip")
 				.POST(HttpRequest.BodyPublishers.ofByteArray(switch (kind) {
-					case "EMPTY_ZIP" -> zip(Map.of("cats/", new byte[0], "__MACOSX/x.jpg", new byte[] { 1 }));
+					case "EMPTY_ZIP" -> zipOf(Map.of("cats/", new byte[0], "__MACOSX/x.jpg", new byte[] { 1 }));
 					case "TOO_MANY" -> {
 						Map<String, byte[]> many = new LinkedHashMap<>();
 						for (int i = 0; i <= 1000; i++) {
 							many.put(i + ".jpg", new byte[] { 1 });
 						}
-						yield zip(many);
+						yield zipOf(many);
 					}
 					default -> {
 						// 21 files of 10 million zeros: 210 MB unpacked from a zip of a
@@ -184,7 +178,7 @@ class PhotoBatchWebTests extends WebTestSupport {
 						for (int i = 0; i < 21; i++) {
 							bomb.put(i + ".jpg", new byte[10_000_000]);
 						}
-						yield zip(bomb);
+						yield zipOf(bomb);
 					}
 				}));
 		}
@@ -209,13 +203,13 @@ class PhotoBatchWebTests extends WebTestSupport {
 		entries.put("cat.jpg", photo("cdf_validation_cat.2000.jpg"));
 		entries.put("huge.jpg", new byte[11 * 1024 * 1024]);
 
-		HttpResponse<String> accepted = upload(API, "file", "pets.zip", zip(entries), "fr");
+		HttpResponse<String> accepted = upload(API, "file", "pets.zip", zipOf(entries), "fr");
 
 		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-		JsonNode done = waitUntilFinished(accepted.headers().firstValue("Location").orElseThrow());
+		JsonNode done = finishedBatch(accepted.headers().firstValue("Location").orElseThrow());
 		assertThat(done.get("scored").asInt()).isEqualTo(1);
 		assertThat(done.get("refused").asInt()).isEqualTo(1);
-		Map<String, String> huge = row(parse(get(done.get("results").asString(), "fr").body()), 2);
+		Map<String, String> huge = resultRow(batchResults(get(done.get("results").asString(), "fr").body()), 2);
 		assertThat(huge).containsEntry("file", "huge.jpg").containsEntry("status", "refused");
 		assertThat(huge.get("message")).contains("10 Mo");
 	}
@@ -235,13 +229,13 @@ class PhotoBatchWebTests extends WebTestSupport {
 		HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri(API))
 			.header("Content-Type", "application/zip")
 			.header("Accept-Language", "en")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(zip(entries))));
+			.POST(HttpRequest.BodyPublishers.ofByteArray(zipOf(entries))));
 
 		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-		JsonNode done = waitUntilFinished(accepted.headers().firstValue("Location").orElseThrow());
-		List<CSVRecord> results = parse(get(done.get("results").asString(), "en").body());
-		assertThat(row(results, 1)).containsEntry("file", "evil.jpg").containsEntry("status", "scored");
-		assertThat(row(results, 2)).containsEntry("status", "refused")
+		JsonNode done = finishedBatch(accepted.headers().firstValue("Location").orElseThrow());
+		List<CSVRecord> results = batchResults(get(done.get("results").asString(), "en").body());
+		assertThat(resultRow(results, 1)).containsEntry("file", "evil.jpg").containsEntry("status", "scored");
+		assertThat(resultRow(results, 2)).containsEntry("status", "refused")
 			.satisfies(row -> assertThat(row.get("message")).contains("file name is not accepted"));
 		assertThat(Path.of("/tmp/evil.jpg")).doesNotExist();
 		assertThat(storedUploads()).isEqualTo(uploadsBefore + 1);
@@ -253,7 +247,7 @@ class PhotoBatchWebTests extends WebTestSupport {
 			.header("Content-Type", "application/zip")
 			.header("Accept-Language", "en")
 			.POST(HttpRequest.BodyPublishers
-				.ofByteArray(zip(Map.of("cat.jpg", photo("cdf_validation_cat.2000.jpg"))))));
+				.ofByteArray(zipOf(Map.of("cat.jpg", photo("cdf_validation_cat.2000.jpg"))))));
 
 		assertThat(refused.statusCode()).isEqualTo(415);
 		assertThat(JSON.readTree(refused.body()).get("detail").asString()).contains("CSV file of cases");
@@ -275,21 +269,6 @@ class PhotoBatchWebTests extends WebTestSupport {
 		}
 	}
 
-	static byte[] zip(Map<String, byte[]> entries) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		try (ZipOutputStream zip = new ZipOutputStream(out)) {
-			for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-				zip.putNextEntry(new ZipEntry(entry.getKey()));
-				zip.write(entry.getValue());
-				zip.closeEntry();
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return out.toByteArray();
-	}
-
 	/**
 	 * A form with several files under one name, as a browser sends a multiple file input.
 	 */
@@ -305,32 +284,6 @@ class PhotoBatchWebTests extends WebTestSupport {
 		});
 		out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
 		return new Multipart(boundary, out.toByteArray());
-	}
-
-	private JsonNode waitUntilFinished(String location) throws InterruptedException {
-		for (int i = 0; i < 1200; i++) {
-			JsonNode status = JSON.readTree(get(location, "en").body());
-			if (status.get("state").asString().matches("done|failed")) {
-				return status;
-			}
-			Thread.sleep(100);
-		}
-		throw new AssertionError("batch not finished in 120 s: " + location);
-	}
-
-	private static List<CSVRecord> parse(String csv) throws IOException {
-		return CSVFormat.DEFAULT.parse(new StringReader(csv)).getRecords();
-	}
-
-	private static Map<String, String> row(List<CSVRecord> results, int position) {
-		List<String> header = results.get(0).toList();
-		Map<String, String> row = new LinkedHashMap<>();
-		List<String> cells = results.get(position).toList();
-		for (int i = 0; i < header.size(); i++) {
-			row.put(header.get(i), cells.get(i));
-		}
-		assertThat(row.get("row")).isEqualTo(Integer.toString(position));
-		return row;
 	}
 
 }

@@ -1,6 +1,5 @@
 package org.mlpages.web;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.util.FileSystemUtils;
@@ -67,21 +64,6 @@ abstract class TrainingTestSupport extends WebTestSupport {
 			}
 		}
 		return entries;
-	}
-
-	static byte[] zipOf(Map<String, byte[]> entries) {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-			for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-				zip.putNextEntry(new ZipEntry(entry.getKey()));
-				zip.write(entry.getValue());
-				zip.closeEntry();
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return bytes.toByteArray();
 	}
 
 }

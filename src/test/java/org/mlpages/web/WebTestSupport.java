@@ -5,6 +5,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -14,18 +15,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import javax.imageio.ImageIO;
 
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real app on a random port, spoken to over HTTP as a browser or a client would. All
@@ -185,6 +197,51 @@ abstract class WebTestSupport {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** A zip of these files, by name, in this order. */
+	static byte[] zipOf(Map<String, byte[]> entries) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+			for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+				zip.putNextEntry(new ZipEntry(entry.getKey()));
+				zip.write(entry.getValue());
+				zip.closeEntry();
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return bytes.toByteArray();
+	}
+
+	/** The batch at this API address once it is finished (done or failed). */
+	JsonNode finishedBatch(String location) throws InterruptedException {
+		for (int i = 0; i < 1200; i++) {
+			JsonNode status = JsonMapper.builder().build().readTree(get(location, "en").body());
+			if (status.get("state").asString().matches("done|failed")) {
+				return status;
+			}
+			Thread.sleep(100);
+		}
+		throw new AssertionError("batch not finished in 120 s: " + location);
+	}
+
+	/** A batch's results, header first. */
+	static List<CSVRecord> batchResults(String csv) throws IOException {
+		return CSVFormat.DEFAULT.parse(new StringReader(csv)).getRecords();
+	}
+
+	/** The results' row of this position in the batch, by column name. */
+	static Map<String, String> resultRow(List<CSVRecord> results, int position) {
+		List<String> header = results.get(0).toList();
+		Map<String, String> row = new LinkedHashMap<>();
+		List<String> cells = results.get(position).toList();
+		for (int i = 0; i < header.size(); i++) {
+			row.put(header.get(i), cells.get(i));
+		}
+		assertThat(row.get("row")).isEqualTo(Integer.toString(position));
+		return row;
 	}
 
 }
