@@ -242,6 +242,29 @@ class PhotoBatchWebTests extends WebTestSupport {
 	}
 
 	@Test
+	void theAdminFindsABatchsPhotosInTheHistory() throws Exception {
+		Map<String, byte[]> entries = new LinkedHashMap<>();
+		entries.put("first-cat.jpg", photo("nasser0111_cat.jpg"));
+		entries.put("then-a-dog.jpg", photo("nasser0111_dog.jpg"));
+		entries.put("notes.txt", new byte[] { 1, 2 });
+		JsonNode done = finishedBatch(send(HttpRequest.newBuilder(uri(API))
+			.header("Content-Type", "application/zip")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(zipOf(entries)))).headers()
+			.firstValue("Location")
+			.orElseThrow());
+		logInAsAdmin();
+
+		Document history = html(get(done.get("history").asString(), "en"));
+
+		assertThat(history.selectFirst("#batch").attr("value")).isEqualTo(done.get("id").asString());
+		assertThat(history.select("#history tbody tr")).hasSize(2);
+		assertThat(history.select("#history tbody tr td:nth-child(4)").eachText())
+			.containsExactlyInAnyOrder("first-cat.jpg (1200x1800)", "then-a-dog.jpg (390x550)");
+		Document result = html(get(history.selectFirst("#history tbody tr a").attr("href"), "en"));
+		assertThat(get(result.selectFirst(".result-photo").attr("src"), "en").statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void aZipIsNoFileOfCasesForATabularModel() {
 		HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/v1/models/credit/batches"))
 			.header("Content-Type", "application/zip")
