@@ -5,7 +5,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import javax.imageio.ImageIO;
 
@@ -13,6 +20,7 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -126,6 +134,34 @@ class ExplanationWebTests extends WebTestSupport {
 		admin.port = port;
 		admin.logInAsAdmin();
 		assertThat(admin.get(page + "/explanation", "en").statusCode()).isEqualTo(200);
+	}
+
+	/**
+	 * A credit decision has no photo: asking where its model looked is a 404 with a
+	 * sentence, not a failure to read the decision's own explanation as a map.
+	 */
+	@Test
+	void aDecisionWithoutAPhotoHasNoMap() throws Exception {
+		Map<String, String> applicant = JSON.readValue(
+				Files.readString(Path.of("src/test/resources/credit/applicant.json")),
+				new TypeReference<LinkedHashMap<String, String>>() {
+				});
+		String form = applicant.entrySet()
+			.stream()
+			.map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
+		HttpResponse<String> decision = postForm("/credit", form, "en");
+		String page = decision.uri().getPath();
+		long id = Long.parseLong(page.substring(page.lastIndexOf('/') + 1));
+		assertThat(jdbc.queryForObject("select explanation_json from prediction where id = ?", String.class, id))
+			.as("the decision's own explanation")
+			.isNotNull();
+
+		HttpResponse<String> asked = send(HttpRequest.newBuilder(uri("/api/v1/predictions/" + id + "/explanation"))
+			.header("Accept-Language", "fr"));
+
+		assertThat(asked.statusCode()).isEqualTo(404);
+		assertThat(JSON.readTree(asked.body()).get("detail").asString()).contains("pas de photo");
 	}
 
 	/** The photo sent from the model's page; the result page's path. */

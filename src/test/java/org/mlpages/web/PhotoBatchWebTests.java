@@ -55,10 +55,7 @@ class PhotoBatchWebTests extends WebTestSupport {
 		entries.put("cats/.DS_Store", new byte[] { 4, 5, 6 });
 		long uploadsBefore = storedUploads();
 
-		HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri(API))
-			.header("Content-Type", "application/zip")
-			.header("Accept-Language", "en")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(zipOf(entries))));
+		HttpResponse<String> accepted = postZip(API, entries);
 
 		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 		assertThat(JSON.readTree(accepted.body()).get("kind").asString()).isEqualTo("photos");
@@ -226,10 +223,7 @@ class PhotoBatchWebTests extends WebTestSupport {
 		entries.put("cat\u202Egpj.exe", photo("nasser0111_cat.jpg"));
 		long uploadsBefore = storedUploads();
 
-		HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri(API))
-			.header("Content-Type", "application/zip")
-			.header("Accept-Language", "en")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(zipOf(entries))));
+		HttpResponse<String> accepted = postZip(API, entries);
 
 		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 		JsonNode done = finishedBatch(accepted.headers().firstValue("Location").orElseThrow());
@@ -247,11 +241,7 @@ class PhotoBatchWebTests extends WebTestSupport {
 		entries.put("first-cat.jpg", photo("nasser0111_cat.jpg"));
 		entries.put("then-a-dog.jpg", photo("nasser0111_dog.jpg"));
 		entries.put("notes.txt", new byte[] { 1, 2 });
-		JsonNode done = finishedBatch(send(HttpRequest.newBuilder(uri(API))
-			.header("Content-Type", "application/zip")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(zipOf(entries)))).headers()
-			.firstValue("Location")
-			.orElseThrow());
+		JsonNode done = finishedBatch(postZip(API, entries).headers().firstValue("Location").orElseThrow());
 		logInAsAdmin();
 
 		Document history = html(get(done.get("history").asString(), "en"));
@@ -266,14 +256,19 @@ class PhotoBatchWebTests extends WebTestSupport {
 
 	@Test
 	void aZipIsNoFileOfCasesForATabularModel() {
-		HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/v1/models/credit/batches"))
-			.header("Content-Type", "application/zip")
-			.header("Accept-Language", "en")
-			.POST(HttpRequest.BodyPublishers
-				.ofByteArray(zipOf(Map.of("cat.jpg", photo("cdf_validation_cat.2000.jpg"))))));
+		HttpResponse<String> refused = postZip("/api/v1/models/credit/batches",
+				Map.of("cat.jpg", photo("cdf_validation_cat.2000.jpg")));
 
 		assertThat(refused.statusCode()).isEqualTo(415);
 		assertThat(JSON.readTree(refused.body()).get("detail").asString()).contains("CSV file of cases");
+	}
+
+	/** A zip of these files as the request's body, as a program sends it. */
+	private HttpResponse<String> postZip(String path, Map<String, byte[]> entries) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/zip")
+			.header("Accept-Language", "en")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(zipOf(entries))));
 	}
 
 	private JsonNode classifyAlone(String name) {

@@ -98,12 +98,14 @@ public class ImageExplanations {
 	 * computed for too long
 	 */
 	public Explanation explain(Prediction prediction) {
-		if (prediction.getExplanationJson() != null) {
-			return JSON.readValue(prediction.getExplanationJson(), Explanation.class);
-		}
-		if (prediction.getStoredFile() == null) {
+		// a tabular decision keeps its own explanation (the answers that weighed most) in
+		// the same column: it is not a map
+		if (!prediction.isImage() || prediction.getStoredFile() == null) {
 			throw new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.none",
 					"prediction " + prediction.getId() + " has no photo");
+		}
+		if (prediction.getExplanationJson() != null) {
+			return JSON.readValue(prediction.getExplanationJson(), Explanation.class);
 		}
 		ImageModel model = images.model(prediction.getModelName());
 		if (!model.sha256().equals(prediction.getModelSha256())) {
