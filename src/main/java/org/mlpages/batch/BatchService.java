@@ -115,7 +115,7 @@ public class BatchService {
 		CaseFile file = CaseFile.read(content, properties.maxRows());
 		CaseColumns.of(model, file.header());
 		Batch batch = new Batch(UUID.randomUUID().toString(), Batch.Kind.CASES, Instant.now(), model.name(),
-				channel.name().toLowerCase(Locale.ROOT), originalName, JSON.writeValueAsString(file.header()),
+				channel.name().toLowerCase(Locale.ROOT), shown(originalName), JSON.writeValueAsString(file.header()),
 				file.rows().size());
 		transaction.executeWithoutResult(status -> {
 			batches.save(batch);
@@ -169,7 +169,7 @@ public class BatchService {
 					modelName + " takes a file of cases, not photos", modelName);
 		}
 		images.model(modelName);
-		return submitZip(modelName, shown(originalName), photos.receiveZip(body), channel);
+		return submitZip(modelName, originalName, photos.receiveZip(body), channel);
 	}
 
 	/**
@@ -228,7 +228,7 @@ public class BatchService {
 
 	private Batch accept(String id, String model, String originalName, List<BatchPhotos.Kept> kept, Channel channel) {
 		Batch batch = new Batch(id, Batch.Kind.PHOTOS, Instant.now(), model, channel.name().toLowerCase(Locale.ROOT),
-				originalName, JSON.writeValueAsString(List.of(FILE_COLUMN)), kept.size());
+				shown(originalName), JSON.writeValueAsString(List.of(FILE_COLUMN)), kept.size());
 		Map<Integer, String> tooLarge = new HashMap<>();
 		kept.stream()
 			.filter(BatchPhotos.Kept::tooLarge)

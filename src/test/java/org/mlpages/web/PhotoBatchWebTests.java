@@ -254,6 +254,23 @@ class PhotoBatchWebTests extends WebTestSupport {
 		assertThat(get(result.selectFirst(".result-photo").attr("src"), "en").statusCode()).isEqualTo(200);
 	}
 
+	/**
+	 * A zip's own name is only shown: cut to what the column keeps, without direction
+	 * marks.
+	 */
+	@Test
+	void aZipsOwnNameIsKeptShortAndPlain() throws Exception {
+		String name = "pets\u202E" + "x".repeat(300) + ".zip";
+
+		HttpResponse<String> accepted = upload(API, "file", name, zipOf(Map.of("cat.jpg", photo("nasser0111_cat.jpg"))),
+				"en");
+
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		String id = finishedBatch(accepted.headers().firstValue("Location").orElseThrow()).get("id").asString();
+		String kept = jdbc.queryForObject("select original_name from batch where id = ?", String.class, id);
+		assertThat(kept).hasSize(255).startsWith("petsxxx").doesNotContain("\u202E");
+	}
+
 	@Test
 	void aZipIsNoFileOfCasesForATabularModel() {
 		HttpResponse<String> refused = postZip("/api/v1/models/credit/batches",
