@@ -33,6 +33,8 @@ public class PredictionAccess {
 
 	private final SecretKeySpec linkSecret;
 
+	private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
 	/**
 	 * @param linkSecret signs the links the API gives with an answer
 	 * ({@code mlpages.prediction-link-secret}); when unset, a random one for this run:
@@ -52,11 +54,17 @@ public class PredictionAccess {
 	 * answer.
 	 */
 	public String linkKey(long id) {
+		// one Mac per thread: looking one up and keying it on every photo answer is not
+		// free
+		byte[] sum = macs.get().doFinal(("prediction:" + id).getBytes(StandardCharsets.UTF_8));
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sum, 18));
+	}
+
+	private Mac newMac() {
 		try {
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(linkSecret);
-			byte[] sum = mac.doFinal(("prediction:" + id).getBytes(StandardCharsets.UTF_8));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sum, 18));
+			return mac;
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("HmacSHA256 is part of every JDK", ex);
