@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Where the model looked (issue 20): how long an occlusion map takes to compute, one after the other for fresh
-# answers, and what computing maps back to back does to single photos' latency (alone, then with maps being made),
-# in one run. The packaged jar with the systemd unit's Java options; the cat/dog model the app ships first.
+# Where the model looked (issue 20): how long a map takes to compute by each method (class activation, occlusion),
+# one after the other for fresh answers, and what computing maps back to back does to single photos' latency (alone,
+# then with maps of each method being made), in one run. The packaged jar with the systemd unit's Java options; the
+# cat/dog model the app ships first (it has both maps).
 #
-#   bench/explanation-time.sh                 # 20 maps; 3 rounds of 10 s a side for the latency
+#   bench/explanation-time.sh                 # 20 maps a method; 3 rounds of 10 s a side for the latency
 #   MAPS=10 ROUNDS=1 bench/explanation-time.sh
 #   BENCH_SKIP_BUILD=1                        # reuse target/*.jar
 # Needs wrk, curl and python3. Writes target/bench/explanation-time.md.
@@ -32,11 +33,11 @@ mkdir -p "$REPORT_DIR" "$OUT"
 # as a server runs it: the systemd unit's Java options
 start_as_the_unit "$JAR" "$OUT" "$PORT"
 
-# $1 maps for fresh answers of the test photos, one after the other; prints each map's own millis
+# $1 maps by method $2 for fresh answers of the test photos, one after the other; prints each map's own millis
 maps() {
-  python3 - "$PORT" "$MODEL" "$1" <<'PY'
+  python3 - "$PORT" "$MODEL" "$1" "$2" <<'PY'
 import http.client, json, os, sys, uuid
-port, model, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+port, model, count, method = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 src = "src/test/resources/photos"
 names = sorted(n for n in os.listdir(src) if n.endswith(".jpg"))
 conn = http.client.HTTPConnection("127.0.0.1", port)
@@ -48,9 +49,9 @@ for i in range(count):
            + f"\r\n--{b}--\r\n".encode()
     conn.request("POST", f"/api/v1/models/{model}/predictions", body, {"Content-Type": f"multipart/form-data; boundary={b}"})
     r = conn.getresponse(); answer = json.loads(r.read())
-    conn.request("GET", answer["explanation"], headers={"Accept": "application/json"})
+    conn.request("GET", answer["explanation"] + "&method=" + method, headers={"Accept": "application/json"})
     r = conn.getresponse(); explanation = json.loads(r.read())
-    assert r.status == 200, r.status
+    assert r.status == 200 and explanation["method"] == method, (r.status, explanation)
     print(explanation["millis"])
 PY
 }
@@ -59,48 +60,70 @@ singles() { wrk -t1 -c"$CONNS" -d"$1s" --timeout 30s -s bench/photo-post.lua \
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 photo_body "$OUT/body.multipart"
 
-echo "warm-up: 5 maps and 10 s of single photos"
-maps 5 >/dev/null; singles 10 >/dev/null
-times=$(maps "$MAPS" | tr '\n' ' ')
-echo "$MAPS maps, ms each: $times"
+METHODS="class-activation occlusion"
+rss() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$APP/status"; }
+# what the class activation maps' second graph of the model costs: the process's RSS before and after the first
+maps 3 occlusion >/dev/null
+rss_before=$(rss)
+first_map=$(maps 1 class-activation)
+rss_after=$(rss)
+echo "RSS $rss_before MB, then $rss_after MB after the first class activation map ($first_map ms, graph built)"
+echo "warm-up: 5 maps a method and 10 s of single photos"
+for method in $METHODS; do maps 5 "$method" >/dev/null; done
+singles 10 >/dev/null
+declare -A times p50 p99 rps made
+for method in $METHODS; do
+  times[$method]=$(maps "$MAPS" "$method" | tr '\n' ' ')
+  echo "$MAPS maps by $method, ms each: ${times[$method]}"
+done
 
-declare -A p50 p99 rps
-for side in alone maps; do p50[$side]=""; p99[$side]=""; rps[$side]=""; done
-made=0
+for side in alone $METHODS; do p50[$side]=""; p99[$side]=""; rps[$side]=""; made[$side]=0; done
+record() {
+  [ "$(field "$2" bad)" = 0 ] || { echo "refused answers: $2" >&2; exit 1; }
+  p50[$1]+=" $(field "$2" p50)"; p99[$1]+=" $(field "$2" p99)"
+  rps[$1]+=" $(awk -v n="$(field "$2" ok)" -v s="$(field "$2" seconds)" 'BEGIN { printf "%.1f", n / s }')"
+}
 for round in $(seq 1 "$ROUNDS"); do
   line=$(singles "$SECS")
   echo "round $round, singles alone: $line"
-  p50[alone]+=" $(field "$line" p50)"; p99[alone]+=" $(field "$line" p99)"
-  rps[alone]+=" $(awk -v n="$(field "$line" ok)" -v s="$(field "$line" seconds)" 'BEGIN { printf "%.1f", n / s }')"
-  rm -f "$OUT/stop"
-  ( n=0; while [ ! -e "$OUT/stop" ]; do maps 1 >/dev/null; n=$((n + 1)); done; echo "$n" > "$OUT/made" ) &
-  MAKER=$!
-  line=$(singles "$SECS")
-  touch "$OUT/stop"; wait "$MAKER"
-  made=$(( made + $(cat "$OUT/made") ))
-  echo "round $round, singles while maps are made back to back: $line"
-  [ "$(field "$line" bad)" = 0 ] || { echo "refused answers: $line" >&2; exit 1; }
-  p50[maps]+=" $(field "$line" p50)"; p99[maps]+=" $(field "$line" p99)"
-  rps[maps]+=" $(awk -v n="$(field "$line" ok)" -v s="$(field "$line" seconds)" 'BEGIN { printf "%.1f", n / s }')"
+  record alone "$line"
+  for method in $METHODS; do
+    rm -f "$OUT/stop"
+    ( n=0; while [ ! -e "$OUT/stop" ]; do maps 1 "$method" >/dev/null; n=$((n + 1)); done; echo "$n" > "$OUT/made" ) &
+    MAKER=$!
+    line=$(singles "$SECS")
+    touch "$OUT/stop"; wait "$MAKER"
+    made[$method]=$(( made[$method] + $(cat "$OUT/made") ))
+    echo "round $round, singles while $method maps are made back to back: $line"
+    record "$method" "$line"
+  done
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
-  echo "### Where the model looked: a map's time, and single photos while maps are made"
+  echo "### Where the model looked: a map's time by each method, and single photos while maps are made"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)," \
     "the unit's JAVA_OPTS, model $MODEL; command: \`MAPS=$MAPS ROUNDS=$ROUNDS SECS=$SECS bench/explanation-time.sh\`"
   echo
-  echo "An occlusion map (8 x 8 cells, 50 forward passes in batches of 16, on one predictor), for $MAPS fresh answers one" \
-    "after the other: median $(echo "$times" | median) ms, max $(echo "$times" | tr ' ' '\n' | sort -g | tail -1) ms."
+  echo "The first class activation map built the second graph of the model: $first_map ms; the process's RSS went from" \
+    "$rss_before MB to $rss_after MB."
   echo
-  echo "| single photos at $CONNS connections | photos/s (median) | p50 ms (median) | p99 ms (median) |"
-  echo "|---|---:|---:|---:|"
-  echo "| alone | $(echo "${rps[alone]}" | median) | $(echo "${p50[alone]}" | median) | $(echo "${p99[alone]}" | median) |"
-  echo "| while maps are made back to back ($made maps in all) | $(echo "${rps[maps]}" | median) | $(echo "${p50[maps]}" | median) | $(echo "${p99[maps]}" | median) |"
+  echo "| method, $MAPS fresh answers one after the other | median ms | max ms |"
+  echo "|---|---:|---:|"
+  for method in $METHODS; do
+    echo "| $method | $(echo "${times[$method]}" | median) | $(echo "${times[$method]}" | tr ' ' '\n' | sort -g | tail -1) |"
+  done
   echo
-  echo "With maps / alone: p50 $(ratio "$(echo "${p50[maps]}" | median)" "$(echo "${p50[alone]}" | median)")x," \
-    "p99 $(ratio "$(echo "${p99[maps]}" | median)" "$(echo "${p99[alone]}" | median)")x," \
-    "photos/s $(ratio "$(echo "${rps[maps]}" | median)" "$(echo "${rps[alone]}" | median)")x."
+  echo "| single photos at $CONNS connections | photos/s (median) | p50 ms (median) | p99 ms (median) | against alone: p50, p99, photos/s |"
+  echo "|---|---:|---:|---:|---|"
+  echo "| alone | $(echo "${rps[alone]}" | median) | $(echo "${p50[alone]}" | median) | $(echo "${p99[alone]}" | median) | |"
+  for method in $METHODS; do
+    echo "| while $method maps are made back to back (${made[$method]} maps in all) | $(echo "${rps[$method]}" | median)" \
+      "| $(echo "${p50[$method]}" | median) | $(echo "${p99[$method]}" | median)" \
+      "| $(ratio "$(echo "${p50[$method]}" | median)" "$(echo "${p50[alone]}" | median)")x," \
+      "$(ratio "$(echo "${p99[$method]}" | median)" "$(echo "${p99[alone]}" | median)")x," \
+      "$(ratio "$(echo "${rps[$method]}" | median)" "$(echo "${rps[alone]}" | median)")x |"
+  done
 } | tee "$REPORT_DIR/explanation-time.md"

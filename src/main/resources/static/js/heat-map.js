@@ -1,5 +1,5 @@
-// "Show where the model looked" on an image result: the map is asked for on the first click only (it costs about
-// fifty forward passes) and then shown or hidden without reloading. Without this script the button is a link to
+// "Show where the model looked" on an image result: the map is asked for on the first click only (an occlusion map
+// costs about fifty forward passes) and then shown or hidden without reloading. Without this script the button is a link to
 // the page with the map.
 (function () {
   'use strict';
@@ -24,7 +24,7 @@
         button.classList.remove('disabled');
         button.textContent = button.dataset.show;
         // the answer's reason, in the page's language, from the JSON form of the same address
-        fetch(map.dataset.src.replace(/\.png$/, ''), { headers: { Accept: 'application/json' } })
+        fetch(map.dataset.src.replace(/\.png(\?|$)/, '$1'), { headers: { Accept: 'application/json' } })
           .then(function (response) { return response.json(); })
           .then(function (problem) { note.textContent = button.dataset.failed.replace('{0}', problem.detail || ''); })
           .catch(function () { note.textContent = button.dataset.failed.replace('{0}', ''); })

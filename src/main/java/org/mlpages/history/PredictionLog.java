@@ -84,6 +84,25 @@ public class PredictionLog {
 		repository.setExplanation(id, json);
 	}
 
+	/**
+	 * Replaces the explanation kept by {@code json} if it is still {@code previous}
+	 * (null: none yet); returns whether it was.
+	 */
+	@Transactional
+	public boolean recordExplanation(long id, String json, String previous) {
+		return (previous == null ? repository.setExplanation(id, json)
+				: repository.extendExplanation(id, json, previous)) == 1;
+	}
+
+	/**
+	 * The explanation kept with a prediction as stored now (an entity read earlier in the
+	 * same request still holds what it read).
+	 */
+	@Transactional(readOnly = true)
+	public Optional<String> explanationJson(long id) {
+		return repository.explanationJson(id);
+	}
+
 	/** One page of the filtered history, newest first. */
 	@Transactional(readOnly = true)
 	public Page<Prediction> page(HistoryFilter filter, int page, int size, ZoneId zone) {

@@ -32,6 +32,21 @@ interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecific
 	@Query("update Prediction p set p.explanationJson = :json where p.id = :id and p.explanationJson is null")
 	int setExplanation(@Param("id") long id, @Param("json") String json);
 
+	/**
+	 * Replaces the explanations kept by more of them, unless someone changed them since
+	 * they were read.
+	 */
+	@Modifying
+	@Query("update Prediction p set p.explanationJson = :json where p.id = :id and p.explanationJson = :previous")
+	int extendExplanation(@Param("id") long id, @Param("json") String json, @Param("previous") String previous);
+
+	/**
+	 * The explanation as stored now, not as an entity loaded earlier in the request holds
+	 * it.
+	 */
+	@Query("select p.explanationJson from Prediction p where p.id = :id")
+	java.util.Optional<String> explanationJson(@Param("id") long id);
+
 	@Query("select p from Prediction p where p.createdAt < :before order by p.id")
 	List<Prediction> findOlderThan(@Param("before") java.time.Instant before, Pageable pageable);
 

@@ -129,7 +129,8 @@ class ImageClassificationController {
 
 	@GetMapping("/image/{modelName}/predictions/{id}")
 	String result(@PathVariable String modelName, @PathVariable long id,
-			@RequestParam(name = "look", defaultValue = "false") boolean look, Model model, HttpServletRequest request,
+			@RequestParam(name = "look", defaultValue = "false") boolean look,
+			@RequestParam(name = "method", required = false) String method, Model model, HttpServletRequest request,
 			Locale locale) {
 		ImageModel imageModel = service.model(modelName);
 		Prediction prediction = predictionLog.find(id)
@@ -151,6 +152,13 @@ class ImageClassificationController {
 		model.addAttribute("seen", new double[] { 100.0 * seen.x / width, 100.0 * seen.y / height,
 				100.0 * seen.width / width, 100.0 * seen.height / height });
 		model.addAttribute("look", look);
+		// the class activation map when the model has one; occlusion, which any model
+		// has,
+		// otherwise or when asked for
+		boolean activation = imageModel.endsInGlobalPooling() && !"occlusion".equals(method);
+		model.addAttribute("mapMethod", activation ? "class-activation" : "occlusion");
+		model.addAttribute("otherMapMethod",
+				imageModel.endsInGlobalPooling() ? activation ? "occlusion" : "class-activation" : null);
 		return VIEW;
 	}
 

@@ -1,19 +1,26 @@
 package org.mlpages.image;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.function.IntConsumer;
 
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.image.photo.TensorPreprocessor;
+import org.mlpages.keras.ClassActivationMaps;
 import org.mlpages.keras.ImportedModel;
 import org.mlpages.system.MlPagesProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.MessageSource;
 
@@ -22,6 +29,8 @@ import org.springframework.context.MessageSource;
  * shows.
  */
 public final class ImageModel implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(ImageModel.class);
 
 	private final String name;
 
@@ -42,6 +51,12 @@ public final class ImageModel implements AutoCloseable {
 	private final TensorPreprocessor preprocessor;
 
 	private final ImageModelIo io;
+
+	private Optional<ClassActivationMaps> activationMaps;
+
+	private Boolean endsInGlobalPooling;
+
+	private boolean closed;
 
 	ImageModel(String name, Path file, ImageModelDescriptor descriptor, ImageModelIo io, ImportedModel imported,
 			ZooModel<PhotoBatch, float[][]> zooModel, int poolSize, MlPagesProperties.Batching batching,
@@ -193,11 +208,98 @@ public final class ImageModel implements AutoCloseable {
 		return details;
 	}
 
+	/**
+	 * The model's class activation maps, built the first time someone asks where the
+	 * model looked (a second graph of the model, kept while the model is served), empty
+	 * when the model does not end in global pooling and a Dense layer.
+	 * @param cacheDir where TensorFlow's native libraries are
+	 */
+	public synchronized Optional<ClassActivationMaps> activationMaps(Path cacheDir) {
+		if (Boolean.FALSE.equals(endsInGlobalPooling)) {
+			return Optional.empty();
+		}
+		if (closed) {
+			throw new ModelClosedException(name);
+		}
+		if (activationMaps == null) {
+			try {
+				activationMaps = ClassActivationMaps.open(file, cacheDir);
+				if (activationMaps.isPresent() && !reproducesAnswers(activationMaps.get())) {
+					log.warn("Model {}: its class activation maps do not give its own probabilities; occlusion instead",
+							name);
+					activationMaps.get().close();
+					activationMaps = Optional.empty();
+				}
+			}
+			catch (IOException | TranslateException | RuntimeException ex) {
+				// the map falls back to occlusion, which any model the importer loads has
+				log.warn("Model {}: no class activation maps: {}", name, ex.getMessage());
+				activationMaps = Optional.empty();
+			}
+			endsInGlobalPooling = activationMaps.isPresent();
+		}
+		return activationMaps;
+	}
+
+	/**
+	 * Whether the maps give back the model's own probabilities for a photo of noise: a
+	 * map from a graph that differs from the served one would point at the wrong places.
+	 */
+	private boolean reproducesAnswers(ClassActivationMaps maps) throws TranslateException {
+		var input = preprocessor.preprocessing();
+		BufferedImage noise = new BufferedImage(input.width(), input.height(), BufferedImage.TYPE_INT_RGB);
+		Random random = new Random(7);
+		for (int y = 0; y < input.height(); y++) {
+			for (int x = 0; x < input.width(); x++) {
+				noise.setRGB(x, y, random.nextInt(1 << 24));
+			}
+		}
+		float[] tensor = preprocessor.toTensor(noise);
+		float[] served = predictOnOne(
+				new PhotoBatch(tensor, 1, input.height(), input.width(), input.color().channels()))[0];
+		float[] mapped = ClassActivationMaps.probabilities(maps.maps(tensor));
+		if (served.length != mapped.length) {
+			return false;
+		}
+		for (int i = 0; i < served.length; i++) {
+			if (Math.abs(served[i] - mapped[i]) > 1e-3) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether the model ends in global pooling and a Dense layer, so that
+	 * {@link #activationMaps} can be had: read from the model's config once, nothing
+	 * built.
+	 */
+	public synchronized boolean endsInGlobalPooling() {
+		if (endsInGlobalPooling == null) {
+			try {
+				endsInGlobalPooling = activationMaps != null ? activationMaps.isPresent()
+						: ClassActivationMaps.fits(file);
+			}
+			catch (IOException | RuntimeException ex) {
+				// the map falls back to occlusion, which any model the importer loads has
+				log.warn("Model {}: cannot tell whether it has class activation maps: {}", name, ex.getMessage());
+				endsInGlobalPooling = false;
+			}
+		}
+		return endsInGlobalPooling;
+	}
+
 	@Override
 	public void close() {
 		batcher.close();
 		predictors.close();
 		zooModel.close();
+		synchronized (this) {
+			closed = true;
+			if (activationMaps != null) {
+				activationMaps.ifPresent(ClassActivationMaps::close);
+			}
+		}
 	}
 
 }

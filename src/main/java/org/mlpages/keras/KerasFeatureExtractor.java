@@ -11,9 +11,10 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * A cut Keras model ({@link KerasModelCut}) built into an in-memory TensorFlow graph, run
- * batch by batch. No SavedModel is exported: features are only needed while training, and
- * a session on the graph is the shortest way to them. TensorFlow uses every core for one
- * batch, so one extractor is meant to be used by one thread.
+ * batch by batch. No SavedModel is exported: features are only needed while training a
+ * head or drawing a class activation map, and a session on the graph is the shortest way
+ * to them. TensorFlow uses every core for one batch, so one extractor is meant to be used
+ * by one thread.
  */
 public final class KerasFeatureExtractor implements AutoCloseable {
 
@@ -27,16 +28,27 @@ public final class KerasFeatureExtractor implements AutoCloseable {
 
 	private final long[] inputShape;
 
+	private final long[] outputShape;
+
 	private final int featureSize;
 
-	private KerasFeatureExtractor(Graph graph, Session session, long[] inputShape, int featureSize) {
+	private KerasFeatureExtractor(Graph graph, Session session, long[] inputShape, long[] outputShape) {
 		this.graph = graph;
 		this.session = session;
 		this.inputShape = inputShape;
-		this.featureSize = featureSize;
+		this.outputShape = outputShape;
+		long size = 1;
+		for (int i = 1; i < outputShape.length; i++) {
+			size *= outputShape[i];
+		}
+		this.featureSize = (int) size;
 	}
 
-	static KerasFeatureExtractor build(ModelGraphBuilder builder, ModelDefinition model, long[] inputShape) {
+	/**
+	 * @param rank the rank the cut model's output must have, batch included: 2 for one
+	 * feature vector per image, 4 for feature maps (height, width, channels)
+	 */
+	static KerasFeatureExtractor build(ModelGraphBuilder builder, ModelDefinition model, long[] inputShape, int rank) {
 		Graph graph = new Graph();
 		try {
 			ModelGraphBuilder.Built built;
@@ -47,9 +59,14 @@ public final class KerasFeatureExtractor implements AutoCloseable {
 				throw new KerasImportException("TensorFlow rejected the cut graph: " + e.getMessage(), e);
 			}
 			Shape out = built.output().shape();
-			if (out.isUnknown() || out.numDimensions() != 2 || out.size(1) < 1) {
-				throw new KerasImportException("The cut model outputs " + out + ", not one feature vector per image;"
-						+ " cut at a pooling or Flatten layer");
+			boolean fixed = !out.isUnknown() && out.numDimensions() == rank;
+			for (int i = 1; fixed && i < rank; i++) {
+				fixed = out.size(i) >= 1;
+			}
+			if (!fixed) {
+				throw new KerasImportException("The cut model outputs " + out + ", not "
+						+ (rank == 2 ? "one feature vector per image; cut at a pooling or Flatten layer"
+								: "a fixed " + (rank - 1) + "-dimensional feature map per image"));
 			}
 			for (int i = 1; i < inputShape.length; i++) {
 				if (inputShape[i] < 0) {
@@ -57,7 +74,7 @@ public final class KerasFeatureExtractor implements AutoCloseable {
 							"The model's input shape " + Arrays.toString(inputShape) + " is not fixed");
 				}
 			}
-			return new KerasFeatureExtractor(graph, new Session(graph), inputShape, (int) out.size(1));
+			return new KerasFeatureExtractor(graph, new Session(graph), inputShape, out.asArray());
 		}
 		catch (RuntimeException e) {
 			graph.close();
@@ -65,9 +82,14 @@ public final class KerasFeatureExtractor implements AutoCloseable {
 		}
 	}
 
-	/** Length of one image's feature vector. */
+	/** Floats per image in the output: the length of its feature vector or map. */
 	public int featureSize() {
 		return featureSize;
+	}
+
+	/** The cut model's output shape, batch first (-1). */
+	public long[] outputShape() {
+		return outputShape.clone();
 	}
 
 	/** The model's input shape, batch first (-1). */

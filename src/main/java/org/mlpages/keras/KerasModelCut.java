@@ -172,12 +172,24 @@ public final class KerasModelCut implements AutoCloseable {
 	 * they were loaded already.
 	 */
 	public KerasFeatureExtractor openExtractor(Path cacheRoot) {
+		return open(cacheRoot, 2);
+	}
+
+	/**
+	 * As {@link #openExtractor}, for a cut that ends in a feature map (batch, height,
+	 * width, channels) rather than a vector.
+	 */
+	KerasFeatureExtractor openFeatureMaps(Path cacheRoot) {
+		return open(cacheRoot, 4);
+	}
+
+	private KerasFeatureExtractor open(Path cacheRoot, int rank) {
 		ModelGraphBuilder builder = new ModelGraphBuilder(LayerConverters.defaults(), h5);
 		builder.inspect(model);
 		if (System.getProperty("TENSORFLOW_LIBRARY_PATH") == null) {
 			TensorFlowNatives.ensureLoaded(cacheRoot);
 		}
-		return KerasFeatureExtractor.build(builder, model, inputShape());
+		return KerasFeatureExtractor.build(builder, model, inputShape(), rank);
 	}
 
 	/**

@@ -45,6 +45,11 @@ final class ModelGraphBuilder {
 	 */
 	private static final java.util.Set<String> SHAPE_ONLY = java.util.Set.of("Flatten", "Reshape", "Permute");
 
+	/** Whether a layer of this class leaves its input as it is at inference. */
+	static boolean computesNothing(String className) {
+		return PASS_THROUGH.contains(className);
+	}
+
 	private static java.util.Set<String> passThrough() {
 		java.util.Set<String> classes = new java.util.HashSet<>(
 				new org.mlpages.keras.layers.DropoutConverter().kerasClasses());

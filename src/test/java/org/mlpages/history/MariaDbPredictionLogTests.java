@@ -173,6 +173,17 @@ class MariaDbPredictionLogTests {
 		assertThat(read.getProbabilities()).isEqualTo(probabilities);
 		assertThat(read.getLabel()).isEqualTo(body.get("label").asString());
 		assertThat(predictionLog.latest(10)).extracting(Prediction::getId).contains(id);
+
+		// where the model looked, kept with the prediction map by map, never over a newer
+		// list
+		assertThat(predictionLog.explanationJson(id)).isEmpty();
+		assertThat(predictionLog.recordExplanation(id, "[\"first\"]", null)).isTrue();
+		assertThat(predictionLog.recordExplanation(id, "[\"other\"]", null)).as("a first map kept already").isFalse();
+		assertThat(predictionLog.recordExplanation(id, "[\"first\",\"second\"]", "[\"first\"]")).isTrue();
+		assertThat(predictionLog.recordExplanation(id, "[\"first\",\"third\"]", "[\"first\"]"))
+			.as("read before the second was added")
+			.isFalse();
+		assertThat(predictionLog.explanationJson(id)).hasValue("[\"first\",\"second\"]");
 	}
 
 	@Test

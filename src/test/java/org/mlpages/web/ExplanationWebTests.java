@@ -38,9 +38,11 @@ class ExplanationWebTests extends WebTestSupport {
 	private static final String MODEL = TestModels.RETRAINED;
 
 	@ParameterizedTest
-	@CsvSource({ "en, Show where the model looked, Occlusion map",
-			"fr, Montrer où le modèle a regardé, Carte d’occultation" })
-	void theResultPageOffersTheMapAndShowsItWhenAsked(String language, String show, String note) {
+	@CsvSource(delimiter = '|', value = {
+			"en | Show where the model looked | Class activation map | Compare with the occlusion map | Occlusion map | Back to the class activation map",
+			"fr | Montrer où le modèle a regardé | Carte d’activation de classe | Comparer avec la carte d’occultation | Carte d’occultation | Revenir à la carte d’activation de classe" })
+	void theResultPageOffersTheMapAndShowsItWhenAsked(String language, String show, String note, String compare,
+			String otherNote, String back) {
 		String page = classify("nasser0111_cat.jpg", language);
 
 		Document result = html(get(page, language));
@@ -58,6 +60,13 @@ class ExplanationWebTests extends WebTestSupport {
 		HttpResponse<byte[]> png = bytes(withMap.selectFirst("#heat-map").attr("src"), http());
 		assertThat(png.statusCode()).isEqualTo(200);
 		assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+
+		// this model has both maps: the page offers the other one, and back
+		assertThat(withMap.selectFirst("#other-map").text()).startsWith(compare);
+		Document occlusion = html(get(withMap.selectFirst("#other-map").attr("href"), language));
+		assertThat(occlusion.selectFirst("#look-note").text()).startsWith(otherNote);
+		assertThat(bytes(occlusion.selectFirst("#heat-map").attr("src"), http()).statusCode()).isEqualTo(200);
+		assertThat(occlusion.selectFirst("#other-map").text()).isEqualTo(back);
 	}
 
 	@Test
@@ -70,16 +79,29 @@ class ExplanationWebTests extends WebTestSupport {
 
 		JsonNode first = JSON.readTree(get(page + "/explanation", "en").body());
 
-		assertThat(first.get("method").asString()).isEqualTo("occlusion");
+		assertThat(first.get("method").asString()).as("the model ends in global pooling and a Dense layer")
+			.isEqualTo("class-activation");
 		assertThat(first.get("label").asString()).isEqualTo("Cat");
-		assertThat(first.get("rows").asInt()).isEqualTo(8);
-		assertThat(first.get("values")).hasSize(8);
-		assertThat(first.get("values").get(0)).hasSize(8);
+		assertThat(first.get("rows").asInt()).as("MobileNetV2's last feature map").isEqualTo(7);
+		assertThat(first.get("values")).hasSize(7);
+		assertThat(first.get("values").get(0)).hasSize(7);
 		assertThat(first.get("seen").get("width").asInt()).isPositive();
 		assertThat(jdbc.queryForObject("select explanation_json from prediction where id = ?", String.class, id))
 			.isNotNull();
 		JsonNode again = JSON.readTree(get(page + "/explanation", "en").body());
 		assertThat(again).as("read, not computed again (same time taken)").isEqualTo(first);
+
+		JsonNode occlusion = JSON.readTree(get(page + "/explanation?method=occlusion", "en").body());
+		assertThat(occlusion.get("method").asString()).isEqualTo("occlusion");
+		assertThat(occlusion.get("rows").asInt()).isEqualTo(8);
+		assertThat(occlusion.get("probability").asDouble()).as("the same answer, whichever the map")
+			.isCloseTo(first.get("probability").asDouble(), org.assertj.core.data.Offset.offset(1e-3));
+		assertThat(JSON.readTree(get(page + "/explanation?method=occlusion", "en").body())).isEqualTo(occlusion);
+		assertThat(JSON.readTree(get(page + "/explanation", "en").body())).isEqualTo(first);
+		assertThat(JSON
+			.readTree(jdbc.queryForObject("select explanation_json from prediction where id = ?", String.class, id)))
+			.as("both kept with the prediction")
+			.hasSize(2);
 
 		HttpResponse<byte[]> png = bytes(page + "/explanation.png", http());
 		assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
@@ -88,6 +110,36 @@ class ExplanationWebTests extends WebTestSupport {
 		assertThat((double) overlay.getWidth() / overlay.getHeight()).isCloseTo(
 				seen.get("width").asDouble() / seen.get("height").asDouble(),
 				org.assertj.core.data.Offset.offset(0.02));
+
+		HttpResponse<String> unknown = send(HttpRequest.newBuilder(uri(page + "/explanation?method=gradcam"))
+			.header("Accept-Language", "fr")
+			.header("Accept", "application/json"));
+		assertThat(unknown.statusCode()).isEqualTo(400);
+		assertThat(JSON.readTree(unknown.body()).get("detail").asString())
+			.isEqualTo("Il n’y a pas de méthode de carte « gradcam » : les méthodes sont class-activation, occlusion.");
+	}
+
+	/**
+	 * The original Teachable Machine model ends in two Dense layers with a ReLU between
+	 * them: no class activation map; its map is made by occlusion, and its page says so.
+	 */
+	@Test
+	void aModelWithoutGlobalPoolingThenDenseIsMappedByOcclusion() throws Exception {
+		HttpResponse<String> answer = upload("/image/" + TestModels.SHIPPED, "image", "nasser0111_dog.jpg",
+				photo("nasser0111_dog.jpg"), "en");
+		String page = answer.uri().getPath();
+
+		HttpResponse<String> asked = send(HttpRequest.newBuilder(uri(page + "/explanation?method=class-activation"))
+			.header("Accept-Language", "en")
+			.header("Accept", "application/json"));
+		assertThat(asked.statusCode()).isEqualTo(404);
+		assertThat(JSON.readTree(asked.body()).get("detail").asString())
+			.startsWith("This model has no class activation map");
+		Document withMap = html(get(page + "?look=true", "en"));
+		assertThat(withMap.selectFirst("#look-note").text()).startsWith("Occlusion map");
+		assertThat(withMap.selectFirst("#other-map")).as("no other map to offer").isNull();
+		assertThat(JSON.readTree(get(page + "/explanation", "en").body()).get("method").asString())
+			.isEqualTo("occlusion");
 	}
 
 	/** A program has no session: its answer carries a signed link to the map. */
@@ -104,7 +156,7 @@ class ExplanationWebTests extends WebTestSupport {
 		HttpResponse<byte[]> png = bytes(HttpRequest.newBuilder(uri(link)).header("Accept", "image/png"), program);
 
 		assertThat(numbers.statusCode()).isEqualTo(200);
-		assertThat(JSON.readTree(numbers.body()).get("method").asString()).isEqualTo("occlusion");
+		assertThat(JSON.readTree(numbers.body()).get("method").asString()).isEqualTo("class-activation");
 		assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
 		assertThat(
 				send(HttpRequest.newBuilder(uri("/api/v1/predictions/" + id + "/explanation")), program).statusCode())

@@ -46,7 +46,7 @@ class HeatMapBrowserTests extends WebTestSupport {
 		assertThat(browser.getCurrentUrl()).as("no reload").isEqualTo(page);
 		assertThat(look.getText()).isEqualTo(fr ? "Cacher où le modèle a regardé" : "Hide where the model looked");
 		assertThat(browser.findElement(By.id("look-note")).getText())
-			.startsWith(fr ? "Carte d’occultation" : "Occlusion map")
+			.startsWith(fr ? "Carte d’activation de classe" : "Class activation map")
 			.contains(fr ? "« Chat »" : "“Cat”");
 		@SuppressWarnings("unchecked")
 		Map<String, Object> drawn = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript("""

@@ -45,15 +45,18 @@ class ExplanationController {
 	@GetMapping(path = { "/api/v1/predictions/{id}/explanation", "/image/{model}/predictions/{id}/explanation" },
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	ImageExplanations.Explanation numbers(@PathVariable(required = false) String model, @PathVariable long id,
-			@RequestParam(name = "key", required = false) String key, HttpServletRequest request) {
-		return explanations.explain(prediction(model, id, key, request));
+			@RequestParam(name = "key", required = false) String key,
+			@RequestParam(name = "method", required = false) String method, HttpServletRequest request) {
+		return explanations.explain(prediction(model, id, key, request), method);
 	}
 
 	@GetMapping(path = { "/api/v1/predictions/{id}/explanation", "/api/v1/predictions/{id}/explanation.png",
 			"/image/{model}/predictions/{id}/explanation.png" }, produces = MediaType.IMAGE_PNG_VALUE)
 	ResponseEntity<byte[]> picture(@PathVariable(required = false) String model, @PathVariable long id,
-			@RequestParam(name = "key", required = false) String key, HttpServletRequest request) throws IOException {
-		BufferedImage overlay = explanations.overlay(explanations.explain(prediction(model, id, key, request)));
+			@RequestParam(name = "key", required = false) String key,
+			@RequestParam(name = "method", required = false) String method, HttpServletRequest request)
+			throws IOException {
+		BufferedImage overlay = explanations.overlay(explanations.explain(prediction(model, id, key, request), method));
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		ImageIO.write(overlay, "png", png);
 		return ResponseEntity.ok()

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -21,10 +22,12 @@ import org.mlpages.image.ImageModel;
 import org.mlpages.image.photo.DecodedPhoto;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.image.photo.TensorPreprocessor;
+import org.mlpages.keras.ClassActivationMaps;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
@@ -35,9 +38,12 @@ import org.springframework.stereotype.Service;
  * while the photo is classified), then kept with the prediction: asked again, it is read,
  * not computed.
  * <p>
- * One map is computed at a time, on one of the model's predictors (its 50 forward passes
- * in batches of 16), so that the others stay free for the people's photos; a second
- * person asking waits for the first map. Measured with bench/explanation-time.sh.
+ * Two methods: the class activation map for a model that ends in global pooling and a
+ * Dense layer (one forward pass of a second graph of the model, built on first use), and
+ * occlusion for any model (50 forward passes in batches of 16, on one of the model's
+ * predictors, so that the others stay free for the people's photos). One map is computed
+ * at a time; a second person asking waits for the first map. Measured with
+ * bench/explanation-time.sh.
  */
 @Service
 public class ImageExplanations {
@@ -59,12 +65,19 @@ public class ImageExplanations {
 
 	private final PhotoDecoder decoder;
 
+	private static final List<String> METHODS = List.of(HeatMap.CLASS_ACTIVATION, HeatMap.OCCLUSION);
+
+	private static final String METHODS_LISTED = String.join(", ", METHODS);
+
+	private final Path cacheDir;
+
 	private final Semaphore oneAtATime = new Semaphore(1, true);
 
 	ImageExplanations(ImageClassificationService images, PredictionLog predictionLog, MlPagesProperties properties) {
 		this.images = images;
 		this.predictionLog = predictionLog;
 		this.decoder = new PhotoDecoder(properties.image().maxPixels());
+		this.cacheDir = properties.cacheDir();
 	}
 
 	/**
@@ -92,25 +105,42 @@ public class ImageExplanations {
 	public record Region(int x, int y, int width, int height) {
 	}
 
+	/** The method a map of this model is made with when none is asked for. */
+	public String methodFor(ImageModel model) {
+		return model.endsInGlobalPooling() ? HeatMap.CLASS_ACTIVATION : HeatMap.OCCLUSION;
+	}
+
 	/**
-	 * @throws InputRejectedException 404 when the prediction is not an image model's or
-	 * its photo is gone, 409 when its model was replaced since, 503 while another map is
-	 * computed for too long
+	 * @param method {@value HeatMap#OCCLUSION}, {@value HeatMap#CLASS_ACTIVATION}, or
+	 * null for the map already kept, else the model's own ({@link #methodFor})
+	 * @throws InputRejectedException 400 for an unknown method, 404 when the prediction
+	 * is not an image model's, its photo is gone or its model has no such map, 409 when
+	 * its model was replaced since, 503 while another map is computed for too long
 	 */
-	public Explanation explain(Prediction prediction) {
+	public Explanation explain(Prediction prediction, String method) {
 		// a tabular decision keeps its own explanation (the answers that weighed most) in
 		// the same column: it is not a map
 		if (!prediction.isImage() || prediction.getStoredFile() == null) {
 			throw new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.none",
 					"prediction " + prediction.getId() + " has no photo");
 		}
-		if (prediction.getExplanationJson() != null) {
-			return JSON.readValue(prediction.getExplanationJson(), Explanation.class);
+		if (method != null && !METHODS.contains(method)) {
+			throw new InputRejectedException(HttpStatus.BAD_REQUEST, "explanation.method-unknown",
+					"no map method '" + method + "'", method, METHODS_LISTED);
+		}
+		Optional<Explanation> kept = kept(prediction.getExplanationJson(), method);
+		if (kept.isPresent()) {
+			return kept.get();
 		}
 		ImageModel model = images.model(prediction.getModelName());
 		if (!model.sha256().equals(prediction.getModelSha256())) {
 			throw new InputRejectedException(HttpStatus.CONFLICT, "explanation.model-changed",
 					"model " + model.name() + " changed since prediction " + prediction.getId());
+		}
+		String wanted = method == null ? methodFor(model) : method;
+		if (wanted.equals(HeatMap.CLASS_ACTIVATION) && !model.endsInGlobalPooling()) {
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.method-unavailable",
+					"model " + model.name() + " has no class activation maps");
 		}
 		Path file = images.storedPhoto(prediction.getStoredFile())
 			.orElseThrow(() -> new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.none",
@@ -126,8 +156,17 @@ public class ImageExplanations {
 			throw new IllegalStateException(ex);
 		}
 		try {
-			Explanation explanation = compute(prediction, model, Files.readAllBytes(file));
-			predictionLog.recordExplanation(prediction.getId(), JSON.writeValueAsString(explanation));
+			// the same map may have been made for someone else while this request waited
+			String keptNow = predictionLog.explanationJson(prediction.getId()).orElse(null);
+			Optional<Explanation> madeMeanwhile = kept(keptNow, wanted);
+			if (madeMeanwhile.isPresent()) {
+				return madeMeanwhile.get();
+			}
+			Explanation explanation = compute(prediction, model, Files.readAllBytes(file), wanted);
+			List<Explanation> all = new ArrayList<>(all(keptNow));
+			all.add(explanation);
+			// only this thread computes maps: nobody else changes them meanwhile
+			predictionLog.recordExplanation(prediction.getId(), JSON.writeValueAsString(all), keptNow);
 			log.info("explanation of prediction {} ({}, {}): {} ms", prediction.getId(), explanation.method(),
 					model.name(), explanation.millis());
 			return explanation;
@@ -140,6 +179,30 @@ public class ImageExplanations {
 		}
 	}
 
+	/**
+	 * The map kept with a prediction: of that method, or, with none asked, the first one
+	 * made.
+	 */
+	private static Optional<Explanation> kept(String json, String method) {
+		return all(json).stream().filter(e -> method == null || method.equals(e.method())).findFirst();
+	}
+
+	/**
+	 * The maps kept, one per method: a list (a single map before there were two methods).
+	 */
+	private static List<Explanation> all(String json) {
+		if (json == null) {
+			return List.of();
+		}
+		JsonNode node = JSON.readTree(json);
+		if (!node.isArray()) {
+			return List.of(JSON.treeToValue(node, Explanation.class));
+		}
+		List<Explanation> all = new ArrayList<>();
+		node.forEach(one -> all.add(JSON.treeToValue(one, Explanation.class)));
+		return all;
+	}
+
 	/** The map as a PNG to lay over the part of the photo the model saw. */
 	public BufferedImage overlay(Explanation explanation) {
 		Region seen = explanation.seen();
@@ -149,20 +212,46 @@ public class ImageExplanations {
 					Math.max(1, (int) Math.round(seen.height * scale)));
 	}
 
-	private Explanation compute(Prediction prediction, ImageModel model, byte[] photo) {
+	private Explanation compute(Prediction prediction, ImageModel model, byte[] photo, String method) {
 		long start = System.nanoTime();
 		var input = model.preprocessor().preprocessing();
 		DecodedPhoto decoded = decoder.decodeFor(photo, input);
 		float[] tensor = model.preprocessor().toTensor(decoded);
+		String label = prediction.getLabel();
+		Optional<ClassActivationMaps> activationMaps = method.equals(HeatMap.CLASS_ACTIVATION)
+				? model.activationMaps(cacheDir) : Optional.empty();
+		if (method.equals(HeatMap.CLASS_ACTIVATION) && activationMaps.isEmpty()) {
+			// the maps were found not to give the model's answers when built
+			throw new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.method-unavailable",
+					"model " + model.name() + " has no class activation maps");
+		}
+		HeatMap map = activationMaps.isPresent() ? classActivation(activationMaps.get(), model, tensor, label)
+				: occlusion(model, tensor, label);
+		List<List<Double>> values = new ArrayList<>();
+		for (int row = 0; row < map.rows(); row++) {
+			List<Double> line = new ArrayList<>();
+			for (int col = 0; col < map.cols(); col++) {
+				// a thousandth of a probability (or of a score) is as fine as a map is
+				// read
+				line.add(Math.round(map.value(row, col) * 1000) / 1000.0);
+			}
+			values.add(line);
+		}
+		Rectangle seen = TensorPreprocessor.seenRegion(decoded.width(), decoded.height(), input);
+		return new Explanation(map.method(), label, Math.round(map.probability() * 10000) / 10000.0, map.rows(),
+				map.cols(), values, new Region(seen.x, seen.y, seen.width, seen.height),
+				(System.nanoTime() - start) / 1_000_000);
+	}
+
+	private HeatMap occlusion(ImageModel model, float[] tensor, String label) {
+		var input = model.preprocessor().preprocessing();
 		BufferedImage grey = new BufferedImage(input.width(), input.height(), BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = grey.createGraphics();
 		g.setColor(new Color(128, 128, 128));
 		g.fillRect(0, 0, input.width(), input.height());
 		g.dispose();
-		String label = prediction.getLabel();
-		HeatMap map;
 		try {
-			map = OcclusionMap.compute(tensor, model.preprocessor().toTensor(grey), input.height(), input.width(),
+			return OcclusionMap.compute(tensor, model.preprocessor().toTensor(grey), input.height(), input.width(),
 					input.color().channels(), CELLS, BATCH, batch -> {
 						float[][] scores = model.predictOnOne(batch);
 						float[] answered = new float[scores.length];
@@ -175,19 +264,29 @@ public class ImageExplanations {
 		catch (TranslateException ex) {
 			throw new IllegalStateException("model " + model.name() + " failed to predict for a map", ex);
 		}
-		List<List<Double>> values = new ArrayList<>();
-		for (int row = 0; row < map.rows(); row++) {
-			List<Double> line = new ArrayList<>();
-			for (int col = 0; col < map.cols(); col++) {
-				// a thousandth of a probability is as fine as a map is read
-				line.add(Math.round(map.value(row, col) * 1000) / 1000.0);
-			}
-			values.add(line);
+	}
+
+	/**
+	 * A cell's value is what it says for the answer beyond what it says for the classes
+	 * on average: the softmax takes only those differences into account.
+	 */
+	private static HeatMap classActivation(ClassActivationMaps activationMaps, ImageModel model, float[] tensor,
+			String label) {
+		float[][] maps = activationMaps.maps(tensor);
+		int answer = 0;
+		while (!model.descriptor().labels().get(answer).id().equals(label)) {
+			answer++;
 		}
-		Rectangle seen = TensorPreprocessor.seenRegion(decoded.width(), decoded.height(), input);
-		return new Explanation(map.method(), label, Math.round(map.probability() * 10000) / 10000.0, map.rows(),
-				map.cols(), values, new Region(seen.x, seen.y, seen.width, seen.height),
-				(System.nanoTime() - start) / 1_000_000);
+		float[] values = new float[maps[answer].length];
+		for (int cell = 0; cell < values.length; cell++) {
+			float mean = 0;
+			for (float[] classMap : maps) {
+				mean += classMap[cell] / maps.length;
+			}
+			values[cell] = maps[answer][cell] - mean;
+		}
+		return new HeatMap(HeatMap.CLASS_ACTIVATION, activationMaps.rows(), activationMaps.cols(), values,
+				ClassActivationMaps.probabilities(maps)[answer]);
 	}
 
 }
