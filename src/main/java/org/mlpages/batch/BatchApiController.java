@@ -2,11 +2,8 @@ package org.mlpages.batch;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,32 +84,33 @@ class BatchApiController {
 		return Status.of(service.progress(batch(id)));
 	}
 
-	@GetMapping("/api/v1/batches/{id}/results.csv")
-	void results(@PathVariable String id, Locale locale, HttpServletResponse response) throws IOException {
+	@GetMapping("/api/v1/batches/{id}/results.{format:csv|xlsx}")
+	void results(@PathVariable String id, @PathVariable String format, Locale locale, HttpServletResponse response)
+			throws IOException {
 		BatchService.Progress progress = service.progress(batch(id));
 		if (!progress.batch().getState().isFinished()) {
 			throw new InputRejectedException(HttpStatus.CONFLICT, "batch.unfinished",
 					"results of unfinished batch " + id, progress.done(), progress.batch().getTotal());
 		}
-		writeCsv(service, progress.batch(), locale, response);
+		writeResults(service, progress.batch(), format, locale, response);
 	}
 
-	static void writeCsv(BatchService service, Batch batch, Locale locale, HttpServletResponse response)
-			throws IOException {
-		Writer[] out = new Writer[1];
+	/** As a CSV file, or as a spreadsheet when {@code format} is {@code xlsx}. */
+	static void writeResults(BatchService service, Batch batch, String format, Locale locale,
+			HttpServletResponse response) throws IOException {
+		boolean xlsx = "xlsx".equals(format);
 		service.writeResults(batch, () -> {
 			try {
-				response.setContentType("text/csv;charset=UTF-8");
+				response.setContentType(xlsx ? ResultsFormat.XLSX_TYPE : ResultsFormat.CSV_TYPE);
 				response.setHeader("Content-Disposition", "attachment; filename=\"" + batch.getModelName() + "-batch-"
-						+ batch.getId().substring(0, 8) + ".csv\"");
-				out[0] = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-				return out[0];
+						+ batch.getId().substring(0, 8) + (xlsx ? ".xlsx" : ".csv") + "\"");
+				return xlsx ? ResultsFormat.xlsx(response.getOutputStream())
+						: ResultsFormat.csv(response.getOutputStream());
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
 		}, locale);
-		out[0].flush();
 	}
 
 	private Batch batch(String id) {
@@ -142,10 +140,12 @@ class BatchApiController {
 	 * @param state {@code queued}, {@code running}, {@code done} or {@code failed}
 	 * @param percent rows done, out of 100
 	 * @param results where the CSV is, once the batch is finished
+	 * @param spreadsheet where the same is as a spreadsheet (XLSX)
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Status(String id, String model, String kind, String state, int total, int scored, int refused, int pending,
-			double percent, Instant createdAt, Instant finishedAt, String failure, String results, String history) {
+			double percent, Instant createdAt, Instant finishedAt, String failure, String results, String spreadsheet,
+			String history) {
 
 		static Status of(BatchService.Progress progress) {
 			Batch batch = progress.batch();
@@ -155,6 +155,7 @@ class BatchApiController {
 					progress.refused(), progress.pending(), progress.percent(), batch.getCreatedAt(),
 					batch.getFinishedAt(), batch.getFailure(),
 					finished ? "/api/v1/batches/" + batch.getId() + "/results.csv" : null,
+					finished ? "/api/v1/batches/" + batch.getId() + "/results.xlsx" : null,
 					"/history?batch=" + batch.getId());
 		}
 

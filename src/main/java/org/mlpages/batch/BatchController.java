@@ -170,12 +170,13 @@ class BatchController {
 		return ProgressView.of(service.progress(batch(name, id)), messages, locale);
 	}
 
-	@GetMapping({ "/tabular/{name}/batches/{id}/results.csv", "/{name:credit}/batches/{id}/results.csv",
-			"/image/{name}/batches/{id}/results.csv" })
-	void results(@PathVariable String name, @PathVariable String id, Locale locale, HttpServletResponse response)
-			throws IOException {
+	@GetMapping({ "/tabular/{name}/batches/{id}/results.{format:csv|xlsx}",
+			"/{name:credit}/batches/{id}/results.{format:csv|xlsx}",
+			"/image/{name}/batches/{id}/results.{format:csv|xlsx}" })
+	void results(@PathVariable String name, @PathVariable String id, @PathVariable String format, Locale locale,
+			HttpServletResponse response) throws IOException {
 		Batch batch = batch(name, id);
-		BatchApiController.writeCsv(service, batch, locale, response);
+		BatchApiController.writeResults(service, batch, format, locale, response);
 	}
 
 	/** The header a file needs, and the descriptor's examples as rows. */

@@ -2,11 +2,8 @@ package org.mlpages.batch;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,12 +14,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.mlpages.image.ImageClassificationService;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.system.InputRejectedException;
-import org.mlpages.system.CsvCells;
 import org.mlpages.tabular.TabularErrorMessages;
 import org.mlpages.tabular.TabularModel;
 import org.mlpages.tabular.TabularModel.FieldError;
@@ -279,9 +273,11 @@ public class BatchService {
 	/**
 	 * The file as it was sent, each row followed by what became of it: {@code scored}
 	 * with the answer and each class's probability, {@code refused} with why, or
-	 * {@code pending}. Numbers are written plainly, never the reader's way.
+	 * {@code pending}.
+	 * @param out opened at the first row the database gives: a query that fails leaves
+	 * the response free for the error page
 	 */
-	public void writeResults(Batch batch, Supplier<Writer> out, Locale locale) throws IOException {
+	public void writeResults(Batch batch, Supplier<ResultsFormat> out, Locale locale) throws IOException {
 		TabularModel model = batch.isPhotos() ? null : tabular.find(batch.getModelName()).orElse(null);
 		List<String> columns = JSON.readValue(batch.getColumnsJson(), COLUMNS);
 		List<String> classes = classes(batch, model);
@@ -293,19 +289,16 @@ public class BatchService {
 		classes.forEach(c -> header.add("probability_" + c));
 		header.add("message");
 		header.add("prediction_id");
-		// the stream opened at the first row the database gave: a query that fails leaves
-		// the response free for the error page; not closed, it is the caller's
-		CSVPrinter[] csv = new CSVPrinter[1];
+		ResultsFormat[] format = new ResultsFormat[1];
 		IOException[] failure = new IOException[1];
 		rows.forEachResult(batch.getId(), result -> {
 			try {
-				if (csv[0] == null) {
-					csv[0] = new CSVPrinter(out.get(), CSVFormat.RFC4180);
-					csv[0].printRecord(header.stream().map(CsvCells::neutralised));
+				if (format[0] == null) {
+					format[0] = out.get();
+					format[0].line(header);
 				}
 				if (failure[0] == null) {
-					csv[0].printRecord(resultLine(batch, result, columns.size(), classes, model, locale).stream()
-						.map(CsvCells::neutralised));
+					format[0].line(resultLine(batch, result, columns.size(), classes, model, locale));
 				}
 			}
 			catch (IOException ex) {
@@ -315,11 +308,11 @@ public class BatchService {
 		if (failure[0] != null) {
 			throw failure[0];
 		}
-		if (csv[0] == null) {
-			csv[0] = new CSVPrinter(out.get(), CSVFormat.RFC4180);
-			csv[0].printRecord(header.stream().map(CsvCells::neutralised));
+		if (format[0] == null) {
+			format[0] = out.get();
+			format[0].line(header);
 		}
-		csv[0].flush();
+		format[0].finish();
 	}
 
 	/** The model's classes, for a probability column each; none once it is gone. */
@@ -335,10 +328,10 @@ public class BatchService {
 		}
 	}
 
-	private List<String> resultLine(Batch batch, BatchRows.Result result, int columns, List<String> classes,
+	private List<Object> resultLine(Batch batch, BatchRows.Result result, int columns, List<String> classes,
 			TabularModel model, Locale locale) {
-		List<String> line = new ArrayList<>();
-		line.add(Integer.toString(result.position()));
+		List<Object> line = new ArrayList<>();
+		line.add(result.position());
 		for (int i = 0; i < columns; i++) {
 			line.add(i < result.cells().size() ? result.cells().get(i) : "");
 		}
@@ -346,12 +339,12 @@ public class BatchService {
 		line.add(result.scored() ? result.label() : "");
 		for (String c : classes) {
 			Double p = result.probabilities().get(c);
-			line.add(p == null ? "" : plain(p));
+			line.add(p == null ? "" : p);
 		}
 		String why = !result.refused() ? "" : batch.isPhotos() ? photoMessage(List.of(), result.errorsJson(), locale)
 				: message(result.errorsJson(), model, locale);
 		line.add(why);
-		line.add(result.scored() ? result.predictionId().toString() : "");
+		line.add(result.scored() ? (Object) result.predictionId() : "");
 		return line;
 	}
 
@@ -398,10 +391,6 @@ public class BatchService {
 			}
 		}
 		return argument;
-	}
-
-	private static String plain(double value) {
-		return BigDecimal.valueOf(value).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
 	}
 
 }

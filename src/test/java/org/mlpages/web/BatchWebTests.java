@@ -1,5 +1,6 @@
 package org.mlpages.web;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -14,6 +15,10 @@ import java.util.Map;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.dhatim.fastexcel.reader.Cell;
+import org.dhatim.fastexcel.reader.CellType;
+import org.dhatim.fastexcel.reader.ReadableWorkbook;
+import org.dhatim.fastexcel.reader.Row;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -186,6 +191,58 @@ class BatchWebTests extends WebTestSupport {
 		assertThat(get("/credit/batches/00000000-0000-0000-0000-000000000000", "fr").statusCode()).isEqualTo(404);
 	}
 
+	/**
+	 * The same results as a spreadsheet: the same cells, the numbers stored as numbers
+	 * (which the reader's spreadsheet shows the reader's way), the text as text.
+	 */
+	@Test
+	void theResultsComeAsASpreadsheetTooWithTheirNumbersAsNumbers() throws Exception {
+		Map<String, String> applicant = applicant();
+		String csv = csv(',', applicant.keySet(),
+				List.of(applicant.values(), withAnswer(applicant, "age", "12"), withAnswer(applicant, "age", "40")));
+		JsonNode done = finishedBatch(postCsv(csv).headers().firstValue("Location").orElseThrow());
+		List<CSVRecord> fromCsv = batchResults(get(done.get("results").asString(), "fr").body());
+
+		HttpResponse<byte[]> xlsx = http().send(
+				HttpRequest.newBuilder(uri(done.get("spreadsheet").asString())).header("Accept-Language", "fr").build(),
+				HttpResponse.BodyHandlers.ofByteArray());
+
+		assertThat(xlsx.statusCode()).isEqualTo(200);
+		assertThat(xlsx.headers().firstValue("Content-Type"))
+			.hasValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+		assertThat(xlsx.headers().firstValue("Content-Disposition"))
+			.hasValueSatisfying(disposition -> assertThat(disposition)
+				.matches("attachment; filename=\"credit-batch-[0-9a-f]{8}\\.xlsx\""));
+		try (ReadableWorkbook workbook = new ReadableWorkbook(new ByteArrayInputStream(xlsx.body()))) {
+			List<Row> rows = workbook.getFirstSheet().read();
+			assertThat(rows).hasSize(fromCsv.size());
+			List<String> header = fromCsv.get(0).toList();
+			for (int r = 0; r < rows.size(); r++) {
+				for (int c = 0; c < header.size(); c++) {
+					String expected = fromCsv.get(r).get(c);
+					Cell cell = rows.get(r).getOptionalCell(c).orElse(null);
+					String column = header.get(c);
+					boolean number = r > 0 && (column.equals("row") || column.startsWith("probability_")
+							|| column.equals("prediction_id")) && !expected.isEmpty();
+					if (number) {
+						assertThat(cell.getType()).as(column + " of row " + r).isEqualTo(CellType.NUMBER);
+						assertThat(cell.asNumber().doubleValue()).as(column + " of row " + r)
+							.isCloseTo(Double.parseDouble(expected), org.assertj.core.data.Offset.offset(1e-6));
+					}
+					else if (expected.isEmpty()) {
+						assertThat(cell == null || cell.getType() == CellType.EMPTY).as(column + " of row " + r)
+							.isTrue();
+					}
+					else {
+						assertThat(cell.getType()).as(column + " of row " + r).isEqualTo(CellType.STRING);
+						assertThat(cell.getText()).as(column + " of row " + r).isEqualTo(expected);
+					}
+				}
+			}
+			assertThat(rows.get(2).getCell(header.indexOf("message")).getText()).startsWith("Âge");
+		}
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "en, A file of cases, Score the file, Download the results, Files you sent",
 			"fr, Un fichier de cas, Évaluer le fichier, Télécharger les résultats, Fichiers que vous avez envoyés" })
@@ -214,6 +271,12 @@ class BatchWebTests extends WebTestSupport {
 		Document finished = html(get(page, language));
 		assertThat(finished.selectFirst("#progress-bar").attr("style")).isEqualTo("width: 100.00%");
 		assertThat(finished.selectFirst("#download").text()).startsWith(download);
+		assertThat(finished.selectFirst("#download-xlsx").text())
+			.isEqualTo(language.equals("fr") ? "En tableur (XLSX)" : "As a spreadsheet (XLSX)");
+		HttpResponse<String> spreadsheet = get(finished.selectFirst("#download-xlsx").attr("href"), language);
+		assertThat(spreadsheet.statusCode()).isEqualTo(200);
+		assertThat(spreadsheet.headers().firstValue("Content-Type")).hasValueSatisfying(
+				type -> assertThat(type).startsWith("application/vnd.openxmlformats-officedocument.spreadsheetml"));
 		assertThat(finished.select("#refusals tbody tr")).hasSize(1);
 		assertThat(finished.selectFirst("#refusals tbody tr td").text()).isEqualTo("2");
 		List<CSVRecord> results = batchResults(get(finished.selectFirst("#download").attr("href"), language).body());
