@@ -2,11 +2,9 @@ package org.mlpages.batch;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
@@ -42,8 +41,6 @@ import org.springframework.util.FileSystemUtils;
 class BatchPhotos {
 
 	private static final Logger log = LoggerFactory.getLogger(BatchPhotos.class);
-
-	private static final int COPY_BUFFER = 64 * 1024;
 
 	private final Path dir;
 
@@ -249,21 +246,12 @@ class BatchPhotos {
 
 	/**
 	 * Copies at most {@code allowed + 1} bytes: one more than allowed proves too many.
+	 * The stream stays open: it is the caller's.
 	 */
 	private static long copy(InputStream in, Path destination, long allowed) throws IOException {
-		long written = 0;
-		byte[] buffer = new byte[COPY_BUFFER];
-		try (OutputStream out = Files.newOutputStream(destination, StandardOpenOption.CREATE_NEW)) {
-			int n;
-			while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, allowed + 1 - written))) > 0) {
-				out.write(buffer, 0, n);
-				written += n;
-				if (written > allowed) {
-					break;
-				}
-			}
-		}
-		return written;
+		return Files.copy(
+				BoundedInputStream.builder().setInputStream(in).setMaxCount(allowed + 1).setPropagateClose(false).get(),
+				destination);
 	}
 
 	private InputRejectedException tooManyPhotos() {

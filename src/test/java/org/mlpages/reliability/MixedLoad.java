@@ -391,6 +391,15 @@ final class MixedLoad {
 			return table.toString();
 		}
 
+		/** The median latency of one kind's answers, in ms. */
+		double p50(Kind kind) {
+			double[] ms;
+			synchronized (answers.get(kind)) {
+				ms = answers.get(kind).stream().mapToDouble(Answer::ms).sorted().toArray();
+			}
+			return percentile(ms, 50);
+		}
+
 		private static double percentile(double[] sorted, double p) {
 			if (sorted.length == 0) {
 				return 0;

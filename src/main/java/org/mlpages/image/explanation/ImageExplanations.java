@@ -162,6 +162,15 @@ public class ImageExplanations {
 			if (madeMeanwhile.isPresent()) {
 				return madeMeanwhile.get();
 			}
+			if (wanted.equals(HeatMap.CLASS_ACTIVATION) && model.activationMaps(cacheDir).isEmpty()) {
+				// built, the maps did not give the model's own answers: occlusion, unless
+				// they were asked for by name
+				if (method != null) {
+					throw new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.method-unavailable",
+							"model " + model.name() + " has no class activation maps");
+				}
+				wanted = HeatMap.OCCLUSION;
+			}
 			Explanation explanation = compute(prediction, model, Files.readAllBytes(file), wanted);
 			List<Explanation> all = new ArrayList<>(all(keptNow));
 			all.add(explanation);
@@ -218,14 +227,8 @@ public class ImageExplanations {
 		DecodedPhoto decoded = decoder.decodeFor(photo, input);
 		float[] tensor = model.preprocessor().toTensor(decoded);
 		String label = prediction.getLabel();
-		Optional<ClassActivationMaps> activationMaps = method.equals(HeatMap.CLASS_ACTIVATION)
-				? model.activationMaps(cacheDir) : Optional.empty();
-		if (method.equals(HeatMap.CLASS_ACTIVATION) && activationMaps.isEmpty()) {
-			// the maps were found not to give the model's answers when built
-			throw new InputRejectedException(HttpStatus.NOT_FOUND, "explanation.method-unavailable",
-					"model " + model.name() + " has no class activation maps");
-		}
-		HeatMap map = activationMaps.isPresent() ? classActivation(activationMaps.get(), model, tensor, label)
+		HeatMap map = method.equals(HeatMap.CLASS_ACTIVATION)
+				? classActivation(model.activationMaps(cacheDir).orElseThrow(), model, tensor, label)
 				: occlusion(model, tensor, label);
 		List<List<Double>> values = new ArrayList<>();
 		for (int row = 0; row < map.rows(); row++) {

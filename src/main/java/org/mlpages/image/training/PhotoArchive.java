@@ -2,11 +2,9 @@ package org.mlpages.image.training;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +13,7 @@ import java.util.stream.Stream;
 
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Unpacks a zip of labelled photos (one folder per class) for training, refusing what
@@ -46,8 +45,6 @@ public final class PhotoArchive {
 		}
 
 	}
-
-	private static final int COPY_BUFFER = 64 * 1024;
 
 	private PhotoArchive() {
 	}
@@ -154,24 +151,14 @@ public final class PhotoArchive {
 	 */
 	private static long copy(ZipFile archive, ZipArchiveEntry entry, Path destination, long allowed)
 			throws IOException {
-		long written = 0;
-		byte[] buffer = new byte[COPY_BUFFER];
-		try (InputStream in = archive.getInputStream(entry);
-				OutputStream out = Files.newOutputStream(destination, StandardOpenOption.CREATE_NEW)) {
-			int n;
-			while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, allowed + 1 - written))) > 0) {
-				out.write(buffer, 0, n);
-				written += n;
-				if (written > allowed) {
-					break;
-				}
-			}
+		try (InputStream in = archive.getInputStream(entry)) {
+			return Files.copy(BoundedInputStream.builder().setInputStream(in).setMaxCount(allowed + 1).get(),
+					destination);
 		}
 		catch (FileAlreadyExistsException ex) {
 			throw new TrainingInputException("duplicate-entry",
 					"The archive holds " + entry.getName() + " twice (or in two spellings)", entry.getName());
 		}
-		return written;
 	}
 
 	/**
