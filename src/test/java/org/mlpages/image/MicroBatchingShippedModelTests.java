@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.system.MlPagesProperties;
-import org.mlpages.system.TestProperties;
-
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -50,18 +46,10 @@ class MicroBatchingShippedModelTests {
 	}
 
 	private void batchedScoresAreTheScoresAlone(String name) throws Exception {
-		Path cache = Path.of("target/test-cache").toAbsolutePath();
-		MlPagesProperties shipped = TestProperties.shippedModels(cache, 2, 1);
-		MlPagesProperties properties = new MlPagesProperties(shipped.modelsDir(), shipped.uploadsDir(),
-				shipped.dataDir(), shipped.cacheDir(), shipped.upload(),
-				new MlPagesProperties.Image(40_000_000, 32, 2, 1, 0, false, Duration.ofSeconds(10),
-						new MlPagesProperties.Batching(8, Duration.ofHours(1)), TestProperties.inMemory(),
-						TestProperties.queue()));
 		MeterRegistry registry = new SimpleMeterRegistry();
-		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("registry", registry));
 		ExecutorService callers = Executors.newFixedThreadPool(EIGHT.size());
-		try (ImageModel model = new ImageModelLoader(properties, beans.getBeanProvider(MeterRegistry.class)).load(name,
-				Path.of("models", name + ".h5"), Path.of("models", name + ".yml"))) {
+		try (ImageModel model = ShippedImageModels.load(name, new MlPagesProperties.Batching(8, Duration.ofHours(1)),
+				registry)) {
 			var input = model.preprocessor().preprocessing();
 			List<float[]> tensors = new ArrayList<>();
 			List<float[]> alone = new ArrayList<>();

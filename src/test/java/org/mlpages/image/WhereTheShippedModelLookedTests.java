@@ -10,7 +10,6 @@ import java.util.Map;
 
 import javax.imageio.ImageIO;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,9 +18,6 @@ import org.mlpages.image.explanation.HeatMap;
 import org.mlpages.image.explanation.OcclusionMap;
 import org.mlpages.keras.ClassActivationMaps;
 import org.mlpages.system.MlPagesProperties;
-import org.mlpages.system.TestProperties;
-
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -151,16 +147,8 @@ class WhereTheShippedModelLookedTests {
 	}
 
 	private static ImageModel load(String name) throws Exception {
-		Path cache = Path.of("target/test-cache").toAbsolutePath();
-		MlPagesProperties shipped = TestProperties.shippedModels(cache, 2, 1);
-		MlPagesProperties properties = new MlPagesProperties(shipped.modelsDir(), shipped.uploadsDir(),
-				shipped.dataDir(), shipped.cacheDir(), shipped.upload(),
-				new MlPagesProperties.Image(40_000_000, 32, 2, 1, 0, false, Duration.ofSeconds(10),
-						new MlPagesProperties.Batching(1, Duration.ofMillis(1)), TestProperties.inMemory(),
-						TestProperties.queue()));
-		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("registry", new SimpleMeterRegistry()));
-		return new ImageModelLoader(properties, beans.getBeanProvider(MeterRegistry.class)).load(name,
-				Path.of("models", name + ".h5"), Path.of("models", name + ".yml"));
+		return ShippedImageModels.load(name, new MlPagesProperties.Batching(1, Duration.ofMillis(1)),
+				new SimpleMeterRegistry());
 	}
 
 }
