@@ -95,8 +95,8 @@ public class PredictionLog {
 	}
 
 	/**
-	 * The explanation kept with a prediction as stored now (an entity read earlier in the
-	 * same request still holds what it read).
+	 * The explanation kept with a prediction as stored now: the prediction the caller
+	 * holds was read before it waited for its turn to compute a map.
 	 */
 	@Transactional(readOnly = true)
 	public Optional<String> explanationJson(long id) {

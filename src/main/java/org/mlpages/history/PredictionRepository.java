@@ -40,10 +40,7 @@ interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecific
 	@Query("update Prediction p set p.explanationJson = :json where p.id = :id and p.explanationJson = :previous")
 	int extendExplanation(@Param("id") long id, @Param("json") String json, @Param("previous") String previous);
 
-	/**
-	 * The explanation as stored now, not as an entity loaded earlier in the request holds
-	 * it.
-	 */
+	/** The explanation column alone, as stored now. */
 	@Query("select p.explanationJson from Prediction p where p.id = :id")
 	java.util.Optional<String> explanationJson(@Param("id") long id);
 
