@@ -77,16 +77,8 @@ public class PredictionLog {
 
 	/**
 	 * Keeps an explanation computed on request after the answer (where an image model
-	 * looked), so it is computed once.
-	 */
-	@Transactional
-	public void recordExplanation(long id, String json) {
-		repository.setExplanation(id, json);
-	}
-
-	/**
-	 * Replaces the explanation kept by {@code json} if it is still {@code previous}
-	 * (null: none yet); returns whether it was.
+	 * looked), so it is computed once: {@code json} replaces what is kept if that is
+	 * still {@code previous} (null: nothing yet); returns whether it did.
 	 */
 	@Transactional
 	public boolean recordExplanation(long id, String json, String previous) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 import ai.djl.repository.zoo.ZooModel;
@@ -52,9 +53,15 @@ public final class ImageModel implements AutoCloseable {
 
 	private final ImageModelIo io;
 
+	/**
+	 * Guards the activation maps, which take a few hundred ms to build: the result pages
+	 * ask {@link #endsInGlobalPooling} meanwhile and must not wait for them.
+	 */
+	private final Object mapsLock = new Object();
+
 	private Optional<ClassActivationMaps> activationMaps;
 
-	private Boolean endsInGlobalPooling;
+	private final AtomicReference<Boolean> endsInGlobalPooling = new AtomicReference<>();
 
 	private boolean closed;
 
@@ -214,8 +221,14 @@ public final class ImageModel implements AutoCloseable {
 	 * when the model does not end in global pooling and a Dense layer.
 	 * @param cacheDir where TensorFlow's native libraries are
 	 */
-	public synchronized Optional<ClassActivationMaps> activationMaps(Path cacheDir) {
-		if (Boolean.FALSE.equals(endsInGlobalPooling)) {
+	public Optional<ClassActivationMaps> activationMaps(Path cacheDir) {
+		synchronized (mapsLock) {
+			return openActivationMaps(cacheDir);
+		}
+	}
+
+	private Optional<ClassActivationMaps> openActivationMaps(Path cacheDir) {
+		if (Boolean.FALSE.equals(endsInGlobalPooling.get())) {
 			return Optional.empty();
 		}
 		if (closed) {
@@ -236,7 +249,7 @@ public final class ImageModel implements AutoCloseable {
 				log.warn("Model {}: no class activation maps: {}", name, ex.getMessage());
 				activationMaps = Optional.empty();
 			}
-			endsInGlobalPooling = activationMaps.isPresent();
+			endsInGlobalPooling.set(activationMaps.isPresent());
 		}
 		return activationMaps;
 	}
@@ -274,19 +287,21 @@ public final class ImageModel implements AutoCloseable {
 	 * {@link #activationMaps} can be had: read from the model's config once, nothing
 	 * built.
 	 */
-	public synchronized boolean endsInGlobalPooling() {
-		if (endsInGlobalPooling == null) {
+	public boolean endsInGlobalPooling() {
+		if (endsInGlobalPooling.get() == null) {
+			boolean fits;
 			try {
-				endsInGlobalPooling = activationMaps != null ? activationMaps.isPresent()
-						: ClassActivationMaps.fits(file);
+				fits = ClassActivationMaps.fits(file);
 			}
 			catch (IOException | RuntimeException ex) {
 				// the map falls back to occlusion, which any model the importer loads has
 				log.warn("Model {}: cannot tell whether it has class activation maps: {}", name, ex.getMessage());
-				endsInGlobalPooling = false;
+				fits = false;
 			}
+			// the maps, once built, know better than the config
+			endsInGlobalPooling.compareAndSet(null, fits);
 		}
-		return endsInGlobalPooling;
+		return endsInGlobalPooling.get();
 	}
 
 	@Override
@@ -294,7 +309,7 @@ public final class ImageModel implements AutoCloseable {
 		batcher.close();
 		predictors.close();
 		zooModel.close();
-		synchronized (this) {
+		synchronized (mapsLock) {
 			closed = true;
 			if (activationMaps != null) {
 				activationMaps.ifPresent(ClassActivationMaps::close);

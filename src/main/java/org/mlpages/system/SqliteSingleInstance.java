@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -42,7 +43,9 @@ class SqliteSingleInstance implements EnvironmentPostProcessor, Ordered {
 		Path lockFile = Path.of(database + ".lock").toAbsolutePath().normalize();
 		acquire(lockFile, database);
 		application.addListeners(event -> {
-			if (event instanceof ContextClosedEvent) {
+			// closed, or failed to start: either way this application is done with the
+			// file
+			if (event instanceof ContextClosedEvent || event instanceof ApplicationFailedEvent) {
 				release(lockFile);
 			}
 		});

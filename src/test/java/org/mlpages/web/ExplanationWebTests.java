@@ -111,9 +111,7 @@ class ExplanationWebTests extends WebTestSupport {
 				seen.get("width").asDouble() / seen.get("height").asDouble(),
 				org.assertj.core.data.Offset.offset(0.02));
 
-		HttpResponse<String> unknown = send(HttpRequest.newBuilder(uri(page + "/explanation?method=gradcam"))
-			.header("Accept-Language", "fr")
-			.header("Accept", "application/json"));
+		HttpResponse<String> unknown = getJson(page + "/explanation?method=gradcam", "fr");
 		assertThat(unknown.statusCode()).isEqualTo(400);
 		assertThat(JSON.readTree(unknown.body()).get("detail").asString())
 			.isEqualTo("Il n’y a pas de méthode de carte « gradcam » : les méthodes sont class-activation, occlusion.");
@@ -129,9 +127,7 @@ class ExplanationWebTests extends WebTestSupport {
 				photo("nasser0111_dog.jpg"), "en");
 		String page = answer.uri().getPath();
 
-		HttpResponse<String> asked = send(HttpRequest.newBuilder(uri(page + "/explanation?method=class-activation"))
-			.header("Accept-Language", "en")
-			.header("Accept", "application/json"));
+		HttpResponse<String> asked = getJson(page + "/explanation?method=class-activation", "en");
 		assertThat(asked.statusCode()).isEqualTo(404);
 		assertThat(JSON.readTree(asked.body()).get("detail").asString())
 			.startsWith("This model has no class activation map");
@@ -214,6 +210,13 @@ class ExplanationWebTests extends WebTestSupport {
 
 		assertThat(asked.statusCode()).isEqualTo(404);
 		assertThat(JSON.readTree(asked.body()).get("detail").asString()).contains("pas de photo");
+	}
+
+	/** As a program asks: an error comes as a problem in JSON, not as a page. */
+	private HttpResponse<String> getJson(String path, String language) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Accept-Language", language)
+			.header("Accept", "application/json"));
 	}
 
 	/** The photo sent from the model's page; the result page's path. */
