@@ -6,9 +6,11 @@ import org.mlpages.tabular.DescribeCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.session.jdbc.autoconfigure.JdbcSessionAutoConfiguration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-@SpringBootApplication
+// sessions go to the database only when it is shared: org.mlpages.cluster.SharedSessions
+@SpringBootApplication(exclude = JdbcSessionAutoConfiguration.class)
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class MlPagesApplication {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.mlpages.cluster.JobLocks;
 import org.mlpages.history.RetentionProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,9 @@ class BatchRetention {
 	}
 
 	@Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1H")
-	void scheduled() {
+	@SchedulerLock(name = "batch-retention", lockAtLeastFor = JobLocks.HOURLY_AT_LEAST,
+			lockAtMostFor = JobLocks.HOURLY_AT_MOST)
+	public void scheduled() {
 		deleteExpired();
 	}
 

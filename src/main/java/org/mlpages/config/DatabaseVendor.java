@@ -3,7 +3,7 @@ package org.mlpages.config;
 import java.util.Locale;
 
 /** The databases mlpages runs on, told apart by the JDBC URL. */
-enum DatabaseVendor {
+public enum DatabaseVendor {
 
 	/** The default: a file, no server. */
 	SQLITE("jdbc:sqlite:", "org.hibernate.community.dialect.SQLiteDialect"),
@@ -33,7 +33,7 @@ enum DatabaseVendor {
 	 * Connector/J's {@code jdbc:mysql:loadbalance:} forms included), or {@code null} for
 	 * any other database.
 	 */
-	static DatabaseVendor of(String url) {
+	public static DatabaseVendor of(String url) {
 		String lower = url.strip().toLowerCase(Locale.ROOT);
 		for (DatabaseVendor vendor : values()) {
 			if (lower.startsWith(vendor.urlPrefix)

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.mlpages.cluster.JobLocks;
 import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,9 @@ public class RetentionJob {
 	}
 
 	@Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1H")
-	void scheduled() {
+	@SchedulerLock(name = "prediction-retention", lockAtLeastFor = JobLocks.HOURLY_AT_LEAST,
+			lockAtMostFor = JobLocks.HOURLY_AT_MOST)
+	public void scheduled() {
 		deleteExpired();
 	}
 

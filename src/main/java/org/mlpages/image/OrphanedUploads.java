@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.mlpages.cluster.JobLocks;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
@@ -59,7 +61,9 @@ class OrphanedUploads {
 	 * failed delete after a failed commit leaves one too).
 	 */
 	@Scheduled(initialDelayString = "${mlpages.upload.orphan-age:2m}", fixedDelayString = "PT1H")
-	void scheduled() {
+	@SchedulerLock(name = "orphaned-uploads", lockAtLeastFor = JobLocks.HOURLY_AT_LEAST,
+			lockAtMostFor = JobLocks.HOURLY_AT_MOST)
+	public void scheduled() {
 		try {
 			remove();
 		}

@@ -1,0 +1,251 @@
+package org.mlpages.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.jsoup.Jsoup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.mlpages.MlPagesApplication;
+import org.mlpages.config.MariaDbDatabase;
+import org.mlpages.history.RetentionJob;
+import org.mlpages.monitoring.WrittenLines;
+import org.mlpages.web.Multipart;
+import org.mlpages.web.TestModels;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two whole instances of the app on one MariaDB database, as two machines behind a load
+ * balancer that sends each request wherever it likes (no sticky sessions). A browser's
+ * cookie goes to both (same host, two ports, as behind one Nginx). What a person does on
+ * one holds on the other: the admin's login and logout, a form's CSRF token, the photo
+ * result only its sender may see; and the hourly retention runs on one of them.
+ */
+@ExtendWith({ MariaDbDatabase.class, OutputCaptureExtension.class })
+class TwoInstancesOnOneDatabaseTests {
+
+	private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+
+	private static final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+	private HttpClient browser;
+
+	@BeforeAll
+	static void startTwoInstances() {
+		TestModels.prepare();
+		for (String name : List.of("a", "b")) {
+			Path data = Path.of("target/two-instances", name);
+			instances.add(new SpringApplicationBuilder(MlPagesApplication.class).run("--spring.profiles.active=test",
+					"--server.port=0",
+					"--spring.datasource.url=jdbc:mysql://" + MariaDbDatabase.host() + ":" + MariaDbDatabase.port()
+							+ "/" + MariaDbDatabase.name(),
+					"--spring.datasource.username=" + MariaDbDatabase.name(),
+					"--spring.datasource.password=" + MariaDbDatabase.password(), "--mlpages.data-dir=" + data,
+					"--mlpages.cache-dir=" + data.resolve("cache"),
+					// the photos on a volume both share, as the guide says
+					"--mlpages.uploads-dir=target/two-instances/uploads", "--mlpages.admin.username=boss",
+					"--mlpages.admin.password=" + ADMIN_PASSWORD, "--mlpages.retention.days=30"));
+		}
+	}
+
+	@AfterAll
+	static void stopThem() {
+		instances.forEach(ConfigurableApplicationContext::close);
+		instances.clear();
+	}
+
+	@BeforeEach
+	void aNewBrowser() {
+		browser = newBrowser();
+	}
+
+	@Test
+	void theAdminLoggedInOnOneIsLoggedInOnTheOtherUntilTheyLogOutThere() {
+		HttpResponse<String> login = postForm(browser, 0, "/login",
+				"username=boss&password=" + ADMIN_PASSWORD + "&_csrf=" + csrfToken(0, "/login"));
+		assertThat(login.statusCode()).isEqualTo(302);
+
+		HttpResponse<String> history = get(browser, 1, "/history");
+		assertThat(history.statusCode()).as("the history page on the other instance").isEqualTo(200);
+		assertThat(Jsoup.parse(history.body()).select("table").size()).isPositive();
+
+		// logged out on the second (with a token from the first): the first no longer
+		// knows them either
+		HttpResponse<String> logout = postForm(browser, 1, "/logout", "_csrf=" + csrfToken(0, "/history"));
+		assertThat(logout.statusCode()).isEqualTo(302);
+		HttpResponse<String> after = get(browser, 0, "/history");
+		assertThat(after.statusCode()).as("sent to the login page").isEqualTo(302);
+		assertThat(after.headers().firstValue("Location").orElse("")).endsWith("/login");
+	}
+
+	@Test
+	void aPhotoSentWithTheFormOfOneIsAnsweredByTheOtherAndOnlyItsSenderSeesIt() throws IOException {
+		// the page (and its token) from the first, the photo to the second
+		String action = Jsoup.parse(get(browser, 0, "/image/" + TestModels.REFERENCE).body())
+			.selectFirst("form[enctype=multipart/form-data]")
+			.attr("action");
+		assertThat(action).contains("_csrf=");
+		HttpResponse<String> sent = send(browser, Multipart.file("image", "cat.jpg", photo("nasser0111_cat.jpg"))
+			.post(HttpRequest.newBuilder(uri(1, action))));
+		assertThat(sent.statusCode()).as("not refused as a forged form").isEqualTo(302);
+		String result = URI.create(sent.headers().firstValue("Location").orElseThrow()).getPath();
+		assertThat(result).startsWith("/image/" + TestModels.REFERENCE + "/predictions/");
+
+		// its result page, opened on the first
+		HttpResponse<String> page = get(browser, 0, result);
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(Jsoup.parse(page.body()).select("main").text()).contains("Cat");
+
+		// someone else, on either, does not see it
+		HttpClient stranger = newBrowser();
+		assertThat(get(stranger, 0, result).statusCode()).isEqualTo(404);
+		assertThat(get(stranger, 1, result).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void theSessionsAreInTheSharedDatabase() {
+		get(browser, 0, "/login");
+		assertThat(jdbc().queryForObject("select count(*) from SPRING_SESSION", Integer.class)).isPositive();
+	}
+
+	@Test
+	void theHourlyRetentionRunsOnOneInstanceAtATime(CapturedOutput output) throws Exception {
+		assertThat(expiredPredictions(3)).isEqualTo(3);
+		List<RetentionJob> jobs = instances.stream().map(instance -> instance.getBean(RetentionJob.class)).toList();
+		CyclicBarrier together = new CyclicBarrier(jobs.size());
+		ExecutorService schedulers = Executors.newFixedThreadPool(jobs.size());
+		try {
+			List<Future<?>> runs = new ArrayList<>();
+			for (RetentionJob job : jobs) {
+				runs.add(schedulers.submit(() -> {
+					together.await();
+					job.scheduled();
+					return null;
+				}));
+			}
+			for (Future<?> run : runs) {
+				run.get(1, TimeUnit.MINUTES);
+			}
+		}
+		finally {
+			schedulers.shutdownNow();
+		}
+		assertThat(oldRows()).as("expired rows left").isZero();
+		assertThat(WrittenLines.of(output).lines().filter(line -> line.contains("Retention: deleted")).count())
+			.as("instances that deleted")
+			.isOne();
+
+		// within the hour, neither runs it again: rows that expire meanwhile wait
+		expiredPredictions(2);
+		jobs.forEach(RetentionJob::scheduled);
+		assertThat(oldRows()).isEqualTo(2);
+		assertThat(jdbc().queryForObject("select count(*) from shedlock where name = 'prediction-retention'",
+				Integer.class))
+			.isOne();
+	}
+
+	/**
+	 * Predictions made through the API of both instances, then dated 40 days back.
+	 * @return how many were
+	 */
+	private int expiredPredictions(int count) throws IOException {
+		for (int i = 0; i < count; i++) {
+			HttpResponse<String> answer = send(browser, Multipart.file("image", "dog.jpg", photo("nasser0111_dog.jpg"))
+				.post(HttpRequest.newBuilder(uri(i % 2, "/api/v1/models/" + TestModels.REFERENCE + "/predictions"))));
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		}
+		// the log writes in groups: wait for the rows
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (recentRows() < count && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		return jdbc().update("update prediction set created_at = date_sub(utc_timestamp(3), interval 40 day)"
+				+ " where created_at > date_sub(utc_timestamp(3), interval 1 day)");
+	}
+
+	private int recentRows() {
+		return jdbc().queryForObject(
+				"select count(*) from prediction where created_at > date_sub(utc_timestamp(3), interval 1 day)",
+				Integer.class);
+	}
+
+	private int oldRows() {
+		return jdbc().queryForObject(
+				"select count(*) from prediction where created_at < date_sub(utc_timestamp(3), interval 30 day)",
+				Integer.class);
+	}
+
+	private static JdbcTemplate jdbc() {
+		return instances.get(0).getBean(JdbcTemplate.class);
+	}
+
+	private static byte[] photo(String name) throws IOException {
+		return Files.readAllBytes(Path.of("src/test/resources/photos", name));
+	}
+
+	private String csrfToken(int instance, String path) {
+		return Jsoup.parse(get(browser, instance, path).body()).selectFirst("input[name=_csrf]").attr("value");
+	}
+
+	private static HttpResponse<String> get(HttpClient client, int instance, String path) {
+		return send(client, HttpRequest.newBuilder(uri(instance, path)).GET());
+	}
+
+	private static HttpResponse<String> postForm(HttpClient client, int instance, String path, String form) {
+		return send(client,
+				HttpRequest.newBuilder(uri(instance, path))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString(form)));
+	}
+
+	private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
+		try {
+			return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static HttpClient newBrowser() {
+		return HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL)).build();
+	}
+
+	private static URI uri(int instance, String pathAndQuery) {
+		int port = ((WebServerApplicationContext) instances.get(instance)).getWebServer().getPort();
+		return URI.create("http://localhost:" + port + pathAndQuery);
+	}
+
+}
