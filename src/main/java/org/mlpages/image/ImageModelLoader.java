@@ -50,12 +50,12 @@ public class ImageModelLoader {
 	private final KerasModelImporter importer = new KerasModelImporter();
 
 	/** Without metrics: for tests and benchmarks that load a model by themselves. */
-	ImageModelLoader(MlPagesProperties properties) {
+	public ImageModelLoader(MlPagesProperties properties) {
 		this(properties, (MeterRegistry) null);
 	}
 
 	@Autowired
-	ImageModelLoader(MlPagesProperties properties, ObjectProvider<MeterRegistry> meters) {
+	public ImageModelLoader(MlPagesProperties properties, ObjectProvider<MeterRegistry> meters) {
 		this(properties, meters.getIfAvailable());
 	}
 

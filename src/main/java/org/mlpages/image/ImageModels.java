@@ -18,9 +18,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.mlpages.catalog.FolderModels;
 import org.mlpages.catalog.ModelAdded;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.catalog.ModelCatalog;
+import org.mlpages.catalog.ModelFiles;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 import org.mlpages.system.MlPagesProperties;
@@ -40,7 +42,7 @@ import org.springframework.stereotype.Component;
  * loading} for a few seconds).
  */
 @Component
-public class ImageModels implements MenuContributor, ModelCatalog, DisposableBean {
+public class ImageModels implements MenuContributor, ModelCatalog, FolderModels, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(ImageModels.class);
 
@@ -53,6 +55,9 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 
 	// completed once the model is in ready or failed
 	private final Map<String, CompletableFuture<Void>> loading = new ConcurrentSkipListMap<>();
+
+	// the fingerprint of the files each model in ready or failed was loaded from
+	private final Map<String, String> loadedFrom = new ConcurrentSkipListMap<>();
 
 	private volatile boolean closed;
 
@@ -67,7 +72,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 
 	private final ApplicationEventPublisher events;
 
-	ImageModels(MlPagesProperties properties, ImageModelLoader loader, MessageSource messages,
+	public ImageModels(MlPagesProperties properties, ImageModelLoader loader, MessageSource messages,
 			ApplicationEventPublisher events) {
 		this.dir = properties.modelsDir();
 		this.loader = loader;
@@ -158,6 +163,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 		synchronized (this.loadLock) {
 			ImageModel model = this.ready.remove(name);
 			boolean known = this.failed.remove(name) != null || model != null;
+			this.loadedFrom.remove(name);
 			if (model != null) {
 				model.close();
 				log.info("Model {} retired", name);
@@ -182,6 +188,8 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	}
 
 	private ImageModel load(String name) {
+		// read before the files are: files changed during the load show as a change
+		this.loadedFrom.put(name, ModelFiles.fingerprint(dir, name, FILES));
 		List<Path> modelFiles = MODEL_EXTENSIONS.stream()
 			.map(extension -> dir.resolve(name + extension))
 			.filter(Files::isRegularFile)
@@ -220,6 +228,62 @@ public class ImageModels implements MenuContributor, ModelCatalog, DisposableBea
 	 * importer tells them apart by their content, so either name serves either kind.
 	 */
 	static final List<String> MODEL_EXTENSIONS = List.of(".h5", ".keras");
+
+	/** A model's files: what its fingerprint is made of. */
+	private static final List<String> FILES = List.of(".h5", ".keras", ".yml", ".yaml");
+
+	@Override
+	public Map<String, String> inFolder() {
+		Map<String, String> files = new java.util.TreeMap<>();
+		modelNames(dir).forEach(name -> files.put(name, ModelFiles.fingerprint(dir, name, FILES)));
+		return files;
+	}
+
+	@Override
+	public Map<String, String> loaded() {
+		Map<String, String> files = new java.util.TreeMap<>();
+		Stream.concat(ready.keySet().stream(), failed.keySet().stream())
+			.filter(name -> !loading.containsKey(name))
+			.forEach(name -> files.put(name, loadedFrom.getOrDefault(name, "")));
+		return files;
+	}
+
+	/**
+	 * The new model serves from the moment it is ready; photos the one it replaces was
+	 * still given fail as for a closed model. When the new files do not load, the model
+	 * already served stays (its files are gone, it stays in memory) and the log says why.
+	 */
+	@Override
+	public void reload(String name) {
+		boolean added;
+		synchronized (this.loadLock) {
+			String files = ModelFiles.fingerprint(dir, name, FILES);
+			if (this.closed || this.loading.containsKey(name)
+					|| (files.equals(this.loadedFrom.get(name)) && status(name).isPresent())) {
+				// loaded from these very files meanwhile (a publication here)
+				return;
+			}
+			ImageModel before = this.ready.get(name);
+			added = before == null;
+			this.failed.remove(name);
+			ImageModel after = load(name);
+			if (after == null && before != null) {
+				this.ready.put(name, before);
+				this.failed.remove(name);
+			}
+			else if (before != null) {
+				before.close();
+			}
+		}
+		if (added) {
+			this.events.publishEvent(new ModelAdded(name));
+		}
+	}
+
+	@Override
+	public void forget(String name) {
+		retire(name);
+	}
 
 	private static TreeSet<String> modelNames(Path dir) {
 		TreeSet<String> names = new TreeSet<>();

@@ -15,8 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
+import org.mlpages.catalog.FolderModels;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.catalog.ModelCatalog;
+import org.mlpages.catalog.ModelFiles;
 import org.mlpages.onnx.OnnxRuntimeNatives;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
@@ -36,7 +38,7 @@ import org.springframework.stereotype.Component;
  * the others serve.
  */
 @Component
-public class TabularModels implements MenuContributor, ModelCatalog, DisposableBean {
+public class TabularModels implements MenuContributor, ModelCatalog, FolderModels, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(TabularModels.class);
 
@@ -54,11 +56,14 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 
 	private final Path dir;
 
+	// the fingerprint of the files each model in ready or failed was loaded from
+	private final Map<String, String> loadedFrom = new ConcurrentSkipListMap<>();
+
 	private final List<BuiltInTabularModel> builtIn;
 
 	private final Path cacheDir;
 
-	TabularModels(MlPagesProperties properties, MessageSource messages, List<BuiltInTabularModel> builtIn)
+	public TabularModels(MlPagesProperties properties, MessageSource messages, List<BuiltInTabularModel> builtIn)
 			throws IOException {
 		this.messages = messages;
 		this.builtIn = builtIn;
@@ -67,54 +72,127 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 		if (!Files.isDirectory(dir)) {
 			return;
 		}
-		List<Path> files;
-		try (Stream<Path> listed = Files.list(dir)) {
-			files = listed.filter(Files::isRegularFile).sorted().toList();
-		}
-		if (files.stream().anyMatch(file -> file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx"))) {
+		Map<String, String> names = inFolder();
+		if (names.keySet().stream().anyMatch(name -> Files.exists(dir.resolve(name + ".onnx")))) {
 			prepareOnnxRuntime();
 		}
-		for (Path file : files) {
-			String fileName = file.getFileName().toString();
-			String lower = fileName.toLowerCase(Locale.ROOT);
-			boolean onnx = lower.endsWith(".onnx");
-			boolean pickle = lower.endsWith(".pkl") || lower.endsWith(".pickle") || lower.endsWith(".joblib");
-			if (!onnx && !pickle) {
-				continue;
-			}
-			String name = fileName.substring(0, fileName.lastIndexOf('.'));
-			if (pickle && files.stream().anyMatch(other -> other.getFileName().toString().equals(name + ".onnx"))) {
-				// the model exported beside the pickle it came from: the pickle stays
-				// unread
-				log.warn("{} is a Python pickle and is never opened; {}.onnx serves", fileName, name);
-				continue;
-			}
-			try {
-				if (CREDIT.equals(name)) {
-					throw new InvalidTabularModelException(
-							fileName + ": the name credit is the built-in credit model's; rename the file");
-				}
-				if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
-					throw new InvalidTabularModelException(fileName + ": a model's name (its file's, without .onnx) is"
-							+ " letters, digits, '_' and '-', as its page's address is made of it");
-				}
-				TabularModel model = TabularModel.load(name, file, dir.resolve(name + ".yml"));
-				ready.put(name, model);
-				log.info("Tabular model {} ready: {} ({}), {} fields, classes {}, loaded in {} ms", name, fileName,
-						onnx(model).facts().producer(), model.descriptor().fieldList().size(), model.classes(),
-						model.loadMillis());
-			}
-			catch (InvalidTabularModelException | IOException ex) {
-				failed.put(name, new Failed(file, ex.getMessage()));
-				log.error("Tabular model {} not loaded: {}", name, ex.getMessage());
-			}
-			catch (RuntimeException | LinkageError ex) {
-				// ONNX Runtime's natives missing on this platform, or failing: this model
-				// does not serve, the others do
-				failed.put(name, new Failed(file, "ONNX Runtime failed: " + ex));
-				log.error("Tabular model {} not loaded", name, ex);
-			}
+		names.keySet().forEach(this::load);
+	}
+
+	/**
+	 * Loads {@code name.onnx} with {@code name.yml} into ready, or records why not in
+	 * failed; a pickle alone is reported, never opened.
+	 * @return the model, or null
+	 */
+	private TabularModel load(String name) {
+		this.loadedFrom.put(name, ModelFiles.fingerprint(dir, name, FILES));
+		Path file = Stream.of(".onnx", ".pkl", ".pickle", ".joblib")
+			.map(extension -> dir.resolve(name + extension))
+			.filter(Files::isRegularFile)
+			.findFirst()
+			.orElse(dir.resolve(name + ".onnx"));
+		String fileName = file.getFileName().toString();
+		if (fileName.endsWith(".onnx")) {
+			// the model exported beside the pickle it came from: the pickle stays unread
+			Stream.of(".pkl", ".pickle", ".joblib")
+				.map(pickle -> dir.resolve(name + pickle))
+				.filter(Files::exists)
+				.forEach(pickle -> log.warn("{} is a Python pickle and is never opened; {} serves",
+						pickle.getFileName(), fileName));
 		}
+		try {
+			if (CREDIT.equals(name)) {
+				throw new InvalidTabularModelException(
+						fileName + ": the name credit is the built-in credit model's; rename the file");
+			}
+			if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
+				throw new InvalidTabularModelException(fileName + ": a model's name (its file's, without .onnx) is"
+						+ " letters, digits, '_' and '-', as its page's address is made of it");
+			}
+			TabularModel model = TabularModel.load(name, file, dir.resolve(name + ".yml"));
+			TabularModel before = ready.put(name, model);
+			failed.remove(name);
+			if (before != null) {
+				before.close();
+			}
+			log.info("Tabular model {} ready: {} ({}), {} fields, classes {}, loaded in {} ms", name, fileName,
+					onnx(model).facts().producer(), model.descriptor().fieldList().size(), model.classes(),
+					model.loadMillis());
+			return model;
+		}
+		catch (InvalidTabularModelException | IOException ex) {
+			failed.put(name, new Failed(file, ex.getMessage()));
+			log.error("Tabular model {} not loaded: {}", name, ex.getMessage());
+		}
+		catch (RuntimeException | LinkageError ex) {
+			// ONNX Runtime's natives missing on this platform, or failing: this model
+			// does not serve, the others do
+			failed.put(name, new Failed(file, "ONNX Runtime failed: " + ex));
+			log.error("Tabular model {} not loaded", name, ex);
+		}
+		return null;
+	}
+
+	/** A tabular model's files: what its fingerprint is made of. */
+	private static final List<String> FILES = List.of(".onnx", ".yml", ".pkl", ".pickle", ".joblib");
+
+	@Override
+	public Map<String, String> inFolder() {
+		Map<String, String> names = new java.util.TreeMap<>();
+		if (!Files.isDirectory(dir)) {
+			return names;
+		}
+		try (Stream<Path> listed = Files.list(dir)) {
+			listed.filter(Files::isRegularFile).map(file -> file.getFileName().toString()).forEach(fileName -> {
+				String lower = fileName.toLowerCase(Locale.ROOT);
+				if (Stream.of(".onnx", ".pkl", ".pickle", ".joblib").anyMatch(lower::endsWith)) {
+					String name = fileName.substring(0, fileName.lastIndexOf('.'));
+					names.put(name, ModelFiles.fingerprint(dir, name, FILES));
+				}
+			});
+		}
+		catch (IOException ex) {
+			log.error("Cannot list the models folder {}: {}", dir.toAbsolutePath(), ex.getMessage());
+		}
+		return names;
+	}
+
+	@Override
+	public Map<String, String> loaded() {
+		Map<String, String> files = new java.util.TreeMap<>();
+		Stream.concat(ready.keySet().stream(), failed.keySet().stream())
+			.forEach(name -> files.put(name, loadedFrom.getOrDefault(name, "")));
+		return files;
+	}
+
+	/**
+	 * When the new files do not load, the model already served stays (in memory) and the
+	 * log says why.
+	 */
+	@Override
+	public synchronized void reload(String name) {
+		if (ModelFiles.fingerprint(dir, name, FILES).equals(loadedFrom.get(name)) && status(name).isPresent()) {
+			// loaded from these very files meanwhile (a publication here)
+			return;
+		}
+		if (Files.exists(dir.resolve(name + ".onnx"))) {
+			prepareOnnxRuntime();
+		}
+		boolean served = ready.containsKey(name);
+		if (load(name) == null && served) {
+			failed.remove(name);
+		}
+	}
+
+	@Override
+	public synchronized void forget(String name) {
+		TabularModel model = ready.remove(name);
+		failed.remove(name);
+		loadedFrom.remove(name);
+		if (model != null) {
+			model.close();
+		}
+		log.info("Tabular model {} no longer served: its files left the models folder", name);
 	}
 
 	private record Failed(Path file, String reason) {
@@ -146,9 +224,11 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 	 * @throws InvalidTabularModelException when they do not load together; nothing served
 	 */
 	public synchronized TabularModel publish(String name) throws IOException {
+		String files = ModelFiles.fingerprint(dir, name, FILES);
 		TabularModel model = TabularModel.load(name, dir.resolve(name + ".onnx"), dir.resolve(name + ".yml"));
 		TabularModel before = ready.put(name, model);
 		failed.remove(name);
+		loadedFrom.put(name, files);
 		if (before != null) {
 			before.close();
 		}
@@ -165,6 +245,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, DisposableB
 	public synchronized boolean retire(String name) throws IOException {
 		TabularModel model = ready.remove(name);
 		Failed failure = failed.remove(name);
+		loadedFrom.remove(name);
 		if (model == null && failure == null) {
 			return false;
 		}

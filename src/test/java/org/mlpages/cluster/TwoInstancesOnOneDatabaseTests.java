@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,6 +31,7 @@ import org.mlpages.MlPagesApplication;
 import org.mlpages.config.MariaDbDatabase;
 import org.mlpages.history.RetentionJob;
 import org.mlpages.monitoring.WrittenLines;
+import org.mlpages.tabular.TabularModels;
 import org.mlpages.web.Multipart;
 import org.mlpages.web.TestModels;
 
@@ -39,6 +41,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,9 +61,17 @@ class TwoInstancesOnOneDatabaseTests {
 
 	private HttpClient browser;
 
+	private static final Path MODELS = Path.of("target/two-instances/models");
+
 	@BeforeAll
-	static void startTwoInstances() {
+	static void startTwoInstances() throws IOException {
 		TestModels.prepare();
+		FileSystemUtils.deleteRecursively(MODELS);
+		Files.createDirectories(MODELS);
+		for (String extension : List.of(".h5", ".yml")) {
+			Files.copy(TestModels.DIR.resolve(TestModels.REFERENCE + extension),
+					MODELS.resolve(TestModels.REFERENCE + extension));
+		}
 		for (String name : List.of("a", "b")) {
 			Path data = Path.of("target/two-instances", name);
 			instances.add(new SpringApplicationBuilder(MlPagesApplication.class).run("--spring.profiles.active=test",
@@ -70,8 +81,9 @@ class TwoInstancesOnOneDatabaseTests {
 					"--spring.datasource.username=" + MariaDbDatabase.name(),
 					"--spring.datasource.password=" + MariaDbDatabase.password(), "--mlpages.data-dir=" + data,
 					"--mlpages.cache-dir=" + data.resolve("cache"),
-					// the photos on a volume both share, as the guide says
-					"--mlpages.uploads-dir=target/two-instances/uploads", "--mlpages.admin.username=boss",
+					// the photos and models on a volume both share, as the guide says
+					"--mlpages.uploads-dir=target/two-instances/uploads", "--mlpages.models-dir=" + MODELS,
+					"--mlpages.models-refresh=1s", "--mlpages.admin.username=boss",
 					"--mlpages.admin.password=" + ADMIN_PASSWORD, "--mlpages.retention.days=30"));
 		}
 	}
@@ -128,6 +140,38 @@ class TwoInstancesOnOneDatabaseTests {
 		HttpClient stranger = newBrowser();
 		assertThat(get(stranger, 0, result).statusCode()).isEqualTo(404);
 		assertThat(get(stranger, 1, result).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void aModelPublishedOnOneIsServedByTheOtherWithinSecondsAndRetiredAsWell() throws Exception {
+		Path onnx = Path.of("src/test/resources/tabular/onnx");
+		Files.copy(onnx.resolve("pipeline_strings.onnx"), MODELS.resolve("loans.onnx"));
+		Files.copy(onnx.resolve("pipeline_strings.yml"), MODELS.resolve("loans.yml"));
+		// what the admin's "Add a model" page does once it has written the files
+		instances.get(0).getBean(TabularModels.class).publish("loans");
+		assertThat(get(browser, 0, "/tabular/loans").statusCode()).isEqualTo(200);
+
+		assertThat(within(Duration.ofSeconds(20), () -> get(browser, 1, "/tabular/loans").statusCode() == 200))
+			.as("the page on the other instance")
+			.isTrue();
+		assertThat(get(browser, 1, "/api/v1/models").body()).contains("\"loans\"");
+
+		instances.get(0).getBean(TabularModels.class).retire("loans");
+		assertThat(within(Duration.ofSeconds(20), () -> get(browser, 1, "/tabular/loans").statusCode() == 404))
+			.as("gone from the other instance too")
+			.isTrue();
+	}
+
+	private static boolean within(Duration limit, java.util.function.BooleanSupplier condition)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + limit.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
+			Thread.sleep(200);
+		}
+		return condition.getAsBoolean();
 	}
 
 	@Test

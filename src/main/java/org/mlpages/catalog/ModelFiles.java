@@ -1,0 +1,45 @@
+package org.mlpages.catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+
+/**
+ * A model's files in the models folder ({@code name.h5} and {@code name.yml}, say),
+ * summed up as their names, sizes and modification times: two instances sharing the
+ * folder see the same fingerprint, and a file rewritten under the same name changes it.
+ */
+public final class ModelFiles {
+
+	private ModelFiles() {
+	}
+
+	/**
+	 * The fingerprint of {@code name}'s files with these extensions that exist (in that
+	 * order), or empty when none does.
+	 */
+	public static String fingerprint(Path dir, String name, List<String> extensions) {
+		StringBuilder fingerprint = new StringBuilder();
+		for (String extension : extensions) {
+			Path file = dir.resolve(name + extension);
+			try {
+				BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+				if (attributes.isRegularFile()) {
+					fingerprint.append(extension)
+						.append(':')
+						.append(attributes.size())
+						.append(':')
+						.append(attributes.lastModifiedTime().toMillis())
+						.append(';');
+				}
+			}
+			catch (IOException ex) {
+				// not there (or gone meanwhile): not part of the model now
+			}
+		}
+		return fingerprint.toString();
+	}
+
+}
