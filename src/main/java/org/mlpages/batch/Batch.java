@@ -84,6 +84,13 @@ public class Batch implements Persistable<String> {
 	/** Why a batch stopped before its end, in English, for the log and the operator. */
 	private String failure;
 
+	/** The instance running it ({@link BatchRunner}), while it does. */
+	private String runner;
+
+	/** Until when that instance's claim holds, in milliseconds since 1970. */
+	@Column(name = "lease_until")
+	private Long leaseUntil;
+
 	/**
 	 * Its id is given, not generated: without this, saving a new batch would first read
 	 * it, and a transaction that reads and then writes fails on SQLite when another

@@ -184,15 +184,23 @@ class BatchPhotos {
 		}
 	}
 
+	/** Whether this batch's photos are in the folder here. */
+	boolean has(String batchId) {
+		return Files.isDirectory(dir.resolve(batchId));
+	}
+
 	/**
 	 * Removes what no batch waits for: the folders of batches finished or never accepted
-	 * (the app stopped while one was sent), and zips half received.
+	 * (the app stopped while one was sent), and zips half received; only those an hour
+	 * old, as the folder may be shared with instances receiving batches at this moment.
 	 */
 	void keepOnly(Set<String> waitingBatches) throws IOException {
+		java.nio.file.attribute.FileTime anHourAgo = java.nio.file.attribute.FileTime
+			.from(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
 		try (Stream<Path> files = Files.list(dir)) {
 			for (Path file : files.toList()) {
 				String name = file.getFileName().toString();
-				if (!waitingBatches.contains(name)) {
+				if (!waitingBatches.contains(name) && Files.getLastModifiedTime(file).compareTo(anHourAgo) < 0) {
 					FileSystemUtils.deleteRecursively(file);
 				}
 			}

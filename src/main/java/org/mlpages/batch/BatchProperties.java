@@ -1,6 +1,7 @@
 package org.mlpages.batch;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,11 +18,14 @@ import org.springframework.util.unit.DataSize;
  * @param maxArchiveSize a zip of photos sent as the body, and the photos of a zip
  * unpacked, together
  * @param workDir where a batch's photos wait until they are scored; by default the folder
- * {@code batches} of {@code mlpages.data-dir}
+ * {@code batches} of {@code mlpages.data-dir}; on a volume every instance shares when
+ * there are several, so that another can finish a batch of photos
+ * @param lease how long an instance's claim on the batch it runs holds without being
+ * renewed (it is, at every slice): past it, another instance takes the batch over
  */
 @ConfigurationProperties("mlpages.batch")
 public record BatchProperties(@DefaultValue("10000") int maxRows, @DefaultValue("1000") int maxPhotos,
-		@DefaultValue("200MB") DataSize maxArchiveSize, Path workDir) {
+		@DefaultValue("200MB") DataSize maxArchiveSize, Path workDir, @DefaultValue("2m") Duration lease) {
 
 	public long maxArchiveMegabytes() {
 		return maxArchiveSize.toMegabytes();

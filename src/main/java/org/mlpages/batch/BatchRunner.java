@@ -1,6 +1,9 @@
 package org.mlpages.batch;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import java.util.stream.Collectors;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.mlpages.image.ImageClassificationService;
 import org.mlpages.system.InputRejectedException;
+import org.mlpages.system.MlPagesProperties;
 import org.mlpages.tabular.TabularModel;
 import org.mlpages.tabular.TabularService;
 import org.slf4j.Logger;
@@ -26,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,9 +41,16 @@ import org.springframework.stereotype.Component;
  * app stopped are taken up again when it starts, from the first row with no answer (the
  * log says which rows have theirs). While the database is away a batch waits and goes on,
  * it does not fail.
+ * <p>
+ * Several instances may share the database: an instance runs a batch only while it holds
+ * the batch's claim ({@link BatchRepository#claim}), renewed at every slice, so no two
+ * score it together; four times per lease ({@code mlpages.batch.lease}, 2 minutes) each
+ * looks for batches nobody holds (not started, or whose instance died and stopped
+ * renewing) and takes them. A batch of photos is taken only where its photos are (the
+ * batches' folder shared).
  */
 @Component
-class BatchRunner implements SmartLifecycle {
+class BatchRunner implements SmartLifecycle, SchedulingConfigurer {
 
 	private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
 
@@ -62,12 +75,20 @@ class BatchRunner implements SmartLifecycle {
 
 	private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
 
+	private final String me;
+
+	private final Duration lease;
+
+	private final Clock clock = Clock.systemUTC();
+
 	private volatile Thread worker;
 
 	private volatile boolean running;
 
 	BatchRunner(TabularService tabular, ImageClassificationService images, BatchPhotos photos, BatchRepository batches,
-			BatchRows rows, BatchPacing pacing) {
+			BatchRows rows, BatchPacing pacing, BatchProperties properties, MlPagesProperties app) {
+		this.me = instanceName(app.dataDir());
+		this.lease = properties.lease();
 		this.tabular = tabular;
 		this.images = images;
 		this.photos = photos;
@@ -78,6 +99,74 @@ class BatchRunner implements SmartLifecycle {
 
 	void enqueue(String batchId) {
 		queue.add(batchId);
+	}
+
+	/**
+	 * The same after a restart, so that a batch it held is taken up at once rather than
+	 * when its claim runs out; two instances on one machine have two data folders.
+	 */
+	private static String instanceName(Path dataDir) {
+		String host = System.getenv("HOSTNAME");
+		if (host == null || host.isBlank()) {
+			try {
+				host = InetAddress.getLocalHost().getHostName();
+			}
+			catch (IOException ex) {
+				host = "localhost";
+			}
+		}
+		String name = host + ":" + dataDir.toAbsolutePath().normalize();
+		return name.length() > 255 ? name.substring(name.length() - 255) : name;
+	}
+
+	/**
+	 * Four looks per lease: a batch whose instance died waits about a lease and a
+	 * quarter.
+	 */
+	@Override
+	public void configureTasks(ScheduledTaskRegistrar registrar) {
+		registrar.addFixedDelayTask(this::takeUnclaimed, lease.dividedBy(4));
+	}
+
+	/**
+	 * Batches no instance holds: taken here. The queue is scored in order, so one already
+	 * in it is not added twice.
+	 */
+	void takeUnclaimed() {
+		if (!running) {
+			return;
+		}
+		try {
+			for (String id : batches.findUnclaimed(clock.instant())) {
+				if (!queue.contains(id)
+						&& (!batches.findById(id).map(Batch::isPhotos).orElse(false) || photos.has(id))) {
+					log.info("batch {}: nobody runs it; taken up here", id);
+					queue.add(id);
+				}
+			}
+		}
+		catch (DataAccessException ex) {
+			log.warn("batches: cannot look for batches to take up ({})", ex.getMessage());
+		}
+	}
+
+	/**
+	 * Its model is served here (a model just published elsewhere may not be yet), and its
+	 * photos are here.
+	 */
+	private boolean canRunHere(Batch batch) {
+		if (batch.isPhotos()) {
+			return photos.has(batch.getId()) && images.serves(batch.getModelName());
+		}
+		return tabular.find(batch.getModelName()).isPresent();
+	}
+
+	private boolean claim(String id) {
+		if (batches.claim(id, me, clock.instant(), lease)) {
+			return true;
+		}
+		log.info("batch {} is run by another instance; left to it", id);
+		return false;
 	}
 
 	@Override
@@ -148,6 +237,9 @@ class BatchRunner implements SmartLifecycle {
 			return;
 		}
 		Batch batch = found.get();
+		if (!claim(id)) {
+			return;
+		}
 		if (batch.isPhotos()) {
 			runPhotos(batch);
 			return;
@@ -171,6 +263,9 @@ class BatchRunner implements SmartLifecycle {
 		while (running) {
 			List<BatchRows.Row> slice;
 			try {
+				if (!claim(id)) {
+					return;
+				}
 				// each slice's rows are logged in one commit
 				slice = rows.pending(id, pacing.slice());
 			}
@@ -226,6 +321,9 @@ class BatchRunner implements SmartLifecycle {
 		long sliceStart = start;
 		while (running) {
 			try {
+				if (!claim(id)) {
+					return;
+				}
 				images.model(batch.getModelName());
 				if (!marked) {
 					batches.markRunning(id);

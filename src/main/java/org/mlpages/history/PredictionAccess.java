@@ -16,6 +16,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,21 +33,39 @@ public class PredictionAccess {
 
 	private static final int REMEMBERED = 200;
 
+	private static final String LINK_SECRET = "prediction-link";
+
 	private final SecretKeySpec linkSecret;
 
 	private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
 	/**
 	 * @param linkSecret signs the links the API gives with an answer
-	 * ({@code mlpages.prediction-link-secret}); when unset, a random one for this run:
-	 * such links then last until the next start
+	 * ({@code mlpages.prediction-link-secret}); when unset, one made once and kept in the
+	 * database, so that a link holds on every instance and after a restart
 	 */
-	PredictionAccess(@Value("${mlpages.prediction-link-secret:}") String linkSecret) {
-		byte[] key = linkSecret.isEmpty() ? new byte[32] : linkSecret.getBytes(StandardCharsets.UTF_8);
-		if (linkSecret.isEmpty()) {
-			new SecureRandom().nextBytes(key);
-		}
+	PredictionAccess(@Value("${mlpages.prediction-link-secret:}") String linkSecret, JdbcTemplate jdbc) {
+		byte[] key = (linkSecret.isEmpty() ? generated(jdbc) : linkSecret).getBytes(StandardCharsets.UTF_8);
 		this.linkSecret = new SecretKeySpec(key, "HmacSHA256");
+	}
+
+	/**
+	 * The key made by whichever instance asked first: two asking at once both try to
+	 * store theirs, one is refused by the primary key, and both read the one kept.
+	 */
+	private static String generated(JdbcTemplate jdbc) {
+		byte[] random = new byte[32];
+		new SecureRandom().nextBytes(random);
+		try {
+			jdbc.update(
+					"insert into generated_secret (name, secret) select ?, ? where not exists"
+							+ " (select 1 from generated_secret where name = ?)",
+					LINK_SECRET, Base64.getEncoder().encodeToString(random), LINK_SECRET);
+		}
+		catch (DuplicateKeyException ex) {
+			// another instance stored its key between the check and the insert
+		}
+		return jdbc.queryForObject("select secret from generated_secret where name = ?", String.class, LINK_SECRET);
 	}
 
 	/**

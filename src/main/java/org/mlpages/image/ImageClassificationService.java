@@ -96,6 +96,11 @@ public class ImageClassificationService {
 				"no ready image model named " + name, name));
 	}
 
+	/** Whether that model is ready here, without waiting for one still loading. */
+	public boolean serves(String name) {
+		return models.find(name).isPresent();
+	}
+
 	/** A photo this app stored, by the name it gave it. */
 	public Optional<java.nio.file.Path> storedPhoto(String storedName) {
 		return uploads.find(storedName);

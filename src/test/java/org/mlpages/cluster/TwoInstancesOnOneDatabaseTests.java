@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.jsoup.Jsoup;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +64,10 @@ class TwoInstancesOnOneDatabaseTests {
 
 	private HttpClient browser;
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final int ROWS = 6000;
+
 	private static final Path MODELS = Path.of("target/two-instances/models");
 
 	@BeforeAll
@@ -68,24 +75,30 @@ class TwoInstancesOnOneDatabaseTests {
 		TestModels.prepare();
 		FileSystemUtils.deleteRecursively(MODELS);
 		Files.createDirectories(MODELS);
-		for (String extension : List.of(".h5", ".yml")) {
-			Files.copy(TestModels.DIR.resolve(TestModels.REFERENCE + extension),
-					MODELS.resolve(TestModels.REFERENCE + extension));
+		for (String file : List.of(TestModels.REFERENCE + ".h5", TestModels.REFERENCE + ".yml", "credit.model",
+				"credit.yml", "credit.report.json")) {
+			Files.copy(TestModels.DIR.resolve(file), MODELS.resolve(file));
 		}
 		for (String name : List.of("a", "b")) {
-			Path data = Path.of("target/two-instances", name);
-			instances.add(new SpringApplicationBuilder(MlPagesApplication.class).run("--spring.profiles.active=test",
-					"--server.port=0",
-					"--spring.datasource.url=jdbc:mysql://" + MariaDbDatabase.host() + ":" + MariaDbDatabase.port()
-							+ "/" + MariaDbDatabase.name(),
-					"--spring.datasource.username=" + MariaDbDatabase.name(),
-					"--spring.datasource.password=" + MariaDbDatabase.password(), "--mlpages.data-dir=" + data,
-					"--mlpages.cache-dir=" + data.resolve("cache"),
-					// the photos and models on a volume both share, as the guide says
-					"--mlpages.uploads-dir=target/two-instances/uploads", "--mlpages.models-dir=" + MODELS,
-					"--mlpages.models-refresh=1s", "--mlpages.admin.username=boss",
-					"--mlpages.admin.password=" + ADMIN_PASSWORD, "--mlpages.retention.days=30"));
+			instances.add(start(name));
 		}
+	}
+
+	private static ConfigurableApplicationContext start(String name) {
+		Path data = Path.of("target/two-instances", name);
+		return new SpringApplicationBuilder(MlPagesApplication.class).run("--spring.profiles.active=test",
+				"--server.port=0",
+				"--spring.datasource.url=jdbc:mysql://" + MariaDbDatabase.host() + ":" + MariaDbDatabase.port() + "/"
+						+ MariaDbDatabase.name(),
+				"--spring.datasource.username=" + MariaDbDatabase.name(),
+				"--spring.datasource.password=" + MariaDbDatabase.password(), "--mlpages.data-dir=" + data,
+				"--mlpages.cache-dir=" + data.resolve("cache"),
+				// the photos and models on a volume both share, as the guide says
+				"--mlpages.uploads-dir=target/two-instances/uploads", "--mlpages.models-dir=" + MODELS,
+				"--mlpages.batch.work-dir=target/two-instances/batches", "--mlpages.models-refresh=1s",
+				// a batch whose instance died is taken over within seconds, not minutes
+				"--mlpages.batch.lease=4s", "--mlpages.admin.username=boss",
+				"--mlpages.admin.password=" + ADMIN_PASSWORD, "--mlpages.retention.days=30");
 	}
 
 	@AfterAll
@@ -172,6 +185,67 @@ class TwoInstancesOnOneDatabaseTests {
 			Thread.sleep(200);
 		}
 		return condition.getAsBoolean();
+	}
+
+	@Test
+	void aBatchWhoseInstanceStoppedHalfWayIsFinishedByAnotherEachRowScoredOnce() throws Exception {
+		ConfigurableApplicationContext third = start("c");
+		String batch;
+		try {
+			Map<String, String> applicant = JSON.readValue(
+					Files.readString(Path.of("src/test/resources/credit/applicant.json")),
+					new TypeReference<Map<String, String>>() {
+					});
+			StringBuilder csv = new StringBuilder(String.join(",", applicant.keySet())).append('\n');
+			for (int row = 0; row < ROWS; row++) {
+				csv.append(String.join(",", applicant.values())).append('\n');
+			}
+			HttpResponse<String> accepted = send(browser,
+					HttpRequest.newBuilder(uri(third, "/api/v1/models/credit/batches"))
+						.header("Content-Type", "text/csv")
+						.POST(HttpRequest.BodyPublishers.ofString(csv.toString())));
+			assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+			batch = accepted.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
+			assertThat(within(Duration.ofSeconds(30), () -> scored(batch) > 0)).as("scoring began").isTrue();
+		}
+		finally {
+			third.close();
+		}
+		int before = scored(batch);
+		assertThat(before).as("stopped half-way").isLessThan(ROWS);
+
+		assertThat(within(Duration.ofSeconds(60),
+				() -> "DONE"
+					.equals(jdbc().queryForObject("select state from batch where id = ?", String.class, batch))))
+			.as("finished by another")
+			.isTrue();
+		assertThat(scored(batch)).isEqualTo(ROWS);
+		assertThat(jdbc().queryForList(
+				"select batch_row from prediction where batch_id = ? group by batch_row having count(*) > 1",
+				Integer.class, batch))
+			.as("rows scored twice")
+			.isEmpty();
+		assertThat(jdbc().queryForObject("select runner from batch where id = ?", String.class, batch))
+			.as("the instance that finished it")
+			.doesNotEndWith("/c");
+	}
+
+	private static int scored(String batch) {
+		return jdbc().queryForObject("select count(distinct batch_row) from prediction where batch_id = ?",
+				Integer.class, batch);
+	}
+
+	@Test
+	void theLinkAnApiAnswerCarriesOpensOnTheOtherInstance() throws IOException {
+		HttpResponse<String> answer = send(browser, Multipart.file("image", "cat.jpg", photo("nasser0111_cat.jpg"))
+			.post(HttpRequest.newBuilder(uri(0, "/api/v1/models/" + TestModels.REFERENCE + "/predictions"))));
+		assertThat(answer.statusCode()).isEqualTo(200);
+		String link = JSON.readTree(answer.body()).get("explanation").asString();
+		assertThat(link).contains("key=");
+
+		HttpResponse<String> map = get(newBrowser(), 1, link);
+		assertThat(map.statusCode()).as(map.body()).isEqualTo(200);
+		assertThat(get(newBrowser(), 1, link.replaceAll("key=.*", "key=forged")).statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -288,7 +362,11 @@ class TwoInstancesOnOneDatabaseTests {
 	}
 
 	private static URI uri(int instance, String pathAndQuery) {
-		int port = ((WebServerApplicationContext) instances.get(instance)).getWebServer().getPort();
+		return uri(instances.get(instance), pathAndQuery);
+	}
+
+	private static URI uri(ConfigurableApplicationContext instance, String pathAndQuery) {
+		int port = ((WebServerApplicationContext) instance).getWebServer().getPort();
 		return URI.create("http://localhost:" + port + pathAndQuery);
 	}
 
