@@ -188,6 +188,36 @@ class MariaDbPredictionLogTests {
 		assertThat(predictionLog.explanationJson(id)).hasValue("[\"first\",\"second\"]");
 	}
 
+	/**
+	 * The history's export and pages read the log in slices, each starting after the last
+	 * row of the one before: rows logged within the same second as that row, by several
+	 * instances whose clocks and ids disagree, are all read.
+	 */
+	@Test
+	void slicesOfTheHistoryLoseNoRowWithinOneSecond() {
+		String[] times = { "10:00:00.900", "10:00:00.100", "10:00:00.500", "10:00:00.500", "10:00:00.300",
+				"10:00:00.700", "10:00:01.200", "09:59:59.950" };
+		List<Long> ids = new java.util.ArrayList<>();
+		for (String time : times) {
+			jdbc.update("insert into prediction (created_at, channel, model_name, model_sha256, label, probabilities,"
+					+ " inference_ms, latency_ms) values (?, 'api', 'slices', 'x', 'Cat', '{\"Cat\":1.0}', 1, 1)",
+					"2026-01-01 " + time);
+			ids.add(jdbc.queryForObject("select max(id) from prediction", Long.class));
+		}
+		HistoryFilter slices = new HistoryFilter("slices", null, null, null, null, null);
+		List<Long> read = new java.util.ArrayList<>();
+		List<Prediction> slice = predictionLog.newestAfter(slices, null, 2, java.time.ZoneOffset.UTC);
+		while (!slice.isEmpty()) {
+			slice.forEach(row -> read.add(row.getId()));
+			slice = predictionLog.newestAfter(slices, slice.get(slice.size() - 1), 2, java.time.ZoneOffset.UTC);
+		}
+		assertThat(read).as("every row once, newest first")
+			.hasSameSizeAs(times)
+			.containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(read.get(0)).isEqualTo(ids.get(6));
+		assertThat(read.get(read.size() - 1)).isEqualTo(ids.get(7));
+	}
+
 	@Test
 	void aCreditDecisionIsLoggedWithItsAnswersAndThreshold() throws Exception {
 		String answers = Files.readString(Path.of("src/test/resources/credit/applicant.json"));
