@@ -30,12 +30,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * tested half-substituted. Nginx runs in the foreground with its prefix, pid, logs and
  * temporary files in a folder of its own under {@code target/}.
  */
-final class NginxSite implements AutoCloseable {
+public final class NginxSite implements AutoCloseable {
 
 	static final Path SHIPPED = Path.of("deploy/nginx/mlpages.conf");
 
 	/** Resolves to loopback everywhere, without touching /etc/hosts. */
-	static final String DOMAIN = "localhost";
+	public static final String DOMAIN = "localhost";
 
 	private static final List<Path> NGINX = List.of(Path.of("/usr/sbin/nginx"), Path.of("/usr/bin/nginx"));
 
@@ -52,7 +52,7 @@ final class NginxSite implements AutoCloseable {
 	 * Debian's nginx, or the test is skipped and says why; with
 	 * {@code MLPAGES_REQUIRE_NGINX} set (CI) it fails instead.
 	 */
-	static Path nginx() {
+	public static Path nginx() {
 		Path nginx = NGINX.stream().filter(Files::isExecutable).findFirst().orElse(null);
 		if (System.getenv("MLPAGES_REQUIRE_NGINX") != null) {
 			assertThat(nginx).as("nginx must be installed (MLPAGES_REQUIRE_NGINX is set)").isNotNull();
@@ -62,7 +62,7 @@ final class NginxSite implements AutoCloseable {
 	}
 
 	/** A folder of its own under {@code target/}. */
-	static Path prefix() throws IOException {
+	public static Path prefix() throws IOException {
 		Path prefix = Files.createDirectories(Path.of("target/nginx-it", UUID.randomUUID().toString()))
 			.toAbsolutePath();
 		for (String dir : List.of("logs", "temp", "webroot")) {
@@ -75,7 +75,7 @@ final class NginxSite implements AutoCloseable {
 	 * A self-signed certificate for the domain, written as certbot writes its own
 	 * ({@code fullchain.pem}, {@code privkey.pem}), made with the JDK's keytool.
 	 */
-	static Certificate selfSigned(Path dir, String domain) throws Exception {
+	public static Certificate selfSigned(Path dir, String domain) throws Exception {
 		Path keystore = dir.resolve("test.p12");
 		char[] password = "changeit".toCharArray();
 		Path keytool = Path.of(System.getProperty("java.home"), "bin/keytool");
@@ -104,6 +104,15 @@ final class NginxSite implements AutoCloseable {
 	 */
 	static String site(Certificate certificate, int httpPort, int httpsPort, int appPort, Path webroot)
 			throws IOException {
+		return site(certificate, httpPort, httpsPort, List.of(appPort), webroot);
+	}
+
+	/**
+	 * The shipped site with one upstream server line per instance, as the guide for
+	 * several machines says.
+	 */
+	public static String site(Certificate certificate, int httpPort, int httpsPort, List<Integer> appPorts,
+			Path webroot) throws IOException {
 		String site = Files.readString(SHIPPED);
 		String live = "/etc/letsencrypt/live/__DOMAIN__/";
 		site = replace(site, live + "fullchain.pem;", certificate.fullchain() + ";", 1);
@@ -115,7 +124,10 @@ final class NginxSite implements AutoCloseable {
 		site = replace(site, "listen [::]:80;", "listen [::]:" + httpPort + ";", 1);
 		site = replace(site, "listen 443 ssl http2;", "listen " + httpsPort + " ssl http2;", 1);
 		site = replace(site, "listen [::]:443 ssl http2;", "listen [::]:" + httpsPort + " ssl http2;", 1);
-		site = replace(site, "server 127.0.0.1:8080;", "server 127.0.0.1:" + appPort + ";", 1);
+		String upstream = "\tserver 127.0.0.1:8080 max_fails=2 fail_timeout=10s;\n";
+		StringBuilder servers = new StringBuilder();
+		appPorts.forEach(port -> servers.append(upstream.replace(":8080 ", ":" + port + " ")));
+		site = replace(site, upstream, servers.toString(), 1);
 		return replace(site, "root /var/www/letsencrypt;", "root " + webroot + ";", 1);
 	}
 
@@ -124,7 +136,7 @@ final class NginxSite implements AutoCloseable {
 	 * {@code http}, after {@code mime.types}), with everything Nginx writes under the
 	 * prefix.
 	 */
-	static Path configuration(Path prefix, String site) throws IOException {
+	public static Path configuration(Path prefix, String site) throws IOException {
 		Files.writeString(prefix.resolve("mlpages.conf"), site);
 		String main = """
 				pid %1$s/nginx.pid;
@@ -136,7 +148,8 @@ final class NginxSite implements AutoCloseable {
 				http {
 					include /etc/nginx/mime.types;
 					default_type application/octet-stream;
-					access_log %1$s/logs/access.log;
+					log_format upstreams '$request_method $uri $status upstream=$upstream_addr';
+					access_log %1$s/logs/access.log upstreams;
 					client_body_temp_path %1$s/temp/body;
 					proxy_temp_path %1$s/temp/proxy;
 					fastcgi_temp_path %1$s/temp/fastcgi;
@@ -160,7 +173,7 @@ final class NginxSite implements AutoCloseable {
 	}
 
 	/** Starts Nginx in the foreground and returns once it accepts connections. */
-	static NginxSite start(Path nginx, Path prefix, Path conf, int httpsPort) throws Exception {
+	public static NginxSite start(Path nginx, Path prefix, Path conf, int httpsPort) throws Exception {
 		Result test = check(nginx, prefix, conf);
 		assertThat(test.status()).as(test.output()).isZero();
 		Process process = new ProcessBuilder(nginx.toString(), "-p", prefix.toString(), "-c", conf.toString(), "-g",
@@ -186,7 +199,16 @@ final class NginxSite implements AutoCloseable {
 		throw new AssertionError("nginx did not listen on " + httpsPort + " in 30 s:\n" + site.errorLog());
 	}
 
-	String errorLog() throws IOException {
+	/**
+	 * The access log: a line per request, with its method, path, status and the instances
+	 * tried ({@code upstream=127.0.0.1:8081, 127.0.0.1:8082}).
+	 */
+	public List<String> accessLog() throws IOException {
+		Path log = prefix.resolve("logs/access.log");
+		return Files.exists(log) ? Files.readAllLines(log) : List.of();
+	}
+
+	public String errorLog() throws IOException {
 		Path log = prefix.resolve("logs/error.log");
 		return Files.exists(log) ? Files.readString(log) : "";
 	}
@@ -215,10 +237,10 @@ final class NginxSite implements AutoCloseable {
 	record Result(int status, String output) {
 	}
 
-	record Certificate(Path fullchain, Path privkey, X509Certificate certificate) {
+	public record Certificate(Path fullchain, Path privkey, X509Certificate certificate) {
 
 		/** Trusts this certificate alone, as a browser trusts a real one. */
-		SSLContext trustingIt() throws Exception {
+		public SSLContext trustingIt() throws Exception {
 			KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
 			trust.load(null, null);
 			trust.setCertificateEntry("site", certificate);

@@ -71,9 +71,16 @@ public final class PackagedApp implements AutoCloseable {
 	public static PackagedApp start(List<String> start, Map<String, String> environment, Path dir, int port,
 			String databaseUrl) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(start);
-		command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+		// each unless the command gives it (a folder shared by several instances): given
+		// twice, Spring would join both values
+		for (String option : List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--mlpages.data-dir=" + dir.resolve("data"), "--mlpages.uploads-dir=" + dir.resolve("uploads"),
-				"--mlpages.cache-dir=" + CACHE_DIR, "--spring.datasource.url=" + databaseUrl));
+				"--mlpages.cache-dir=" + CACHE_DIR, "--spring.datasource.url=" + databaseUrl)) {
+			String name = option.substring(0, option.indexOf('=') + 1);
+			if (start.stream().noneMatch(given -> given.startsWith(name))) {
+				command.add(option);
+			}
+		}
 		Path log = Files.createTempFile(dir, "app-", ".log");
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().putAll(environment);

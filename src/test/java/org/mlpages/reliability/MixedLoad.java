@@ -89,12 +89,21 @@ final class MixedLoad {
 
 	private final String creditForm;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
+	private final HttpClient http;
 
 	MixedLoad(URI base, String adminPassword) {
+		this(base, adminPassword, null);
+	}
+
+	/** Through a site served over HTTPS whose certificate this context trusts. */
+	MixedLoad(URI base, String adminPassword, javax.net.ssl.SSLContext ssl) {
+		HttpClient.Builder client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(10));
+		if (ssl != null) {
+			client.sslContext(ssl);
+		}
+		this.http = client.build();
 		this.base = base;
 		this.adminPassword = adminPassword;
 		this.photos = photos();
@@ -191,8 +200,12 @@ final class MixedLoad {
 	private HttpRequest.Builder multipart(String path, NamedPhoto photo) {
 		String boundary = "----mixed-load-" + UUID.randomUUID();
 		ByteArrayOutputStream body = new ByteArrayOutputStream(photo.bytes().length + 256);
-		byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
-				+ photo.name() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+		// a name of its own per request, kept in its row: a request executed twice would
+		// show as two rows with one name
+		String name = photo.name()
+			.replaceFirst("(\\.[^.]+)?$", "-" + boundary.substring(boundary.length() - 12) + "$1");
+		byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + name
+				+ "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
 			.getBytes(StandardCharsets.UTF_8);
 		body.writeBytes(head);
 		body.writeBytes(photo.bytes());
