@@ -138,8 +138,7 @@ class BatchRunner implements SmartLifecycle, SchedulingConfigurer {
 		}
 		try {
 			for (String id : batches.findUnclaimed(clock.instant())) {
-				if (!queue.contains(id)
-						&& (!batches.findById(id).map(Batch::isPhotos).orElse(false) || photos.has(id))) {
+				if (!queue.contains(id) && batches.findById(id).filter(this::canRunHere).isPresent()) {
 					log.info("batch {}: nobody runs it; taken up here", id);
 					queue.add(id);
 				}

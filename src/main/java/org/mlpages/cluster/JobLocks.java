@@ -1,7 +1,5 @@
 package org.mlpages.cluster;
 
-import java.util.TimeZone;
-
 import javax.sql.DataSource;
 
 import net.javacrumbs.shedlock.core.LockProvider;
@@ -45,11 +43,9 @@ public class JobLocks {
 		JdbcTemplateLockProvider.Configuration.Builder settings = JdbcTemplateLockProvider.Configuration.builder()
 			.withJdbcTemplate(new JdbcTemplate(dataSource))
 			.withTableName("shedlock");
+		// in UTC either way (ShedLock's default)
 		if (DatabaseVendor.of(url) == DatabaseVendor.MYSQL) {
 			settings.usingDbTime();
-		}
-		else {
-			settings.withTimeZone(TimeZone.getTimeZone("UTC"));
 		}
 		return new JdbcTemplateLockProvider(settings.build());
 	}

@@ -2,10 +2,13 @@ package org.mlpages.cluster;
 
 import java.time.Duration;
 
+import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -13,15 +16,17 @@ import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
 import org.springframework.session.jdbc.MySqlJdbcIndexedSessionRepositoryCustomizer;
 import org.springframework.session.jdbc.config.annotation.web.http.EnableJdbcHttpSession;
+import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.web.servlet.LocaleResolver;
 
 /**
- * On MySQL/MariaDB the browser sessions live in the database (Spring Session JDBC, tables
- * made by the V9 migration): a login, a form's CSRF token and the predictions a visitor
- * may see hold on whichever instance the next request reaches, and survive a restart.
- * Spring Boot's own automatic set-up of it is turned off ({@code MlPagesApplication}
- * excludes it) because it would also take over on SQLite, where one instance keeps its
- * sessions in memory at no cost per request. The session cookie still follows
- * {@code server.servlet.session.cookie.*}.
+ * With {@code mlpages.sessions.in-database: true} on MySQL/MariaDB the browser sessions
+ * live in the database (Spring Session JDBC, tables made by the V9 migration): a login, a
+ * form's CSRF token and the predictions a visitor may see hold on whichever instance the
+ * next request reaches, and survive a restart. Spring Boot's own automatic set-up of it
+ * is turned off ({@code MlPagesApplication} excludes it) because it would also take over
+ * on SQLite, where one instance keeps its sessions in memory at no cost per request. The
+ * session cookie still follows {@code server.servlet.session.cookie.*}.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnSharedDatabase.class)
@@ -44,6 +49,17 @@ class SharedSessions {
 			repository.setDefaultMaxInactiveInterval(timeout);
 			upserts.customize(repository);
 		};
+	}
+
+	/** Just in front of Spring Session's filter, which reads and saves the session. */
+	@Bean
+	FilterRegistrationBean<SessionStoreUnavailable> sessionStoreUnavailable(MessageSource messages,
+			LocaleResolver locales) {
+		FilterRegistrationBean<SessionStoreUnavailable> registration = new FilterRegistrationBean<>(
+				new SessionStoreUnavailable(messages, locales));
+		registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 1);
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+		return registration;
 	}
 
 }

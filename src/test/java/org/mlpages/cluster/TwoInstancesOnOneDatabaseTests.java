@@ -97,7 +97,7 @@ class TwoInstancesOnOneDatabaseTests {
 				"--mlpages.uploads-dir=target/two-instances/uploads", "--mlpages.models-dir=" + MODELS,
 				"--mlpages.batch.work-dir=target/two-instances/batches", "--mlpages.models-refresh=1s",
 				// a batch whose instance died is taken over within seconds, not minutes
-				"--mlpages.batch.lease=4s", "--mlpages.admin.username=boss",
+				"--mlpages.batch.lease=4s", "--mlpages.sessions.in-database=true", "--mlpages.admin.username=boss",
 				"--mlpages.admin.password=" + ADMIN_PASSWORD, "--mlpages.retention.days=30");
 	}
 
@@ -246,6 +246,27 @@ class TwoInstancesOnOneDatabaseTests {
 		HttpResponse<String> map = get(newBrowser(), 1, link);
 		assertThat(map.statusCode()).as(map.body()).isEqualTo(200);
 		assertThat(get(newBrowser(), 1, link.replaceAll("key=.*", "key=forged")).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void whileTheSessionsCannotBeReadAPageSaysTheDatabaseIsAwayAndTheLoginSurvivesIt() {
+		postForm(browser, 0, "/login", "username=boss&password=" + ADMIN_PASSWORD + "&_csrf=" + csrfToken(0, "/login"));
+		assertThat(get(browser, 1, "/history").statusCode()).isEqualTo(200);
+		jdbc().execute("rename table SPRING_SESSION to SPRING_SESSION_AWAY");
+		try {
+			HttpResponse<String> away = get(browser, 1, "/history");
+			assertThat(away.statusCode()).isEqualTo(503);
+			assertThat(away.headers().firstValue("Retry-After")).hasValue("5");
+			assertThat(Jsoup.parse(away.body()).text()).contains("nothing was saved").doesNotContain("Exception");
+			HttpResponse<String> french = send(browser,
+					HttpRequest.newBuilder(uri(0, "/history")).header("Cookie", "mlpages-lang=fr").GET());
+			assertThat(french.statusCode()).isEqualTo(503);
+			assertThat(Jsoup.parse(french.body()).text()).contains("rien n’a été enregistré");
+		}
+		finally {
+			jdbc().execute("rename table SPRING_SESSION_AWAY to SPRING_SESSION");
+		}
+		assertThat(get(browser, 0, "/history").statusCode()).as("still logged in").isEqualTo(200);
 	}
 
 	@Test

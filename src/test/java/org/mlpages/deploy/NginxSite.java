@@ -124,10 +124,19 @@ public final class NginxSite implements AutoCloseable {
 		site = replace(site, "listen [::]:80;", "listen [::]:" + httpPort + ";", 1);
 		site = replace(site, "listen 443 ssl http2;", "listen " + httpsPort + " ssl http2;", 1);
 		site = replace(site, "listen [::]:443 ssl http2;", "listen [::]:" + httpsPort + " ssl http2;", 1);
-		String upstream = "\tserver 127.0.0.1:8080 max_fails=2 fail_timeout=10s;\n";
-		StringBuilder servers = new StringBuilder();
-		appPorts.forEach(port -> servers.append(upstream.replace(":8080 ", ":" + port + " ")));
-		site = replace(site, upstream, servers.toString(), 1);
+		// every instance in the main upstream; the admin's pages to the first, the others
+		// as
+		// its backups
+		String server = "\tserver 127.0.0.1:8080 max_fails=2 fail_timeout=10s;\n";
+		StringBuilder all = new StringBuilder();
+		StringBuilder firstThenBackups = new StringBuilder();
+		for (int port : appPorts) {
+			all.append(server.replace(":8080 ", ":" + port + " "));
+			firstThenBackups.append(server.replace(":8080 ", ":" + port + " ")
+				.replace(";", firstThenBackups.isEmpty() ? ";" : " backup;"));
+		}
+		site = replace(site, "least_conn;\n" + server, "least_conn;\n" + all, 1);
+		site = replace(site, "upstream mlpages_admin {\n" + server, "upstream mlpages_admin {\n" + firstThenBackups, 1);
 		return replace(site, "root /var/www/letsencrypt;", "root " + webroot + ";", 1);
 	}
 

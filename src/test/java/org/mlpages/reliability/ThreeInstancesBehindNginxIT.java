@@ -60,7 +60,7 @@ class ThreeInstancesBehindNginxIT {
 
 	private static final int CLIENTS = 24;
 
-	private static final Duration LOAD = Duration.ofSeconds(40);
+	private static final Duration LOAD = Duration.ofSeconds(30);
 
 	private final String password = "pw-" + UUID.randomUUID();
 
@@ -98,6 +98,16 @@ class ThreeInstancesBehindNginxIT {
 			}
 			assertThat(instancesThatAnswered(nginxSite, "GET /history 200")).as("instances that served the admin")
 				.containsExactlyInAnyOrderElementsOf(ports);
+
+			// the training and "Add a model" pages, whose runs and drafts live in one
+			// instance's memory: on the first
+			for (int i = 0; i < 2 * INSTANCES; i++) {
+				assertThat(send(admin,
+						HttpRequest.newBuilder(base.resolve(i % 2 == 0 ? "/training" : "/admin/models/new")))
+					.statusCode()).isEqualTo(200);
+			}
+			assertThat(instancesThatAnswered(nginxSite, "GET /training 200")).containsExactly(ports.get(0));
+			assertThat(instancesThatAnswered(nginxSite, "GET /admin/models/new 200")).containsExactly(ports.get(0));
 
 			// a visitor's result page and photo, wherever each request lands
 			HttpClient visitor = browser(trust);
@@ -223,7 +233,7 @@ class ThreeInstancesBehindNginxIT {
 					"--mlpages.models-dir=" + shared.resolve("models"),
 					"--mlpages.uploads-dir=" + shared.resolve("uploads"),
 					"--mlpages.batch.work-dir=" + shared.resolve("batches"), "--mlpages.models-refresh=1s",
-					"--mlpages.retention.days=30")));
+					"--mlpages.sessions.in-database=true", "--mlpages.retention.days=30")));
 		}
 		starting.shutdown();
 		List<PackagedApp> apps = new ArrayList<>();
