@@ -90,6 +90,7 @@ start_cluster() {
 			--spring.datasource.password= --mlpages.data-dir="$dir/i$i/data" \
 			--mlpages.cache-dir=/tmp/mlpages-bench-cache --mlpages.models-dir="$dir/shared/models" \
 			--mlpages.uploads-dir="$dir/shared/uploads" --mlpages.batch.work-dir="$dir/shared/batches" \
+			--mlpages.sessions.in-database=true \
 			>"$dir/i$i/app.log" 2>&1 &
 		PIDS+=("$!")
 		servers+="		server 127.0.0.1:$port max_fails=2 fail_timeout=10s;"$'\n'
@@ -101,6 +102,9 @@ start_cluster() {
 	# request of wrk comes from one address)
 	NGINX_PREFIX=$dir/nginx
 	mkdir -p "$NGINX_PREFIX/logs" "$NGINX_PREFIX/temp"
+	# Nginx's workers run as another user than root: they write uploads being received to temp/
+	chmod 755 "$OUT" "$dir" "$NGINX_PREFIX"
+	chmod 1777 "$NGINX_PREFIX/temp"
 	cat >"$NGINX_PREFIX/nginx.conf" <<-EOF
 		pid $NGINX_PREFIX/nginx.pid;
 		error_log $NGINX_PREFIX/logs/error.log warn;
