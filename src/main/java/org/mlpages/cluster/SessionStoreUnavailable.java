@@ -12,6 +12,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.mlpages.system.RequestErrorAdvice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -82,7 +83,7 @@ class SessionStoreUnavailable implements Filter {
 			response.setCharacterEncoding("UTF-8");
 			Locale locale = locales.resolveLocale(request);
 			String sentence = messages.getMessage("error.database", null, locale);
-			if (isApi(request)) {
+			if (RequestErrorAdvice.isApi(request)) {
 				Map<String, Object> problem = new LinkedHashMap<>();
 				problem.put("type", "about:blank");
 				problem.put("title", HttpStatus.SERVICE_UNAVAILABLE.getReasonPhrase());
@@ -114,12 +115,6 @@ class SessionStoreUnavailable implements Filter {
 			}
 		}
 		return null;
-	}
-
-	private static boolean isApi(HttpServletRequest request) {
-		String accept = request.getHeader("Accept");
-		return request.getRequestURI().startsWith(request.getContextPath() + "/api/")
-				|| (accept != null && accept.startsWith("application/json") && !accept.contains("html"));
 	}
 
 	private static String html(String text) {

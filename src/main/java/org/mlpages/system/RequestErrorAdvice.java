@@ -35,7 +35,7 @@ import org.springframework.web.servlet.ModelAndView;
  * detail. Never a stack trace.
  */
 @ControllerAdvice
-class RequestErrorAdvice {
+public class RequestErrorAdvice {
 
 	private static final Logger log = LoggerFactory.getLogger(RequestErrorAdvice.class);
 
@@ -204,7 +204,7 @@ class RequestErrorAdvice {
 	 * The API, and a page's own script asking for JSON alone (a browser navigating asks
 	 * for HTML first).
 	 */
-	static boolean isApi(HttpServletRequest request) {
+	public static boolean isApi(HttpServletRequest request) {
 		String accept = request.getHeader("Accept");
 		return request.getRequestURI().startsWith(request.getContextPath() + "/api/")
 				|| (accept != null && accept.startsWith("application/json") && !accept.contains("html"));
