@@ -139,8 +139,8 @@ class LargePhotosWithTheUnitsHeapIT {
 		}
 		catch (ExecutionException ex) {
 			String log = app.log();
-			throw new AssertionError(
-					"no answer; the app's log ends:\n" + log.substring(Math.max(0, log.length() - 2000)), ex);
+			throw new AssertionError("no answer (" + ex.getCause() + "); the app's log ends:\n"
+					+ log.substring(Math.max(0, log.length() - 2000)), ex);
 		}
 	}
 
