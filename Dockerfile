@@ -33,6 +33,17 @@ ENV TF_CPP_MIN_LOG_LEVEL=1 \
     MALLOC_ARENA_MAX=2 \
     JAVA_TOOL_OPTIONS="-Xms64m -Xmx192m -XX:NewRatio=1 -XX:SurvivorRatio=4 -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=65536 -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10"
 COPY --chown=root:root models /app/models
+# What only describes the image comes before the large layer below: each step after it copies that layer once
+# more where the builder keeps layers as plain copies (podman's vfs storage: about 5 s a step here).
+COPY --chmod=0755 deploy/container/healthcheck.sh /app/healthcheck.sh
+EXPOSE 8080
+# data/: the SQLite database; uploads/: the photos people sent; models/: the shipped models, and the operator's
+# (a new named volume starts with the shipped ones). The secrets file is mounted read-only at /app/secrets.yml.
+VOLUME ["/app/data", "/app/uploads", "/app/models"]
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 CMD ["/app/healthcheck.sh"]
+# start.sh execs java, so java is PID 1 and gets `docker stop`'s SIGTERM: Spring shuts down gracefully (requests
+# in flight finish) and the JVM exits with 143, which `docker stop` counts as a clean stop.
+ENTRYPOINT ["/app/jar/start.sh"]
 # The jar extracted plus an AOT cache of what a start loads and links, recorded by one training start with the JVM
 # that runs it, as the cache requires (bin/prepare-start.sh; docs/benchmarks.md
 # measures it). That start also leaves TensorFlow's natives and the shipped models' conversions in /app/cache, so a
@@ -42,13 +53,4 @@ RUN --mount=type=bind,from=build,source=/jar,target=/tmp/jar \
     --mount=type=bind,source=bin/prepare-start.sh,target=/tmp/prepare-start.sh \
     MLPAGES_CACHE_DIR=/app/cache bash /tmp/prepare-start.sh /tmp/jar/mlpages.jar /app/jar \
     && rm /app/jar/training.log && chown -R mlpages:mlpages /app/cache
-COPY --chmod=0755 deploy/container/healthcheck.sh /app/healthcheck.sh
 USER mlpages
-EXPOSE 8080
-# data/: the SQLite database; uploads/: the photos people sent; models/: the shipped models, and the operator's
-# (a new named volume starts with the shipped ones). The secrets file is mounted read-only at /app/secrets.yml.
-VOLUME ["/app/data", "/app/uploads", "/app/models"]
-HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 CMD ["/app/healthcheck.sh"]
-# start.sh execs java, so java is PID 1 and gets `docker stop`'s SIGTERM: Spring shuts down gracefully (requests
-# in flight finish) and the JVM exits with 143, which `docker stop` counts as a clean stop.
-ENTRYPOINT ["/app/jar/start.sh"]
