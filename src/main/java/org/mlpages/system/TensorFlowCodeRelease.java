@@ -6,7 +6,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -21,10 +21,11 @@ import org.springframework.stereotype.Component;
  * ({@link CleanFileMappings}): they leave the RSS but stay in the page cache, and those a
  * prediction needs come back at its next call as minor faults (a few milliseconds for all
  * of them). After a training run, which touches more of the library, the same happens
- * again. {@code mlpages.memory.release-tensorflow-code=false} turns it off.
+ * again. {@code mlpages.memory.release-tensorflow-code=false} turns it off (read when the
+ * bean is made, not as a condition on it: the prepared start's AOT mode settles
+ * conditions when the jar is built).
  */
 @Component
-@ConditionalOnProperty(name = "mlpages.memory.release-tensorflow-code", havingValue = "true", matchIfMissing = true)
 class TensorFlowCodeRelease {
 
 	private static final Logger log = LoggerFactory.getLogger(TensorFlowCodeRelease.class);
@@ -32,7 +33,11 @@ class TensorFlowCodeRelease {
 	// above what serving uses (21 MB measured), far below what loading leaves (199 MB)
 	static final long THRESHOLD_BYTES = 32L << 20;
 
-	private final boolean supported = CleanFileMappings.supported();
+	private final boolean supported;
+
+	TensorFlowCodeRelease(@Value("${mlpages.memory.release-tensorflow-code:true}") boolean enabled) {
+		this.supported = enabled && CleanFileMappings.supported();
+	}
 
 	private boolean failed;
 

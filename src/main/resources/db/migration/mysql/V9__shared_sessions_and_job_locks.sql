@@ -3,6 +3,7 @@
 -- Spring Session JDBC's tables, as JdbcIndexedSessionRepository reads and writes them: the browser sessions
 -- (logins, CSRF tokens, the predictions a visitor may see), so that any instance can answer any request.
 -- Upper-case names: Spring Session writes them so, and MySQL on Linux tells table names' case apart.
+-- Unnamed primary keys: MySQL names every primary key PRIMARY and warns at a name given (Flyway logs it).
 CREATE TABLE SPRING_SESSION (
     PRIMARY_ID            CHAR(36)     NOT NULL,
     SESSION_ID            CHAR(36)     NOT NULL,
@@ -11,7 +12,7 @@ CREATE TABLE SPRING_SESSION (
     MAX_INACTIVE_INTERVAL INT          NOT NULL,
     EXPIRY_TIME           BIGINT       NOT NULL,
     PRINCIPAL_NAME        VARCHAR(100),
-    CONSTRAINT SPRING_SESSION_PK PRIMARY KEY (PRIMARY_ID)
+    PRIMARY KEY (PRIMARY_ID)
 ) ENGINE = InnoDB ROW_FORMAT = DYNAMIC;
 
 CREATE UNIQUE INDEX SPRING_SESSION_IX1 ON SPRING_SESSION (SESSION_ID);
@@ -23,7 +24,7 @@ CREATE TABLE SPRING_SESSION_ATTRIBUTES (
     SESSION_PRIMARY_ID CHAR(36)     NOT NULL,
     ATTRIBUTE_NAME     VARCHAR(200) NOT NULL,
     ATTRIBUTE_BYTES    MEDIUMBLOB   NOT NULL,
-    CONSTRAINT SPRING_SESSION_ATTRIBUTES_PK PRIMARY KEY (SESSION_PRIMARY_ID, ATTRIBUTE_NAME),
+    PRIMARY KEY (SESSION_PRIMARY_ID, ATTRIBUTE_NAME),
     CONSTRAINT SPRING_SESSION_ATTRIBUTES_FK FOREIGN KEY (SESSION_PRIMARY_ID)
         REFERENCES SPRING_SESSION (PRIMARY_ID) ON DELETE CASCADE
 ) ENGINE = InnoDB ROW_FORMAT = DYNAMIC;

@@ -9,12 +9,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,8 +29,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.mlpages.config.MariaDbDatabase;
 import org.mlpages.jar.PackagedApp;
 import org.mlpages.web.Multipart;
 
@@ -181,6 +190,120 @@ class ContainerImageIT {
 				List.of("podman", "image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", IMAGE))
 			.output();
 		assertThat(environment.lines()).contains("JAVA_TOOL_OPTIONS=" + unit.group(1), "MALLOC_ARENA_MAX=2");
+	}
+
+	/**
+	 * deploy/kubernetes/mlpages.yaml played by {@code podman kube play} on the image
+	 * built above, as {@link KubernetesManifest#playable} adapts it to one machine: the
+	 * init container fills the shared volume with the shipped models, the pod reads its
+	 * settings from the Secret's file, becomes ready on the readiness probe's path once
+	 * every model has loaded, and keeps its rows and sessions in the MySQL/MariaDB
+	 * database, its photos in the shared volume.
+	 */
+	@Nested
+	@ExtendWith(MariaDbDatabase.class)
+	class TheKubernetesManifest {
+
+		@Test
+		void playsWithPodmanOnTheSharedDatabaseAndVolume() throws Exception {
+			KubernetesManifest manifest = KubernetesManifest.shipped();
+			Map<String, Object> settings = manifest.settings();
+			// the pod reaches the machine's loopback at 10.0.2.2 (slirp4netns below)
+			Map<String, Object> datasource = KubernetesManifest
+				.map(KubernetesManifest.at(settings, "spring", "datasource"));
+			datasource.put("url", "jdbc:mysql://10.0.2.2:" + MariaDbDatabase.port() + "/" + MariaDbDatabase.name());
+			datasource.put("username", MariaDbDatabase.name());
+			datasource.put("password", MariaDbDatabase.password());
+			KubernetesManifest.map(KubernetesManifest.at(settings, "mlpages", "admin")).put("password", ADMIN_PASSWORD);
+			int port = PackagedApp.freePort();
+			String prefix = "mlpages-it-" + RUN + "-";
+			Path played = dir.resolve("kubernetes.yaml");
+			Files.writeString(played, manifest.playable(IMAGE, prefix, port, settings));
+			String pod = prefix + KubernetesManifest.name(manifest.one("Deployment")) + "-pod-0";
+			String claim = prefix + KubernetesManifest.name(manifest.one("PersistentVolumeClaim"));
+			Set<String> volumesBefore = Set
+				.copyOf(podman(Duration.ofMinutes(1), null, List.of("podman", "volume", "ls", "--quiet")).output()
+					.lines()
+					.toList());
+			try {
+				Result play = podman(Duration.ofMinutes(3), null, List.of("podman", "kube", "play", "--network",
+						"slirp4netns:allow_host_loopback=true", played.toString()));
+				assertThat(play.exit()).as(play.output()).isZero();
+				URI base = URI.create("http://127.0.0.1:" + port);
+				HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+				String readiness = (String) KubernetesManifest.at(manifest.appContainer(), "readinessProbe", "httpGet",
+						"path");
+				String liveness = (String) KubernetesManifest.at(manifest.appContainer(), "livenessProbe", "httpGet",
+						"path");
+				Instant giveUp = Instant.now().plus(Duration.ofMinutes(2));
+				while (status(http, base.resolve(readiness)) != 200) {
+					assertThat(Instant.now())
+						.as("the pod ready within 2 minutes:%n%s",
+								podman(Duration.ofMinutes(1), null, List.of("podman", "logs", pod + "-mlpages"))
+									.output())
+						.isBefore(giveUp);
+					Thread.sleep(250);
+				}
+				assertThat(status(http, base.resolve(liveness))).isEqualTo(200);
+
+				HttpResponse<String> photo = firstAnswer(http, base, pod + "-mlpages");
+				long photoId = id(photo.body());
+				String csv = asAdmin(base).apply("/history/export.csv");
+				assertThat(csv.lines().map(line -> line.split(",", 2)[0])).contains(Long.toString(photoId));
+				String storedFile;
+				try (Connection database = DriverManager.getConnection(
+						"jdbc:mysql://127.0.0.1:" + MariaDbDatabase.port() + "/" + MariaDbDatabase.name(),
+						MariaDbDatabase.name(), MariaDbDatabase.password());
+						Statement sql = database.createStatement()) {
+					ResultSet row = sql
+						.executeQuery("SELECT model_name, stored_file FROM prediction WHERE id = " + photoId);
+					assertThat(row.next()).as("the photo's row in the shared database").isTrue();
+					assertThat(row.getString(1)).isEqualTo("cats_vs_dogs");
+					storedFile = row.getString(2);
+					ResultSet sessions = sql
+						.executeQuery("SELECT COUNT(*) FROM SPRING_SESSION WHERE PRINCIPAL_NAME = 'admin'");
+					sessions.next();
+					assertThat(sessions.getInt(1)).as("the admin's session in the shared database").isPositive();
+				}
+				Path shared = Path.of(podman(Duration.ofMinutes(1), null,
+						List.of("podman", "volume", "inspect", "--format", "{{.Mountpoint}}", claim))
+					.output()
+					.strip());
+				assertThat(shared.resolve("models/cats_vs_dogs.h5"))
+					.as("the shipped models, copied by the init container")
+					.exists();
+				assertThat(shared.resolve("uploads").resolve(storedFile)).as("the photo in the shared volume").exists();
+			}
+			finally
+
+			{
+				Result down = podman(Duration.ofMinutes(2), null,
+						List.of("podman", "kube", "play", "--down", played.toString()));
+				for (String volume : podman(Duration.ofMinutes(1), null, List.of("podman", "volume", "ls", "--quiet"))
+					.output()
+					.lines()
+					.toList()) {
+					if (!volumesBefore.contains(volume)) {
+						podman(Duration.ofMinutes(1), null, List.of("podman", "volume", "rm", "--force", volume));
+					}
+				}
+				assertThat(down.exit()).as(down.output()).isZero();
+			}
+
+		}
+
+		private static int status(HttpClient http, URI uri) throws InterruptedException {
+			try {
+				return http
+					.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+							HttpResponse.BodyHandlers.discarding())
+					.statusCode();
+			}
+			catch (IOException notListeningYet) {
+				return 0;
+			}
+		}
+
 	}
 
 	/**
