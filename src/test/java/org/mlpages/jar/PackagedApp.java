@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 public final class PackagedApp implements AutoCloseable {
 
 	// natives and converted models as the other tests left them
-	static final String CACHE_DIR = "target/test-cache";
+	public static final String CACHE_DIR = "target/test-cache";
 
 	private final Process process;
 

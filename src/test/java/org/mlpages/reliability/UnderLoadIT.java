@@ -14,12 +14,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -236,24 +238,55 @@ class UnderLoadIT {
 		return "jdbc:sqlite:" + dir.resolve("mlpages.db") + "?" + SHIPPED_SQLITE_OPTIONS;
 	}
 
-	/** The jar with the systemd unit's Java options and environment, on this database. */
+	/**
+	 * The jar started as the systemd unit starts it: through bin/run-prepared.sh (the
+	 * prepared start: the jar extracted, a class cache, Spring's AOT mode), with the
+	 * unit's Java options and environment, on this database.
+	 */
 	static PackagedApp startAsTheUnitDoes(Path dir, int port, String password, String databaseUrl, String... arguments)
 			throws Exception {
 		ServiceUnit unit = ServiceUnit.shipped();
-		List<String> javaJar = PackagedApp.javaJar();
-		List<String> command = new ArrayList<>();
-		command.add(javaJar.get(0));
-		command.addAll(unit.javaOptions());
-		command.addAll(javaJar.subList(1, javaJar.size()));
+		Map<String, String> environment = new HashMap<>();
+		environment.put("MALLOC_ARENA_MAX", unit.environment().get("MALLOC_ARENA_MAX"));
+		environment.put("TF_CPP_MIN_LOG_LEVEL", "1");
+		environment.put("JAVA_TOOL_OPTIONS", System.getProperty("mlpages.load.java-options", ""));
+		environment.put("JAVA_OPTS", String.join(" ", unit.javaOptions()));
+		environment.put("JAVA_HOME", System.getProperty("java.home"));
+		environment.put("MLPAGES_START_DIR", Path.of(PackagedApp.CACHE_DIR, "start").toAbsolutePath().toString());
+		environment.put("MLPAGES_CACHE_DIR", PackagedApp.CACHE_DIR);
+		String jar = PackagedApp.javaJar().get(2);
+		prepareOnce(jar, environment);
+		List<String> command = new ArrayList<>(List.of(RUN_PREPARED.toString(), jar));
 		command.add("--mlpages.admin.password-hash={noop}" + password);
 		command.addAll(List.of(arguments));
 		String more = System.getProperty("mlpages.load.app-args", "").strip();
 		if (!more.isEmpty()) {
 			command.addAll(List.of(more.split("\\s+")));
 		}
-		Map<String, String> environment = Map.of("MALLOC_ARENA_MAX", unit.environment().get("MALLOC_ARENA_MAX"),
-				"TF_CPP_MIN_LOG_LEVEL", "1", "JAVA_TOOL_OPTIONS", System.getProperty("mlpages.load.java-options", ""));
 		return PackagedApp.start(command, environment, dir, port, databaseUrl);
+	}
+
+	private static final Path RUN_PREPARED = Path.of("bin/run-prepared.sh").toAbsolutePath();
+
+	private static boolean prepared;
+
+	/**
+	 * What the unit's first start of a release does, done once before the tests' starts,
+	 * some of which start together (several instances).
+	 */
+	private static synchronized void prepareOnce(String jar, Map<String, String> environment) throws Exception {
+		if (prepared) {
+			return;
+		}
+		Path log = Files.createDirectories(Path.of(PackagedApp.CACHE_DIR)).resolve("prepare-start.log");
+		ProcessBuilder preparation = new ProcessBuilder(RUN_PREPARED.toString(), "--prepare-only", jar)
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		preparation.environment().putAll(environment);
+		Process process = preparation.start();
+		assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the start prepared within 5 minutes").isTrue();
+		assertThat(process.exitValue()).as("bin/run-prepared.sh --prepare-only:%n%s", Files.readString(log)).isZero();
+		prepared = true;
 	}
 
 	/**
