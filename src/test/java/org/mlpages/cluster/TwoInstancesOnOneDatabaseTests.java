@@ -269,10 +269,16 @@ class TwoInstancesOnOneDatabaseTests {
 		assertThat(get(browser, 0, "/history").statusCode()).as("still logged in").isEqualTo(200);
 	}
 
+	/**
+	 * In the database, under a cookie that scripts cannot read and other sites' posts do
+	 * not carry, as Tomcat's own session cookie is.
+	 */
 	@Test
-	void theSessionsAreInTheSharedDatabase() {
-		get(browser, 0, "/login");
+	void theSessionsAreInTheSharedDatabaseUnderAGuardedCookie() {
+		HttpResponse<String> login = get(browser, 0, "/login");
 		assertThat(jdbc().queryForObject("select count(*) from SPRING_SESSION", Integer.class)).isPositive();
+		String cookie = login.headers().firstValue("Set-Cookie").orElse("");
+		assertThat(cookie).startsWith("SESSION=").contains("HttpOnly").containsIgnoringCase("SameSite=Lax");
 	}
 
 	@Test
