@@ -274,9 +274,7 @@ class ContainerImageIT {
 					.exists();
 				assertThat(shared.resolve("uploads").resolve(storedFile)).as("the photo in the shared volume").exists();
 			}
-			finally
-
-			{
+			finally {
 				Result down = podman(Duration.ofMinutes(2), null,
 						List.of("podman", "kube", "play", "--down", played.toString()));
 				for (String volume : podman(Duration.ofMinutes(1), null, List.of("podman", "volume", "ls", "--quiet"))
@@ -289,7 +287,6 @@ class ContainerImageIT {
 				}
 				assertThat(down.exit()).as(down.output()).isZero();
 			}
-
 		}
 
 		private static int status(HttpClient http, URI uri) throws InterruptedException {
