@@ -40,6 +40,7 @@ import org.jsoup.Jsoup;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mlpages.jar.PackagedApp;
+import org.mlpages.jar.UnitStart;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -87,15 +88,14 @@ class BackupUnderLoadIT {
 		assertThat(Command.run(List.of("sqlite3", db.toString(), "PRAGMA journal_mode=WAL")).output().strip())
 			.isEqualTo("wal");
 		String password = "pw-" + UUID.randomUUID();
-		List<String> start = new ArrayList<>(PackagedApp.javaJar());
-		start.add("--mlpages.admin.password-hash={noop}" + password);
+		UnitStart unit = UnitStart.prepared().with("--mlpages.admin.password-hash={noop}" + password);
 		int port = PackagedApp.freePort();
 
 		Set<Long> answeredBeforeBackup;
 		int answeredDuringBackup;
 		Set<Long> answered = ConcurrentHashMap.newKeySet();
 		long photoId;
-		try (PackagedApp app = PackagedApp.start(start, Map.of(), dir, port)) {
+		try (PackagedApp app = unit.start(dir, port)) {
 			HttpClient http = HttpClient.newHttpClient();
 			photoId = classifyAPhoto(app, http);
 			answered.add(photoId);
@@ -177,7 +177,7 @@ class BackupUnderLoadIT {
 		Path kept = keptAside(dir);
 		assertThat(ids(kept)).as("the database the restore replaced, kept aside whole").isEqualTo(answered);
 
-		try (PackagedApp restored = PackagedApp.start(start, Map.of(), dir, port)) {
+		try (PackagedApp restored = unit.start(dir, port)) {
 			HttpClient admin = HttpClient.newBuilder()
 				.followRedirects(HttpClient.Redirect.NORMAL)
 				.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))

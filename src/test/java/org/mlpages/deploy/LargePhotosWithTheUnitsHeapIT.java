@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -20,11 +19,12 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.mlpages.image.photo.EnlargedPhoto;
 import org.mlpages.jar.PackagedApp;
+import org.mlpages.jar.UnitStart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged jar with the service unit's Java options (its 192 MB heap, and
+ * The packaged jar started as the service unit starts it (its 192 MB heap, and
  * {@code ExitOnOutOfMemoryError}) takes photos of the most pixels accepted, two at once:
  * decoded whole, one such photo ran the heap out and ended the service.
  */
@@ -38,11 +38,11 @@ class LargePhotosWithTheUnitsHeapIT {
 
 	@Test
 	void twoFortyMegapixelPhotosAtOnceAreAnsweredAndTheServiceStaysUp() throws Exception {
-		List<String> command = withTheUnitsOptions();
-		assertThat(command).contains("-Xmx192m", "-XX:+ExitOnOutOfMemoryError");
+		UnitStart unit = UnitStart.prepared();
+		assertThat(unit.environment().get("JAVA_OPTS")).contains("-Xmx192m", "-XX:+ExitOnOutOfMemoryError");
 		byte[] photo = enlargedTo40Megapixels(PHOTO);
 
-		PackagedApp app = PackagedApp.start(command, Map.of(), PackagedApp.workDir(), PackagedApp.freePort());
+		PackagedApp app = unit.start(PackagedApp.workDir(), PackagedApp.freePort());
 		try {
 			HttpClient http = HttpClient.newHttpClient();
 			List<CompletableFuture<HttpResponse<String>>> answers = List.of(post(http, app, photo),
@@ -69,7 +69,7 @@ class LargePhotosWithTheUnitsHeapIT {
 	 */
 	@Test
 	void aHundredLargePhotosAtOnceAreEachAnsweredOrToldToComeBackAndTheServiceStaysUp() throws Exception {
-		List<String> command = withTheUnitsOptions();
+		UnitStart unit = UnitStart.prepared();
 		byte[] jpeg = enlargedTo40Megapixels(PHOTO);
 		byte[] video = new byte[9_000_000 - jpeg.length];
 		new Random(16).nextBytes(video);
@@ -79,7 +79,7 @@ class LargePhotosWithTheUnitsHeapIT {
 		assertThat((long) photo.length * crowd).as("the uploads' bytes against the 192 MB heap")
 			.isGreaterThan(4L * 192 * 1024 * 1024);
 
-		PackagedApp app = PackagedApp.start(command, Map.of(), PackagedApp.workDir(), PackagedApp.freePort());
+		PackagedApp app = unit.start(PackagedApp.workDir(), PackagedApp.freePort());
 		try {
 			HttpClient http = HttpClient.newHttpClient();
 			// a hundred senders, as a hundred phones are, not one client writing a
@@ -114,16 +114,6 @@ class LargePhotosWithTheUnitsHeapIT {
 		finally {
 			app.close();
 		}
-	}
-
-	/** The packaged jar's command with the service unit's Java options. */
-	private static List<String> withTheUnitsOptions() throws IOException {
-		List<String> javaJar = PackagedApp.javaJar();
-		List<String> command = new ArrayList<>();
-		command.add(javaJar.get(0));
-		command.addAll(ServiceUnit.shipped().javaOptions());
-		command.addAll(javaJar.subList(1, javaJar.size()));
-		return command;
 	}
 
 	/** Still there, still answering, and never out of memory. */

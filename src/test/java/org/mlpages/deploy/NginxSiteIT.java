@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.mlpages.jar.PackagedApp;
+import org.mlpages.jar.UnitStart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,8 +72,9 @@ class NginxSiteIT {
 		httpPort = PackagedApp.freePort();
 		httpsPort = PackagedApp.freePort();
 		Path conf = NginxSite.configuration(prefix, NginxSite.site(certificate, httpPort, httpsPort, appPort, webroot));
-		app = PackagedApp.start(PackagedApp.javaJar(), Map.of("MLPAGES_ADMIN_PASSWORD", ADMIN_PASSWORD),
-				PackagedApp.workDir(), appPort);
+		app = UnitStart.prepared()
+			.withEnvironment("MLPAGES_ADMIN_PASSWORD", ADMIN_PASSWORD)
+			.start(PackagedApp.workDir(), appPort);
 		nginx = NginxSite.start(binary, prefix, conf, httpsPort);
 	}
 

@@ -1,11 +1,9 @@
 package org.mlpages.reliability;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.mlpages.jar.PackagedApp;
@@ -82,44 +80,6 @@ class HostileInputMemoryIT {
 			sent++;
 		}
 		return sent;
-	}
-
-	/**
-	 * What the process holds: its resident memory, the heap's live objects (counted by
-	 * {@code jcmd GC.class_histogram}, which collects first) and its threads.
-	 */
-	record Footprint(long rssMegabytes, long liveHeapMegabytes, long threads) {
-
-		static Footprint of(PackagedApp app) throws IOException, InterruptedException {
-			long live = liveHeapBytes(app) / (1024 * 1024);
-			long threads;
-			try (var tasks = java.nio.file.Files.list(Path.of("/proc/" + app.pid() + "/task"))) {
-				threads = tasks.count();
-			}
-			return new Footprint(UnderLoadIT.rssMegabytes(app), live, threads);
-		}
-
-		private static long liveHeapBytes(PackagedApp app) throws IOException, InterruptedException {
-			Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin/jcmd").toString(),
-					Long.toString(app.pid()), "GC.class_histogram")
-				.redirectErrorStream(true)
-				.start();
-			String output = new String(jcmd.getInputStream().readAllBytes());
-			assertThat(jcmd.waitFor(60, TimeUnit.SECONDS)).isTrue();
-			for (String line : output.lines().toList()) {
-				if (line.startsWith("Total ")) {
-					String[] columns = line.trim().split("\\s+");
-					return Long.parseLong(columns[2]);
-				}
-			}
-			throw new IllegalStateException("no total in jcmd's class histogram: " + output);
-		}
-
-		@Override
-		public String toString() {
-			return "RSS " + rssMegabytes + " MB, live heap " + liveHeapMegabytes + " MB, " + threads + " threads";
-		}
-
 	}
 
 }

@@ -6,13 +6,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.mlpages.jar.PackagedApp;
+import org.mlpages.jar.UnitStart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,10 +30,9 @@ class ModelFileFaultsIT {
 		Path dir = PackagedApp.workDir();
 		Path models = copyOfTheShippedModels(dir.resolve("models"));
 		int port = PackagedApp.freePort();
-		List<String> command = new ArrayList<>(PackagedApp.javaJar());
-		command.add("--mlpages.models-dir=" + models);
+		UnitStart unit = UnitStart.prepared().with("--mlpages.models-dir=" + models);
 
-		try (PackagedApp app = PackagedApp.start(command, Map.of("TF_CPP_MIN_LOG_LEVEL", "1"), dir, port)) {
+		try (PackagedApp app = unit.start(dir, port)) {
 			Path file = models.resolve("cats_vs_dogs.h5");
 			byte[] whole = Files.readAllBytes(file);
 			Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 2));
@@ -43,7 +40,7 @@ class ModelFileFaultsIT {
 			assertThat(photo(app, "cats_vs_dogs").statusCode()).as("the model it loaded still answers").isEqualTo(200);
 		}
 
-		try (PackagedApp again = PackagedApp.start(command, Map.of("TF_CPP_MIN_LOG_LEVEL", "1"), dir, port)) {
+		try (PackagedApp again = unit.start(dir, port)) {
 			String states = get(again, "/actuator/health/model-states").body();
 			String about = get(again, "/about").body();
 

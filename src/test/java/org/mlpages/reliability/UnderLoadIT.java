@@ -14,20 +14,18 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.mlpages.deploy.ServiceUnit;
 import org.mlpages.jar.PackagedApp;
+import org.mlpages.jar.UnitStart;
 import org.mlpages.reliability.MixedLoad.Kind;
 import org.mlpages.reliability.MixedLoad.Report;
 
@@ -65,10 +63,9 @@ class UnderLoadIT {
 			Path db = dir.resolve("mlpages.db");
 			MixedLoad load = new MixedLoad(app.base(), password);
 			List<String> memory = new ArrayList<>();
-			memory.add("after the start: " + rssMegabytes(app) + " MB");
+			memory.add("after the start: " + Footprint.rssMegabytes(app) + " MB");
 			long peak = 0;
-			long afterPrevious = 0;
-			long afterLast = 0;
+			List<Footprint> after = new ArrayList<>();
 			for (int run = 1; run <= RUNS; run++) {
 				long rowsBefore = rows(db);
 				RssSampler rss = new RssSampler(app);
@@ -76,11 +73,11 @@ class UnderLoadIT {
 				Report report = load.run(CLIENTS, RUN, () -> false);
 				probes.stop();
 				rss.stop();
-				long after = rssMegabytes(app);
 				peak = Math.max(peak, rss.peak());
-				afterPrevious = afterLast;
-				afterLast = after;
-				memory.add("run " + run + ": peak " + rss.peak() + " MB, after " + after + " MB");
+				long atItsEnd = Footprint.rssMegabytes(app);
+				after.add(Footprint.of(app));
+				memory.add("run " + run + ": peak " + rss.peak() + " MB, " + atItsEnd + " MB at its end, collected: "
+						+ after.get(run - 1));
 				System.out.printf("UnderLoadIT run %d of %d s at %d clients:%n%s%s%n", run, RUN.toSeconds(), CLIENTS,
 						report.table(RUN.toSeconds()), probes.summary());
 
@@ -97,9 +94,26 @@ class UnderLoadIT {
 			}
 			System.out.println("UnderLoadIT memory: " + String.join("; ", memory));
 			assertThat(peak).as("RSS peak under the unit's MemoryHigh").isLessThan(memoryHigh);
-			// the first run also warms the JIT up and grows the heap to its working size
-			assertThat(RUNS < 2 ? 0 : afterLast).as("RSS after the last run against the run before: levelled off")
-				.isLessThan(afterPrevious + afterPrevious / 20);
+			// The first run also warms the JIT up and grows the heap to its working size.
+			// Later runs may still add a step: TensorFlow's pool (oneDNN's) takes a
+			// region
+			// twice the size of its last the first time more predictions overlap than
+			// before, and keeps it (docs/benchmarks.md, "Native memory"). Steps of 30-60
+			// MB
+			// were seen in run 2, 3 or 4 of five, the live heap level meanwhile. A leak
+			// grows the memory run after run: so not by 5 % in each of the last two runs.
+			if (RUNS >= 3) {
+				List<Long> rss = after.stream().map(Footprint::rssMegabytes).toList();
+				assertThat(
+						List.of(grew(rss.get(RUNS - 3), rss.get(RUNS - 2)), grew(rss.get(RUNS - 2), rss.get(RUNS - 1))))
+					.as("RSS after each run (MB): %s; grew by 5 %% or more in each of the last two runs", rss)
+					.contains(false);
+				Footprint last = after.get(RUNS - 1);
+				Footprint before = after.get(RUNS - 2);
+				assertThat(last.liveHeapMegabytes())
+					.as("the heap's live objects after the last run against the run before")
+					.isLessThanOrEqualTo(before.liveHeapMegabytes() + 8);
+			}
 			assertThat(app.log()).doesNotContain("OutOfMemoryError", "ERROR");
 		}
 	}
@@ -239,54 +253,21 @@ class UnderLoadIT {
 	}
 
 	/**
-	 * The jar started as the systemd unit starts it: through bin/run-prepared.sh (the
-	 * prepared start: the jar extracted, a class cache, Spring's AOT mode), with the
-	 * unit's Java options and environment, on this database.
+	 * The jar started as the systemd unit starts it ({@link UnitStart}), on this
+	 * database, with this admin password and {@code mlpages.load.java-options} and
+	 * {@code mlpages.load.app-args}.
 	 */
 	static PackagedApp startAsTheUnitDoes(Path dir, int port, String password, String databaseUrl, String... arguments)
 			throws Exception {
-		ServiceUnit unit = ServiceUnit.shipped();
-		Map<String, String> environment = new HashMap<>();
-		environment.put("MALLOC_ARENA_MAX", unit.environment().get("MALLOC_ARENA_MAX"));
-		environment.put("TF_CPP_MIN_LOG_LEVEL", "1");
-		environment.put("JAVA_TOOL_OPTIONS", System.getProperty("mlpages.load.java-options", ""));
-		environment.put("JAVA_OPTS", String.join(" ", unit.javaOptions()));
-		environment.put("JAVA_HOME", System.getProperty("java.home"));
-		environment.put("MLPAGES_START_DIR", Path.of(PackagedApp.CACHE_DIR, "start").toAbsolutePath().toString());
-		environment.put("MLPAGES_CACHE_DIR", PackagedApp.CACHE_DIR);
-		String jar = PackagedApp.javaJar().get(2);
-		prepareOnce(jar, environment);
-		List<String> command = new ArrayList<>(List.of(RUN_PREPARED.toString(), jar));
-		command.add("--mlpages.admin.password-hash={noop}" + password);
-		command.addAll(List.of(arguments));
+		UnitStart unit = UnitStart.prepared()
+			.withEnvironment("JAVA_TOOL_OPTIONS", System.getProperty("mlpages.load.java-options", ""))
+			.with("--mlpages.admin.password-hash={noop}" + password)
+			.with(arguments);
 		String more = System.getProperty("mlpages.load.app-args", "").strip();
 		if (!more.isEmpty()) {
-			command.addAll(List.of(more.split("\\s+")));
+			unit = unit.with(more.split("\\s+"));
 		}
-		return PackagedApp.start(command, environment, dir, port, databaseUrl);
-	}
-
-	private static final Path RUN_PREPARED = Path.of("bin/run-prepared.sh").toAbsolutePath();
-
-	private static boolean prepared;
-
-	/**
-	 * What the unit's first start of a release does, done once before the tests' starts,
-	 * some of which start together (several instances).
-	 */
-	private static synchronized void prepareOnce(String jar, Map<String, String> environment) throws Exception {
-		if (prepared) {
-			return;
-		}
-		Path log = Files.createDirectories(Path.of(PackagedApp.CACHE_DIR)).resolve("prepare-start.log");
-		ProcessBuilder preparation = new ProcessBuilder(RUN_PREPARED.toString(), "--prepare-only", jar)
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile());
-		preparation.environment().putAll(environment);
-		Process process = preparation.start();
-		assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the start prepared within 5 minutes").isTrue();
-		assertThat(process.exitValue()).as("bin/run-prepared.sh --prepare-only:%n%s", Files.readString(log)).isZero();
-		prepared = true;
+		return unit.start(dir, port, databaseUrl);
 	}
 
 	/**
@@ -309,19 +290,14 @@ class UnderLoadIT {
 		throw new IllegalStateException("no SQLite URL in application.yml");
 	}
 
+	private static boolean grew(long before, long after) {
+		return after >= before + before / 20;
+	}
+
 	private static long memoryHighMegabytes() throws IOException {
 		String high = ServiceUnit.shipped().one("MemoryHigh");
 		assertThat(high).endsWith("M");
 		return Long.parseLong(high.substring(0, high.length() - 1));
-	}
-
-	static long rssMegabytes(PackagedApp app) throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc/" + app.pid() + "/status"))) {
-			if (line.startsWith("VmRSS:")) {
-				return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-			}
-		}
-		throw new IllegalStateException("no VmRSS for " + app.pid());
 	}
 
 	private static HttpResponse<String> creditDecision(PackagedApp app) throws Exception {
@@ -404,7 +380,7 @@ class UnderLoadIT {
 			thread = new Thread(() -> {
 				while (running) {
 					try {
-						peak = Math.max(peak, rssMegabytes(app));
+						peak = Math.max(peak, Footprint.rssMegabytes(app));
 						Thread.sleep(200);
 					}
 					catch (IOException | InterruptedException ex) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.mlpages.deploy.RequiredTool;
 import org.mlpages.jar.PackagedApp;
+import org.mlpages.jar.UnitStart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,8 +40,7 @@ class UploadsFolderFaultsIT {
 		Path uploads = Files.createDirectories(dir.resolve("uploads"));
 		RequiredTool.assume(mount(List.of("-t", "tmpfs", "-o", "size=1m", "tmpfs", uploads.toString())),
 				"MLPAGES_REQUIRE_MOUNT", "cannot mount a tmpfs (the test needs root)");
-		try (PackagedApp app = PackagedApp.start(PackagedApp.javaJar(), Map.of("TF_CPP_MIN_LOG_LEVEL", "1"), dir,
-				PackagedApp.freePort())) {
+		try (PackagedApp app = UnitStart.prepared().start(dir, PackagedApp.freePort())) {
 			Path db = dir.resolve("mlpages.db");
 			Path filler = fill(uploads);
 

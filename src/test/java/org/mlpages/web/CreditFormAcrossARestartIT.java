@@ -1,12 +1,11 @@
 package org.mlpages.web;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mlpages.jar.PackagedApp;
+import org.mlpages.jar.UnitStart;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -30,9 +29,9 @@ class CreditFormAcrossARestartIT {
 	void theAnswersSurviveARestartBetweenFillingAndSubmitting(WebDriver browser) throws Exception {
 		Path dir = PackagedApp.workDir();
 		int port = PackagedApp.freePort();
-		List<String> java = PackagedApp.javaJar();
+		UnitStart unit = UnitStart.prepared();
 		String filled;
-		try (PackagedApp app = PackagedApp.start(java, Map.of(), dir, port)) {
+		try (PackagedApp app = unit.start(dir, port)) {
 			browser.get(app.uri("/credit?example=1&lang=fr").toString());
 			WebElement age = browser.findElement(By.id("age"));
 			age.clear();
@@ -41,7 +40,7 @@ class CreditFormAcrossARestartIT {
 			assertThat(filled).contains("age=44");
 		}
 
-		try (PackagedApp restarted = PackagedApp.start(java, Map.of(), dir, port)) {
+		try (PackagedApp restarted = unit.start(dir, port)) {
 			submit(browser);
 			BrowserSteps.waitFor(browser, By.id("stale"));
 
