@@ -42,3 +42,13 @@ start_as_the_unit() {
   trap "kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true" EXIT
   wait_healthy "$APP" "$port" "$dir/app.log"
 }
+
+# CPU seconds (user + system) the processes given by pid have used so far (all their threads); a pid gone counts 0
+cpu_of() {
+  local total=0 pid
+  for pid in "$@"; do
+    [[ -r "/proc/$pid/stat" ]] || continue
+    total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", t + ($14 + $15) / hz }' "/proc/$pid/stat")
+  done
+  echo "$total"
+}

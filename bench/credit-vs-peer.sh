@@ -25,6 +25,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
@@ -143,16 +145,7 @@ curl -s -H 'Content-Type: application/json' --data @bench/credit/sample.json "$P
 echo
 
 # --- measurement ------------------------------------------------------------------------------------------------
-# CPU seconds (user + system) of a process and its children's threads: the app is one process, the peer is the
-# gunicorn master and its workers
-cpu_of() {
-	local total=0 pid
-	for pid in "$@"; do
-		[[ -r "/proc/$pid/stat" ]] || continue
-		total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", t + ($14 + $15) / hz }' "/proc/$pid/stat")
-	done
-	echo "$total"
-}
+# cpu_of (bench/common.sh) of the app, one process, or of the peer: the gunicorn master and its workers
 pids_of() { # side
 	if [[ "$1" == app ]]; then echo "$APP_PID"; else echo "$PEER_PID $(pgrep -P "$PEER_PID" | tr '\n' ' ')"; fi
 }

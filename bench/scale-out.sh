@@ -61,15 +61,6 @@ stop_all() {
 }
 trap 'stop_all; mariadb -uroot -e "DROP DATABASE IF EXISTS $DATABASE" || true' EXIT
 
-# CPU seconds (user + system) the processes have used so far
-cpu_of() {
-	local total=0 pid
-	for pid in "$@"; do
-		[[ -r "/proc/$pid/stat" ]] || continue
-		total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", t + ($14 + $15) / hz }' "/proc/$pid/stat")
-	done
-	echo "$total"
-}
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 photo_body "$OUT/photo-body"

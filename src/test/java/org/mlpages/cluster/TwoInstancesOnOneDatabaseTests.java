@@ -270,6 +270,35 @@ class TwoInstancesOnOneDatabaseTests {
 	}
 
 	/**
+	 * The photo form sent while the sessions cannot be read: the page that says the
+	 * database is away, in the sender's language, and no prediction made or logged.
+	 */
+	@Test
+	void aPhotoSentWhileTheSessionsCannotBeReadIsToldTheDatabaseIsAwayAndNothingIsLogged() throws IOException {
+		String action = Jsoup.parse(get(browser, 0, "/image/" + TestModels.REFERENCE).body())
+			.selectFirst("form[enctype=multipart/form-data]")
+			.attr("action");
+		int rows = jdbc().queryForObject("select count(*) from prediction", Integer.class);
+		jdbc().execute("rename table SPRING_SESSION to SPRING_SESSION_AWAY");
+		try {
+			for (int instance : List.of(0, 1)) {
+				HttpResponse<String> sent = send(browser,
+						Multipart.file("image", "cat.jpg", photo("nasser0111_cat.jpg"))
+							.post(HttpRequest.newBuilder(uri(instance, action)).header("Cookie", "mlpages-lang=fr")));
+				assertThat(sent.statusCode()).as("instance %d: %s", instance, sent.body()).isEqualTo(503);
+				assertThat(sent.headers().firstValue("Retry-After")).hasValue("5");
+				assertThat(Jsoup.parse(sent.body()).text()).contains("rien n’a été enregistré")
+					.doesNotContain("Exception");
+			}
+		}
+		finally {
+			jdbc().execute("rename table SPRING_SESSION_AWAY to SPRING_SESSION");
+		}
+		assertThat(jdbc().queryForObject("select count(*) from prediction", Integer.class)).as("rows logged")
+			.isEqualTo(rows);
+	}
+
+	/**
 	 * In the database, under a cookie that scripts cannot read and other sites' posts do
 	 * not carry, as Tomcat's own session cookie is.
 	 */
