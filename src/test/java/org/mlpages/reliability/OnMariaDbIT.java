@@ -59,6 +59,8 @@ class OnMariaDbIT {
 		Path dir = PackagedApp.workDir();
 		try (PrivateMariaDb mariaDb = PrivateMariaDb.start(dir.resolve("mariadb"));
 				PackagedApp app = start(dir, mariaDb)) {
+			MixedLoad load = new MixedLoad(app.base(), password);
+			load.logInTheAdmin();
 			AtomicBoolean stop = new AtomicBoolean();
 			Outage outage = new Outage();
 			Thread operator = new Thread(() -> {
@@ -78,7 +80,7 @@ class OnMariaDbIT {
 				}
 			});
 			operator.start();
-			Report report = new MixedLoad(app.base(), password).run(50, Duration.ofMinutes(3), stop::get);
+			Report report = load.run(50, Duration.ofMinutes(3), stop::get);
 			operator.join();
 			System.out.printf(
 					"OnMariaDbIT the database stopped for %d ms, the app deciding again %d ms after it"

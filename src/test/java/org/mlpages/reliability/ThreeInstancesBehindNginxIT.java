@@ -151,6 +151,8 @@ class ThreeInstancesBehindNginxIT {
 
 			// the mixed load through Nginx, one instance killed a third of the way in
 			long lastIdBefore = lastPredictionId();
+			MixedLoad load = new MixedLoad(base, password, trust);
+			load.logInTheAdmin();
 			AtomicBoolean killed = new AtomicBoolean();
 			ExecutorService killer = Executors.newSingleThreadExecutor();
 			Future<?> kill = killer.submit(() -> {
@@ -159,7 +161,7 @@ class ThreeInstancesBehindNginxIT {
 				killed.set(true);
 				return null;
 			});
-			Report report = new MixedLoad(base, password, trust).run(CLIENTS, LOAD, () -> false);
+			Report report = load.run(CLIENTS, LOAD, () -> false);
 			kill.get();
 			killer.shutdown();
 			System.out.printf("ThreeInstancesBehindNginxIT %d s at %d clients, instance on %d killed at %d s:%n%s%n",

@@ -206,9 +206,12 @@ class UnderLoadIT {
 	}
 
 	/**
-	 * The load for five seconds, then the fault, then the load until its clients stop.
+	 * The admin logged in, then the load for five seconds, then the fault, then the load
+	 * until its clients stop.
 	 */
 	private Report loadUntil(PackagedApp app, Fault fault) throws Exception {
+		MixedLoad load = new MixedLoad(app.base(), password);
+		load.logInTheAdmin();
 		AtomicBoolean stop = new AtomicBoolean();
 		List<Throwable> faultFailures = new CopyOnWriteArrayList<>();
 		Thread faulting = new Thread(() -> {
@@ -225,7 +228,7 @@ class UnderLoadIT {
 			}
 		});
 		faulting.start();
-		Report report = new MixedLoad(app.base(), password).run(CLIENTS, Duration.ofMinutes(2), stop::get);
+		Report report = load.run(CLIENTS, Duration.ofMinutes(2), stop::get);
 		faulting.join();
 		assertThat(faultFailures).isEmpty();
 		return report;
