@@ -24,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.transaction.TransactionException;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.util.HtmlUtils;
+import org.springframework.web.util.WebUtils;
 
 /**
  * With the sessions in the database, a request whose session cannot be read or saved
@@ -77,6 +78,10 @@ class SessionStoreUnavailable implements Filter {
 				// (a photo's): only this save of the session is lost
 				return;
 			}
+			// a page of the app's own that failed to be sent (its session saved as it
+			// went out) leaves the request marked as failed; the servlet container would
+			// then put its own 500 page in place of this one
+			WebUtils.clearErrorRequestAttributes(request);
 			response.reset();
 			response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
 			response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));

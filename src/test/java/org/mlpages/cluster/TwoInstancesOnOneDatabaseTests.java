@@ -299,6 +299,33 @@ class TwoInstancesOnOneDatabaseTests {
 	}
 
 	/**
+	 * A session read but not saved (the database gone between the two, made so here by a
+	 * trigger that refuses its update) while the app's own page for a refusal goes out:
+	 * the page that says the database is away, not the servlet container's 500, which a
+	 * page of the app's that failed to be sent had left the request marked for.
+	 */
+	@Test
+	void aPageWhoseSessionCannotBeSavedAsItGoesOutSaysTheDatabaseIsAway() {
+		assertThat(get(browser, 0, "/credit").statusCode()).as("a session made").isEqualTo(200);
+		jdbc().execute("create trigger session_not_saved before update on SPRING_SESSION for each row"
+				+ " signal sqlstate '45000' set message_text = 'the session is not saved'");
+		try {
+			for (String path : List.of("/image/no-such-model", "/credit")) {
+				HttpResponse<String> page = get(browser, 1, path);
+				assertThat(page.statusCode()).as(path).isEqualTo(503);
+				assertThat(page.headers().firstValue("Retry-After")).as(path).hasValue("5");
+				assertThat(Jsoup.parse(page.body()).text()).as(path)
+					.contains("nothing was saved")
+					.doesNotContain("Exception", "HTTP Status 500");
+			}
+		}
+		finally {
+			jdbc().execute("drop trigger session_not_saved");
+		}
+		assertThat(get(browser, 0, "/credit").statusCode()).as("served again").isEqualTo(200);
+	}
+
+	/**
 	 * In the database, under a cookie that scripts cannot read and other sites' posts do
 	 * not carry, as Tomcat's own session cookie is.
 	 */

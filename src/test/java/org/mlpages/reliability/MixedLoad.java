@@ -171,46 +171,71 @@ final class MixedLoad {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		long start = System.nanoTime();
 		try {
-			HttpRequest request = switch (kind) {
-				case PHOTO_API -> multipart("/api/v1/models/" + MODELS.get(random.nextInt(2)) + "/predictions",
-						photos.get(random.nextInt(photos.size())))
-					.header("Accept", "application/json")
-					.build();
-				case PHOTO_PAGE ->
-					session.withCookie(multipart("/image/" + MODELS.get(random.nextInt(2)) + "?_csrf=" + session.csrf(),
-							photos.get(random.nextInt(photos.size()))))
+			HttpResponse<String> response;
+			try {
+				HttpRequest request = switch (kind) {
+					case PHOTO_API -> multipart("/api/v1/models/" + MODELS.get(random.nextInt(2)) + "/predictions",
+							photos.get(random.nextInt(photos.size())))
+						.header("Accept", "application/json")
 						.build();
-				case CREDIT_API -> HttpRequest.newBuilder(base.resolve("/api/v1/models/credit/predictions"))
-					.header("Content-Type", "application/json")
-					.header("Accept", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(creditJson))
-					.build();
-				case CREDIT_FORM -> session.withCookie(HttpRequest.newBuilder(base.resolve("/credit")))
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.POST(HttpRequest.BodyPublishers.ofString(creditForm + "&_csrf=" + session.csrf()))
-					.build();
-				case PAGE_VIEW -> HttpRequest.newBuilder(base.resolve(PAGES.get(random.nextInt(PAGES.size()))))
-					.header("Accept-Language", random.nextBoolean() ? "fr-FR,fr;q=0.9" : "en-GB,en;q=0.9")
-					.build();
-				case HISTORY -> session
-					.withCookie(HttpRequest
-						.newBuilder(base.resolve(random.nextInt(4) == 0 ? "/history/export.csv" : "/history?page=0")))
-					.build();
-			};
-			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-			report.answered(kind, response, (System.nanoTime() - start) / 1e6);
-			if (response.statusCode() == 503) {
-				// as a person told to try again in a few seconds, or a client that reads
-				// the header, does
-				Thread.sleep(1000 * Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")));
+					case PHOTO_PAGE ->
+						session
+							.withCookie(
+									multipart("/image/" + MODELS.get(random.nextInt(2)) + "?_csrf=" + session.csrf(),
+											photos.get(random.nextInt(photos.size()))))
+							.build();
+					case CREDIT_API -> HttpRequest.newBuilder(base.resolve("/api/v1/models/credit/predictions"))
+						.header("Content-Type", "application/json")
+						.header("Accept", "application/json")
+						.POST(HttpRequest.BodyPublishers.ofString(creditJson))
+						.build();
+					case CREDIT_FORM -> session.withCookie(HttpRequest.newBuilder(base.resolve("/credit")))
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.POST(HttpRequest.BodyPublishers.ofString(creditForm + "&_csrf=" + session.csrf()))
+						.build();
+					case PAGE_VIEW -> HttpRequest.newBuilder(base.resolve(PAGES.get(random.nextInt(PAGES.size()))))
+						.header("Accept-Language", random.nextBoolean() ? "fr-FR,fr;q=0.9" : "en-GB,en;q=0.9")
+						.build();
+					case HISTORY -> session
+						.withCookie(HttpRequest.newBuilder(
+								base.resolve(random.nextInt(4) == 0 ? "/history/export.csv" : "/history?page=0")))
+						.build();
+				};
+				response = http.send(request, HttpResponse.BodyHandlers.ofString());
 			}
-		}
-		catch (IOException ex) {
-			report.failed(kind, ex);
+			catch (FormRefused refused) {
+				response = refused.response;
+			}
+			answered(kind, response, start, report);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		catch (IOException ex) {
+			report.failed(kind, ex);
+		}
+	}
+
+	private static void answered(Kind kind, HttpResponse<String> response, long start, Report report)
+			throws InterruptedException {
+		report.answered(kind, response, (System.nanoTime() - start) / 1e6);
+		if (response.statusCode() == 503) {
+			// as a person told to try again in a few seconds, or a client that reads
+			// the header, does
+			Thread.sleep(1000 * Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")));
+		}
+	}
+
+	/** The page with a form's token answered 503: the request's answer. */
+	private static final class FormRefused extends IOException {
+
+		private final transient HttpResponse<String> response;
+
+		FormRefused(HttpResponse<String> response) {
+			super("the form's page answered " + response.statusCode());
+			this.response = response;
+		}
+
 	}
 
 	private HttpRequest.Builder multipart(String path, NamedPhoto photo) {
@@ -248,6 +273,10 @@ final class MixedLoad {
 					request.header("Cookie", cookie);
 				}
 				HttpResponse<String> login = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+				if (login.statusCode() == 503) {
+					// the form a person would fill could not be had: their answer
+					throw new FormRefused(login);
+				}
 				cookie = login.headers()
 					.firstValue("Set-Cookie")
 					.map(value -> value.substring(0, value.indexOf(';')))
@@ -314,6 +343,8 @@ final class MixedLoad {
 
 		private final Set<Long> predictionIds = ConcurrentHashMap.newKeySet();
 
+		private final Map<String, String> unexpected = new ConcurrentHashMap<>();
+
 		Report() {
 			for (Kind kind : Kind.values()) {
 				answers.put(kind, Collections.synchronizedList(new ArrayList<>()));
@@ -329,6 +360,19 @@ final class MixedLoad {
 			if (kind.predicts) {
 				predictionId(response).ifPresent(predictionIds::add);
 			}
+			if (response.statusCode() >= 500 && response.statusCode() != 503) {
+				String body = response.body() == null ? "" : response.body().replaceAll("\\s+", " ");
+				unexpected.putIfAbsent(kind + " " + response.statusCode(),
+						body.substring(0, Math.min(300, body.length())));
+			}
+		}
+
+		/**
+		 * The first answer of each kind and 5xx status other than 503, for a failure's
+		 * message.
+		 */
+		Map<String, String> unexpectedServerErrors() {
+			return Map.copyOf(unexpected);
 		}
 
 		void failed(Kind kind, IOException ex) {

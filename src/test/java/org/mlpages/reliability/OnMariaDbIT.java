@@ -45,7 +45,7 @@ class OnMariaDbIT {
 					report.table(UnderLoadIT.RUN.toSeconds()));
 
 			assertThat(report.failures()).as("requests without an answer").isEmpty();
-			assertThat(report.serverErrors()).as("5xx answers").isEmpty();
+			assertThat(report.serverErrors()).as("5xx answers: %s", report.unexpectedServerErrors()).isEmpty();
 			assertThat(report.count(4)).as("4xx answers to the mix's valid requests").isZero();
 			assertThat(report.predictionIds()).hasSize((int) report.predictionAnswers());
 			assertThat(rows(mariaDb) - rowsBefore).as("one row per prediction answered")
@@ -84,8 +84,8 @@ class OnMariaDbIT {
 			operator.join();
 			System.out.printf(
 					"OnMariaDbIT the database stopped for %d ms, the app deciding again %d ms after it"
-							+ " was back:%n%s%n",
-					outage.awayMs, outage.recoveryMs, report.table(outage.totalSeconds()));
+							+ " was back:%n%s%nwithout an answer: %s%n",
+					outage.awayMs, outage.recoveryMs, report.table(outage.totalSeconds()), report.failures());
 
 			assertThat(outage.failure).as("the outage ran as planned").isNull();
 			assertThat(outage.healthWhileAway).as("health while the database is away").isEqualTo(503);
@@ -93,7 +93,9 @@ class OnMariaDbIT {
 			assertThat(outage.decisionWhileAway.statusCode()).as("a credit decision while it is away").isEqualTo(503);
 			assertThat(outage.decisionWhileAway.headers().firstValue("Retry-After")).isPresent();
 			assertThat(outage.decisionWhileAway.body()).contains("nothing was saved");
-			assertThat(report.serverErrors().keySet()).as("5xx other than 503").containsOnly(503);
+			assertThat(report.serverErrors().keySet()).as("5xx other than 503: %s", report.unexpectedServerErrors())
+				.containsOnly(503);
+			assertThat(report.failures()).as("requests without an answer, 503s without Retry-After").isEmpty();
 			assertThat(app.log()).contains("could not log");
 			assertThat(missing(mariaDb, report.predictionIds())).as("answered ids without a row").isEmpty();
 			assertThat(halfWritten(mariaDb)).as("rows without their answer").isZero();

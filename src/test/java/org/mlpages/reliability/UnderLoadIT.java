@@ -82,7 +82,7 @@ class UnderLoadIT {
 						report.table(RUN.toSeconds()), probes.summary());
 
 				assertThat(report.failures()).as("requests without an answer").isEmpty();
-				assertThat(report.serverErrors()).as("5xx answers").isEmpty();
+				assertThat(report.serverErrors()).as("5xx answers: %s", report.unexpectedServerErrors()).isEmpty();
 				assertThat(report.count(4)).as("4xx answers to the mix's valid requests").isZero();
 				assertThat(report.count(Kind.HISTORY, 3)).as("the admin sent to the login page").isZero();
 				assertThat(report.predictionIds()).as("an id in every prediction answered")
