@@ -10,10 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
 /**
  * Counts failed logins per client address over a sliding minute; from the tenth, that
  * address is refused until the minute has passed, so guessing the admin password costs an
  * attacker hours per thousand tries.
+ * <p>
+ * Counted twice: in the database, which every instance shares (behind a load balancer an
+ * address would otherwise try as often again on each instance), and in this instance's
+ * memory, which still counts while the database is away (a login needs none: the admin
+ * account is in the settings).
  */
 class LoginThrottle {
 
@@ -25,32 +33,27 @@ class LoginThrottle {
 
 	private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
+	private final JdbcTemplate jdbc;
+
 	private final Clock clock;
 
-	LoginThrottle(Clock clock) {
+	LoginThrottle(JdbcTemplate jdbc, Clock clock) {
+		this.jdbc = jdbc;
 		this.clock = clock;
 	}
 
 	boolean isBlocked(String address) {
-		Deque<Long> times = failures.get(address);
-		if (times == null) {
-			return false;
-		}
-		synchronized (times) {
-			prune(times);
-			return times.size() >= MAX_FAILURES;
-		}
+		return failuresHere(address) >= MAX_FAILURES || failuresInTheDatabase(address) >= MAX_FAILURES;
 	}
 
 	void failed(String address) {
+		long now = clock.millis();
+		int here;
 		Deque<Long> times = failures.computeIfAbsent(address, key -> new ArrayDeque<>());
 		synchronized (times) {
 			prune(times);
-			times.addLast(clock.millis());
-			if (times.size() == MAX_FAILURES) {
-				log.warn("{} failed logins from {} within a minute: refusing its logins for a minute", MAX_FAILURES,
-						address);
-			}
+			times.addLast(now);
+			here = times.size();
 		}
 		if (failures.size() > 10_000) {
 			// a flood of addresses must not grow the map without bound
@@ -61,10 +64,56 @@ class LoginThrottle {
 				}
 			});
 		}
+		int shared = 0;
+		try {
+			jdbc.update("delete from login_failure where failed_at < ?", now - WINDOW.toMillis());
+			jdbc.update("insert into login_failure (address, failed_at) values (?, ?)", address, now);
+			shared = failuresInTheDatabase(address);
+		}
+		catch (DataAccessException ex) {
+			log.warn("A failed login from {} is counted by this instance only, the database did not answer: {}",
+					address, ex.getMessage());
+		}
+		if (Math.max(here, shared) == MAX_FAILURES) {
+			log.warn("{} failed logins from {} within a minute: refusing its logins for a minute", MAX_FAILURES,
+					address);
+		}
 	}
 
 	void succeeded(String address) {
 		failures.remove(address);
+		try {
+			jdbc.update("delete from login_failure where address = ?", address);
+		}
+		catch (DataAccessException ex) {
+			log.warn("The failed logins from {} stay counted in the database, which did not answer: {}", address,
+					ex.getMessage());
+		}
+	}
+
+	private int failuresHere(String address) {
+		Deque<Long> times = failures.get(address);
+		if (times == null) {
+			return 0;
+		}
+		synchronized (times) {
+			prune(times);
+			return times.size();
+		}
+	}
+
+	private int failuresInTheDatabase(String address) {
+		try {
+			Integer count = jdbc.queryForObject(
+					"select count(*) from login_failure where address = ? and failed_at >= ?", Integer.class, address,
+					clock.millis() - WINDOW.toMillis());
+			return count == null ? 0 : count;
+		}
+		catch (DataAccessException ex) {
+			log.warn("Failed logins from {} counted by this instance only, the database did not answer: {}", address,
+					ex.getMessage());
+			return 0;
+		}
 	}
 
 	private void prune(Deque<Long> times) {

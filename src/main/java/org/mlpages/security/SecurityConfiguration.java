@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
@@ -161,8 +162,8 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	LoginThrottle loginThrottle() {
-		return new LoginThrottle(Clock.systemUTC());
+	LoginThrottle loginThrottle(JdbcTemplate jdbc) {
+		return new LoginThrottle(jdbc, Clock.systemUTC());
 	}
 
 	@Bean

@@ -131,6 +131,41 @@ class TwoInstancesOnOneDatabaseTests {
 		assertThat(after.headers().firstValue("Location").orElse("")).endsWith("/login");
 	}
 
+	/**
+	 * Failed logins from one address, half on each instance: the tenth blocks it on both,
+	 * as on one machine (each instance counting its own, it would have twice the tries).
+	 */
+	@Test
+	void failedLoginsCountOnEveryInstance() {
+		String address = "203.0.113." + (1 + new java.util.Random().nextInt(250));
+		for (int i = 0; i < 10; i++) {
+			HttpResponse<String> failed = loginFrom(i % 2, address, "wrong-" + i);
+			assertThat(failed.headers().firstValue("Location").orElse("")).as("failure %d", i).endsWith("/login?error");
+		}
+
+		for (int instance : List.of(0, 1)) {
+			HttpResponse<String> blocked = loginFrom(instance, address, ADMIN_PASSWORD);
+			assertThat(blocked.headers().firstValue("Location").orElse("")).as("instance %d", instance)
+				.endsWith("/login?blocked");
+		}
+		assertThat(loginFrom(1, "198.51.100.9", ADMIN_PASSWORD).headers().firstValue("Location").orElse(""))
+			.as("another address")
+			.doesNotContain("/login");
+	}
+
+	private static HttpResponse<String> loginFrom(int instance, String address, String password) {
+		HttpClient client = newBrowser();
+		String token = Jsoup
+			.parse(send(client, HttpRequest.newBuilder(uri(instance, "/login")).header("X-Forwarded-For", address))
+				.body())
+			.selectFirst("input[name=_csrf]")
+			.attr("value");
+		return send(client, HttpRequest.newBuilder(uri(instance, "/login"))
+			.header("X-Forwarded-For", address)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("username=boss&password=" + password + "&_csrf=" + token)));
+	}
+
 	@Test
 	void aPhotoSentWithTheFormOfOneIsAnsweredByTheOtherAndOnlyItsSenderSeesIt() throws IOException {
 		// the page (and its token) from the first, the photo to the second

@@ -137,7 +137,7 @@ class MariaDbPredictionLogTests {
 					"5 org.mlpages.history.TopProbabilityMigration true", "6 V6__prediction_explanation.sql true",
 					"7 V7__batches.sql true", "8 V8__photo_batches.sql true",
 					"9 V9__shared_sessions_and_job_locks.sql true", "10 V10__batch_runner_lease.sql true",
-					"11 V11__generated_secrets.sql true");
+					"11 V11__generated_secrets.sql true", "12 V12__login_failures.sql true");
 		assertThat(
 				jdbc.queryForObject("select data_type from information_schema.columns where table_schema = database()"
 						+ " and table_name = 'prediction' and column_name = 'id'", String.class))
