@@ -24,7 +24,7 @@ public class MlPagesApplication {
 
 	static final String USAGE = """
 			Usage: java -jar mlpages.jar [--name=value ...]
-			         serves the site; settings as --name=value (the README's "Settings")
+			         serves the site; settings as --name=value (the README's "Configuration and secrets")
 			       java -jar mlpages.jar describe MODEL.onnx
 			         a descriptor to complete for a tabular model
 			       java -jar mlpages.jar inspect|describe|convert|verify MODEL.h5|MODEL.keras ...
@@ -69,7 +69,13 @@ public class MlPagesApplication {
 		if (first.startsWith("--")) {
 			return SERVE;
 		}
-		err.println("Unknown command: " + first);
+		if (first.startsWith("-")) {
+			// a Java option written after the jar reaches the app, not the JVM
+			err.println("Unknown option: " + first + " (Java's own options, such as -D or -X, go before -jar)");
+		}
+		else {
+			err.println("Unknown command: " + first);
+		}
 		err.print(USAGE);
 		return WRONG_USAGE;
 	}

@@ -41,6 +41,13 @@ class CommandsTests {
 	}
 
 	@Test
+	void aJavaOptionAfterTheJarIsRefusedAndSaysWhereItGoes() {
+		assertThat(run("-Xmx256m")).isEqualTo(2);
+		assertThat(err.toString(StandardCharsets.UTF_8))
+			.startsWith("Unknown option: -Xmx256m (Java's own options, such as -D or -X, go before -jar)\nUsage:");
+	}
+
+	@Test
 	void helpPrintsTheUsageAndExitsWithStatusZero() {
 		for (String help : new String[] { "--help", "-h", "help" }) {
 			out.reset();

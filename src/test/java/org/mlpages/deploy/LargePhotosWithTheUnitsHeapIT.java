@@ -82,12 +82,10 @@ class LargePhotosWithTheUnitsHeapIT {
 		PackagedApp app = unit.start(PackagedApp.workDir(), PackagedApp.freePort());
 		try {
 			HttpClient http = HttpClient.newHttpClient();
-			// a hundred senders, as a hundred phones are, not one client writing a
-			// hundred
-			// uploads from one thread: on a busy machine that thread left a connection
-			// without its first byte past Tomcat's 15 s, which then closed it (seen twice
-			// in
-			// full runs, never alone)
+			// a hundred senders, as a hundred phones are, not one client
+			// writing a hundred uploads from its one thread: on a busy machine
+			// that thread left a connection without its first byte past
+			// Tomcat's 15 s, which then closed it (seen twice in full runs)
 			List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
 			for (int i = 0; i < crowd; i++) {
 				answers.add(post(HttpClient.newHttpClient(), app, photo));
