@@ -24,8 +24,10 @@
  * each converter also says the order of its layer's variables
  * ({@link org.mlpages.keras.LayerConverter#keras3Variables}).
  * {@link org.mlpages.keras.KerasModelInspector} describes a file without converting it,
- * and {@link org.mlpages.keras.cli.KerasCommandLine} is the jar's
- * {@code inspect / convert / verify} mode.
+ * and {@link org.mlpages.keras.cli.KerasCommands} holds the jar's
+ * {@code inspect / describe / convert / verify} commands; {@link org.mlpages.keras.Npy}
+ * and {@link org.mlpages.keras.SavedModelRunner} read NumPy arrays and run a converted
+ * model without DJL, for {@code verify}, the trainer and the tests.
  *
  * <h2>Errors</h2> {@link org.mlpages.keras.UnsupportedLayerException} (a subclass of
  * {@link org.mlpages.keras.KerasImportException}) names the first layer without a

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlpages.image.photo.DecodedPhoto;
 import org.mlpages.image.photo.PhotoDecoder;
-import org.mlpages.keras.cli.Npy;
+import org.mlpages.keras.Npy;
 import org.mlpages.system.MlPagesProperties;
 import org.mlpages.system.TestProperties;
 
@@ -140,7 +140,7 @@ class KerasArchiveModelsTests {
 				"keras/generated-keras3/keras3_sequential_augment.keras" }) {
 			Path model = copy(file, "m.keras");
 			var out = new java.io.ByteArrayOutputStream();
-			int exit = org.mlpages.keras.cli.KerasCommandLine.run(
+			int exit = org.mlpages.Commands.run(
 					new String[] { "describe", model.toString(), "--cache", properties.cacheDir().toString() },
 					new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
 			assertThat(exit).isZero();

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mlpages.keras.cli.Npy;
-import org.mlpages.keras.cli.SavedModelRunner;
 
 /**
  * Class activation maps of models that end in global average pooling and a softmax Dense

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.mlpages.keras.cli.Npy;
 
 /**
  * Two real {@code .keras} files as their authors saved them with Keras 3.1.1 and 3.8.0,

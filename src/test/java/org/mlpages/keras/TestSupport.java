@@ -54,13 +54,13 @@ final class TestSupport {
 	}
 
 	/** Runs a converted model on a NumPy batch as {@code verify} does. */
-	static org.mlpages.keras.cli.Npy.Array run(ImportedModel model, org.mlpages.keras.cli.Npy.Array input) {
-		try (var runner = new org.mlpages.keras.cli.SavedModelRunner(model)) {
+	static org.mlpages.keras.Npy.Array run(ImportedModel model, org.mlpages.keras.Npy.Array input) {
+		try (var runner = new SavedModelRunner(model)) {
 			return runner.run(input.shape(), input.floats());
 		}
 	}
 
-	static double maxAbsDifference(org.mlpages.keras.cli.Npy.Array actual, org.mlpages.keras.cli.Npy.Array expected) {
+	static double maxAbsDifference(org.mlpages.keras.Npy.Array actual, org.mlpages.keras.Npy.Array expected) {
 		double max = 0;
 		for (int i = 0; i < expected.values().length; i++) {
 			max = Math.max(max, Math.abs(actual.values()[i] - expected.values()[i]));

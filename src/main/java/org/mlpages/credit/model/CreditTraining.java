@@ -24,7 +24,7 @@ import org.tribuo.transform.TransformationMap;
 import org.tribuo.transform.transformations.MeanStdDevTransformation;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,14 +38,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The training command: compares candidate models by stratified 10-fold cross-validation
- * on the German credit CSV, picks one, chooses its decision threshold from the
- * out-of-fold predictions, retrains it on all rows and writes {@code <out>.model},
- * {@code <out>.report.json} (the side file {@link CreditModel#load} reads) and
- * {@code <out>.report.md}.
- *
- * <pre>java -cp ... org.mlpages.credit.model.CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]
- *     [--hold-out 96,210,325 [--hold-out-reason "the demo's sample applicants"]]</pre>
+ * Trains the credit model ({@code java -jar mlpages.jar train-credit},
+ * {@link TrainCreditCommand}): compares candidate models by stratified 10-fold
+ * cross-validation on the German credit CSV, picks one, chooses its decision threshold
+ * from the out-of-fold predictions, retrains it on all rows and writes
+ * {@code <out>.model}, {@code <out>.report.json} (the side file {@link CreditModel#load}
+ * reads) and {@code <out>.report.md}.
  *
  * <p>
  * Held-out rows take no part in anything: not the folds, the threshold, the schema's
@@ -95,12 +93,6 @@ public final class CreditTraining {
 			if (!rows.isEmpty() && reason.isBlank()) {
 				throw new IllegalArgumentException("held-out rows need a reason");
 			}
-		}
-
-		/** {@code 96,210,325} as the command line takes it. */
-		static HoldOut parse(String rows, String reason) {
-			return new HoldOut(Arrays.stream(rows.split(",")).map(String::strip).map(Integer::valueOf).toList(),
-					reason);
 		}
 
 		public boolean isEmpty() {
@@ -224,52 +216,6 @@ public final class CreditTraining {
 	}
 
 	/**
-	 * Command line entry point.
-	 * @param args {@code --data <csv> --out <prefix> [--seed <long>] [--hold-out <rows>
-	 * [--hold-out-reason <text>]]}
-	 */
-	public static void main(String[] args) throws IOException {
-		Path data = null;
-		Path out = null;
-		long seed = DEFAULT_SEED;
-		String holdOutRows = null;
-		String holdOutReason = DEFAULT_HOLD_OUT_REASON;
-		for (int i = 0; i < args.length; i++) {
-			String value = i + 1 < args.length ? args[i + 1] : null;
-			switch (args[i]) {
-				case "--data" -> data = Path.of(require(value, "--data"));
-				case "--out" -> out = Path.of(require(value, "--out"));
-				case "--seed" -> seed = Long.parseLong(require(value, "--seed"));
-				case "--hold-out" -> holdOutRows = require(value, "--hold-out");
-				case "--hold-out-reason" -> holdOutReason = require(value, "--hold-out-reason");
-				default -> usage("unknown argument " + args[i]);
-			}
-			i++;
-		}
-		if (data == null || out == null) {
-			usage("--data and --out are required");
-		}
-		HoldOut holdOut = holdOutRows == null ? HoldOut.NONE : HoldOut.parse(holdOutRows, holdOutReason);
-		TrainingResult result = train(data, out, seed, holdOut, System.out);
-		System.out.printf("chosen %s, threshold %.2f, written %s%n", result.chosen().id(), result.threshold(),
-				result.modelFile());
-	}
-
-	private static String require(String value, String option) {
-		if (value == null) {
-			usage(option + " needs a value");
-		}
-		return value;
-	}
-
-	private static void usage(String problem) {
-		System.err.println(problem);
-		System.err.println("usage: CreditTraining --data data/credit/credit-g.csv --out models/credit [--seed 42]"
-				+ " [--hold-out 96,210,325 [--hold-out-reason TEXT]]");
-		System.exit(2);
-	}
-
-	/**
 	 * Compares the candidates, trains the chosen one on all rows and writes
 	 * {@code <outPrefix>.model}, {@code <outPrefix>.report.json} and
 	 * {@code <outPrefix>.report.md} (the directory is created if needed).
@@ -284,16 +230,16 @@ public final class CreditTraining {
 	 * @throws IllegalArgumentException if the CSV does not have the expected columns and
 	 * labels, or a held-out row is not in it
 	 */
-	public static TrainingResult train(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintStream log)
+	public static TrainingResult train(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintWriter log)
 			throws IOException {
 		return train(csv, outPrefix, seed, holdOut, log, defaultCandidates());
 	}
 
 	/**
-	 * As {@link #train(Path, Path, long, HoldOut, PrintStream)} with a chosen list of
+	 * As {@link #train(Path, Path, long, HoldOut, PrintWriter)} with a chosen list of
 	 * candidates (tests use fewer).
 	 */
-	static TrainingResult train(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintStream log,
+	static TrainingResult train(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintWriter log,
 			List<Candidate> candidates) throws IOException {
 		// Tribuo logs every tree and every SGD run at INFO through java.util.logging; the
 		// command prints its own
@@ -310,7 +256,7 @@ public final class CreditTraining {
 		}
 	}
 
-	private static TrainingResult trainQuietly(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintStream log,
+	private static TrainingResult trainQuietly(Path csv, Path outPrefix, long seed, HoldOut holdOut, PrintWriter log,
 			List<Candidate> candidates) throws IOException {
 		long start = System.nanoTime();
 		MutableDataset<Label> all = CreditData.load(csv);

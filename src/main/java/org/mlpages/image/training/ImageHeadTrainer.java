@@ -26,8 +26,8 @@ import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasFeatureExtractor;
 import org.mlpages.keras.KerasModelCut;
 import org.mlpages.keras.KerasModelImporter;
-import org.mlpages.keras.cli.Npy;
-import org.mlpages.keras.cli.SavedModelRunner;
+import org.mlpages.keras.Npy;
+import org.mlpages.keras.SavedModelRunner;
 
 /**
  * Trains a new classification head on top of a Keras image model: cuts the base model

@@ -1,28 +1,33 @@
 package org.mlpages.image.training;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.mlpages.image.photo.ResizeMode;
 import org.mlpages.keras.KerasImportException;
-import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The jar's {@code train-image} mode, without Spring: <pre>
- * train-image --data DIR --base BASE.h5 --out models/NAME.h5 [options]
- * </pre> Exit codes: 0 trained and written; 1 written, but the reloaded .h5 disagrees
- * with the trained model; 2 the photos or the base model cannot be used (the message says
- * why); 64 wrong usage.
+ * The jar's {@code train-image} command, without Spring: a new head on a Keras image
+ * model, from one folder of photos per class. Exit codes: 0 trained and written; 1
+ * written, but the reloaded .h5 disagrees with the trained model; 2 the photos or the
+ * base model cannot be used (the message says why); 64 wrong usage.
  */
-public final class TrainImageCommand {
-
-	public static final String COMMAND = "train-image";
+@Command(name = "train-image", header = "Trains a new head on a Keras image model from folders of photos.",
+		sortOptions = false, exitCodeOnInvalidInput = TrainImageCommand.USAGE,
+		description = "Cuts a Keras image model after its last pooling layer, runs every photo through it and fits "
+				+ "a softmax head; writes NAME.h5 (base + head), NAME.yml and NAME.report.md.")
+public final class TrainImageCommand implements Callable<Integer> {
 
 	public static final int OK = 0;
 
@@ -32,50 +37,84 @@ public final class TrainImageCommand {
 
 	public static final int USAGE = 64;
 
-	static final String USAGE_TEXT = """
-			Usage: train-image --data DIR --base BASE.h5 --out models/NAME.h5 [options]
-			  --data DIR          one folder of photos per class (cats/, dogs/, ...); sorted names = output order
-			  --base FILE.h5      Keras model whose layers up to the cut give the features
-			  --out FILE.h5       model to write; NAME.yml and NAME.report.md are written beside it
-			Options:
-			  --validation DIR    validation photos, same class folders (default: hold out --holdout of --data)
-			  --holdout F         fraction of each class held out when there is no --validation (default 0.2)
-			  --seed N            seed of the split and of SGD (default 42)
-			  --cut-at LAYER      cut the base after this layer (default: its last pooling layer)
-			  --trainer NAME      lbfgs (softmax regression, default) or tribuo-sgd
-			  --iterations N      L-BFGS iterations (default 300) or SGD epochs (default 30)
-			  --l2 X              L2 penalty of the softmax regression (default 1e-3)
-			  --batch N           photos per batch through the base (default 8)
-			  --resize MODE       center-crop (default) or stretch
-			  --scale X --offset Y   pixel value v becomes v * X + Y (default 0.0078431373 and -1: [-1, 1])
-			  --title-en T --title-fr T   the descriptor's title
-			  --label FOLDER=ID,EN,FR     how a class folder is named in the descriptor (repeatable)
-			  --base-licence TEXT --data-source TEXT   lines for the report
-			  --cache DIR         TensorFlow native libraries and conversions (default ~/.cache/mlpages)""";
+	@Option(names = "--data", paramLabel = "DIR", required = true,
+			description = "one folder of photos per class (cats/, dogs/, ...); sorted names = output order")
+	Path data;
 
-	private static final Set<String> OPTIONS = Set.of("--data", "--base", "--out", "--validation", "--holdout",
-			"--seed", "--cut-at", "--trainer", "--iterations", "--l2", "--batch", "--resize", "--scale", "--offset",
-			"--title-en", "--title-fr", "--label", "--base-licence", "--data-source", "--cache");
+	@Option(names = "--base", paramLabel = "FILE.h5", required = true,
+			description = "Keras model whose layers up to the cut give the features")
+	Path base;
 
-	private TrainImageCommand() {
-	}
+	@Option(names = "--out", paramLabel = "FILE.h5", required = true,
+			description = "model to write; NAME.yml and NAME.report.md are written beside it")
+	Path out;
 
-	public static boolean isCommand(String[] args) {
-		return args != null && args.length > 0 && COMMAND.equals(args[0]);
-	}
+	@Option(names = "--validation", paramLabel = "DIR",
+			description = "validation photos, same class folders (default: hold out --holdout of --data)")
+	Path validation;
 
-	/** Runs the command; never calls System.exit, so tests call it directly. */
-	public static int run(String[] args, PrintStream out, PrintStream err) {
-		quietLogging();
-		TrainingRequest request;
-		try {
-			request = parse(args);
-		}
-		catch (IllegalArgumentException | TrainingInputException e) {
-			err.println(e.getMessage());
-			err.println(USAGE_TEXT);
-			return USAGE;
-		}
+	@Option(names = "--holdout", paramLabel = "F",
+			description = "fraction of each class held out when there is no --validation (default 0.2)")
+	Double holdout;
+
+	@Option(names = "--seed", paramLabel = "N", description = "seed of the split and of SGD (default 42)")
+	Long seed;
+
+	@Option(names = "--cut-at", paramLabel = "LAYER",
+			description = "cut the base after this layer (default: its last pooling layer)")
+	String cutAt;
+
+	@Option(names = "--trainer", paramLabel = "NAME", description = "lbfgs (softmax regression, default) or tribuo-sgd")
+	String trainer;
+
+	@Option(names = "--iterations", paramLabel = "N",
+			description = "L-BFGS iterations (default 300) or SGD epochs (default 30)")
+	Integer iterations;
+
+	@Option(names = "--l2", paramLabel = "X", description = "L2 penalty of the softmax regression (default 1e-3)")
+	Double l2;
+
+	@Option(names = "--batch", paramLabel = "N", description = "photos per batch through the base (default 8)")
+	Integer batch;
+
+	@Option(names = "--resize", paramLabel = "MODE", description = "center-crop (default) or stretch")
+	String resize;
+
+	@Option(names = "--scale", paramLabel = "X",
+			description = "pixel value v becomes v * X + Y (default 0.0078431373 and -1: [-1, 1])")
+	Float scale;
+
+	@Option(names = "--offset", paramLabel = "Y", description = "see --scale")
+	Float offset;
+
+	@Option(names = "--title-en", paramLabel = "T", description = "the descriptor's title in English")
+	String titleEn;
+
+	@Option(names = "--title-fr", paramLabel = "T", description = "the descriptor's title in French")
+	String titleFr;
+
+	@Option(names = "--label", paramLabel = "FOLDER=ID,EN,FR",
+			description = "how a class folder is named in the descriptor, e.g. cats=Cat,Cat,Chat (repeatable)")
+	List<String> labels = new ArrayList<>();
+
+	@Option(names = "--base-licence", paramLabel = "TEXT", description = "the base model's licence, for the report")
+	String baseLicence;
+
+	@Option(names = "--data-source", paramLabel = "TEXT", description = "where the photos come from, for the report")
+	String dataSource;
+
+	@Option(names = "--cache", paramLabel = "DIR",
+			description = "TensorFlow native libraries and conversions (default ~/.cache/mlpages)")
+	Path cache;
+
+	@Spec
+	CommandSpec spec;
+
+	@Override
+	public Integer call() {
+		TrainingRequest request = request();
+		PrintWriter out = spec.commandLine().getOut();
+		PrintWriter err = spec.commandLine().getErr();
 		ConsoleProgress progress = new ConsoleProgress(err);
 		TrainingReport report;
 		try {
@@ -117,101 +156,76 @@ public final class TrainImageCommand {
 		return OK;
 	}
 
-	static TrainingRequest parse(String[] args) {
-		if (!isCommand(args)) {
-			throw new IllegalArgumentException("Expected " + COMMAND);
+	/** The options as a request, or a usage error that says which one is wrong. */
+	TrainingRequest request() {
+		TrainingRequest.Builder b = TrainingRequest.builder(data, base, out);
+		if (validation != null) {
+			b.validation(validation);
 		}
-		java.util.Map<String, String> options = new java.util.HashMap<>();
-		List<String> labels = new ArrayList<>();
-		for (int i = 1; i < args.length; i++) {
-			String key = args[i];
-			String value;
-			int eq = key.indexOf('=');
-			if (key.startsWith("--") && eq > 0) {
-				value = key.substring(eq + 1);
-				key = key.substring(0, eq);
-			}
-			else if (i + 1 < args.length) {
-				value = args[++i];
-			}
-			else {
-				throw new IllegalArgumentException("Option " + key + " needs a value");
-			}
-			if (!OPTIONS.contains(key)) {
-				throw new IllegalArgumentException("Unknown option " + key);
-			}
-			if (key.equals("--label")) {
-				labels.add(value);
-			}
-			else {
-				options.put(key, value);
-			}
+		if (holdout != null) {
+			b.validationFraction(holdout);
 		}
-		for (String required : List.of("--data", "--base", "--out")) {
-			if (!options.containsKey(required)) {
-				throw new IllegalArgumentException(COMMAND + " needs " + required);
-			}
+		if (seed != null) {
+			b.seed(seed);
 		}
-		TrainingRequest.Builder b = TrainingRequest.builder(Path.of(options.get("--data")),
-				Path.of(options.get("--base")), Path.of(options.get("--out")));
-		if (options.containsKey("--validation")) {
-			b.validation(Path.of(options.get("--validation")));
-		}
-		if (options.containsKey("--holdout")) {
-			b.validationFraction(number(options, "--holdout"));
-		}
-		if (options.containsKey("--seed")) {
-			b.seed((long) integer(options, "--seed"));
-		}
-		b.cutAt(options.get("--cut-at"));
-		if (options.containsKey("--trainer")) {
-			b.trainer(switch (options.get("--trainer")) {
+		b.cutAt(cutAt);
+		if (trainer != null) {
+			b.trainer(switch (trainer) {
 				case "lbfgs" -> TrainingRequest.HeadTrainer.SOFTMAX_LBFGS;
 				case "tribuo-sgd" -> TrainingRequest.HeadTrainer.TRIBUO_SGD;
-				default -> throw new IllegalArgumentException("--trainer is lbfgs or tribuo-sgd");
+				default -> throw usage("--trainer is lbfgs or tribuo-sgd");
 			});
 		}
-		if (options.containsKey("--iterations")) {
-			b.iterations((int) integer(options, "--iterations"));
+		if (iterations != null) {
+			b.iterations(iterations);
 		}
-		if (options.containsKey("--l2")) {
-			b.l2(number(options, "--l2"));
+		if (l2 != null) {
+			b.l2(l2);
 		}
-		if (options.containsKey("--batch")) {
-			b.batchSize((int) integer(options, "--batch"));
+		if (batch != null) {
+			b.batchSize(batch);
 		}
-		if (options.containsKey("--resize")) {
-			b.resize(switch (options.get("--resize")) {
+		if (resize != null) {
+			b.resize(switch (resize) {
 				case "center-crop" -> ResizeMode.CENTER_CROP;
 				case "stretch" -> ResizeMode.STRETCH;
-				default -> throw new IllegalArgumentException("--resize is center-crop or stretch");
+				default -> throw usage("--resize is center-crop or stretch");
 			});
 		}
-		if (options.containsKey("--scale")) {
-			b.scale((float) number(options, "--scale"));
+		if (scale != null) {
+			b.scale(scale);
 		}
-		if (options.containsKey("--offset")) {
-			b.offset((float) number(options, "--offset"));
+		if (offset != null) {
+			b.offset(offset);
 		}
-		if (options.containsKey("--title-en") || options.containsKey("--title-fr")) {
-			b.title(options.get("--title-en"), options.get("--title-fr"));
+		if (titleEn != null || titleFr != null) {
+			b.title(titleEn, titleFr);
 		}
 		for (String label : labels) {
 			int eq = label.indexOf('=');
 			String[] parts = eq > 0 ? label.substring(eq + 1).split(",", -1) : new String[0];
 			if (parts.length != 3 || parts[0].isBlank()) {
-				throw new IllegalArgumentException("--label is FOLDER=ID,EN,FR, e.g. cats=Cat,Cat,Chat: " + label);
+				throw usage("--label is FOLDER=ID,EN,FR, e.g. cats=Cat,Cat,Chat: " + label);
 			}
 			b.label(label.substring(0, eq),
 					new TrainingRequest.LabelText(parts[0].trim(), parts[1].trim(), parts[2].trim()));
 		}
-		if (options.containsKey("--cache")) {
-			b.cacheDir(Path.of(options.get("--cache")));
+		if (cache != null) {
+			b.cacheDir(cache);
 		}
-		b.baseModelLicence(options.get("--base-licence"));
-		b.dataSource(options.get("--data-source"));
-		b.commandLine(commandLine(args));
-		return b.build();
+		b.baseModelLicence(baseLicence);
+		b.dataSource(dataSource);
+		b.commandLine(commandLine(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+		try {
+			return b.build();
+		}
+		catch (TrainingInputException e) {
+			throw usage(e.getMessage());
+		}
+	}
+
+	private ParameterException usage(String message) {
+		return new ParameterException(spec.commandLine(), message);
 	}
 
 	/**
@@ -227,46 +241,17 @@ public final class TrainImageCommand {
 		return sb.toString();
 	}
 
-	private static double number(java.util.Map<String, String> options, String key) {
-		try {
-			return Double.parseDouble(options.get(key));
-		}
-		catch (NumberFormatException e) {
-			throw new IllegalArgumentException(key + " is not a number: " + options.get(key));
-		}
-	}
-
-	private static long integer(java.util.Map<String, String> options, String key) {
-		try {
-			return Long.parseLong(options.get(key));
-		}
-		catch (NumberFormatException e) {
-			throw new IllegalArgumentException(key + " is not an integer: " + options.get(key));
-		}
-	}
-
-	/**
-	 * As in the Keras command line: only warnings of our own and errors of the libraries.
-	 */
-	private static void quietLogging() {
-		if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
-			ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
-			ctx.getLogger("io.jhdf").setLevel(ch.qos.logback.classic.Level.ERROR);
-			ctx.getLogger("ai.djl").setLevel(ch.qos.logback.classic.Level.ERROR);
-		}
-	}
-
 	/**
 	 * Stages and warnings as lines, feature extraction as one bar redrawn in place on
 	 * stderr.
 	 */
 	static final class ConsoleProgress implements ProgressListener {
 
-		private final PrintStream err;
+		private final PrintWriter err;
 
 		private boolean onBar;
 
-		ConsoleProgress(PrintStream err) {
+		ConsoleProgress(PrintWriter err) {
 			this.err = err;
 		}
 

@@ -10,7 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class CreditTrainingTest {
 		assertThat(holdOut.rows()).as("the demo's applicants are held out").isNotEmpty();
 		ByteArrayOutputStream log = new ByteArrayOutputStream();
 		CreditTraining.TrainingResult result = CreditTraining.train(CreditFixtures.CSV, dir.resolve("credit"), 42L,
-				holdOut, new PrintStream(log, true, StandardCharsets.UTF_8), chosenOnly());
+				holdOut, new PrintWriter(new OutputStreamWriter(log, StandardCharsets.UTF_8), true), chosenOnly());
 
 		JsonNode fresh = JSON.readTree(Files.readString(result.reportJson()));
 		JsonNode committedCandidate = null;
@@ -87,7 +88,7 @@ class CreditTrainingTest {
 	@Test
 	void heldOutRowsCountFromTheFirstAfterTheHeaderAndMustExist() throws IOException {
 		var all = CreditData.load(CreditFixtures.CSV);
-		CreditTraining.HoldOut holdOut = CreditTraining.HoldOut.parse("3, 1,3", "a reason");
+		CreditTraining.HoldOut holdOut = new CreditTraining.HoldOut(List.of(3, 1, 3), "a reason");
 		assertThat(holdOut.rows()).containsExactly(1, 3);
 
 		var used = CreditTraining.withoutHeldOut(all, holdOut);

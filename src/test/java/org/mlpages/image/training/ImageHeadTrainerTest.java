@@ -34,8 +34,8 @@ import org.mlpages.keras.KerasImportException;
 import org.mlpages.keras.KerasModelCut;
 import org.mlpages.keras.KerasModelImporter;
 import org.mlpages.keras.TensorFlowNatives;
-import org.mlpages.keras.cli.Npy;
-import org.mlpages.keras.cli.SavedModelRunner;
+import org.mlpages.keras.Npy;
+import org.mlpages.keras.SavedModelRunner;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -288,16 +288,17 @@ class ImageHeadTrainerTest {
 	void commandLineRefusesBadUsageAndBadData() throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		int code = TrainImageCommand.run(new String[] { "train-image", "--data", "x" }, new PrintStream(out),
+		int code = org.mlpages.Commands.run(new String[] { "train-image", "--data", "x" }, new PrintStream(out),
 				new PrintStream(err));
 		assertEquals(TrainImageCommand.USAGE, code);
-		assertTrue(err.toString().contains("needs --base"), err.toString());
+		assertTrue(err.toString().contains("Missing required options: '--base=FILE.h5', '--out=FILE.h5'"),
+				err.toString());
 
 		Path data = work.resolve("cli-single");
 		Files.createDirectories(data.resolve("dogs"));
 		Files.copy(PHOTOS.resolve("dogs/nasser0111_dog.jpg"), data.resolve("dogs/a.jpg"));
 		err.reset();
-		code = TrainImageCommand.run(
+		code = org.mlpages.Commands.run(
 				new String[] { "train-image", "--data", data.toString(), "--base", BASE.toString(), "--out",
 						work.resolve("cli.h5").toString(), "--cache", CACHE.toString() },
 				new PrintStream(out), new PrintStream(err));

@@ -15,8 +15,8 @@ import org.mlpages.keras.KerasFeatureExtractor;
 import org.mlpages.keras.KerasModelCut;
 import org.mlpages.keras.KerasModelImporter;
 import org.mlpages.keras.TensorFlowNatives;
-import org.mlpages.keras.cli.Npy;
-import org.mlpages.keras.cli.SavedModelRunner;
+import org.mlpages.keras.Npy;
+import org.mlpages.keras.SavedModelRunner;
 
 /**
  * Cutting and extending the other Keras layouts of the keras tests' generated fixtures

@@ -1,7 +1,6 @@
-package org.mlpages.keras.cli;
+package org.mlpages.keras;
 
 import java.util.Map;
-import org.mlpages.keras.ImportedModel;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;

@@ -1,4 +1,4 @@
-package org.mlpages.keras.cli;
+package org.mlpages.keras;
 
 import java.io.IOException;
 import java.io.OutputStream;

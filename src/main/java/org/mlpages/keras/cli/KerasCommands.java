@@ -1,38 +1,37 @@
 package org.mlpages.keras.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.mlpages.keras.Activations;
 import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasImportException;
 import org.mlpages.keras.KerasModelImporter;
 import org.mlpages.keras.KerasModelInspector;
 import org.mlpages.keras.LayerConverters;
+import org.mlpages.keras.Npy;
+import org.mlpages.keras.SavedModelRunner;
 import org.mlpages.keras.TensorFlowNatives;
-import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * The jar's command-line mode, without Spring: <pre>
- * inspect MODEL [--arch ARCH.json]
- * describe MODEL [--arch ARCH.json]
- * convert MODEL DIR [--arch ARCH.json]
- * verify  MODEL --input X.npy --expected Y.npy [--arch ARCH.json] [--tolerance 1e-4]
- * </pre> Every command also takes {@code --cache DIR}: where TensorFlow's native
- * libraries are extracted and conversions cached, by default
- * {@code ${user.home}/.cache/mlpages}.
+ * The Keras importer's commands, without Spring: {@code inspect}, {@code describe},
+ * {@code convert} and {@code verify}, each with {@code --help}. The jar's
+ * {@code org.mlpages.Commands} runs them.
  *
  * <p>
  * Exit codes: 0 success (inspect: every layer supported; verify: within tolerance); 1
@@ -40,9 +39,7 @@ import org.slf4j.LoggerFactory;
  * or have another shape; 2 the model cannot be loaded or converted (or an input cannot be
  * read); 64 wrong usage.
  */
-public final class KerasCommandLine {
-
-	public static final Set<String> COMMANDS = Set.of("inspect", "describe", "convert", "verify");
+public final class KerasCommands {
 
 	public static final int OK = 0;
 
@@ -52,62 +49,157 @@ public final class KerasCommandLine {
 
 	public static final int USAGE = 64;
 
-	private static final String USAGE_TEXT = """
-			Usage:
-			  inspect MODEL [--arch ARCH.json]
-			  describe MODEL [--arch ARCH.json]   print a descriptor (MODEL.yml) to complete
-			  convert MODEL DIR [--arch ARCH.json]
-			  verify  MODEL --input X.npy --expected Y.npy [--arch ARCH.json] [--tolerance 1e-4]
-			Options for every command:
-			  --cache DIR   native libraries and converted models (default ~/.cache/mlpages)
-			MODEL is a Keras model file: a .keras archive (Keras 3) or an HDF5 .h5 (any Keras), told apart
-			by their first bytes; or a weights-only file (save_weights(): legacy .h5 or Keras 3 .weights.h5)
-			with ARCH.json, what model.to_json() wrote.""";
-
-	private KerasCommandLine() {
+	private KerasCommands() {
 	}
 
-	public static boolean isCommand(String[] args) {
-		return args != null && args.length > 0 && COMMANDS.contains(args[0]);
+	/** What every command takes: the model file, its architecture and the cache. */
+	public static final class ModelFile {
+
+		@Parameters(index = "0", paramLabel = "MODEL",
+				description = "a .keras archive (Keras 3) or an HDF5 .h5 (any Keras), told apart by their first bytes; "
+						+ "or weights only (save_weights(): .h5, .weights.h5, .weights.json) with --arch")
+		Path file;
+
+		@Option(names = "--arch", paramLabel = "ARCH.json",
+				description = "what model.to_json() wrote, for a weights-only file")
+		Path arch;
+
+		@Option(names = "--cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/mlpages",
+				description = "TensorFlow's native libraries and the converted models (default ~/.cache/mlpages)")
+		Path cache;
+
+		public Path file() {
+			return file;
+		}
+
+		public Path arch() {
+			return arch;
+		}
+
+		public Path cache() {
+			return cache;
+		}
+
 	}
 
-	/** Runs one command; never calls System.exit, so tests call it directly. */
-	public static int run(String[] args, PrintStream out, PrintStream err) {
-		quietLogging();
-		Parsed p;
+	/** Runs a command's body and turns the importer's failures into exit status 2. */
+	private static int loading(ModelFile model, PrintWriter err, IoCall body) {
 		try {
-			p = Parsed.of(args);
-		}
-		catch (IllegalArgumentException e) {
-			err.println(e.getMessage());
-			err.println(USAGE_TEXT);
-			return USAGE;
-		}
-		try {
-			return switch (p.command) {
-				case "inspect" -> inspect(p, out, err);
-				case "describe" -> describe(p, out);
-				case "convert" -> convert(p, out, err);
-				case "verify" -> verify(p, out, err);
-				default -> throw new IllegalStateException(p.command);
-			};
+			return body.call();
 		}
 		catch (KerasImportException e) {
-			err.println("Cannot load " + p.file + ": " + e.getMessage());
+			err.println("Cannot load " + model.file + ": " + e.getMessage());
 			return CANNOT_LOAD;
 		}
 		catch (IOException | UncheckedIOException e) {
-			err.println("Cannot load " + p.file + ": " + e);
+			err.println("Cannot load " + model.file + ": " + e);
 			return CANNOT_LOAD;
 		}
 		catch (RuntimeException e) {
 			// TensorFlow failures at load or run time: the model could not be used
-			err.println("Cannot run " + p.file + ": " + e);
+			err.println("Cannot run " + model.file + ": " + e);
 			return CANNOT_LOAD;
 		}
 	}
 
-	private static int inspect(Parsed p, PrintStream out, PrintStream err) throws IOException {
+	private interface IoCall {
+
+		int call() throws IOException;
+
+	}
+
+	@Command(name = "inspect", header = "Checks that every layer of a Keras model can be served.", sortOptions = false,
+			exitCodeOnInvalidInput = USAGE,
+			description = "Lists the file's format, Keras version, model kind, input shape, every layer with its settings "
+					+ "and whether it is supported. Exit 0 when every layer is, 1 when not, 2 when the file cannot be read.")
+	public static final class Inspect implements Callable<Integer> {
+
+		@Mixin
+		ModelFile model;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public Integer call() {
+			PrintWriter out = spec.commandLine().getOut();
+			return loading(model, spec.commandLine().getErr(), () -> inspect(model, out));
+		}
+
+	}
+
+	/**
+	 * {@code describe} of a Keras model, for the jar's command that describes every kind.
+	 */
+	public static int describe(ModelFile model, PrintWriter out, PrintWriter err) {
+		return loading(model, err, () -> {
+			out.print(DescriptorSkeleton.of(model.file, importModel(model)));
+			return OK;
+		});
+	}
+
+	@Command(name = "convert", header = "Writes a Keras model as a TensorFlow SavedModel.", sortOptions = false,
+			exitCodeOnInvalidInput = USAGE,
+			description = "Writes the model as a TensorFlow SavedModel (signature serving_default) into DIR, "
+					+ "which must not exist or be empty.")
+	public static final class Convert implements Callable<Integer> {
+
+		@Mixin
+		ModelFile model;
+
+		@Parameters(index = "1", paramLabel = "DIR", description = "where the SavedModel is written")
+		Path target;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public Integer call() {
+			PrintWriter out = spec.commandLine().getOut();
+			PrintWriter err = spec.commandLine().getErr();
+			return loading(model, err, () -> convert(model, target, out, err));
+		}
+
+	}
+
+	@Command(name = "verify", header = "Compares the model's answers with what Keras answered.", sortOptions = false,
+			exitCodeOnInvalidInput = USAGE,
+			description = "Runs the model on a NumPy float32 batch and compares with the expected outputs: "
+					+ "the way to prove that Java answers as the notebook did "
+					+ "(np.save('x.npy', x); np.save('y.npy', model.predict(x))). "
+					+ "Exit 0 within the tolerance, 1 over it or another shape, 2 when a file cannot be read.")
+	public static final class Verify implements Callable<Integer> {
+
+		@Mixin
+		ModelFile model;
+
+		@Option(names = "--input", paramLabel = "X.npy", required = true, description = "the batch, float32")
+		Path input;
+
+		@Option(names = "--expected", paramLabel = "Y.npy", required = true,
+				description = "what Keras answered, float32 or float64")
+		Path expected;
+
+		@Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-4",
+				description = "the largest absolute difference allowed (default: ${DEFAULT-VALUE})")
+		double tolerance;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public Integer call() {
+			if (!(tolerance >= 0)) {
+				throw new ParameterException(spec.commandLine(), "--tolerance must be a non-negative number");
+			}
+			PrintWriter out = spec.commandLine().getOut();
+			PrintWriter err = spec.commandLine().getErr();
+			return loading(model, err, () -> verify(this, out, err));
+		}
+
+	}
+
+	private static int inspect(ModelFile p, PrintWriter out) throws IOException {
 		KerasModelInspector.Report r = new KerasModelInspector().inspect(p.file, p.arch);
 		out.println("File:          " + p.file + (p.arch != null ? " (architecture " + p.arch + ")" : ""));
 		out.println("Format:        " + r.format());
@@ -141,13 +233,7 @@ public final class KerasCommandLine {
 		return MISMATCH;
 	}
 
-	private static int describe(Parsed p, PrintStream out) throws IOException {
-		out.print(DescriptorSkeleton.of(p.file, importModel(p)));
-		return OK;
-	}
-
-	private static int convert(Parsed p, PrintStream out, PrintStream err) throws IOException {
-		Path target = p.positional.get(0);
+	private static int convert(ModelFile p, Path target, PrintWriter out, PrintWriter err) throws IOException {
 		if (Files.exists(target) && (!Files.isDirectory(target) || hasEntries(target))) {
 			err.println(target + " exists and is not an empty directory");
 			return USAGE;
@@ -161,7 +247,7 @@ public final class KerasCommandLine {
 		return OK;
 	}
 
-	private static int verify(Parsed p, PrintStream out, PrintStream err) throws IOException {
+	private static int verify(Verify p, PrintWriter out, PrintWriter err) throws IOException {
 		Npy.Array input;
 		Npy.Array expected;
 		try {
@@ -172,7 +258,7 @@ public final class KerasCommandLine {
 			err.println("Cannot read the arrays: " + e.getMessage());
 			return CANNOT_LOAD;
 		}
-		ImportedModel m = importModel(p);
+		ImportedModel m = importModel(p.model);
 		long[] want = m.inputShape();
 		if (!fits(want, input.shape())) {
 			err.println("Input " + p.input + " has shape " + shape(input.shape()) + ", the model takes " + shape(want));
@@ -206,7 +292,7 @@ public final class KerasCommandLine {
 		return MISMATCH;
 	}
 
-	private static ImportedModel importModel(Parsed p) throws IOException {
+	private static ImportedModel importModel(ModelFile p) throws IOException {
 		// In a JVM that already loaded TensorFlow (tests, or an embedding app) keep those
 		// libraries.
 		if (System.getProperty("TENSORFLOW_LIBRARY_PATH") == null) {
@@ -255,119 +341,6 @@ public final class KerasCommandLine {
 				return FileVisitResult.CONTINUE;
 			}
 		});
-	}
-
-	/**
-	 * jHDF logs every dataset at INFO and Logback's default configuration prints DEBUG to
-	 * stdout: in CLI mode only warnings of our own and errors of the libraries are
-	 * wanted. Done through Logback's API when Logback is the SLF4J binding (as in the
-	 * jar), silently skipped otherwise.
-	 */
-	private static void quietLogging() {
-		if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
-			ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
-			ctx.getLogger("io.jhdf").setLevel(ch.qos.logback.classic.Level.ERROR);
-			ctx.getLogger("ai.djl").setLevel(ch.qos.logback.classic.Level.ERROR);
-		}
-	}
-
-	/** The command line, checked before anything is loaded. */
-	private static final class Parsed {
-
-		String command;
-
-		Path file;
-
-		Path arch;
-
-		Path input;
-
-		Path expected;
-
-		Path cache = Path.of(System.getProperty("user.home"), ".cache", "mlpages");
-
-		double tolerance = 1e-4;
-
-		final List<Path> positional = new ArrayList<>();
-
-		static Parsed of(String[] args) {
-			if (args == null || args.length == 0 || !COMMANDS.contains(args[0])) {
-				throw new IllegalArgumentException("Expected one of " + COMMANDS);
-			}
-			Parsed p = new Parsed();
-			p.command = args[0];
-			Map<String, String> options = new HashMap<>();
-			List<String> plain = new ArrayList<>();
-			Set<String> known = Set.of("--arch", "--input", "--expected", "--tolerance", "--cache");
-			for (int i = 1; i < args.length; i++) {
-				String a = args[i];
-				if (a.startsWith("--")) {
-					String key = a;
-					String value;
-					int eq = a.indexOf('=');
-					if (eq > 0) {
-						key = a.substring(0, eq);
-						value = a.substring(eq + 1);
-					}
-					else if (i + 1 < args.length) {
-						value = args[++i];
-					}
-					else {
-						throw new IllegalArgumentException("Option " + a + " needs a value");
-					}
-					if (!known.contains(key)) {
-						throw new IllegalArgumentException("Unknown option " + key);
-					}
-					options.put(key, value);
-				}
-				else {
-					plain.add(a);
-				}
-			}
-			int positionals = "convert".equals(p.command) ? 2 : 1;
-			if (plain.size() != positionals) {
-				throw new IllegalArgumentException(
-						p.command + " takes " + positionals + " file argument(s), got " + plain.size());
-			}
-			p.file = Path.of(plain.get(0));
-			for (int i = 1; i < plain.size(); i++) {
-				p.positional.add(Path.of(plain.get(i)));
-			}
-			if (options.containsKey("--arch")) {
-				p.arch = Path.of(options.get("--arch"));
-			}
-			if (options.containsKey("--cache")) {
-				p.cache = Path.of(options.get("--cache"));
-			}
-			if ("verify".equals(p.command)) {
-				if (!options.containsKey("--input") || !options.containsKey("--expected")) {
-					throw new IllegalArgumentException("verify needs --input X.npy and --expected Y.npy");
-				}
-				p.input = Path.of(options.get("--input"));
-				p.expected = Path.of(options.get("--expected"));
-				if (options.containsKey("--tolerance")) {
-					try {
-						p.tolerance = Double.parseDouble(options.get("--tolerance"));
-					}
-					catch (NumberFormatException e) {
-						throw new IllegalArgumentException(
-								"--tolerance is not a number: " + options.get("--tolerance"));
-					}
-					if (!(p.tolerance >= 0)) {
-						throw new IllegalArgumentException("--tolerance must be a non-negative number");
-					}
-				}
-			}
-			else {
-				for (String only : List.of("--input", "--expected", "--tolerance")) {
-					if (options.containsKey(only)) {
-						throw new IllegalArgumentException(only + " is an option of verify only");
-					}
-				}
-			}
-			return p;
-		}
-
 	}
 
 }

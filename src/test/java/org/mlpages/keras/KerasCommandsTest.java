@@ -12,11 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlpages.keras.cli.KerasCommandLine;
-import org.mlpages.keras.cli.Npy;
+import org.mlpages.Commands;
 
 /** The jar's command-line mode, called directly: output and exit codes. */
-class KerasCommandLineTest {
+class KerasCommandsTest {
 
 	@TempDir
 	Path dir;
@@ -38,7 +37,7 @@ class KerasCommandLineTest {
 		System.arraycopy(args, 0, withCache, 0, args.length);
 		withCache[args.length] = "--cache";
 		withCache[args.length + 1] = cache.toString();
-		return KerasCommandLine.run(withCache, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+		return Commands.run(withCache, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
 				new PrintStream(errBytes, true, StandardCharsets.UTF_8));
 	}
 
@@ -189,9 +188,19 @@ class KerasCommandLineTest {
 		assertThat(run("inspect", "a.h5", "b.h5")).isEqualTo(64);
 		assertThat(run("inspect", "a.h5", "--bogus", "1")).isEqualTo(64);
 		assertThat(run("verify", "a.h5", "--input", "x", "--expected", "y", "--tolerance", "abc")).isEqualTo(64);
-		assertThat(err()).contains("Usage:");
-		assertThat(KerasCommandLine.isCommand(new String[] { "--server.port=8080" })).isFalse();
-		assertThat(KerasCommandLine.isCommand(new String[] { "verify" })).isTrue();
+		assertThat(err()).contains("Invalid value for option '--tolerance': 'abc' is not a double")
+			.contains("Usage: java -jar mlpages.jar verify");
+	}
+
+	@Test
+	void everyCommandAnswersHelpWithItsOptions() {
+		for (String command : new String[] { "inspect", "describe", "convert", "verify" }) {
+			outBytes.reset();
+			assertThat(run(command, "--help")).as(command).isZero();
+			assertThat(out()).as(command)
+				.contains("\nUsage: java -jar mlpages.jar " + command + " [-h]")
+				.contains("MODEL", "--arch=ARCH.json", "--cache=DIR");
+		}
 	}
 
 	@Test

@@ -1,8 +1,5 @@
 package org.mlpages.tabular;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -10,57 +7,21 @@ import java.util.Locale;
 import org.mlpages.onnx.OnnxClassifier;
 import org.mlpages.onnx.OnnxClassifier.Input;
 import org.mlpages.onnx.OnnxClassifier.ValueType;
-import org.mlpages.onnx.OnnxModelException;
 
 /**
- * {@code java -jar mlpages.jar describe model.onnx}: prints the descriptor a data person
- * completes to serve a tabular model, from what the model declares: one field per column
- * (an input of several columns gives one per column), a kind that fits each input's type,
- * the classes, ZipMap or not. What the model cannot say (words, bounds, the options a
- * text column takes, baselines) is marked TODO. The keys are the README's "Adding a
- * tabular model".
+ * The descriptor a data person completes to serve a tabular model
+ * ({@code java -jar mlpages.jar describe model.onnx}), from what the model declares: one
+ * field per column (an input of several columns gives one per column), a kind that fits
+ * each input's type, the classes, ZipMap or not. What the model cannot say (words,
+ * bounds, the options a text column takes, baselines) is marked TODO. The keys are the
+ * README's "Adding a tabular model".
  */
-public final class DescribeCommand {
+public final class TabularDescriptorSkeleton {
 
-	static final int OK = 0;
-
-	static final int CANNOT_LOAD = 2;
-
-	private DescribeCommand() {
+	private TabularDescriptorSkeleton() {
 	}
 
-	/**
-	 * {@code describe} followed by an {@code .onnx} file (Keras files go to the Keras
-	 * command line).
-	 */
-	public static boolean isCommand(String[] args) {
-		return args != null && args.length >= 2 && args[0].equals("describe")
-				&& args[1].toLowerCase(Locale.ROOT).endsWith(".onnx");
-	}
-
-	/** Never calls System.exit, so tests call it directly. */
-	public static int run(String[] args, PrintStream out, PrintStream err) {
-		Path file = Path.of(args[1]);
-		if (!Files.isRegularFile(file)) {
-			err.println("Cannot load " + file + ": no such file");
-			return CANNOT_LOAD;
-		}
-		try (OnnxClassifier model = OnnxClassifier.open(file)) {
-			out.print(skeleton(file, model));
-			return OK;
-		}
-		catch (OnnxModelException | IOException ex) {
-			err.println("Cannot load " + file + ": " + ex.getMessage());
-			return CANNOT_LOAD;
-		}
-		catch (RuntimeException | LinkageError ex) {
-			// ONNX Runtime's natives: the jar carries linux-x64's only
-			err.println("Cannot run ONNX Runtime on this machine (the jar carries its linux-x64 libraries): " + ex);
-			return CANNOT_LOAD;
-		}
-	}
-
-	static String skeleton(Path file, OnnxClassifier model) {
+	public static String of(Path file, OnnxClassifier model) {
 		String name = file.getFileName().toString();
 		String base = name.substring(0, name.length() - ".onnx".length());
 		StringBuilder y = new StringBuilder();

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.mlpages.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code describe model.onnx}: a descriptor skeleton from the model's own inputs and
  * classes, which loads with the model once its TODOs are filled in.
  */
-class DescribeCommandTest {
+class TabularDescriptorSkeletonTest {
 
 	private static final Path DIR = Path.of("src/test/resources/tabular/onnx");
 
@@ -29,7 +30,7 @@ class DescribeCommandTest {
 	@ValueSource(strings = { "debayan_heart_model", "pipeline_strings", "forest_no_zipmap", "three_classes" })
 	void theSkeletonLoadsWithItsModelOnceCompleted(String name) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		int status = DescribeCommand.run(new String[] { "describe", DIR.resolve(name + ".onnx").toString() },
+		int status = Commands.run(new String[] { "describe", DIR.resolve(name + ".onnx").toString() },
 				new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
 		assertThat(status).isZero();
 		String skeleton = out.toString(StandardCharsets.UTF_8);
@@ -45,7 +46,7 @@ class DescribeCommandTest {
 	@Test
 	void theHeartModelsFifteenColumnsBecomeFifteenFieldsAndItsClassesAreRead() {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		DescribeCommand.run(new String[] { "describe", DIR.resolve("debayan_heart_model.onnx").toString() },
+		Commands.run(new String[] { "describe", DIR.resolve("debayan_heart_model.onnx").toString() },
 				new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
 		String skeleton = out.toString(StandardCharsets.UTF_8);
 		assertThat(skeleton).contains("(skl2onnx 1.19.1; inputs input float[15]; probabilities as ZipMap)")
@@ -59,7 +60,7 @@ class DescribeCommandTest {
 	void aPickleIsRefusedWithTheWayToConvertIt() throws IOException {
 		Path pickle = Files.write(tmp.resolve("model.onnx"), new byte[] { (byte) 0x80, 4, 0 });
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		int status = DescribeCommand.run(new String[] { "describe", pickle.toString() }, System.out,
+		int status = Commands.run(new String[] { "describe", pickle.toString() }, System.out,
 				new PrintStream(err, true, StandardCharsets.UTF_8));
 		assertThat(status).isEqualTo(2);
 		assertThat(err.toString(StandardCharsets.UTF_8)).contains("model.onnx is a Python pickle")
