@@ -2,7 +2,6 @@ package org.mlpages.tabular;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 import org.mlpages.onnx.OnnxClassifier;
 import org.mlpages.onnx.OnnxClassifier.Input;

@@ -1,7 +1,6 @@
 package org.mlpages.catalog;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import javax.imageio.ImageIO;
-
 import org.mlpages.image.photo.EnlargedPhoto;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.image.photo.Preprocessing;

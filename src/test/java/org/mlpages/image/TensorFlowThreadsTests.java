@@ -71,7 +71,8 @@ class TensorFlowThreadsTests {
 			thread.start();
 			thread.join();
 			if (failure.get() != null) {
-				failure.get().printStackTrace();
+				// the parent test reads this JVM's stderr
+				failure.get().printStackTrace(System.err);
 				System.exit(1);
 			}
 			System.exit(0);

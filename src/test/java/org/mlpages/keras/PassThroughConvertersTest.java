@@ -7,8 +7,6 @@ import static org.mlpages.keras.ConverterHarness.input;
 import static org.mlpages.keras.ConverterHarness.layer;
 import static org.mlpages.keras.ConverterHarness.run;
 import static org.mlpages.keras.ConverterHarness.shape;
-import static org.mlpages.keras.ConverterHarness.weight;
-import static org.mlpages.keras.ConverterHarness.weights;
 
 import org.junit.jupiter.api.Test;
 import org.mlpages.keras.layers.ActivationConverter;

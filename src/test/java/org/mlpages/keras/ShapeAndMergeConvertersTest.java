@@ -1,8 +1,6 @@
 package org.mlpages.keras;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 import static org.mlpages.keras.ConverterHarness.input;
 import static org.mlpages.keras.ConverterHarness.layer;
 import static org.mlpages.keras.ConverterHarness.run;

@@ -2,13 +2,10 @@ package org.mlpages.keras;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 import static org.mlpages.keras.ConverterHarness.input;
 import static org.mlpages.keras.ConverterHarness.layer;
 import static org.mlpages.keras.ConverterHarness.run;
 import static org.mlpages.keras.ConverterHarness.shape;
-import static org.mlpages.keras.ConverterHarness.weight;
-import static org.mlpages.keras.ConverterHarness.weights;
 
 import org.junit.jupiter.api.Test;
 import org.mlpages.keras.layers.ZeroPadding2DConverter;

@@ -41,20 +41,23 @@ final class BinaryMetrics {
 
 	/** The decisions "grant iff P(good) >= threshold" against the truth. */
 	static Confusion confusion(double[] pGood, boolean[] isGood, double threshold) {
-		int gg = 0, gr = 0, bg = 0, br = 0;
+		int gg = 0;
+		int gr = 0;
+		int bg = 0;
+		int br = 0;
 		for (int i = 0; i < pGood.length; i++) {
 			boolean granted = pGood[i] >= threshold;
-			if (isGood[i]) {
-				if (granted)
-					gg++;
-				else
-					gr++;
+			if (isGood[i] && granted) {
+				gg++;
+			}
+			else if (isGood[i]) {
+				gr++;
+			}
+			else if (granted) {
+				bg++;
 			}
 			else {
-				if (granted)
-					bg++;
-				else
-					br++;
+				br++;
 			}
 		}
 		return new Confusion(gg, gr, bg, br);

@@ -28,7 +28,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -418,8 +417,9 @@ public final class CreditTraining {
 		for (int k = 0; k < FOLDS; k++) {
 			int inFold = 0;
 			for (int f : fold) {
-				if (f == k)
+				if (f == k) {
 					inFold++;
+				}
 			}
 			double[] otherP = new double[pGood.length - inFold];
 			boolean[] otherGood = new boolean[otherP.length];

@@ -203,10 +203,12 @@ class CreditModelTest {
 			CreditDecision decision = model.decide(row);
 			assertThat(decision.threshold()).isEqualTo(model.threshold());
 			assertThat(decision.granted()).isEqualTo(decision.probabilityGood() >= model.threshold());
-			if (decision.granted())
+			if (decision.granted()) {
 				granted++;
-			else
+			}
+			else {
 				refused++;
+			}
 		}
 		assertThat(granted).isPositive();
 		assertThat(refused).isPositive();

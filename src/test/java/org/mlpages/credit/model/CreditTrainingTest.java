@@ -116,10 +116,12 @@ class CreditTrainingTest {
 			int bad = 0;
 			for (int i = 0; i < folds.length; i++) {
 				if (folds[i] == k) {
-					if (labels.get(i).equals("good"))
+					if (labels.get(i).equals("good")) {
 						good++;
-					else
+					}
+					else {
 						bad++;
+					}
 				}
 			}
 			assertThat(good).isEqualTo(70);

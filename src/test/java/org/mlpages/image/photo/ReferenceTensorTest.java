@@ -2,7 +2,6 @@ package org.mlpages.image.photo;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
