@@ -6,6 +6,7 @@ import org.mlpages.catalog.ModelCards;
 import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.PredictionListener;
 import org.mlpages.history.PredictionRecord;
+import org.mlpages.system.RefusalListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
  * logging ({@code logging.structured.format.console=ecs}) writes as JSON fields.
  */
 @Component
-public class PredictionMonitor implements PredictionListener {
+public class PredictionMonitor implements PredictionListener, RefusalListener {
 
 	static final String LOGGER = "org.mlpages.predictions";
 
@@ -63,6 +64,7 @@ public class PredictionMonitor implements PredictionListener {
 	 * metrics without bound.
 	 * @param reason a short code, as {@code InputRejectedException.reason()} gives it
 	 */
+	@Override
 	public void refused(HttpServletRequest request, String reason) {
 		PredictionEndpoint endpoint = PredictionEndpoint.of(request);
 		if (endpoint == null) {

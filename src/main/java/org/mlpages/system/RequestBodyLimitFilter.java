@@ -8,7 +8,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.mlpages.monitoring.PredictionMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,9 +33,9 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
 	private final MessageSource messages;
 
-	private final PredictionMonitor monitor;
+	private final RefusalListener monitor;
 
-	RequestBodyLimitFilter(MessageSource messages, PredictionMonitor monitor) {
+	RequestBodyLimitFilter(MessageSource messages, RefusalListener monitor) {
 		this.messages = messages;
 		this.monitor = monitor;
 	}

@@ -5,7 +5,6 @@ import java.util.Locale;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.catalina.connector.ClientAbortException;
-import org.mlpages.monitoring.PredictionMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +44,9 @@ public class RequestErrorAdvice {
 
 	private final MlPagesProperties.Upload uploadLimits;
 
-	private final PredictionMonitor monitor;
+	private final RefusalListener monitor;
 
-	RequestErrorAdvice(MessageSource messages, Menu menu, MlPagesProperties properties, PredictionMonitor monitor) {
+	RequestErrorAdvice(MessageSource messages, Menu menu, MlPagesProperties properties, RefusalListener monitor) {
 		this.messages = messages;
 		this.menu = menu;
 		this.uploadLimits = properties.upload();

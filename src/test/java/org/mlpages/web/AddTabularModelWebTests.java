@@ -6,11 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
+import org.mlpages.catalog.NamedModelForm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,6 +123,44 @@ class AddTabularModelWebTests extends TrainingTestSupport {
 		assertThat(retired.uri().getPath()).isEqualTo("/admin/models/new");
 		assertThat(get("/tabular/loans_v2", "en").statusCode()).isEqualTo(404);
 		assertThat(Path.of(MODELS, "loans_v2.onnx")).doesNotExist();
+	}
+
+	@Test
+	void theNameAndTitlesAreAskedAndCheckedAsOnTheOtherModelForms() throws Exception {
+		logInAsAdmin();
+		String draft = upload("/admin/models/new", "model", "loans.onnx", Files.readAllBytes(ONNX), "fr").uri()
+			.getPath();
+		for (Document page : List.of(html(get(draft, "fr")), html(get("/training", "fr")))) {
+			Element name = page.selectFirst("input#name");
+			assertThat(name.attr("pattern")).isEqualTo(NamedModelForm.NAME_PATTERN);
+			assertThat(name.attr("maxlength")).isEqualTo("64");
+			assertThat(name.hasAttr("required")).isTrue();
+			assertThat(page.selectFirst("label[for=name]").text()).isEqualTo("Nom du modèle");
+			assertThat(page.selectFirst("#name ~ .form-text").text()).startsWith("Lettres, chiffres");
+			Element titleEn = page.selectFirst("input#titleEn");
+			assertThat(titleEn.attr("lang")).isEqualTo("en");
+			assertThat(titleEn.attr("maxlength")).isEqualTo("120");
+			assertThat(titleEn.hasAttr("required")).isTrue();
+			Element titleFr = page.selectFirst("input#titleFr");
+			assertThat(titleFr.attr("lang")).isEqualTo("fr");
+			assertThat(titleFr.attr("maxlength")).isEqualTo("120");
+			assertThat(titleFr.hasAttr("required")).as("the French title may wait").isFalse();
+			assertThat(page.selectFirst("label[for=titleFr]").text()).isEqualTo("Titre en français");
+		}
+
+		// what the browser would have stopped, sent anyway: each field says what is wrong
+		Map<String, String> form = description();
+		form.put("name", "with space");
+		form.put("titleEn", " ");
+		form.put("titleFr", "x".repeat(121));
+		HttpResponse<String> refused = postForm(draft + "/publish", encode(form), "fr");
+		assertThat(refused.statusCode()).isEqualTo(400);
+		Document page = html(refused);
+		assertThat(page.selectFirst("#name + .invalid-feedback").text()).startsWith("lettres, chiffres");
+		assertThat(page.selectFirst("#titleEn + .invalid-feedback")).isNotNull();
+		assertThat(page.selectFirst("#titleFr + .invalid-feedback")).isNotNull();
+		assertThat(page.selectFirst("input#name").val()).as("what was typed is kept").isEqualTo("with space");
+		assertThat(Path.of(MODELS, "with space.onnx")).doesNotExist();
 	}
 
 	@Test

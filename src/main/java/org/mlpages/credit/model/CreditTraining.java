@@ -305,8 +305,8 @@ public final class CreditTraining {
 		model.serializeToFile(modelFile);
 		// read back through the serving path: a side file that does not fit its model
 		// must fail here, not in the app
-		TrainingReport report = new TrainingReport(csv, modelFile, seed, FOLDS, all.size(), holdOut, labels, schema,
-				chosen, chosenCandidate.description(), results);
+		CreditTrainingReport report = new CreditTrainingReport(csv, modelFile, seed, FOLDS, all.size(), holdOut, labels,
+				schema, chosen, chosenCandidate.description(), results);
 		report.writeJson(reportJson);
 		CreditModel loaded = CreditModel.load(modelFile, reportJson);
 		report.writeMarkdown(reportMd, loaded.provenance());

@@ -11,6 +11,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
+import org.mlpages.catalog.AddModelProperties;
 import org.mlpages.image.ImageModel;
 import org.mlpages.image.ImageModels;
 import org.mlpages.system.InputRejectedException;

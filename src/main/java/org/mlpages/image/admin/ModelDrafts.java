@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.mlpages.catalog.AddModelProperties;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.image.ImageModel;
 import org.mlpages.image.ImageModelDescriptor.InvalidDescriptorException;

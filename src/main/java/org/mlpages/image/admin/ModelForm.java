@@ -5,9 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
+import org.mlpages.catalog.NamedModelForm;
 import org.mlpages.system.DescriptorYaml;
 import org.springframework.format.annotation.NumberFormat;
 
@@ -15,18 +14,7 @@ import org.springframework.format.annotation.NumberFormat;
  * What the administrator says about an uploaded model: its name, titles and labels, and
  * the few input settings the model cannot say itself. Becomes the model's descriptor.
  */
-public class ModelForm {
-
-	@NotBlank
-	@Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}", message = "{addmodel.name.pattern}")
-	private String name;
-
-	@NotBlank
-	@Size(max = 120)
-	private String titleEn;
-
-	@Size(max = 120)
-	private String titleFr;
+public class ModelForm extends NamedModelForm {
 
 	/** One row per label, in the model's output order. */
 	private List<String> labelIds = new ArrayList<>();
@@ -82,7 +70,7 @@ public class ModelForm {
 	 */
 	String toYaml() {
 		Map<String, Object> d = new LinkedHashMap<>();
-		d.put("title", DescriptorYaml.words(titleEn, titleFr));
+		d.put("title", title());
 		List<Map<String, Object>> labels = new ArrayList<>();
 		for (int i = 0; i < labelIds.size(); i++) {
 			Map<String, Object> label = new LinkedHashMap<>();
@@ -148,30 +136,6 @@ public class ModelForm {
 
 	private static String at(List<String> values, int i) {
 		return i < values.size() && values.get(i) != null ? values.get(i).trim() : "";
-	}
-
-	public String getName() {
-		return name;
-	}
-
-	public void setName(String name) {
-		this.name = name;
-	}
-
-	public String getTitleEn() {
-		return titleEn;
-	}
-
-	public void setTitleEn(String titleEn) {
-		this.titleEn = titleEn;
-	}
-
-	public String getTitleFr() {
-		return titleFr;
-	}
-
-	public void setTitleFr(String titleFr) {
-		this.titleFr = titleFr;
 	}
 
 	public List<String> getLabelIds() {

@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.mlpages.catalog.ModelCards;
-import org.mlpages.image.admin.AddModelProperties;
+import org.mlpages.catalog.AddModelProperties;
 import org.mlpages.onnx.OnnxClassifier;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;

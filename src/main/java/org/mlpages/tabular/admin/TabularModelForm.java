@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.constraints.AssertTrue;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
+import org.mlpages.catalog.NamedModelForm;
 import org.mlpages.system.DescriptorYaml;
 
 /**
@@ -17,18 +15,7 @@ import org.mlpages.system.DescriptorYaml;
  * the question the form asks. One row per field, as parallel lists, the way the form
  * posts them. Becomes the model's descriptor (the README's "Adding a tabular model").
  */
-public class TabularModelForm {
-
-	@NotBlank
-	@Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}", message = "{addmodel.name.pattern}")
-	private String name;
-
-	@NotBlank
-	@Size(max = 120)
-	private String titleEn;
-
-	@Size(max = 120)
-	private String titleFr;
+public class TabularModelForm extends NamedModelForm {
 
 	/** The model's classes, in its order (not edited: the model says them). */
 	private List<String> classIds = new ArrayList<>();
@@ -73,7 +60,7 @@ public class TabularModelForm {
 	/** The descriptor; blank words fall back to the value they name. */
 	String toYaml() {
 		Map<String, Object> d = new LinkedHashMap<>();
-		d.put("title", DescriptorYaml.words(titleEn, titleFr));
+		d.put("title", title());
 		List<Map<String, Object>> classes = new ArrayList<>();
 		for (int i = 0; i < classIds.size(); i++) {
 			Map<String, Object> c = new LinkedHashMap<>();
@@ -178,30 +165,6 @@ public class TabularModelForm {
 
 	private static String at(List<String> values, int i) {
 		return i < values.size() && values.get(i) != null ? values.get(i).strip() : "";
-	}
-
-	public String getName() {
-		return name;
-	}
-
-	public void setName(String name) {
-		this.name = name;
-	}
-
-	public String getTitleEn() {
-		return titleEn;
-	}
-
-	public void setTitleEn(String titleEn) {
-		this.titleEn = titleEn;
-	}
-
-	public String getTitleFr() {
-		return titleFr;
-	}
-
-	public void setTitleFr(String titleFr) {
-		this.titleFr = titleFr;
 	}
 
 	public List<String> getClassIds() {

@@ -1,13 +1,10 @@
-package org.mlpages.training;
+package org.mlpages.image.training;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.mlpages.image.training.ProgressListener;
-import org.mlpages.image.training.TrainingReport;
 
 /**
  * One training run started from the browser, and what the page shows of it while it

@@ -1,4 +1,4 @@
-package org.mlpages.image.admin;
+package org.mlpages.catalog;
 
 import java.nio.file.Path;
 
@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Limits of the models an administrator uploads.
+ * Limits of the models an administrator uploads on "Add a model", Keras or ONNX.
  *
  * @param maxModelSize the Keras file as sent
  * @param draftsDir where uploaded files wait, converted, until they are published or

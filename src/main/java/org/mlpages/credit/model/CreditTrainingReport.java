@@ -18,7 +18,7 @@ import java.util.Map;
  * rounded to 4 decimals in both, so a re-run with the same data and seed writes identical
  * numbers.
  */
-final class TrainingReport {
+final class CreditTrainingReport {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -55,7 +55,7 @@ final class TrainingReport {
 	 * @param holdOut the rows left out
 	 * @param labels the labels of the rows used, in order
 	 */
-	TrainingReport(Path csv, Path modelFile, long seed, int folds, int csvRows, CreditTraining.HoldOut holdOut,
+	CreditTrainingReport(Path csv, Path modelFile, long seed, int folds, int csvRows, CreditTraining.HoldOut holdOut,
 			List<String> labels, CreditSchema schema, CreditTraining.CandidateResult chosen, String chosenDescription,
 			List<CreditTraining.CandidateResult> candidates) {
 		this.csv = csv;

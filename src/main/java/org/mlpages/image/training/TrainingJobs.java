@@ -1,4 +1,4 @@
-package org.mlpages.training;
+package org.mlpages.image.training;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,16 +22,7 @@ import org.mlpages.image.ImageModel;
 import org.mlpages.image.ImageModels;
 import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.image.photo.Preprocessing;
-import org.mlpages.image.training.ImageHeadTrainer;
-import org.mlpages.image.training.PhotoArchive;
-import org.mlpages.image.training.PhotoCheck;
-import org.mlpages.image.training.PhotoFolders;
 import org.mlpages.image.training.PhotoFolders.Labelled;
-import org.mlpages.image.training.ProgressListener;
-import org.mlpages.image.training.TrainingCancelledException;
-import org.mlpages.image.training.TrainingInputException;
-import org.mlpages.image.training.TrainingReport;
-import org.mlpages.image.training.TrainingRequest;
 import org.mlpages.system.InputRejectedException;
 import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package org.mlpages.training;
+package org.mlpages.image.training;
 
 import java.io.IOException;
 import java.nio.file.Files;
