@@ -44,9 +44,9 @@ class PackagedJarIT {
 	}
 
 	/**
-	 * The start the Dockerfile and the README's fast start use. The JVM is told to refuse
-	 * to start rather than run without the cache, so a cache it cannot use fails the test
-	 * instead of only slowing the start.
+	 * The start the Dockerfile and docs/start-up.md's fast start use. The JVM is told to
+	 * refuse to start rather than run without the cache, so a cache it cannot use fails
+	 * the test instead of only slowing the start.
 	 */
 	@Test
 	void thePreparedStartUsesItsCacheAndAheadOfTimeMode() throws Exception {

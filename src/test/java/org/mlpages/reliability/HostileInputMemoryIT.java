@@ -16,7 +16,7 @@ import org.mlpages.web.HostileInputWebTests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's whole table of hostile input (the cases of {@link HostileInputWebTests},
+ * docs/hostile-input.md's whole table (the cases of {@link HostileInputWebTests},
  * {@link BadInputWebTests} and {@link CreditWebTests}) sent again and again to the
  * packaged jar, started as the systemd unit starts it: each case keeps its answer, and
  * what the app holds after the last pass is what it held after the first half of the

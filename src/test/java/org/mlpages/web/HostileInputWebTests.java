@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * made to break a parser, and URL tricks. Each gets its status and a message that names
  * the problem, never a 5xx or a stack trace, no row unless it was a photo after all, no
  * file under a name the client chose, and the app serves the next request as before. The
- * README's table lists every case of the three classes, and a test here keeps it so.
+ * docs/hostile-input.md's table lists every case of the three classes, and a test here
+ * keeps it so.
  */
 public class HostileInputWebTests extends WebTestSupport {
 
@@ -202,7 +203,7 @@ public class HostileInputWebTests extends WebTestSupport {
 
 	@Test
 	void theReadmeListsEveryCase() throws IOException {
-		String readme = Files.readString(Path.of("README.md"));
+		String table = Files.readString(Path.of("docs/hostile-input.md"));
 		List<String> cases = new ArrayList<>();
 		cases().map(Case::what).forEach(cases::add);
 		BadInputWebTests.badUploads().map(arguments -> (String) arguments.get()[0]).forEach(cases::add);
@@ -212,7 +213,7 @@ public class HostileInputWebTests extends WebTestSupport {
 
 		assertThat(cases).hasSizeGreaterThanOrEqualTo(40);
 		assertThat(cases)
-			.allSatisfy(what -> assertThat(readme).as("README's table of hostile input").contains("| " + what + " |"));
+			.allSatisfy(what -> assertThat(table).as("docs/hostile-input.md's table").contains("| " + what + " |"));
 	}
 
 	/** Every file in the uploads folder has a name the app made. */
