@@ -68,50 +68,11 @@ public final class ImageHeadTrainer {
 	 */
 	public TrainingReport train(TrainingRequest request, ProgressListener listener) throws IOException {
 		long start = System.nanoTime();
-		List<String> skipped = new ArrayList<>();
-		ProgressListener progress = new ProgressListener() {
-			@Override
-			public void stage(Stage stage, String message) {
-				listener.stage(stage, message);
-			}
-
-			@Override
-			public void photos(int done, int total, double perSecond, Duration remaining) {
-				listener.photos(done, total, perSecond, remaining);
-			}
-
-			@Override
-			public void warning(String message) {
-				skipped.add(message);
-				listener.warning(message);
-			}
-
-			@Override
-			public boolean isCancelled() {
-				return listener.isCancelled();
-			}
-		};
+		SkippedFiles progress = new SkippedFiles(listener);
 
 		progress.stage(Stage.READING_PHOTOS, "Reading the photo folders");
-		Labelled all = PhotoFolders.scan(request.data(), progress);
-		Split split;
-		String validationSource;
-		if (request.validation() != null) {
-			Labelled validation = PhotoFolders.scan(request.validation(), progress);
-			if (!validation.classes().equals(all.classes())) {
-				throw new TrainingInputException("The validation folder's classes " + validation.classes()
-						+ " differ from the training folder's " + all.classes());
-			}
-			split = new Split(all, validation);
-			validationSource = "the separate folder `" + request.validation().getFileName() + "`";
-		}
-		else {
-			split = PhotoFolders.stratifiedSplit(all, request.validationFraction(), request.seed());
-			validationSource = String.format(Locale.ROOT,
-					"a stratified split of the training folder, %.0f %% of" + " each class held out (seed %d)",
-					100 * request.validationFraction(), request.seed());
-		}
-		List<String> classes = all.classes();
+		SplitPhotos split = split(request, progress);
+		List<String> classes = split.photos().train().classes();
 
 		progress.stage(Stage.READING_BASE_MODEL, "Reading the base model " + request.baseModel().getFileName());
 		try (KerasModelCut cut = KerasModelCut.open(request.baseModel(), request.cutAt());
@@ -123,51 +84,29 @@ public final class ImageHeadTrainer {
 			}
 			Preprocessing preprocessing = new Preprocessing(request.resize(), (int) shape[2], (int) shape[1],
 					request.scale(), request.offset());
-			TensorPreprocessor preprocessor = new TensorPreprocessor(preprocessing);
 
-			List<Photo> photos = new ArrayList<>(split.train().photos());
-			photos.addAll(split.validation().photos());
-			int trainCount = split.train().photos().size();
+			List<Photo> photos = new ArrayList<>(split.photos().train().photos());
+			photos.addAll(split.photos().validation().photos());
+			int trainCount = split.photos().train().photos().size();
 			progress.stage(Stage.EXTRACTING_FEATURES, "Extracting features of " + photos.size() + " photos with "
 					+ cut.file().getFileName() + " cut after " + cut.cutLayer());
 			long featureStart = System.nanoTime();
-			Extracted extracted = extract(photos, trainCount, extractor, preprocessor, request.batchSize(), progress);
+			Extracted extracted = extract(photos, trainCount, extractor, new TensorPreprocessor(preprocessing),
+					request.batchSize(), progress);
 			double featureSeconds = (System.nanoTime() - featureStart) / 1e9;
 
 			Features train = extracted.subset(photos, 0, trainCount, extractor.featureSize());
 			Features validation = extracted.subset(photos, trainCount, photos.size(), extractor.featureSize());
 			int[] trainCounts = counts(train.labels(), classes.size());
 			int[] validationCounts = counts(validation.labels(), classes.size());
-			for (int c = 0; c < classes.size(); c++) {
-				if (trainCounts[c] == 0 || validationCounts[c] == 0) {
-					throw new TrainingInputException("no-usable-photo",
-							"The class " + classes.get(c) + " has no usable photo for "
-									+ (trainCounts[c] == 0 ? "training" : "validation") + " (see the skipped files)",
-							classes.get(c));
-				}
-			}
+			requireAPhotoOfEachClass(classes, trainCounts, validationCounts);
 
 			progress.stage(Stage.TRAINING_HEAD, "Training the head on " + train.size() + " feature vectors");
-			LinearHead head;
-			String trainerName;
-			String trainerDetail;
-			if (request.trainer() == TrainingRequest.HeadTrainer.TRIBUO_SGD) {
-				head = new TribuoSgdHead(request.iterations(), request.seed()).fit(train, classes);
-				trainerName = "Tribuo linear SGD (logistic loss, AdaGrad 0.1)";
-				trainerDetail = request.iterations() + " epochs, standardised features";
-			}
-			else {
-				SoftmaxRegression.Fit fit = new SoftmaxRegression(request.l2(), request.iterations()).fit(train,
-						classes.size(), progress::isCancelled);
-				head = fit.head();
-				trainerName = "softmax regression, full-batch L-BFGS";
-				trainerDetail = String.format(Locale.ROOT,
-						"L2 %.0e, %d iterations, final loss %.4f, standardised" + " features", request.l2(),
-						fit.iterations(), fit.loss());
-			}
+			FittedHead fitted = fitHead(request, train, classes, progress);
 			if (progress.isCancelled()) {
 				throw new TrainingCancelledException();
 			}
+			LinearHead head = fitted.head();
 			double trainAccuracy = evaluate(head, train, classes).accuracy();
 			ConfusionMatrix matrix = evaluate(head, validation, classes);
 
@@ -184,14 +123,103 @@ public final class ImageHeadTrainer {
 
 			Path reportFile = sibling(out, ".report.md");
 			TrainingReport report = new TrainingReport(request.name(), classes, trainCounts, validationCounts,
-					validationSource, request.seed(), trainerName, trainerDetail, trainAccuracy, matrix,
+					split.source(), request.seed(), fitted.trainer(), fitted.detail(), trainAccuracy, matrix,
 					request.baseModel(), request.baseModelLicence(), cut.cutLayer(), extractor.featureSize(), headLayer,
 					extracted.processed, featureSeconds, extracted.processed / featureSeconds,
-					Duration.ofNanos(System.nanoTime() - start), reload, skipped, out, descriptor, reportFile,
-					request.dataSource(), request.commandLine());
+					Duration.ofNanos(System.nanoTime() - start), reload, progress.skipped(), out, descriptor,
+					reportFile, request.dataSource(), request.commandLine());
 			writeAtomically(reportFile, report.toMarkdown());
 			return report;
 		}
+	}
+
+	/** The photos of each class, split into training and validation, and how. */
+	private record SplitPhotos(Split photos, String source) {
+	}
+
+	private static SplitPhotos split(TrainingRequest request, ProgressListener progress) throws IOException {
+		Labelled all = PhotoFolders.scan(request.data(), progress);
+		if (request.validation() != null) {
+			Labelled validation = PhotoFolders.scan(request.validation(), progress);
+			if (!validation.classes().equals(all.classes())) {
+				throw new TrainingInputException("The validation folder's classes " + validation.classes()
+						+ " differ from the training folder's " + all.classes());
+			}
+			return new SplitPhotos(new Split(all, validation),
+					"the separate folder `" + request.validation().getFileName() + "`");
+		}
+		return new SplitPhotos(PhotoFolders.stratifiedSplit(all, request.validationFraction(), request.seed()),
+				String.format(Locale.ROOT,
+						"a stratified split of the training folder, %.0f %% of each class held out (seed %d)",
+						100 * request.validationFraction(), request.seed()));
+	}
+
+	/** Photos that could not be read leave a class empty only if all of them failed. */
+	private static void requireAPhotoOfEachClass(List<String> classes, int[] trainCounts, int[] validationCounts) {
+		for (int c = 0; c < classes.size(); c++) {
+			if (trainCounts[c] == 0 || validationCounts[c] == 0) {
+				throw new TrainingInputException("no-usable-photo",
+						"The class " + classes.get(c) + " has no usable photo for "
+								+ (trainCounts[c] == 0 ? "training" : "validation") + " (see the skipped files)",
+						classes.get(c));
+			}
+		}
+	}
+
+	/** The head, and how it was fitted, in the report's words. */
+	private record FittedHead(LinearHead head, String trainer, String detail) {
+	}
+
+	private static FittedHead fitHead(TrainingRequest request, Features train, List<String> classes,
+			ProgressListener progress) {
+		if (request.trainer() == TrainingRequest.HeadTrainer.TRIBUO_SGD) {
+			return new FittedHead(new TribuoSgdHead(request.iterations(), request.seed()).fit(train, classes),
+					"Tribuo linear SGD (logistic loss, AdaGrad 0.1)",
+					request.iterations() + " epochs, standardised features");
+		}
+		SoftmaxRegression.Fit fit = new SoftmaxRegression(request.l2(), request.iterations()).fit(train, classes.size(),
+				progress::isCancelled);
+		return new FittedHead(fit.head(), "softmax regression, full-batch L-BFGS",
+				String.format(Locale.ROOT, "L2 %.0e, %d iterations, final loss %.4f, standardised features",
+						request.l2(), fit.iterations(), fit.loss()));
+	}
+
+	/** Passes everything on, and keeps each warning (a file skipped) for the report. */
+	private static final class SkippedFiles implements ProgressListener {
+
+		private final ProgressListener listener;
+
+		private final List<String> skipped = new ArrayList<>();
+
+		SkippedFiles(ProgressListener listener) {
+			this.listener = listener;
+		}
+
+		List<String> skipped() {
+			return skipped;
+		}
+
+		@Override
+		public void stage(Stage stage, String message) {
+			listener.stage(stage, message);
+		}
+
+		@Override
+		public void photos(int done, int total, double perSecond, Duration remaining) {
+			listener.photos(done, total, perSecond, remaining);
+		}
+
+		@Override
+		public void warning(String message) {
+			skipped.add(message);
+			listener.warning(message);
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return listener.isCancelled();
+		}
+
 	}
 
 	/**
