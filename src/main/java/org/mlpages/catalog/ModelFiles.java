@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A model's files in the models folder ({@code name.h5} and {@code name.yml}, say),
@@ -13,7 +14,19 @@ import java.util.List;
  */
 public final class ModelFiles {
 
+	/**
+	 * What a model's name may be: its files are named after it and its page's address
+	 * ends with it, so letters, digits, '_' and '-', 64 at most.
+	 */
+	public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}";
+
+	private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+
 	private ModelFiles() {
+	}
+
+	public static boolean isValidName(String name) {
+		return name != null && NAME.matcher(name).matches();
 	}
 
 	/**

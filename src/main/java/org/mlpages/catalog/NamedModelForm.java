@@ -15,11 +15,8 @@ import org.mlpages.system.DescriptorYaml;
  */
 public abstract class NamedModelForm {
 
-	/** A name that is safe as a file name and as a segment of the page's address. */
-	public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}";
-
 	@NotBlank
-	@Pattern(regexp = NAME_PATTERN, message = "{addmodel.name.pattern}")
+	@Pattern(regexp = ModelFiles.NAME_PATTERN, message = "{addmodel.name.pattern}")
 	private String name;
 
 	@NotBlank
@@ -38,7 +35,7 @@ public abstract class NamedModelForm {
 	 * For the page's {@code pattern} attribute: the browser checks what the server will.
 	 */
 	public String getNamePattern() {
-		return NAME_PATTERN;
+		return ModelFiles.NAME_PATTERN;
 	}
 
 	public String getName() {

@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.mlpages.catalog.FolderModels;
@@ -45,8 +44,6 @@ import org.springframework.stereotype.Component;
 public class ImageModels implements MenuContributor, ModelCatalog, FolderModels, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(ImageModels.class);
-
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
 	// concurrent: a model trained in the browser is published while pages are served
 	private final Map<String, ImageModel> ready = new ConcurrentSkipListMap<>();
@@ -184,7 +181,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 	}
 
 	public static boolean isValidName(String name) {
-		return name != null && NAME.matcher(name).matches();
+		return ModelFiles.isValidName(name);
 	}
 
 	private ImageModel load(String name) {

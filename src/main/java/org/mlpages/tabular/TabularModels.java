@@ -105,7 +105,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 				throw new InvalidTabularModelException(
 						fileName + ": the name credit is the built-in credit model's; rename the file");
 			}
-			if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
+			if (!ModelFiles.isValidName(name)) {
 				throw new InvalidTabularModelException(fileName + ": a model's name (its file's, without .onnx) is"
 						+ " letters, digits, '_' and '-', as its page's address is made of it");
 			}

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
-import org.mlpages.catalog.NamedModelForm;
+import org.mlpages.catalog.ModelFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -132,7 +132,7 @@ class AddTabularModelWebTests extends TrainingTestSupport {
 			.getPath();
 		for (Document page : List.of(html(get(draft, "fr")), html(get("/training", "fr")))) {
 			Element name = page.selectFirst("input#name");
-			assertThat(name.attr("pattern")).isEqualTo(NamedModelForm.NAME_PATTERN);
+			assertThat(name.attr("pattern")).isEqualTo(ModelFiles.NAME_PATTERN);
 			assertThat(name.attr("maxlength")).isEqualTo("64");
 			assertThat(name.hasAttr("required")).isTrue();
 			assertThat(page.selectFirst("label[for=name]").text()).isEqualTo("Nom du modèle");
