@@ -144,16 +144,13 @@ public final class Commands {
 		@Mixin
 		KerasCommands.ModelFile model;
 
-		@Spec
-		CommandSpec spec;
-
 		@Override
 		public Integer call() {
-			PrintWriter out = spec.commandLine().getOut();
-			PrintWriter err = spec.commandLine().getErr();
 			if (!model.file().getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-				return KerasCommands.describe(model, out, err);
+				return KerasCommands.describe(model);
 			}
+			PrintWriter out = model.out();
+			PrintWriter err = model.err();
 			if (!Files.isRegularFile(model.file())) {
 				err.println("Cannot load " + model.file() + ": no such file");
 				return KerasCommands.CANNOT_LOAD;

@@ -68,6 +68,9 @@ public final class KerasCommands {
 				description = "TensorFlow's native libraries and the converted models (default ~/.cache/mlpages)")
 		Path cache;
 
+		@Spec(Spec.Target.MIXEE)
+		CommandSpec command;
+
 		public Path file() {
 			return file;
 		}
@@ -80,10 +83,20 @@ public final class KerasCommands {
 			return cache;
 		}
 
+		/** Where the command that mixes this in prints. */
+		public PrintWriter out() {
+			return command.commandLine().getOut();
+		}
+
+		public PrintWriter err() {
+			return command.commandLine().getErr();
+		}
+
 	}
 
 	/** Runs a command's body and turns the importer's failures into exit status 2. */
-	private static int loading(ModelFile model, PrintWriter err, IoCall body) {
+	private static int loading(ModelFile model, IoCall body) {
+		PrintWriter err = model.err();
 		try {
 			return body.call();
 		}
@@ -117,13 +130,9 @@ public final class KerasCommands {
 		@Mixin
 		ModelFile model;
 
-		@Spec
-		CommandSpec spec;
-
 		@Override
 		public Integer call() {
-			PrintWriter out = spec.commandLine().getOut();
-			return loading(model, spec.commandLine().getErr(), () -> inspect(model, out));
+			return loading(model, () -> inspect(model, model.out()));
 		}
 
 	}
@@ -131,9 +140,9 @@ public final class KerasCommands {
 	/**
 	 * {@code describe} of a Keras model, for the jar's command that describes every kind.
 	 */
-	public static int describe(ModelFile model, PrintWriter out, PrintWriter err) {
-		return loading(model, err, () -> {
-			out.print(DescriptorSkeleton.of(model.file, importModel(model)));
+	public static int describe(ModelFile model) {
+		return loading(model, () -> {
+			model.out().print(DescriptorSkeleton.of(model.file, importModel(model)));
 			return OK;
 		});
 	}
@@ -150,14 +159,9 @@ public final class KerasCommands {
 		@Parameters(index = "1", paramLabel = "DIR", description = "where the SavedModel is written")
 		Path target;
 
-		@Spec
-		CommandSpec spec;
-
 		@Override
 		public Integer call() {
-			PrintWriter out = spec.commandLine().getOut();
-			PrintWriter err = spec.commandLine().getErr();
-			return loading(model, err, () -> convert(model, target, out, err));
+			return loading(model, () -> convert(model, target, model.out(), model.err()));
 		}
 
 	}
@@ -184,17 +188,12 @@ public final class KerasCommands {
 				description = "the largest absolute difference allowed (default: ${DEFAULT-VALUE})")
 		double tolerance;
 
-		@Spec
-		CommandSpec spec;
-
 		@Override
 		public Integer call() {
 			if (!(tolerance >= 0)) {
-				throw new ParameterException(spec.commandLine(), "--tolerance must be a non-negative number");
+				throw new ParameterException(model.command.commandLine(), "--tolerance must be a non-negative number");
 			}
-			PrintWriter out = spec.commandLine().getOut();
-			PrintWriter err = spec.commandLine().getErr();
-			return loading(model, err, () -> verify(this, out, err));
+			return loading(model, () -> verify(this, model.out(), model.err()));
 		}
 
 	}
