@@ -117,10 +117,11 @@ public final class Commands {
 	}
 
 	/**
-	 * jHDF logs every dataset at INFO, Tribuo every tree, and Logback's default
-	 * configuration prints DEBUG to stdout: in a command only warnings of our own and
-	 * errors of the libraries are wanted. Done through Logback's API when Logback is the
-	 * SLF4J binding (as in the jar), silently skipped otherwise.
+	 * jHDF logs every dataset at INFO and Logback's default configuration prints DEBUG to
+	 * stdout: in a command only warnings of our own and errors of the libraries are
+	 * wanted (Tribuo logs through java.util.logging, which the credit trainer quietens).
+	 * Done through Logback's API when Logback is the SLF4J binding (as in the jar),
+	 * silently skipped otherwise.
 	 */
 	private static void quietLogging() {
 		if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {

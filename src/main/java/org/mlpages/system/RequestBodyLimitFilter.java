@@ -33,11 +33,11 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
 	private final MessageSource messages;
 
-	private final RefusalListener monitor;
+	private final RefusalListener refusals;
 
-	RequestBodyLimitFilter(MessageSource messages, RefusalListener monitor) {
+	RequestBodyLimitFilter(MessageSource messages, RefusalListener refusals) {
 		this.messages = messages;
-		this.monitor = monitor;
+		this.refusals = refusals;
 	}
 
 	@Override
@@ -49,7 +49,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 		if (json && (request.getContentLengthLong() > MAX_JSON_BYTES || request.getContentLengthLong() < 0)) {
 			log.info("{} {} refused (413): JSON body of {} bytes", request.getMethod(), request.getRequestURI(),
 					request.getContentLengthLong());
-			monitor.refused(request, "too-large");
+			refusals.refused(request, "too-large");
 			// written by hand: filters run before Spring MVC's problem-detail support
 			Map<String, Object> problem = new LinkedHashMap<>();
 			problem.put("type", "about:blank");

@@ -44,13 +44,13 @@ public class RequestErrorAdvice {
 
 	private final MlPagesProperties.Upload uploadLimits;
 
-	private final RefusalListener monitor;
+	private final RefusalListener refusals;
 
-	RequestErrorAdvice(MessageSource messages, Menu menu, MlPagesProperties properties, RefusalListener monitor) {
+	RequestErrorAdvice(MessageSource messages, Menu menu, MlPagesProperties properties, RefusalListener refusals) {
 		this.messages = messages;
 		this.menu = menu;
 		this.uploadLimits = properties.upload();
-		this.monitor = monitor;
+		this.refusals = refusals;
 	}
 
 	@ExceptionHandler(InputRejectedException.class)
@@ -179,7 +179,7 @@ public class RequestErrorAdvice {
 
 	private Object respond(InputRejectedException ex, HttpServletRequest request, Locale locale) {
 		// counted when the request asked for a prediction
-		monitor.refused(request, ex.reason());
+		refusals.refused(request, ex.reason());
 		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
 				&& attributes.getResponse() != null) {
 			ex.addRetryAfter(attributes.getResponse());

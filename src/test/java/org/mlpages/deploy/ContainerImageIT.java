@@ -226,19 +226,8 @@ class ContainerImageIT {
 					.lines()
 					.toList());
 			try {
-				List<String> playIt = List.of("podman", "kube", "play", "--network",
-						"slirp4netns:allow_host_loopback=true", played.toString());
-				Result play = podman(Duration.ofMinutes(3), null, playIt);
-				if (play.exit() != 0 && play.output().contains("failed to remove once init container")) {
-					// podman's own race (podman#18477): it removes the init container
-					// before
-					// that container's exit is recorded. Not the manifest's doing: once
-					// more.
-					System.out.println(
-							"podman kube play lost its race with the init container; again: " + play.output().strip());
-					podman(Duration.ofMinutes(2), null, List.of("podman", "kube", "play", "--down", played.toString()));
-					play = podman(Duration.ofMinutes(3), null, playIt);
-				}
+				Result play = podman(Duration.ofMinutes(3), null, List.of("podman", "kube", "play", "--network",
+						"slirp4netns:allow_host_loopback=true", played.toString()));
 				assertThat(play.exit()).as(play.output()).isZero();
 				URI base = URI.create("http://127.0.0.1:" + port);
 				HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

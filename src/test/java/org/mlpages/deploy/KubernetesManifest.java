@@ -87,6 +87,13 @@ final class KubernetesManifest {
 		map(claim.get("metadata")).put("name", prefix + claimName);
 		map(deployment.get("metadata")).put("name", prefix + name(deployment));
 		map(deployment.get("spec")).put("replicas", 1);
+		// podman removes a run-once init container as soon as it has run, and its 4.3
+		// sometimes tries before it has seen the container exit ("failed to remove once
+		// init container ... as it is running", podman#18477: twice in two runs on one
+		// machine). Kept instead, as Kubernetes keeps it; the manifest is what is tested.
+		// podman 4.3 reads the Deployment's annotations for its pod, not the template's.
+		map(map(deployment.get("metadata")).computeIfAbsent("annotations", key -> new LinkedHashMap<>()))
+			.put("io.podman.annotations.init.container.type", "always");
 		Map<String, Object> pod = copy.podSpec();
 		for (String kind : List.of("initContainers", "containers")) {
 			for (Object container : list(pod.getOrDefault(kind, List.of()))) {
