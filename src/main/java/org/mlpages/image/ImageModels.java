@@ -180,10 +180,6 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 		}
 	}
 
-	public static boolean isValidName(String name) {
-		return ModelFiles.isValidName(name);
-	}
-
 	private ImageModel load(String name) {
 		// read before the files are: files changed during the load show as a change
 		this.loadedFrom.put(name, ModelFiles.fingerprint(dir, name, FILES));
@@ -194,7 +190,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 		Path modelFile = modelFiles.isEmpty() ? dir.resolve(name + ".h5") : modelFiles.get(0);
 		Path descriptorFile = descriptorFile(dir, name);
 		try {
-			if (!isValidName(name)) {
+			if (!ModelFiles.isValidName(name)) {
 				throw new IllegalArgumentException(
 						"a model name may hold only letters, digits, '_' and '-' (at most 64)");
 			}

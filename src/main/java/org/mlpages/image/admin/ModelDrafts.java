@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.mlpages.catalog.AddModelProperties;
 import org.mlpages.catalog.ModelCard;
+import org.mlpages.catalog.ModelFiles;
 import org.mlpages.image.ImageModel;
 import org.mlpages.image.ImageModelDescriptor.InvalidDescriptorException;
 import org.mlpages.image.ImageModelLoader;
@@ -257,7 +258,7 @@ public class ModelDrafts implements DisposableBean {
 	 * descriptor).
 	 */
 	boolean isImageModel(Path dir, String name) {
-		return ImageModels.isValidName(name) && (models.status(name).isPresent()
+		return ModelFiles.isValidName(name) && (models.status(name).isPresent()
 				|| Files.isRegularFile(dir.resolve(name + ".h5")) || Files.isRegularFile(dir.resolve(name + ".keras")));
 	}
 
