@@ -1,6 +1,6 @@
 package org.mlpages.batch;
 
-import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionListener;
 
 import org.springframework.stereotype.Component;
@@ -30,7 +30,7 @@ class BatchPacing implements PredictionListener {
 
 	/** A person's prediction (a batch's rows are not told to the listeners). */
 	@Override
-	public void logged(LoggedPrediction prediction, double latencyMs) {
+	public void logged(Prediction prediction, double latencyMs) {
 		lastAnswered = System.nanoTime();
 	}
 

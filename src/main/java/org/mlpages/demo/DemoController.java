@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.mlpages.credit.CreditModels;
 import org.mlpages.credit.CreditModels.ReadyCreditModel;
-import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionLog;
@@ -145,12 +144,12 @@ class DemoController implements MenuContributor {
 	String runPhoto(@PathVariable String id, HttpServletRequest request) {
 		DemoSamples.Photo photo = samples.photo(id).orElseThrow(() -> unknownSample(id));
 		ImageModel model = photoModelToRun();
-		LoggedPrediction prediction = images.classify(model.name(), UploadedPhoto.of(photo.file(), photo.bytes()),
+		Prediction prediction = images.classify(model.name(), UploadedPhoto.of(photo.file(), photo.bytes()),
 				Channel.DEMO);
 		// the full result page, which shows the stored copy of the photo, is this
 		// visitor's
-		access.remember(request, prediction.id(), prediction.record().storedFile());
-		return "redirect:/demo?photo=" + id + "&prediction=" + prediction.id() + "#sample-photo-" + id;
+		access.remember(request, prediction.getId(), prediction.getRecord().storedFile());
+		return "redirect:/demo?photo=" + id + "&prediction=" + prediction.getId() + "#sample-photo-" + id;
 	}
 
 	@PostMapping("/demo/applicants/{id}")

@@ -4,10 +4,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
+import jakarta.persistence.criteria.Path;
 import jakarta.persistence.criteria.Predicate;
+
+import org.mlpages.history.PredictionRecord.Channel;
 
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -23,27 +28,34 @@ public record HistoryFilter(String model, String label, @DateTimeFormat(iso = Da
 
 	Specification<Prediction> specification(ZoneId zone) {
 		return (root, query, cb) -> {
+			Path<PredictionRecord> row = root.get("record");
 			List<Predicate> predicates = new ArrayList<>();
 			if (hasText(model)) {
-				predicates.add(cb.equal(root.get("modelName"), model));
+				predicates.add(cb.equal(row.get("modelName"), model));
 			}
 			if (hasText(label)) {
-				predicates.add(cb.equal(root.get("label"), label));
+				predicates.add(cb.equal(row.get("label"), label));
 			}
 			if (hasText(channel)) {
-				predicates.add(cb.equal(root.get("channel"), channel));
+				predicates.add(channelNamed(channel).map(known -> cb.equal(row.get("channel"), known))
+					.orElseGet(cb::disjunction));
 			}
 			if (hasText(batch)) {
-				predicates.add(cb.equal(root.get("batchId"), batch));
+				predicates.add(cb.equal(row.get("batchId"), batch));
 			}
 			if (from != null) {
-				predicates.add(cb.greaterThanOrEqualTo(root.get("createdAt"), from.atStartOfDay(zone).toInstant()));
+				predicates.add(cb.greaterThanOrEqualTo(row.get("createdAt"), from.atStartOfDay(zone).toInstant()));
 			}
 			if (to != null) {
-				predicates.add(cb.lessThan(root.get("createdAt"), to.plusDays(1).atStartOfDay(zone).toInstant()));
+				predicates.add(cb.lessThan(row.get("createdAt"), to.plusDays(1).atStartOfDay(zone).toInstant()));
 			}
 			return cb.and(predicates.toArray(Predicate[]::new));
 		};
+	}
+
+	/** A channel's name as the history's links carry it; none matches no row. */
+	private static Optional<Channel> channelNamed(String name) {
+		return Arrays.stream(Channel.values()).filter(known -> known.column().equals(name)).findFirst();
 	}
 
 	/**

@@ -3,10 +3,8 @@ package org.mlpages.history;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,9 +32,6 @@ class HistoryQueries {
 
 	private static final String MYSQL_EPOCH = "TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', %s)";
 
-	private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
-		.withZone(ZoneOffset.UTC);
-
 	private final JdbcTemplate jdbc;
 
 	private volatile Boolean mysql;
@@ -49,8 +44,7 @@ class HistoryQueries {
 	@Transactional(readOnly = true)
 	HistoryFigures figures(HistoryFilter filter, ZoneId zone) {
 		boolean mysql = isMySql();
-		// as PredictionWriter writes them
-		Function<Instant, Object> time = mysql ? UTC_MILLIS::format : Instant::toEpochMilli;
+		Function<Instant, Object> time = StoredTimes.of(mysql);
 		List<Object> args = new ArrayList<>();
 		String where = " FROM prediction WHERE " + filter.sqlCondition(zone, time, args);
 
@@ -168,9 +162,8 @@ class HistoryQueries {
 	private boolean isMySql() {
 		Boolean known = mysql;
 		if (known == null) {
-			known = jdbc.execute((ConnectionCallback<Boolean>) connection -> connection.getMetaData()
-				.getURL()
-				.startsWith("jdbc:mysql"));
+			known = jdbc.execute(
+					(ConnectionCallback<Boolean>) connection -> StoredTimes.isMySql(connection.getMetaData().getURL()));
 			mysql = known;
 		}
 		return known;

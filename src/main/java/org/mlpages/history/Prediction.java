@@ -1,11 +1,11 @@
 package org.mlpages.history;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -13,8 +13,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * One prediction as it was served: which model, on what input, with what answer, how
- * fast. Rows are written by {@link PredictionWriter} only; this mapping reads them.
+ * One prediction as it was served and logged: its id, what was logged
+ * ({@link PredictionRecord}, whose mapping names the columns) and what a person said
+ * afterwards. Rows are written by {@link PredictionWriter} only; this mapping reads them,
+ * and its getters are what the pages show.
  */
 @Entity
 @Table(name = "prediction")
@@ -24,62 +26,24 @@ public class Prediction {
 	@GeneratedValue(strategy = GenerationType.IDENTITY)
 	private Long id;
 
-	@Column(name = "created_at", nullable = false)
-	private Instant createdAt;
-
-	@Column(nullable = false)
-	private String kind;
-
-	@Column(nullable = false)
-	private String channel;
-
-	@Column(name = "model_name", nullable = false)
-	private String modelName;
-
-	@Column(name = "model_sha256", nullable = false)
-	private String modelSha256;
-
-	@Column(name = "stored_file")
-	private String storedFile;
-
-	@Column(name = "original_name")
-	private String originalName;
-
-	@Column(name = "image_width")
-	private Integer imageWidth;
-
-	@Column(name = "image_height")
-	private Integer imageHeight;
-
-	@Column(name = "input_json", columnDefinition = "TEXT")
-	private String inputJson;
-
-	@Column(nullable = false)
-	private String label;
-
-	@Convert(converter = ProbabilitiesConverter.class)
-	@Column(nullable = false, columnDefinition = "TEXT")
-	private Map<String, Double> probabilities = new LinkedHashMap<>();
-
-	private Double threshold;
-
-	@Column(name = "explanation_json", columnDefinition = "TEXT")
-	private String explanationJson;
+	@Embedded
+	private PredictionRecord record;
 
 	@Column(name = "feedback_label")
 	private String feedbackLabel;
 
-	@Column(name = "inference_ms", nullable = false)
-	private double inferenceMs;
-
-	@Column(name = "latency_ms", nullable = false)
-	private double latencyMs;
-
-	/** The batch this prediction was a row of, or null: what the history filters on. */
-	@Column(name = "batch_id")
-	private String batchId;
-
 	protected Prediction() {
+	}
+
+	/** A row just committed by the writer, under the id the database gave it. */
+	Prediction(long id, PredictionRecord record) {
+		this.id = id;
+		this.record = record;
+	}
+
+	/** What was logged: every column but the id and what a person said afterwards. */
+	public PredictionRecord getRecord() {
+		return record;
 	}
 
 	public Long getId() {
@@ -87,26 +51,26 @@ public class Prediction {
 	}
 
 	public Instant getCreatedAt() {
-		return createdAt;
+		return record.createdAt();
 	}
 
 	public String getKind() {
-		return kind;
+		return record.kind();
 	}
 
 	public boolean isImage() {
-		return PredictionRecord.IMAGE.equals(kind);
+		return PredictionRecord.IMAGE.equals(record.kind());
 	}
 
 	public String getInputJson() {
-		return inputJson;
+		return record.inputJson();
 	}
 
 	/**
 	 * For a tabular model, each answer's contribution to the decision, as JSON; or null.
 	 */
 	public String getExplanationJson() {
-		return explanationJson;
+		return record.explanationJson();
 	}
 
 	public String getFeedbackLabel() {
@@ -114,59 +78,59 @@ public class Prediction {
 	}
 
 	public Double getThreshold() {
-		return threshold;
+		return record.threshold();
 	}
 
 	public String getChannel() {
-		return channel;
+		return record.channel().column();
 	}
 
 	public String getModelName() {
-		return modelName;
+		return record.modelName();
 	}
 
 	public String getModelSha256() {
-		return modelSha256;
+		return record.modelSha256();
 	}
 
 	public String getStoredFile() {
-		return storedFile;
+		return record.storedFile();
 	}
 
 	public String getOriginalName() {
-		return originalName;
+		return record.originalName();
 	}
 
 	public Integer getImageWidth() {
-		return imageWidth;
+		return record.imageWidth();
 	}
 
 	public Integer getImageHeight() {
-		return imageHeight;
+		return record.imageHeight();
 	}
 
 	public String getLabel() {
-		return label;
+		return record.label();
 	}
 
 	public Map<String, Double> getProbabilities() {
-		return probabilities;
+		return record.probabilities();
 	}
 
 	public double getInferenceMs() {
-		return inferenceMs;
+		return record.inferenceMs();
 	}
 
 	public double getLatencyMs() {
-		return latencyMs;
+		return record.latencyMs();
 	}
 
 	/**
 	 * The answers a person may say were right instead: the model's classes, as its
 	 * probabilities are keyed (the credit feature keys them by its two outcomes).
 	 */
-	public java.util.List<String> getAnswerChoices() {
-		return java.util.List.copyOf(probabilities.keySet());
+	public List<String> getAnswerChoices() {
+		return List.copyOf(record.probabilities().keySet());
 	}
 
 	/**
@@ -174,14 +138,14 @@ public class Prediction {
 	 * page's, or a tabular model's (which may not be named credit).
 	 */
 	public String getResultPath() {
-		String page = isImage() ? "/image/" + modelName
-				: "credit".equals(modelName) ? "/credit" : "/tabular/" + modelName;
+		String page = isImage() ? "/image/" + record.modelName()
+				: "credit".equals(record.modelName()) ? "/credit" : "/tabular/" + record.modelName();
 		return page + "/predictions/" + id;
 	}
 
 	/** The probability of the predicted label, for one-line summaries. */
 	public double getTopProbability() {
-		return probabilities.getOrDefault(label, 0.0);
+		return record.topProbability();
 	}
 
 }

@@ -11,6 +11,6 @@ public interface PredictionListener {
 	 * @param latencyMs from the request reaching the model's service to the row
 	 * committed: the row's own latency plus the wait for its commit
 	 */
-	void logged(LoggedPrediction prediction, double latencyMs);
+	void logged(Prediction prediction, double latencyMs);
 
 }

@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class PredictionLog {
 
-	private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
+	private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("record.createdAt"), Sort.Order.desc("id"));
 
 	private final PredictionRepository repository;
 
@@ -36,11 +36,11 @@ public class PredictionLog {
 	}
 
 	/** Logs the prediction; returns once its row is committed. */
-	public LoggedPrediction record(PredictionRecord record) {
+	public Prediction record(PredictionRecord record) {
 		long start = System.nanoTime();
 		long id = writer.write(record);
 		double latencyMs = record.latencyMs() + (System.nanoTime() - start) / 1e6;
-		LoggedPrediction logged = new LoggedPrediction(id, record);
+		Prediction logged = new Prediction(id, record);
 		for (PredictionListener listener : listeners) {
 			listener.logged(logged, latencyMs);
 		}
@@ -58,7 +58,7 @@ public class PredictionLog {
 
 	@Transactional(readOnly = true)
 	public List<Prediction> latest(int count) {
-		return repository.findByOrderByCreatedAtDescIdDesc(PageRequest.of(0, count));
+		return repository.findByOrderByRecordCreatedAtDescIdDesc(PageRequest.of(0, count));
 	}
 
 	@Transactional(readOnly = true)
@@ -112,10 +112,10 @@ public class PredictionLog {
 		if (last != null) {
 			// "at or before" bounds the index range the database walks; the rest skips
 			// what the previous slice ended with
-			rows = rows
-				.and((root, query, cb) -> cb.and(cb.lessThanOrEqualTo(root.get("createdAt"), last.getCreatedAt()),
-						cb.or(cb.lessThan(root.get("createdAt"), last.getCreatedAt()),
-								cb.lessThan(root.get("id"), last.getId()))));
+			rows = rows.and((root, query, cb) -> cb.and(
+					cb.lessThanOrEqualTo(root.get("record").get("createdAt"), last.getCreatedAt()),
+					cb.or(cb.lessThan(root.get("record").get("createdAt"), last.getCreatedAt()),
+							cb.lessThan(root.get("id"), last.getId()))));
 		}
 		// a list, not a page: a page would count the filtered rows again for every slice
 		return repository.findBy(rows, query -> query.sortBy(NEWEST_FIRST).limit(limit).all());

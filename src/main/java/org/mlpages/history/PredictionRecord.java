@@ -1,10 +1,19 @@
 package org.mlpages.history;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Converter;
+import jakarta.persistence.Embeddable;
+
 /**
- * What a feature hands to the {@link PredictionLog} after a prediction.
+ * What a feature hands to the {@link PredictionLog} after a prediction, and the columns
+ * of its row: {@link Prediction} reads them through this mapping and
+ * {@link PredictionWriter} makes its insert from it, so a column is described here only.
  *
  * @param kind what was predicted, {@code image} or {@code tabular}
  * @param probabilities label to probability, in the model's label order
@@ -13,13 +22,27 @@ import java.util.Map;
  * @param threshold the probability a decision was held against, or null
  * @param explanationJson for a tabular model, how much each answer moved the decision, as
  * JSON; null otherwise
- * @param batchId the batch the prediction was one row of, or null
+ * @param batchId the batch the prediction was one row of, or null: what the history
+ * filters on
  * @param batchRow its row's position in the batch's file, from 1; null outside a batch
  */
-public record PredictionRecord(Instant createdAt, String kind, Channel channel, String modelName, String modelSha256,
-		String storedFile, String originalName, Integer imageWidth, Integer imageHeight, String inputJson, String label,
-		Map<String, Double> probabilities, Double threshold, double inferenceMs, double latencyMs,
-		String explanationJson, String batchId, Integer batchRow) {
+@Embeddable
+public record PredictionRecord(@Column(name = "created_at", nullable = false) Instant createdAt,
+		@Column(name = "kind", nullable = false) String kind,
+		@Column(name = "channel", nullable = false) @Convert(converter = ChannelColumn.class) Channel channel,
+		@Column(name = "model_name", nullable = false) String modelName,
+		@Column(name = "model_sha256", nullable = false) String modelSha256,
+		@Column(name = "stored_file") String storedFile, @Column(name = "original_name") String originalName,
+		@Column(name = "image_width") Integer imageWidth, @Column(name = "image_height") Integer imageHeight,
+		@Column(name = "input_json", columnDefinition = "TEXT") String inputJson,
+		@Column(name = "label", nullable = false) String label,
+		@Column(name = "probabilities", nullable = false, columnDefinition = "TEXT") @Convert(
+				converter = ProbabilitiesConverter.class) Map<String, Double> probabilities,
+		@Column(name = "threshold") Double threshold,
+		@Column(name = "inference_ms", nullable = false) double inferenceMs,
+		@Column(name = "latency_ms", nullable = false) double latencyMs,
+		@Column(name = "explanation_json", columnDefinition = "TEXT") String explanationJson,
+		@Column(name = "batch_id") String batchId, @Column(name = "batch_row") Integer batchRow) {
 
 	public static final String IMAGE = "image";
 
@@ -31,7 +54,12 @@ public record PredictionRecord(Instant createdAt, String kind, Channel channel, 
 	 */
 	public enum Channel {
 
-		PAGE, API, DEMO
+		PAGE, API, DEMO;
+
+		/** As stored, and as the history's filter and messages name it. */
+		public String column() {
+			return name().toLowerCase(Locale.ROOT);
+		}
 
 	}
 
@@ -60,6 +88,29 @@ public record PredictionRecord(Instant createdAt, String kind, Channel channel, 
 		return new PredictionRecord(createdAt, kind, channel, modelName, modelSha256, storedFile, originalName,
 				imageWidth, imageHeight, inputJson, label, probabilities, threshold, inferenceMs, latencyMs,
 				explanationJson, id, row);
+	}
+
+	/** The probability of the predicted label. */
+	public double topProbability() {
+		return probabilities.getOrDefault(label, 0.0);
+	}
+
+	/**
+	 * Stores a channel by its lower-case name, as the history's links and messages use.
+	 */
+	@Converter
+	static class ChannelColumn implements AttributeConverter<Channel, String> {
+
+		@Override
+		public String convertToDatabaseColumn(Channel channel) {
+			return channel.column();
+		}
+
+		@Override
+		public Channel convertToEntityAttribute(String column) {
+			return Channel.valueOf(column.toUpperCase(Locale.ROOT));
+		}
+
 	}
 
 }

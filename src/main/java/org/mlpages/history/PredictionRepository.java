@@ -13,14 +13,14 @@ import org.springframework.data.repository.Repository;
 
 interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecificationExecutor<Prediction> {
 
-	List<Prediction> findByOrderByCreatedAtDescIdDesc(Pageable pageable);
+	List<Prediction> findByOrderByRecordCreatedAtDescIdDesc(Pageable pageable);
 
 	Optional<Prediction> findById(Long id);
 
-	@Query("select distinct p.modelName from Prediction p order by p.modelName")
+	@Query("select distinct p.record.modelName from Prediction p order by p.record.modelName")
 	List<String> findModelNames();
 
-	@Query("select distinct p.label from Prediction p order by p.label")
+	@Query("select distinct p.record.label from Prediction p order by p.record.label")
 	List<String> findLabels();
 
 	@Modifying
@@ -29,7 +29,7 @@ interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecific
 
 	/** Keeps an explanation computed after the answer, once: the first one stays. */
 	@Modifying
-	@Query("update Prediction p set p.explanationJson = :json where p.id = :id and p.explanationJson is null")
+	@Query("update Prediction p set p.record.explanationJson = :json where p.id = :id and p.record.explanationJson is null")
 	int setExplanation(@Param("id") long id, @Param("json") String json);
 
 	/**
@@ -37,21 +37,21 @@ interface PredictionRepository extends Repository<Prediction, Long>, JpaSpecific
 	 * they were read.
 	 */
 	@Modifying
-	@Query("update Prediction p set p.explanationJson = :json where p.id = :id and p.explanationJson = :previous")
+	@Query("update Prediction p set p.record.explanationJson = :json where p.id = :id and p.record.explanationJson = :previous")
 	int extendExplanation(@Param("id") long id, @Param("json") String json, @Param("previous") String previous);
 
 	/** The explanation column alone, as stored now. */
-	@Query("select p.explanationJson from Prediction p where p.id = :id")
+	@Query("select p.record.explanationJson from Prediction p where p.id = :id")
 	java.util.Optional<String> explanationJson(@Param("id") long id);
 
-	@Query("select p from Prediction p where p.createdAt < :before order by p.id")
+	@Query("select p from Prediction p where p.record.createdAt < :before order by p.id")
 	List<Prediction> findOlderThan(@Param("before") java.time.Instant before, Pageable pageable);
 
 	@Modifying
 	@Query("delete from Prediction p where p.id in :ids")
 	int deleteByIds(@Param("ids") List<Long> ids);
 
-	@Query("select p.storedFile from Prediction p where p.storedFile in :names")
+	@Query("select p.record.storedFile from Prediction p where p.record.storedFile in :names")
 	List<String> findStoredFiles(@Param("names") Collection<String> names);
 
 	long count();

@@ -5,19 +5,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.sql.Types;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,22 +41,13 @@ class PredictionWriter implements SmartLifecycle {
 
 	private static final long WAIT_SECONDS = 30;
 
-	private static final String INSERT = """
-			insert into prediction (created_at, kind, channel, model_name, model_sha256, stored_file, original_name,
-			  image_width, image_height, input_json, label, probabilities, top_probability, threshold, inference_ms,
-			  latency_ms, explanation_json, batch_id, batch_row)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
-	private final ProbabilitiesConverter probabilities = new ProbabilitiesConverter();
+	private final PredictionColumns columns = PredictionColumns.ofRecord();
 
 	private final BlockingQueue<PendingRow> queue = new ArrayBlockingQueue<>(8 * MAX_BATCH);
 
 	private final JdbcTemplate jdbc;
 
-	private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
-		.withZone(ZoneOffset.UTC);
-
-	private volatile Boolean timesAsText;
+	private volatile Function<Instant, Object> storedTime;
 
 	private volatile Thread writer;
 
@@ -191,11 +179,12 @@ class PredictionWriter implements SmartLifecycle {
 	 * Connector/J from the server's answer, sqlite-jdbc from last_insert_rowid().
 	 */
 	private long[] insert(Connection connection, List<PendingRow> batch) throws SQLException {
-		boolean timesAsText = writesTimesAsText(connection);
+		Function<Instant, Object> time = storedTime(connection);
 		long[] ids = new long[batch.size()];
-		try (PreparedStatement insert = connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+		try (PreparedStatement insert = connection.prepareStatement(columns.insert(),
+				Statement.RETURN_GENERATED_KEYS)) {
 			for (int i = 0; i < ids.length; i++) {
-				bind(insert, batch.get(i).record(), timesAsText);
+				columns.bind(insert, batch.get(i).record(), time);
 				insert.executeUpdate();
 				try (ResultSet keys = insert.getGeneratedKeys()) {
 					if (!keys.next()) {
@@ -208,64 +197,13 @@ class PredictionWriter implements SmartLifecycle {
 		return ids;
 	}
 
-	private void bind(PreparedStatement insert, PredictionRecord record, boolean timesAsText) throws SQLException {
-		if (timesAsText) {
-			insert.setString(1, UTC_MILLIS.format(record.createdAt()));
+	private Function<Instant, Object> storedTime(Connection connection) throws SQLException {
+		Function<Instant, Object> time = storedTime;
+		if (time == null) {
+			time = StoredTimes.forUrl(connection.getMetaData().getURL());
+			storedTime = time;
 		}
-		else {
-			insert.setTimestamp(1, Timestamp.from(record.createdAt()));
-		}
-		insert.setString(2, record.kind());
-		insert.setString(3, record.channel().name().toLowerCase(Locale.ROOT));
-		insert.setString(4, record.modelName());
-		insert.setString(5, record.modelSha256());
-		insert.setString(6, record.storedFile());
-		insert.setString(7, record.originalName());
-		setInteger(insert, 8, record.imageWidth());
-		setInteger(insert, 9, record.imageHeight());
-		insert.setString(10, record.inputJson());
-		insert.setString(11, record.label());
-		insert.setString(12, probabilities.convertToDatabaseColumn(record.probabilities()));
-		// what Prediction.getTopProbability() reads from the JSON, kept for the history's
-		// charts
-		insert.setDouble(13, record.probabilities().getOrDefault(record.label(), 0.0));
-		if (record.threshold() == null) {
-			insert.setNull(14, Types.DOUBLE);
-		}
-		else {
-			insert.setDouble(14, record.threshold());
-		}
-		insert.setDouble(15, record.inferenceMs());
-		insert.setDouble(16, record.latencyMs());
-		insert.setString(17, record.explanationJson());
-		insert.setString(18, record.batchId());
-		setInteger(insert, 19, record.batchRow());
-	}
-
-	/**
-	 * MySQL Connector/J drops the fraction of a second from a timestamp parameter when
-	 * the server is MariaDB 10 (which announces itself as MySQL 5.5.5, older than
-	 * fractional seconds). On MySQL URLs the time is therefore sent as UTC text, which
-	 * every MySQL and MariaDB server stores with its milliseconds; the driver reads it
-	 * back in UTC (org.mlpages.config.DatabaseEnvironment). SQLite keeps its epoch
-	 * millis.
-	 */
-	private boolean writesTimesAsText(Connection connection) throws SQLException {
-		Boolean text = timesAsText;
-		if (text == null) {
-			text = connection.getMetaData().getURL().startsWith("jdbc:mysql");
-			timesAsText = text;
-		}
-		return text;
-	}
-
-	private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
-		if (value == null) {
-			statement.setNull(index, Types.INTEGER);
-		}
-		else {
-			statement.setInt(index, value);
-		}
+		return time;
 	}
 
 	private void failPending(RuntimeException reason) {

@@ -99,8 +99,8 @@ class ImageClassificationController {
 			}
 			return service.classifyInTurn(modelName, image, Channel.PAGE).handle((prediction, failure) -> {
 				if (failure == null) {
-					access.remember(request, prediction.id(), prediction.record().storedFile());
-					return new ModelAndView("redirect:/image/" + modelName + "/predictions/" + prediction.id());
+					access.remember(request, prediction.getId(), prediction.getRecord().storedFile());
+					return new ModelAndView("redirect:/image/" + modelName + "/predictions/" + prediction.getId());
 				}
 				Throwable cause = failure instanceof CompletionException && failure.getCause() != null
 						? failure.getCause() : failure;

@@ -14,7 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.IntStream;
 
 import ai.djl.translate.TranslateException;
-import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord;
 import org.mlpages.history.PredictionRecord.Channel;
@@ -132,7 +132,7 @@ public class ImageClassificationService {
 	 * calling thread does not wait for it.
 	 * @throws InputRejectedException 503 {@code photos.busy} when the queue is full
 	 */
-	public CompletableFuture<LoggedPrediction> classifyInTurn(String modelName, MultipartFile upload, Channel channel) {
+	public CompletableFuture<Prediction> classifyInTurn(String modelName, MultipartFile upload, Channel channel) {
 		return queue.submit(() -> {
 			try {
 				return classify(modelName, upload, channel);
@@ -147,18 +147,18 @@ public class ImageClassificationService {
 	 * A photo as uploaded: it first takes its share of the heap photos may hold
 	 * ({@link PhotosInMemory}), so that its bytes are only read once there is room.
 	 */
-	public LoggedPrediction classify(String modelName, MultipartFile upload, Channel channel) throws IOException {
+	public Prediction classify(String modelName, MultipartFile upload, Channel channel) throws IOException {
 		ImageModel model = model(modelName);
 		try (PhotosInMemory.Room room = inMemory.reserve(upload.getSize(), model.preprocessor().tensorSize())) {
 			return classify(model, UploadedPhoto.of(upload.getOriginalFilename(), upload.getBytes()), channel);
 		}
 	}
 
-	public LoggedPrediction classify(String modelName, UploadedPhoto photo, Channel channel) {
+	public Prediction classify(String modelName, UploadedPhoto photo, Channel channel) {
 		return classify(model(modelName), photo, channel);
 	}
 
-	private LoggedPrediction classify(ImageModel model, UploadedPhoto photo, Channel channel) {
+	private Prediction classify(ImageModel model, UploadedPhoto photo, Channel channel) {
 		long start = System.nanoTime();
 		PreparedPhoto prepared;
 		float[] scores;

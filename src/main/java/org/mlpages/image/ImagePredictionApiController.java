@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionAccess;
 import org.mlpages.history.PredictionRecord;
 import org.mlpages.history.PredictionRecord.Channel;
@@ -46,10 +46,11 @@ class ImagePredictionApiController {
 		ImageClassificationService.requireOnePhoto(request, "image");
 		// answered when the photo queue has classified it; a refusal reaches the advice
 		return service.classifyInTurn(modelName, image, Channel.API).thenApply(prediction -> {
-			PredictionRecord row = prediction.record();
+			PredictionRecord row = prediction.getRecord();
 			return PredictionResponse.of(prediction,
 					PhotoWarning.of(model, row.imageWidth(), row.imageHeight(), messages, locale),
-					"/api/v1/predictions/" + prediction.id() + "/explanation?key=" + access.linkKey(prediction.id()));
+					"/api/v1/predictions/" + prediction.getId() + "/explanation?key="
+							+ access.linkKey(prediction.getId()));
 		});
 	}
 
@@ -63,9 +64,9 @@ class ImagePredictionApiController {
 			Map<String, Double> probabilities, int width, int height, double inferenceMs, double latencyMs,
 			List<PhotoWarning> warnings, String explanation) {
 
-		static PredictionResponse of(LoggedPrediction prediction, List<PhotoWarning> warnings, String explanation) {
-			PredictionRecord row = prediction.record();
-			return new PredictionResponse(prediction.id(), row.createdAt(), row.modelName(), row.modelSha256(),
+		static PredictionResponse of(Prediction prediction, List<PhotoWarning> warnings, String explanation) {
+			PredictionRecord row = prediction.getRecord();
+			return new PredictionResponse(prediction.getId(), row.createdAt(), row.modelName(), row.modelSha256(),
 					row.label(), row.probabilities(), row.imageWidth(), row.imageHeight(), row.inferenceMs(),
 					row.latencyMs(), warnings, explanation);
 		}

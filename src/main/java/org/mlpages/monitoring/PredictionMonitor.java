@@ -3,7 +3,7 @@ package org.mlpages.monitoring;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.mlpages.catalog.ModelCards;
-import org.mlpages.history.LoggedPrediction;
+import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionListener;
 import org.mlpages.history.PredictionRecord;
 import org.mlpages.system.RefusalListener;
@@ -38,15 +38,15 @@ public class PredictionMonitor implements PredictionListener, RefusalListener {
 	}
 
 	@Override
-	public void logged(LoggedPrediction prediction, double latencyMs) {
-		PredictionRecord row = prediction.record();
+	public void logged(Prediction prediction, double latencyMs) {
+		PredictionRecord row = prediction.getRecord();
 		metrics.answered(row.modelName(), row.label(), row.channel(), row.inferenceMs(), latencyMs);
 		if (log.isInfoEnabled()) {
 			String channel = PredictionMetrics.channelTag(row.channel());
 			double latency = tenths(latencyMs);
 			double inference = tenths(row.inferenceMs());
 			log.atInfo()
-				.addKeyValue("prediction_id", prediction.id())
+				.addKeyValue("prediction_id", prediction.getId())
 				.addKeyValue("model", row.modelName())
 				.addKeyValue("channel", channel)
 				.addKeyValue("status", "answered")
@@ -54,7 +54,7 @@ public class PredictionMonitor implements PredictionListener, RefusalListener {
 				.addKeyValue("latency_ms", latency)
 				.addKeyValue("inference_ms", inference)
 				.log("prediction {} answered: model={} channel={} answer={} latency_ms={} inference_ms={}",
-						prediction.id(), row.modelName(), channel, row.label(), latency, inference);
+						prediction.getId(), row.modelName(), channel, row.label(), latency, inference);
 		}
 	}
 

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.mlpages.history.LoggedPrediction;
 import org.mlpages.history.Prediction;
 import org.mlpages.history.PredictionLog;
 import org.mlpages.history.PredictionRecord;
@@ -142,9 +141,8 @@ public class TabularService {
 		}
 		double inferenceMs = (System.nanoTime() - inferenceStart) / 1e6;
 		double latencyMs = (System.nanoTime() - start) / 1e6;
-		LoggedPrediction logged = predictionLog
-			.record(logRow(model, channel, answers, decision, inferenceMs, latencyMs));
-		return new TabularResult(logged.id(), answers.sent(), decision, latencyMs);
+		Prediction logged = predictionLog.record(logRow(model, channel, answers, decision, inferenceMs, latencyMs));
+		return new TabularResult(logged.getId(), answers.sent(), decision, latencyMs);
 	}
 
 	/**

@@ -36,7 +36,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * package-private and this package may not add code to {@code org.mlpages.image}, so it
  * is reached by reflection.
  */
-final class BenchSupport {
+public final class BenchSupport {
 
 	/** The shipped model and its descriptor, as {@code java -jar} finds them. */
 	static final Path MODELS = Path.of("models");
@@ -68,7 +68,7 @@ final class BenchSupport {
 	 * {@code bench.warmup} (3).
 	 * @return by benchmark method, its score and the score's error (99.9 %)
 	 */
-	static Map<String, double[]> jmh(Class<?> benchmarks) throws RunnerException {
+	public static Map<String, double[]> jmh(Class<?> benchmarks) throws RunnerException {
 		int seconds = Integer.getInteger("bench.seconds", 1);
 		Map<String, double[]> scores = new LinkedHashMap<>();
 		for (RunResult result : new Runner(new OptionsBuilder().include(benchmarks.getName())
@@ -86,7 +86,7 @@ final class BenchSupport {
 		return scores;
 	}
 
-	static void report(String table) throws java.io.IOException {
+	public static void report(String table) throws java.io.IOException {
 		System.out.println();
 		System.out.println(table);
 		String out = System.getProperty("bench.out");
@@ -163,7 +163,7 @@ final class BenchSupport {
 	}
 
 	/** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */
-	static String load() {
+	public static String load() {
 		try {
 			String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
 			return parts[0] + " " + parts[1] + " " + parts[2];

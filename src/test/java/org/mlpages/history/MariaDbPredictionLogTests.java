@@ -188,6 +188,17 @@ class MariaDbPredictionLogTests {
 		assertThat(predictionLog.explanationJson(id)).hasValue("[\"first\",\"second\"]");
 	}
 
+	/** Every column as it was logged, the JVM's zone far from the server's UTC. */
+	@Test
+	void aPredictionIsReadBackAsItWasLoggedColumnByColumn() {
+		PredictionRecord image = PredictionRowTests.imageRecord();
+		PredictionRecord batchRow = PredictionRowTests.tabularRecord().inBatch("batch-0002", 3);
+
+		assertThat(predictionLog.find(predictionLog.record(image).getId()).orElseThrow().getRecord()).isEqualTo(image);
+		assertThat(predictionLog.find(predictionLog.recordAll(List.of(batchRow))[0]).orElseThrow().getRecord())
+			.isEqualTo(batchRow);
+	}
+
 	/**
 	 * The history's export and pages read the log in slices, each starting after the last
 	 * row of the one before: rows logged within the same second as that row, by several

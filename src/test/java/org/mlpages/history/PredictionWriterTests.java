@@ -2,9 +2,12 @@ package org.mlpages.history;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -72,23 +75,60 @@ class PredictionWriterTests {
 		}
 	}
 
+	@Test
+	void onSqliteTheInsertWritesEveryColumnButTheIdAndWhatAPersonSaysLater() throws Exception {
+		try (HikariDataSource dataSource = sqlite("writer-columns")) {
+			theInsertWritesEveryColumnButTheIdAndWhatAPersonSaysLater(dataSource);
+		}
+	}
+
 	@Nested
 	@ExtendWith(MariaDbDatabase.class)
 	class OnMariaDb {
 
 		@Test
+		void theInsertWritesEveryColumnButTheIdAndWhatAPersonSaysLater() throws Exception {
+			try (HikariDataSource dataSource = mariaDb()) {
+				PredictionWriterTests.theInsertWritesEveryColumnButTheIdAndWhatAPersonSaysLater(dataSource);
+			}
+		}
+
+		@Test
 		void everyCallerGetsTheIdOfItsOwnCommittedRow() throws Exception {
+			try (HikariDataSource dataSource = mariaDb()) {
+				PredictionWriterTests.everyCallerGetsTheIdOfItsOwnCommittedRow(dataSource);
+			}
+		}
+
+		private static HikariDataSource mariaDb() {
 			HikariDataSource dataSource = new HikariDataSource();
 			dataSource.setJdbcUrl("jdbc:mysql://" + MariaDbDatabase.host() + ":" + MariaDbDatabase.port() + "/"
 					+ MariaDbDatabase.name());
 			dataSource.setUsername(MariaDbDatabase.name());
 			dataSource.setPassword(MariaDbDatabase.password());
-			try (dataSource) {
-				migrate(dataSource, "mysql");
-				PredictionWriterTests.everyCallerGetsTheIdOfItsOwnCommittedRow(dataSource);
-			}
+			migrate(dataSource, "mysql");
+			return dataSource;
 		}
 
+	}
+
+	/**
+	 * The insert is made from the record's mapping: a column a migration adds must be
+	 * mapped there, or this fails, instead of the writer leaving it empty in every row.
+	 */
+	static void theInsertWritesEveryColumnButTheIdAndWhatAPersonSaysLater(DataSource dataSource) throws Exception {
+		List<String> table = new ArrayList<>();
+		try (Connection connection = dataSource.getConnection();
+				ResultSet columns = connection.getMetaData()
+					.getColumns(connection.getCatalog(), null, "prediction", null)) {
+			while (columns.next()) {
+				table.add(columns.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+			}
+		}
+		assertThat(table).contains("id", "feedback_label");
+		table.removeAll(List.of("id", "feedback_label"));
+
+		assertThat(PredictionColumns.ofRecord().names()).containsExactlyInAnyOrderElementsOf(table);
 	}
 
 	static void everyCallerGetsTheIdOfItsOwnCommittedRow(DataSource dataSource) throws Exception {
