@@ -22,6 +22,7 @@ import org.mlpages.catalog.ModelAdded;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.catalog.ModelCatalog;
 import org.mlpages.catalog.ModelFiles;
+import org.mlpages.catalog.ServedModels;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
 import org.mlpages.system.MlPagesProperties;
@@ -45,16 +46,14 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 
 	private static final Logger log = LoggerFactory.getLogger(ImageModels.class);
 
-	// concurrent: a model trained in the browser is published while pages are served
-	private final Map<String, ImageModel> ready = new ConcurrentSkipListMap<>();
+	/** What the model cards and the models' API call an image model. */
+	private static final String KIND = "image-classifier";
 
-	private final Map<String, FailedModel> failed = new ConcurrentSkipListMap<>();
+	// a model trained in the browser is published while pages are served
+	private final ServedModels<ImageModel> models = new ServedModels<>();
 
-	// completed once the model is in ready or failed
+	// completed once the model is ready or failed
 	private final Map<String, CompletableFuture<Void>> loading = new ConcurrentSkipListMap<>();
-
-	// the fingerprint of the files each model in ready or failed was loaded from
-	private final Map<String, String> loadedFrom = new ConcurrentSkipListMap<>();
 
 	private volatile boolean closed;
 
@@ -101,7 +100,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 				done.complete(null);
 			}
 		}
-		if (ready.isEmpty()) {
+		if (models.ready().isEmpty()) {
 			log.warn("No image model is ready; looked in {}", dir.toAbsolutePath());
 		}
 	}
@@ -144,7 +143,6 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 		Optional<ImageModel> model;
 		synchronized (this.loadLock) {
 			checkNotServed(name);
-			this.failed.remove(name);
 			model = Optional.ofNullable(load(name));
 		}
 		this.events.publishEvent(new ModelAdded(name));
@@ -158,13 +156,11 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 	 */
 	public boolean retire(String name) {
 		synchronized (this.loadLock) {
-			ImageModel model = this.ready.remove(name);
-			boolean known = this.failed.remove(name) != null || model != null;
-			this.loadedFrom.remove(name);
-			if (model != null) {
+			boolean known = this.models.isKnown(name);
+			this.models.remove(name).ifPresent(model -> {
 				model.close();
 				log.info("Model {} retired", name);
-			}
+			});
 			return known;
 		}
 	}
@@ -175,14 +171,14 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 	}
 
 	private void checkNotServed(String name) {
-		if (this.ready.containsKey(name) || this.loading.containsKey(name)) {
+		if (this.models.isReady(name) || this.loading.containsKey(name)) {
 			throw new IllegalStateException("a model named " + name + " is already served");
 		}
 	}
 
 	private ImageModel load(String name) {
 		// read before the files are: files changed during the load show as a change
-		this.loadedFrom.put(name, ModelFiles.fingerprint(dir, name, FILES));
+		this.models.loadedFrom(name, ModelFiles.fingerprint(dir, name, FILES));
 		List<Path> modelFiles = MODEL_EXTENSIONS.stream()
 			.map(extension -> dir.resolve(name + extension))
 			.filter(Files::isRegularFile)
@@ -204,13 +200,13 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 						+ " (see the README, 'Adding a model')");
 			}
 			ImageModel model = loader.load(name, modelFile, descriptorFile);
-			ready.put(name, model);
+			models.ready(name, model);
 			log.info("Model {} ready: sha256={}, loaded in {} ms", name, model.sha256(), model.loadTime().toMillis());
 			return model;
 		}
 		catch (Exception | LinkageError ex) {
 			String reason = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
-			failed.put(name, new FailedModel(name, modelFile, reason));
+			models.failed(name, modelFile, reason);
 			log.error("Model {} not loaded: {}", name, reason, log.isDebugEnabled() ? ex : null);
 			return null;
 		}
@@ -234,10 +230,8 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 
 	@Override
 	public Map<String, String> loaded() {
-		Map<String, String> files = new java.util.TreeMap<>();
-		Stream.concat(ready.keySet().stream(), failed.keySet().stream())
-			.filter(name -> !loading.containsKey(name))
-			.forEach(name -> files.put(name, loadedFrom.getOrDefault(name, "")));
+		Map<String, String> files = models.loaded();
+		files.keySet().removeIf(loading::containsKey);
 		return files;
 	}
 
@@ -251,18 +245,15 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 		boolean added;
 		synchronized (this.loadLock) {
 			String files = ModelFiles.fingerprint(dir, name, FILES);
-			if (this.closed || this.loading.containsKey(name)
-					|| (files.equals(this.loadedFrom.get(name)) && status(name).isPresent())) {
+			if (this.closed || this.loading.containsKey(name) || this.models.isLoadedFrom(name, files)) {
 				// loaded from these very files meanwhile (a publication here)
 				return;
 			}
-			ImageModel before = this.ready.get(name);
+			ImageModel before = this.models.find(name).orElse(null);
 			added = before == null;
-			this.failed.remove(name);
 			ImageModel after = load(name);
-			if (after == null && before != null) {
-				this.ready.put(name, before);
-				this.failed.remove(name);
+			if (after == null) {
+				this.models.keepServing(name);
 			}
 			else if (before != null) {
 				before.close();
@@ -312,26 +303,21 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 
 	@Override
 	public Optional<ModelCard.Status> status(String name) {
-		if (ready.containsKey(name)) {
-			return Optional.of(ModelCard.Status.READY);
-		}
-		if (failed.containsKey(name)) {
-			return Optional.of(ModelCard.Status.FAILED);
-		}
-		return loading.containsKey(name) ? Optional.of(ModelCard.Status.LOADING) : Optional.empty();
+		return models.status(name)
+			.or(() -> loading.containsKey(name) ? Optional.of(ModelCard.Status.LOADING) : Optional.empty());
 	}
 
 	public Optional<ImageModel> find(String name) {
-		return Optional.ofNullable(ready.get(name));
+		return models.find(name);
 	}
 
 	public List<ImageModel> ready() {
-		return List.copyOf(ready.values());
+		return List.copyOf(models.ready());
 	}
 
 	@Override
 	public List<MenuEntry> menuEntries(Locale locale) {
-		return ready.values()
+		return models.ready()
 			.stream()
 			// image pages stay together, between the demo pages and the credit page (300)
 			.map(model -> MenuEntry.ofText(model.pagePath(), model.descriptor().title().in(locale),
@@ -341,7 +327,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 
 	@Override
 	public Optional<String> labelName(String model, String label, Locale locale) {
-		Stream<ImageModel> candidates = model == null ? ready.values().stream() : find(model).stream();
+		Stream<ImageModel> candidates = model == null ? models.ready().stream() : find(model).stream();
 		return candidates.filter(found -> found.descriptor().labelIds().contains(label))
 			.findFirst()
 			.map(found -> found.displayLabel(label, locale));
@@ -355,26 +341,16 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 	@Override
 	public List<ModelCard> modelCards(Locale locale) {
 		List<ModelCard> cards = new ArrayList<>();
-		ready.values().forEach(model -> cards.add(model.card(locale, messages)));
-		loading.keySet()
-			.stream()
-			.filter(name -> !ready.containsKey(name) && !failed.containsKey(name))
-			.forEach(name -> cards.add(loadingCard(name)));
-		failed.values().forEach(model -> cards.add(model.card()));
+		models.ready().forEach(model -> cards.add(model.card(locale, messages)));
+		loading.keySet().stream().filter(name -> !models.isKnown(name)).forEach(name -> cards.add(loadingCard(name)));
+		models.failures().forEach(failure -> cards.add(failure.card(KIND)));
 		return cards;
 	}
 
 	private ModelCard loadingCard(String name) {
 		Path file = dir.resolve(name + ".h5");
-		long size = 0;
-		try {
-			size = Files.size(file);
-		}
-		catch (IOException ex) {
-			// the size is secondary on a card that says the model is not ready yet
-		}
-		return new ModelCard(name, "image-classifier", name, ModelCard.Status.LOADING, null,
-				file.getFileName().toString(), size, null, null, null, List.of(), null, 0, null, Map.of());
+		return new ModelCard(name, KIND, name, ModelCard.Status.LOADING, null, file.getFileName().toString(),
+				ServedModels.size(file), null, null, null, List.of(), null, 0, null, Map.of());
 	}
 
 	@Override
@@ -384,24 +360,7 @@ public class ImageModels implements MenuContributor, ModelCatalog, FolderModels,
 		synchronized (this.loadLock) {
 			this.closed = true;
 		}
-		ready.values().forEach(ImageModel::close);
-	}
-
-	private record FailedModel(String name, Path file, String reason) {
-
-		ModelCard card() {
-			long size = 0;
-			try {
-				size = file != null ? Files.size(file) : 0;
-			}
-			catch (IOException ex) {
-				// the card still says why the model is missing; the size is secondary
-			}
-			return new ModelCard(name, "image-classifier", name, ModelCard.Status.FAILED, reason,
-					file != null ? file.getFileName().toString() : null, size, null, null, null, List.of(), null, 0,
-					null, Map.of());
-		}
-
+		models.ready().forEach(ImageModel::close);
 	}
 
 }

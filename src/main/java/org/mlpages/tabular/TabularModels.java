@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
 import org.mlpages.catalog.FolderModels;
 import org.mlpages.catalog.ModelCard;
 import org.mlpages.catalog.ModelCatalog;
 import org.mlpages.catalog.ModelFiles;
+import org.mlpages.catalog.ServedModels;
 import org.mlpages.onnx.OnnxRuntimeNatives;
 import org.mlpages.system.MenuContributor;
 import org.mlpages.system.MenuEntry;
@@ -47,17 +47,15 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 
 	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
-	/** By name; one added from the admin's page joins them while others are served. */
-	private final Map<String, TabularModel> ready = new ConcurrentSkipListMap<>();
+	/** What the model cards and the models' API call a tabular model. */
+	private static final String KIND = "tabular-classifier";
 
-	private final Map<String, Failed> failed = new ConcurrentSkipListMap<>();
+	/** One added from the admin's page joins them while others are served. */
+	private final ServedModels<TabularModel> models = new ServedModels<>();
 
 	private final MessageSource messages;
 
 	private final Path dir;
-
-	// the fingerprint of the files each model in ready or failed was loaded from
-	private final Map<String, String> loadedFrom = new ConcurrentSkipListMap<>();
 
 	private final List<BuiltInTabularModel> builtIn;
 
@@ -85,7 +83,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 	 * @return the model, or null
 	 */
 	private TabularModel load(String name) {
-		this.loadedFrom.put(name, ModelFiles.fingerprint(dir, name, FILES));
+		this.models.loadedFrom(name, ModelFiles.fingerprint(dir, name, FILES));
 		Path file = Stream.of(".onnx", ".pkl", ".pickle", ".joblib")
 			.map(extension -> dir.resolve(name + extension))
 			.filter(Files::isRegularFile)
@@ -110,8 +108,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 						+ " letters, digits, '_' and '-', as its page's address is made of it");
 			}
 			TabularModel model = TabularModel.load(name, file, dir.resolve(name + ".yml"));
-			TabularModel before = ready.put(name, model);
-			failed.remove(name);
+			TabularModel before = models.ready(name, model);
 			if (before != null) {
 				before.close();
 			}
@@ -121,13 +118,13 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 			return model;
 		}
 		catch (InvalidTabularModelException | IOException ex) {
-			failed.put(name, new Failed(file, ex.getMessage()));
+			models.failed(name, file, ex.getMessage());
 			log.error("Tabular model {} not loaded: {}", name, ex.getMessage());
 		}
 		catch (RuntimeException | LinkageError ex) {
 			// ONNX Runtime's natives missing on this platform, or failing: this model
 			// does not serve, the others do
-			failed.put(name, new Failed(file, "ONNX Runtime failed: " + ex));
+			models.failed(name, file, "ONNX Runtime failed: " + ex);
 			log.error("Tabular model {} not loaded", name, ex);
 		}
 		return null;
@@ -159,10 +156,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 
 	@Override
 	public Map<String, String> loaded() {
-		Map<String, String> files = new java.util.TreeMap<>();
-		Stream.concat(ready.keySet().stream(), failed.keySet().stream())
-			.forEach(name -> files.put(name, loadedFrom.getOrDefault(name, "")));
-		return files;
+		return models.loaded();
 	}
 
 	/**
@@ -171,31 +165,22 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 	 */
 	@Override
 	public synchronized void reload(String name) {
-		if (ModelFiles.fingerprint(dir, name, FILES).equals(loadedFrom.get(name)) && status(name).isPresent()) {
+		if (models.isLoadedFrom(name, ModelFiles.fingerprint(dir, name, FILES))) {
 			// loaded from these very files meanwhile (a publication here)
 			return;
 		}
 		if (Files.exists(dir.resolve(name + ".onnx"))) {
 			prepareOnnxRuntime();
 		}
-		boolean served = ready.containsKey(name);
-		if (load(name) == null && served) {
-			failed.remove(name);
+		if (load(name) == null) {
+			models.keepServing(name);
 		}
 	}
 
 	@Override
 	public synchronized void forget(String name) {
-		TabularModel model = ready.remove(name);
-		failed.remove(name);
-		loadedFrom.remove(name);
-		if (model != null) {
-			model.close();
-		}
+		models.remove(name).ifPresent(TabularModel::close);
 		log.info("Tabular model {} no longer served: its files left the models folder", name);
-	}
-
-	private record Failed(Path file, String reason) {
 	}
 
 	/**
@@ -226,9 +211,8 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 	public synchronized TabularModel publish(String name) throws IOException {
 		String files = ModelFiles.fingerprint(dir, name, FILES);
 		TabularModel model = TabularModel.load(name, dir.resolve(name + ".onnx"), dir.resolve(name + ".yml"));
-		TabularModel before = ready.put(name, model);
-		failed.remove(name);
-		loadedFrom.put(name, files);
+		models.loadedFrom(name, files);
+		TabularModel before = models.ready(name, model);
 		if (before != null) {
 			before.close();
 		}
@@ -243,16 +227,12 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 	 * @return whether there was such a model
 	 */
 	public synchronized boolean retire(String name) throws IOException {
-		TabularModel model = ready.remove(name);
-		Failed failure = failed.remove(name);
-		loadedFrom.remove(name);
-		if (model == null && failure == null) {
+		if (!models.isKnown(name)) {
 			return false;
 		}
+		Optional<TabularModel> model = models.remove(name);
 		Path target = setAside(name);
-		if (model != null) {
-			model.close();
-		}
+		model.ifPresent(TabularModel::close);
 		log.info("Tabular model {} retired; its files are in {}", name, target);
 		return true;
 	}
@@ -263,7 +243,7 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 	 * an image model's.
 	 */
 	public boolean isFolderModel(String name) {
-		return name != null && !CREDIT.equals(name) && (ready.containsKey(name) || failed.containsKey(name))
+		return name != null && !CREDIT.equals(name) && models.isKnown(name)
 				&& List.of(".h5", ".keras")
 					.stream()
 					.noneMatch(extension -> Files.exists(dir.resolve(name + extension)));
@@ -307,25 +287,21 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 
 	/** The names of the models that did not load, which can be retired too. */
 	public List<String> failedNames() {
-		return List.copyOf(failed.keySet());
+		return models.failedNames();
 	}
 
 	/** A model of the folder or a built-in one (the credit model), by name. */
 	public Optional<TabularModel> find(String name) {
-		TabularModel model = ready.get(name);
-		if (model != null) {
-			return Optional.of(model);
-		}
-		return builtIn.stream().flatMap(models -> models.find(name).stream()).findFirst();
+		return models.find(name).or(() -> builtIn.stream().flatMap(other -> other.find(name).stream()).findFirst());
 	}
 
 	public List<TabularModel> all() {
-		return List.copyOf(ready.values());
+		return List.copyOf(models.ready());
 	}
 
 	@Override
 	public List<MenuEntry> menuEntries(Locale locale) {
-		return ready.values()
+		return models.ready()
 			.stream()
 			.map(model -> MenuEntry.ofText(model.pagePath(), model.descriptor().title().in(locale),
 					400 + Math.max(0, Math.min(99, model.descriptor().order()))))
@@ -337,28 +313,25 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 		if (model == null) {
 			return Optional.empty();
 		}
-		return Optional.ofNullable(ready.get(model))
+		return models.find(model)
 			.filter(found -> found.classes().contains(label))
 			.map(found -> found.className(label, locale));
 	}
 
 	@Override
 	public Optional<ModelCard.Status> status(String model) {
-		if (ready.containsKey(model)) {
-			return Optional.of(ModelCard.Status.READY);
-		}
-		return failed.containsKey(model) ? Optional.of(ModelCard.Status.FAILED) : Optional.empty();
+		return models.status(model);
 	}
 
 	@Override
 	public Optional<String> title(String model, Locale locale) {
-		return Optional.ofNullable(ready.get(model)).map(found -> found.descriptor().title().in(locale));
+		return models.find(model).map(found -> found.descriptor().title().in(locale));
 	}
 
 	@Override
 	public List<ModelCard> modelCards(Locale locale) {
 		List<ModelCard> cards = new ArrayList<>();
-		for (TabularModel model : ready.values()) {
+		for (TabularModel model : models.ready()) {
 			Map<String, String> details = new LinkedHashMap<>();
 			details.put("tabular.card.inputs", onnx(model).describeInputs());
 			details.put("tabular.card.operators", String.join(", ", onnx(model).facts().operators()));
@@ -366,18 +339,15 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 				details.put("tabular.card.threshold", messages.getMessage("tabular.card.threshold.value",
 						new Object[] { model.className(model.positive(), locale), model.threshold() * 100 }, locale));
 			}
-			cards.add(new ModelCard(model.name(), "tabular-classifier", model.descriptor().title().in(locale),
-					ModelCard.Status.READY, null, model.file().getFileName().toString(), size(model.file()),
-					model.sha256(), "ONNX (" + onnx(model).facts().producer() + ")",
+			cards.add(new ModelCard(model.name(), KIND, model.descriptor().title().in(locale), ModelCard.Status.READY,
+					null, model.file().getFileName().toString(), ServedModels.size(model.file()), model.sha256(),
+					"ONNX (" + onnx(model).facts().producer() + ")",
 					messages.getMessage("tabular.card.fields", new Object[] { model.descriptor().fieldList().size() },
 							locale),
 					model.classes().stream().map(c -> model.className(c, locale)).toList(), null, model.loadMillis(),
 					model.pagePath(), details));
 		}
-		failed.forEach((name,
-				failure) -> cards.add(new ModelCard(name, "tabular-classifier", name, ModelCard.Status.FAILED,
-						failure.reason(), failure.file().getFileName().toString(), size(failure.file()), null, null,
-						null, List.of(), null, 0, null, Map.of())));
+		models.failures().forEach(failure -> cards.add(failure.card(KIND)));
 		return cards;
 	}
 
@@ -386,18 +356,9 @@ public class TabularModels implements MenuContributor, ModelCatalog, FolderModel
 		return ((OnnxEngine) model.engine()).classifier();
 	}
 
-	private static long size(Path file) {
-		try {
-			return Files.size(file);
-		}
-		catch (IOException ex) {
-			return 0;
-		}
-	}
-
 	@Override
 	public void destroy() {
-		ready.values().forEach(TabularModel::close);
+		models.ready().forEach(TabularModel::close);
 	}
 
 }
