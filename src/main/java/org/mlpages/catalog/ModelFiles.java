@@ -25,8 +25,25 @@ public final class ModelFiles {
 	private ModelFiles() {
 	}
 
+	/**
+	 * Every file the models folder names after a model, of any kind: Keras and ONNX
+	 * models, pickles waiting to be exported, descriptors, a trained model's report, the
+	 * built-in credit model's own file.
+	 */
+	private static final List<String> ANY_MODELS_FILE = List.of(".h5", ".keras", ".onnx", ".pkl", ".pickle", ".joblib",
+			".yml", ".yaml", ".model", ".report.md");
+
 	public static boolean isValidName(String name) {
 		return name != null && NAME.matcher(name).matches();
+	}
+
+	/**
+	 * Whether a file of any model in the folder bears that name, whichever page would add
+	 * the new one: a new model never writes over another's files (an image model's
+	 * descriptor over a tabular model's, say).
+	 */
+	public static boolean isNameInUse(Path dir, String name) {
+		return ANY_MODELS_FILE.stream().anyMatch(extension -> Files.exists(dir.resolve(name + extension)));
 	}
 
 	/**

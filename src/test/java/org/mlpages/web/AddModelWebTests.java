@@ -89,6 +89,38 @@ class AddModelWebTests extends TrainingTestSupport {
 		assertThat(Path.of(MODELS, "pets_sigmoid.keras")).doesNotExist();
 	}
 
+	/**
+	 * An ONNX model waiting for its descriptor (it failed to load) is another kind of
+	 * model: an image model published under its name would have written its descriptor
+	 * beside it, for the tabular registry to read.
+	 */
+	@Test
+	void aNameThatAnotherKindOfModelsFilesBearIsRefusedAndTheirFilesStayAsTheyWere() throws Exception {
+		logInAsAdmin();
+		Path onnx = Path.of(MODELS, "iris_waiting.onnx");
+		byte[] bytes = "exported, not described yet".getBytes(StandardCharsets.UTF_8);
+		Files.write(onnx, bytes);
+		try {
+			String draft = upload("/admin/models/new", "model", "pets.keras", Files.readAllBytes(SIGMOID_CAT_DOG), "en")
+				.uri()
+				.getPath();
+			Map<String, String> form = description("iris_waiting", "Irises");
+			HttpResponse<String> taken = postForm(draft + "/publish", encode(form), "en");
+			form.put("replace", "true");
+			HttpResponse<String> replacing = postForm(draft + "/publish", encode(form), "en");
+
+			assertThat(taken.statusCode()).isEqualTo(409);
+			assertThat(html(taken).selectFirst("#error").text()).contains("A model named “iris_waiting” exists");
+			assertThat(replacing.statusCode()).as("not an image model to replace").isEqualTo(409);
+			assertThat(Files.readAllBytes(onnx)).isEqualTo(bytes);
+			assertThat(Path.of(MODELS, "iris_waiting.yml")).doesNotExist();
+			assertThat(Path.of(MODELS, "iris_waiting.keras")).doesNotExist();
+		}
+		finally {
+			Files.deleteIfExists(onnx);
+		}
+	}
+
 	@Test
 	void aFileThatIsNoModelIsRefusedWithItsReasonAndLeavesNothingBehind() throws Exception {
 		logInAsAdmin();

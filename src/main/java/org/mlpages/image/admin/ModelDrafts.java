@@ -211,7 +211,7 @@ public class ModelDrafts implements DisposableBean {
 			trialModel(draft, form);
 			Path dir = models.directory();
 			Optional<ModelCard.Status> status = models.status(name);
-			boolean taken = status.isPresent() || !existingFiles(dir, name).isEmpty();
+			boolean taken = status.isPresent() || ModelFiles.isNameInUse(dir, name);
 			if (taken && (!form.isReplace() || !isImageModel(dir, name))) {
 				throw new InputRejectedException(HttpStatus.CONFLICT, "addmodel.rejected.name-taken",
 						"a model named " + name + " exists", name);
@@ -264,7 +264,7 @@ public class ModelDrafts implements DisposableBean {
 
 	/** Whether publishing under {@code name} needs Replace ticked. */
 	public boolean isTaken(String name) {
-		return name != null && (models.status(name).isPresent() || !existingFiles(models.directory(), name).isEmpty());
+		return name != null && (models.status(name).isPresent() || ModelFiles.isNameInUse(models.directory(), name));
 	}
 
 	/**

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.mlpages.catalog.ModelFiles;
 import org.mlpages.image.ImageModel;
 import org.mlpages.image.ImageModels;
 import org.mlpages.image.photo.PhotoDecoder;
@@ -274,10 +275,7 @@ public class TrainingJobs implements DisposableBean {
 	}
 
 	private void requireFreeName(String name, TrainingJob publishing) {
-		boolean taken = imageModels.find(name).isPresent()
-				|| List.of(".h5", ".keras", ".yml", ".yaml", ".model")
-					.stream()
-					.anyMatch(ext -> Files.exists(modelsDir.resolve(name + ext)))
+		boolean taken = imageModels.find(name).isPresent() || ModelFiles.isNameInUse(modelsDir, name)
 				|| jobs.values()
 					.stream()
 					.anyMatch(job -> job != publishing && job.name().equals(name)

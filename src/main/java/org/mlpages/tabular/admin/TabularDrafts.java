@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.mlpages.catalog.ModelCards;
+import org.mlpages.catalog.ModelFiles;
 import org.mlpages.catalog.AddModelProperties;
 import org.mlpages.onnx.OnnxClassifier;
 import org.mlpages.system.InputRejectedException;
@@ -222,10 +223,7 @@ public class TabularDrafts implements DisposableBean {
 			checked.name();
 		}
 		Path dir = models.directory();
-		boolean taken = cards.status(name).isPresent() || "credit".equals(name)
-				|| java.util.List.of(".onnx", ".yml", ".h5", ".keras")
-					.stream()
-					.anyMatch(extension -> Files.exists(dir.resolve(name + extension)));
+		boolean taken = cards.status(name).isPresent() || "credit".equals(name) || ModelFiles.isNameInUse(dir, name);
 		if (taken && !(form.isReplace() && models.isFolderModel(name))) {
 			throw new InputRejectedException(HttpStatus.CONFLICT, "addmodel.tabular.name-taken",
 					"a model named " + name + " exists", name);
