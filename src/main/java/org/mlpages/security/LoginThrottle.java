@@ -21,13 +21,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Counted twice: in the database, which every instance shares (behind a load balancer an
  * address would otherwise try as often again on each instance), and in this instance's
  * memory, which still counts while the database is away (a login needs none: the admin
- * account is in the settings).
+ * account is in the settings). Once the database has not answered, it is left alone for a
+ * few seconds: each question would wait for the connection pool's timeout, and a login
+ * asks three.
  */
 class LoginThrottle {
 
 	static final int MAX_FAILURES = 10;
 
 	static final Duration WINDOW = Duration.ofMinutes(1);
+
+	/** How long the database is left alone after it did not answer. */
+	static final Duration DATABASE_RETRY = Duration.ofSeconds(10);
 
 	private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
 
@@ -36,6 +41,9 @@ class LoginThrottle {
 	private final JdbcTemplate jdbc;
 
 	private final Clock clock;
+
+	// clock millis before which the database is not asked
+	private volatile long databaseAwayUntil;
 
 	LoginThrottle(JdbcTemplate jdbc, Clock clock) {
 		this.jdbc = jdbc;
@@ -65,14 +73,17 @@ class LoginThrottle {
 			});
 		}
 		int shared = 0;
-		try {
-			jdbc.update("delete from login_failure where failed_at < ?", now - WINDOW.toMillis());
-			jdbc.update("insert into login_failure (address, failed_at) values (?, ?)", address, now);
-			shared = failuresInTheDatabase(address);
-		}
-		catch (DataAccessException ex) {
-			log.warn("A failed login from {} is counted by this instance only, the database did not answer: {}",
-					address, ex.getMessage());
+		if (isDatabaseAsked()) {
+			try {
+				jdbc.update("delete from login_failure where failed_at < ?", now - WINDOW.toMillis());
+				jdbc.update("insert into login_failure (address, failed_at) values (?, ?)", address, now);
+				shared = failuresInTheDatabase(address);
+			}
+			catch (DataAccessException ex) {
+				databaseAway();
+				log.warn("A failed login from {} is counted by this instance only, the database did not answer: {}",
+						address, ex.getMessage());
+			}
 		}
 		if (Math.max(here, shared) == MAX_FAILURES) {
 			log.warn("{} failed logins from {} within a minute: refusing its logins for a minute", MAX_FAILURES,
@@ -82,10 +93,15 @@ class LoginThrottle {
 
 	void succeeded(String address) {
 		failures.remove(address);
+		if (!isDatabaseAsked()) {
+			log.warn("The failed logins from {} stay counted in the database, which did not answer lately", address);
+			return;
+		}
 		try {
 			jdbc.update("delete from login_failure where address = ?", address);
 		}
 		catch (DataAccessException ex) {
+			databaseAway();
 			log.warn("The failed logins from {} stay counted in the database, which did not answer: {}", address,
 					ex.getMessage());
 		}
@@ -103,6 +119,9 @@ class LoginThrottle {
 	}
 
 	private int failuresInTheDatabase(String address) {
+		if (!isDatabaseAsked()) {
+			return 0;
+		}
 		try {
 			Integer count = jdbc.queryForObject(
 					"select count(*) from login_failure where address = ? and failed_at >= ?", Integer.class, address,
@@ -110,10 +129,19 @@ class LoginThrottle {
 			return count == null ? 0 : count;
 		}
 		catch (DataAccessException ex) {
+			databaseAway();
 			log.warn("Failed logins from {} counted by this instance only, the database did not answer: {}", address,
 					ex.getMessage());
 			return 0;
 		}
+	}
+
+	private boolean isDatabaseAsked() {
+		return clock.millis() >= databaseAwayUntil;
+	}
+
+	private void databaseAway() {
+		databaseAwayUntil = clock.millis() + DATABASE_RETRY.toMillis();
 	}
 
 	private void prune(Deque<Long> times) {

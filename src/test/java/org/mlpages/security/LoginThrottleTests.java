@@ -1,6 +1,8 @@
 package org.mlpages.security;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,8 @@ class LoginThrottleTests {
 
 	private JdbcTemplate jdbc;
 
+	private StoppableDatabase database;
+
 	@BeforeEach
 	void migratedDatabase() {
 		String url = "jdbc:sqlite:" + dir.resolve("mlpages.db");
@@ -40,7 +44,8 @@ class LoginThrottleTests {
 			.locations("classpath:db/migration/common", "classpath:db/migration/sqlite")
 			.load()
 			.migrate();
-		jdbc = new JdbcTemplate(new DriverManagerDataSource(url));
+		database = new StoppableDatabase(url);
+		jdbc = new JdbcTemplate(database);
 	}
 
 	@Test
@@ -101,6 +106,50 @@ class LoginThrottleTests {
 
 		assertThat(throttle.isBlocked(ATTACKER)).isTrue();
 		assertThat(throttle.isBlocked("198.51.100.9")).isFalse();
+	}
+
+	/**
+	 * A login while the database is away waits for the pool's timeout at each question (5
+	 * s as shipped): it is asked once, then left alone for a few seconds.
+	 */
+	@Test
+	void whileTheDatabaseIsAwayALoginWaitsForItOnceNotAtEveryStep() {
+		LoginThrottle throttle = new LoginThrottle(jdbc, clock);
+		database.stopped = true;
+
+		assertThat(throttle.isBlocked(ATTACKER)).isFalse();
+		throttle.failed(ATTACKER);
+		assertThat(throttle.isBlocked(ATTACKER)).isFalse();
+		throttle.succeeded(ATTACKER);
+		assertThat(database.asked).as("connections asked for").isOne();
+
+		database.stopped = false;
+		clock.pass(LoginThrottle.DATABASE_RETRY);
+		throttle.failed(ATTACKER);
+		assertThat(jdbc.queryForObject("select count(*) from login_failure where address = ?", Integer.class, ATTACKER))
+			.as("counted in the database again once it answers")
+			.isOne();
+	}
+
+	private static final class StoppableDatabase extends DriverManagerDataSource {
+
+		volatile boolean stopped;
+
+		int asked;
+
+		StoppableDatabase(String url) {
+			super(url);
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			asked++;
+			if (stopped) {
+				throw new SQLException("Connection refused", "08001");
+			}
+			return super.getConnection();
+		}
+
 	}
 
 	private static final class MovingClock extends Clock {
