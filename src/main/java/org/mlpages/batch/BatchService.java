@@ -109,8 +109,7 @@ public class BatchService {
 		CaseFile file = CaseFile.read(content, properties.maxRows());
 		CaseColumns.of(model, file.header());
 		Batch batch = new Batch(UUID.randomUUID().toString(), Batch.Kind.CASES, Instant.now(), model.name(),
-				channel.name().toLowerCase(Locale.ROOT), shown(originalName), JSON.writeValueAsString(file.header()),
-				file.rows().size());
+				channel.key(), shown(originalName), JSON.writeValueAsString(file.header()), file.rows().size());
 		transaction.executeWithoutResult(status -> {
 			batches.save(batch);
 			rows.insert(batch.getId(), file.rows());
@@ -221,8 +220,8 @@ public class BatchService {
 	}
 
 	private Batch accept(String id, String model, String originalName, List<BatchPhotos.Kept> kept, Channel channel) {
-		Batch batch = new Batch(id, Batch.Kind.PHOTOS, Instant.now(), model, channel.name().toLowerCase(Locale.ROOT),
-				shown(originalName), JSON.writeValueAsString(List.of(FILE_COLUMN)), kept.size());
+		Batch batch = new Batch(id, Batch.Kind.PHOTOS, Instant.now(), model, channel.key(), shown(originalName),
+				JSON.writeValueAsString(List.of(FILE_COLUMN)), kept.size());
 		Map<Integer, String> tooLarge = new HashMap<>();
 		kept.stream()
 			.filter(BatchPhotos.Kept::tooLarge)

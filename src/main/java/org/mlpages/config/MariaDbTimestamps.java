@@ -4,9 +4,6 @@ import java.sql.CallableStatement;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 import org.hibernate.type.descriptor.ValueBinder;
 import org.hibernate.type.descriptor.WrapperOptions;
@@ -20,13 +17,10 @@ import org.hibernate.type.descriptor.jdbc.TimestampUtcAsJdbcTimestampJdbcType;
  * server is MariaDB 10, which announces itself as MySQL 5.5.5 (older than fractional
  * seconds): the history read in slices after "the last row's time" then skipped the rows
  * of that second (found with three instances writing at once). The prediction log's own
- * writer sends its times as text for the same reason; values are read as before.
+ * writer sends its times as text for the same reason ({@link StoredTimes}); values are
+ * read as before.
  */
 class MariaDbTimestamps extends TimestampUtcAsJdbcTimestampJdbcType {
-
-	private static final DateTimeFormatter UTC_TEXT = DateTimeFormatter
-		.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT)
-		.withZone(ZoneOffset.UTC);
 
 	@Override
 	public <X> ValueBinder<X> getBinder(JavaType<X> javaType) {
@@ -45,7 +39,7 @@ class MariaDbTimestamps extends TimestampUtcAsJdbcTimestampJdbcType {
 			}
 
 			private String text(X value, WrapperOptions options) {
-				return UTC_TEXT.format(javaType.unwrap(value, Instant.class, options));
+				return StoredTimes.utcText(javaType.unwrap(value, Instant.class, options));
 			}
 
 		};

@@ -73,7 +73,7 @@ class HistoryController implements MenuContributor {
 		model.addAttribute("models", predictionLog.modelNames());
 		model.addAttribute("labels", predictionLog.labels());
 		model.addAttribute("channels",
-				Arrays.stream(PredictionRecord.Channel.values()).map(PredictionRecord.Channel::column).toList());
+				Arrays.stream(PredictionRecord.Channel.values()).map(PredictionRecord.Channel::key).toList());
 		model.addAttribute("zone", zone);
 		return "history/list";
 	}

@@ -55,7 +55,7 @@ public record HistoryFilter(String model, String label, @DateTimeFormat(iso = Da
 
 	/** A channel's name as the history's links carry it; none matches no row. */
 	private static Optional<Channel> channelNamed(String name) {
-		return Arrays.stream(Channel.values()).filter(known -> known.column().equals(name)).findFirst();
+		return Arrays.stream(Channel.values()).filter(known -> known.key().equals(name)).findFirst();
 	}
 
 	/**

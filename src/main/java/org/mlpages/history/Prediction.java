@@ -82,7 +82,7 @@ public class Prediction {
 	}
 
 	public String getChannel() {
-		return record.channel().column();
+		return record.channel().key();
 	}
 
 	public String getModelName() {

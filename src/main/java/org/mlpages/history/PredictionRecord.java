@@ -56,9 +56,14 @@ public record PredictionRecord(@Column(name = "created_at", nullable = false) In
 
 		PAGE, API, DEMO;
 
-		/** As stored, and as the history's filter and messages name it. */
-		public String column() {
-			return name().toLowerCase(Locale.ROOT);
+		private final String key = name().toLowerCase(Locale.ROOT);
+
+		/**
+		 * Its lower-case name: as stored, in the history's links and messages, in the
+		 * metrics' tags and the operator's log line.
+		 */
+		public String key() {
+			return key;
 		}
 
 	}
@@ -103,7 +108,7 @@ public record PredictionRecord(@Column(name = "created_at", nullable = false) In
 
 		@Override
 		public String convertToDatabaseColumn(Channel channel) {
-			return channel.column();
+			return channel.key();
 		}
 
 		@Override

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import org.mlpages.config.StoredTimes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,6 @@
 package org.mlpages.monitoring;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -55,10 +53,6 @@ public class PredictionMetrics {
 
 	private static final Channel[] CHANNELS = Channel.values();
 
-	private static final String[] CHANNEL_TAGS = Arrays.stream(CHANNELS)
-		.map(channel -> channel.name().toLowerCase(Locale.ROOT))
-		.toArray(String[]::new);
-
 	private final MeterRegistry registry;
 
 	private final ConcurrentMap<String, ModelMeters> byModel = new ConcurrentHashMap<>();
@@ -85,11 +79,7 @@ public class PredictionMetrics {
 
 	/** A request refused before any answer; rare enough to be looked up each time. */
 	public void refused(String model, Channel channel, String reason) {
-		refusals.withTags("model", model, "channel", channelTag(channel), "reason", reason).increment();
-	}
-
-	static String channelTag(Channel channel) {
-		return CHANNEL_TAGS[channel.ordinal()];
+		refusals.withTags("model", model, "channel", channel.key(), "reason", reason).increment();
 	}
 
 	private static long nanos(double millis) {
@@ -117,7 +107,7 @@ public class PredictionMetrics {
 			for (Channel channel : CHANNELS) {
 				latency[channel.ordinal()] = Timer.builder(LATENCY)
 					.description("Time from a prediction request reaching the model's service to its row committed")
-					.tags("model", model, "channel", channelTag(channel))
+					.tags("model", model, "channel", channel.key())
 					.serviceLevelObjectives(BUCKETS)
 					.register(registry);
 			}
@@ -138,7 +128,7 @@ public class PredictionMetrics {
 			for (Channel channel : CHANNELS) {
 				counters[channel.ordinal()] = Counter.builder(PREDICTIONS)
 					.description("Predictions answered and logged, by model, answer and channel")
-					.tags("model", model, "answer", answer, "channel", channelTag(channel))
+					.tags("model", model, "answer", answer, "channel", channel.key())
 					.register(registry);
 			}
 			return counters;

@@ -42,7 +42,7 @@ public class PredictionMonitor implements PredictionListener, RefusalListener {
 		PredictionRecord row = prediction.getRecord();
 		metrics.answered(row.modelName(), row.label(), row.channel(), row.inferenceMs(), latencyMs);
 		if (log.isInfoEnabled()) {
-			String channel = PredictionMetrics.channelTag(row.channel());
+			String channel = row.channel().key();
 			double latency = tenths(latencyMs);
 			double inference = tenths(row.inferenceMs());
 			log.atInfo()
@@ -74,7 +74,7 @@ public class PredictionMonitor implements PredictionListener, RefusalListener {
 				: PredictionMetrics.UNKNOWN_MODEL;
 		metrics.refused(model, endpoint.channel(), reason);
 		if (log.isInfoEnabled()) {
-			String channel = PredictionMetrics.channelTag(endpoint.channel());
+			String channel = endpoint.channel().key();
 			log.atInfo()
 				.addKeyValue("model", model)
 				.addKeyValue("channel", channel)

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.flywaydb.core.Flyway;
+import org.mlpages.config.StoredTimes;
 import org.mlpages.bench.BenchSupport;
 import org.mlpages.history.PredictionRecord.Channel;
 import org.openjdk.jmh.annotations.Benchmark;
