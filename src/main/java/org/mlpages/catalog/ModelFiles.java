@@ -22,9 +22,6 @@ public final class ModelFiles {
 
 	private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
 
-	private ModelFiles() {
-	}
-
 	/**
 	 * Every file the models folder names after a model, of any kind: Keras and ONNX
 	 * models, pickles waiting to be exported, descriptors, a trained model's report, the
@@ -32,6 +29,9 @@ public final class ModelFiles {
 	 */
 	private static final List<String> ANY_MODELS_FILE = List.of(".h5", ".keras", ".onnx", ".pkl", ".pickle", ".joblib",
 			".yml", ".yaml", ".model", ".report.md");
+
+	private ModelFiles() {
+	}
 
 	public static boolean isValidName(String name) {
 		return name != null && NAME.matcher(name).matches();
