@@ -2,6 +2,7 @@ package org.mlpages.system;
 
 import java.util.Locale;
 
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.catalina.connector.ClientAbortException;
@@ -180,6 +181,14 @@ public class RequestErrorAdvice {
 	private Object respond(InputRejectedException ex, HttpServletRequest request, Locale locale) {
 		// counted when the request asked for a prediction
 		refusals.refused(request, ex.reason());
+		return answer(ex, request, locale);
+	}
+
+	/**
+	 * The page or the problem detail for a refusal or failure already logged and counted
+	 * where it happened ({@link ErrorPathController}).
+	 */
+	Object answer(InputRejectedException ex, HttpServletRequest request, Locale locale) {
 		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
 				&& attributes.getResponse() != null) {
 			ex.addRetryAfter(attributes.getResponse());
@@ -205,7 +214,10 @@ public class RequestErrorAdvice {
 	 */
 	public static boolean isApi(HttpServletRequest request) {
 		String accept = request.getHeader("Accept");
-		return request.getRequestURI().startsWith(request.getContextPath() + "/api/")
+		// on the error path, the address the client asked for
+		Object asked = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+		String uri = asked instanceof String original ? original : request.getRequestURI();
+		return uri.startsWith(request.getContextPath() + "/api/")
 				|| (accept != null && accept.startsWith("application/json") && !accept.contains("html"));
 	}
 

@@ -123,11 +123,13 @@ public class HostileInputWebTests extends WebTestSupport {
 						"lang=\"fr\""),
 				// addresses
 				new Case("a path with %2e%2e/", t -> t.raw("GET /uploads/%2e%2e/pom.xml HTTP/1.1", null, ""), 400,
-						"Bad Request"),
+						"The request could not be served (status 400)."),
 				new Case("a path with ;jsessionid=",
-						t -> t.raw("GET /about;jsessionid=0123456789ABCDEF HTTP/1.1", null, ""), 400, "Bad Request"),
+						t -> t.raw("GET /about;jsessionid=0123456789ABCDEF HTTP/1.1", null, ""), 400,
+						"The request could not be served (status 400)."),
 				new Case("a double-encoded slash",
-						t -> t.raw("GET /image/..%252F..%252Fetc%252Fpasswd HTTP/1.1", null, ""), 400, "Bad Request"),
+						t -> t.raw("GET /image/..%252F..%252Fetc%252Fpasswd HTTP/1.1", null, ""), 400,
+						"The request could not be served (status 400)."),
 				new Case("an encoded slash in a model's name",
 						t -> t.raw("GET /image/cat%2F..%2F..%2Fpom.xml HTTP/1.1", null, ""), 400, "Bad Request"));
 	}
