@@ -6,12 +6,16 @@
 # that double and never go back) and the arenas, from jcmd System.native_heap_info (Java 25).
 #
 #   bench/batch-size-memory.sh "ARGS A" "ARGS B" ...   app arguments per setting, e.g. "" "--mlpages.image.batching.max-size=4"
+#   bench/batch-size-memory.sh "" "ONEDNN_PRIMITIVE_CACHE_CAPACITY=16"   a setting not starting with "--" is the
+#                                                      environment of that setting's process (NAME=VALUE ...)
 #
 # Environment: ROUNDS (2: each setting twice, the order reversed every other round); WARMUP (20 s); SECONDS_MEASURED
 # (20 s); CLIENTS (32 per model); PORT (18310); JAVA_HOME_25 (/usr/lib/jvm/temurin-25-jdk-amd64). Needs the jar
 # (mvn -DskipTests package), wrk, curl. Only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 [ $# -ge 1 ] || { echo "usage: $0 \"ARGS A\" [\"ARGS B\" ...]" >&2; exit 2; }
 rounds=${ROUNDS:-2}
 warmup=${WARMUP:-20}
@@ -19,7 +23,8 @@ measured=${SECONDS_MEASURED:-20}
 clients=${CLIENTS:-32}
 port=${PORT:-18310}
 java_home=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-jar=$(ls target/mlpages-*.jar | head -1)
+jars=(target/mlpages-*.jar)
+jar=${jars[0]}
 out=target/bench/batch-size-memory
 mkdir -p "$out"
 read -r -a opts <<< "$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)"
@@ -37,10 +42,13 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 run() {
   local args=$1 label=$2 dir=$out/$2 pid
   rm -rf "$dir"; mkdir -p "$dir"
-  # shellcheck disable=SC2086
-  "$java_home/bin/java" "${opts[@]}" -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
-    --mlpages.data-dir="$dir/data" --mlpages.uploads-dir="$dir/uploads" --mlpages.cache-dir=target/test-cache \
-    --spring.datasource.url="jdbc:sqlite:$dir/mlpages.db" $args > "$dir/app.log" 2>&1 &
+  local environment=() app_args=$args
+  if [[ -n "$args" && "$args" != --* ]]; then read -r -a environment <<< "$args"; app_args=; fi
+  # shellcheck disable=SC2086 # app_args is a list of arguments
+  env ${environment[@]+"${environment[@]}"} "$java_home/bin/java" "${opts[@]}" -jar "$jar" --server.port="$port" \
+    --server.address=127.0.0.1 --mlpages.data-dir="$dir/data" --mlpages.uploads-dir="$dir/uploads" \
+    --mlpages.cache-dir=target/test-cache --spring.datasource.url="jdbc:sqlite:$dir/mlpages.db" $app_args \
+    > "$dir/app.log" 2>&1 &
   pid=$!
   for _ in $(seq 300); do
     [ "$(curl -sf "http://127.0.0.1:$port/actuator/health/model-states" | grep -o '"status":"READY"' | wc -l)" -ge 3 ] && break
@@ -85,13 +93,5 @@ PY
 
 echo "| run | app arguments | photos/s | server CPU ms per photo | mmap'd apart MB (TensorFlow's pool) | arenas MB | RSS MB |"
 echo "|---|---|---:|---:|---:|---:|---:|"
-for round in $(seq "$rounds"); do
-  order=("$@")
-  if [ $((round % 2)) = 0 ]; then order=(); for ((i = $#; i >= 1; i--)); do order+=("${!i}"); done; fi
-  i=0
-  for args in "${order[@]}"; do
-    i=$((i + 1))
-    run "$args" "r$round-$i"
-  done
-done
+alternate "$rounds" run "$@"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -52,3 +52,20 @@ cpu_of() {
   done
   echo "$total"
 }
+
+# Runs FUNCTION SETTING LABEL for every setting, ROUNDS times, the order reversed every other round (A B, B A, ...)
+# so that neither setting always runs on a machine the other has just warmed; LABEL is rROUND-I.
+#   alternate ROUNDS FUNCTION SETTING...
+alternate() {
+  local rounds=$1 run=$2 round i setting order
+  shift 2
+  for round in $(seq "$rounds"); do
+    order=("$@")
+    if [ $((round % 2)) = 0 ]; then order=(); for ((i = $#; i >= 1; i--)); do order+=("${!i}"); done; fi
+    i=0
+    for setting in "${order[@]}"; do
+      i=$((i + 1))
+      "$run" "$setting" "r$round-$i"
+    done
+  done
+}

@@ -15,6 +15,8 @@
 # (mvn -DskipTests package), wrk, curl. Writes target/bench/credit-tail/; only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 [ $# -ge 1 ] || { echo "usage: $0 \"SETTING A\" [\"SETTING B\" ...]" >&2; exit 2; }
 rounds=${ROUNDS:-2}
 warmup=${WARMUP:-60}
@@ -78,15 +80,7 @@ print(f"{label}|{setting}|{rps:.0f}|{p50:.2f}|{p99:.2f}|{mean:.2f}|{max(pauses, 
 PY
 }
 
-for round in $(seq "$rounds"); do
-  order=("$@")
-  if [ $((round % 2)) = 0 ]; then order=(); for ((i = $#; i >= 1; i--)); do order+=("${!i}"); done; fi
-  i=0
-  for setting in "${order[@]}"; do
-    i=$((i + 1))
-    measure "$setting" "r$round-$i"
-  done
-done
+alternate "$rounds" measure "$@"
 
 python3 - "$out/results" "$conns" "$secs" "$measured" "${1:-as shipped}" <<'PY' | tee "$out/credit-tail.md"
 import statistics, sys
