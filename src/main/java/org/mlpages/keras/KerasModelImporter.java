@@ -52,7 +52,7 @@ public final class KerasModelImporter {
 	/**
 	 * Bump when converters change what they produce, so cached SavedModels are rebuilt.
 	 */
-	static final int FORMAT_VERSION = 3;
+	static final int FORMAT_VERSION = 4;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

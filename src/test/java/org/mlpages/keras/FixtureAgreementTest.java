@@ -11,10 +11,13 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.SavedModelBundle;
 
 /**
  * Imports the two real Teachable Machine exports and checks the SavedModel, run through
@@ -60,6 +63,25 @@ class FixtureAgreementTest {
 		}
 		System.out.printf("%s: max abs diff %.3g over %d outputs%n", model, maxDiff, expected.length);
 		assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "cat_dog_model", "keras_model_tm_export" })
+	void mobileNetsPaddingStepsAreFoldedIntoTheirConvolutions(String model, @TempDir Path own) throws Exception {
+		ImportedModel imported = new KerasModelImporter().importModel(TestSupport.fixture(model + ".h5"), own);
+		int folded = 0;
+		try (SavedModelBundle bundle = SavedModelBundle.load(imported.savedModelDir().toString(), "serve")) {
+			for (Iterator<GraphOperation> ops = bundle.graph().operations(); ops.hasNext();) {
+				GraphOperation op = ops.next();
+				if (op.type().equals("Conv2D") || op.type().equals("DepthwiseConv2dNative")) {
+					assertThat(op.input(0).op().type()).as(op.name()).doesNotStartWith("Pad");
+					boolean strideTwo = op.attributes().getAttrIntList("strides")[1] == 2;
+					folded += strideTwo && op.attributes().getAttrString("padding").equals("SAME") ? 1 : 0;
+				}
+			}
+		}
+		// MobileNetV2's five ZeroPadding2D, each before a stride-2 'valid' convolution
+		assertThat(folded).isEqualTo(5);
 	}
 
 	private static float[] predict(Path savedModel) throws Exception {

@@ -9,7 +9,6 @@ import org.mlpages.keras.LayerWeights;
 import org.mlpages.keras.Weight;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.types.TFloat32;
 
 /** Conv2D: the Keras kernel is already in TF's HWIO filter layout. */
@@ -42,8 +41,7 @@ public final class Conv2DConverter implements LayerConverter {
 		if (kernel.rank() != 4) {
 			throw layer.malformed("kernel is not 4-dimensional: " + kernel);
 		}
-		Operand<TFloat32> y = tf.nn.conv2d(LayerConverter.single(layer, inputs), kernel.constant(tf), opts.strides(),
-				opts.padding(), Conv2d.dilations(opts.dilations()));
+		Operand<TFloat32> y = opts.convolution(tf, LayerConverter.single(layer, inputs), kernel);
 		if (layer.bool("use_bias", true)) {
 			y = tf.nn.biasAdd(y, weights.requireVector("bias", kernel.dim(3)).constant(tf));
 		}

@@ -6,6 +6,7 @@ import org.mlpages.keras.KerasLayer;
 import org.mlpages.keras.Weight;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.types.TFloat32;
 
@@ -46,10 +47,20 @@ record ConvOptions(List<Long> strides, String padding, List<Long> dilations) {
 		Activations.of(layer);
 	}
 
-	/** The depthwise step of DepthwiseConv2D and SeparableConv2D, with these options. */
+	/**
+	 * The depthwise step of DepthwiseConv2D and SeparableConv2D, with these options (a
+	 * ZeroPadding2D before it folded in: {@link ConvInput}).
+	 */
 	Operand<TFloat32> depthwise(Ops tf, Operand<TFloat32> input, Weight kernel) {
-		return tf.nn.depthwiseConv2dNative(input, kernel.constant(tf), strides, padding,
+		ConvInput in = ConvInput.of(input, this, kernel.dim(0), kernel.dim(1));
+		return tf.nn.depthwiseConv2dNative(in.tensor(), kernel.constant(tf), strides, in.padding(),
 				DepthwiseConv2dNative.dilations(dilations));
+	}
+
+	/** Conv2D's convolution, with these options (a ZeroPadding2D before it folded in). */
+	Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> input, Weight kernel) {
+		ConvInput in = ConvInput.of(input, this, kernel.dim(0), kernel.dim(1));
+		return tf.nn.conv2d(in.tensor(), kernel.constant(tf), strides, in.padding(), Conv2d.dilations(dilations));
 	}
 
 	boolean dilated() {

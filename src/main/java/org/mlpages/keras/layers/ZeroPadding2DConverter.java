@@ -10,6 +10,10 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
+/**
+ * ZeroPadding2D: TF's Pad. A convolution right after it may read the tensor before the
+ * padding instead ({@link ConvInput}), which leaves this step unused.
+ */
 public final class ZeroPadding2DConverter implements LayerConverter {
 
 	@Override
