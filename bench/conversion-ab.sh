@@ -19,7 +19,9 @@ rm -rf "$out"; mkdir -p "$out"
 export TF_CPP_MIN_LOG_LEVEL=1
 for side in a b; do
   jar=$1; shift
-  # TensorFlow's natives are extracted once, in a folder named for their version, and kept between runs
+  # TensorFlow's natives are extracted once, in a folder named for their version, and kept between runs; the
+  # conversions are not, or the second jar would be handed the first one's (same file, same format version)
+  rm -rf target/bench/cache/savedmodels
   java -jar "$jar" convert "$model" "$out/$side" --cache target/bench/cache > "$out/convert-$side.log" 2>&1 \
     || { tail -20 "$out/convert-$side.log" >&2; exit 1; }
 done

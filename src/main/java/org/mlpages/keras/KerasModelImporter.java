@@ -52,7 +52,7 @@ public final class KerasModelImporter {
 	/**
 	 * Bump when converters change what they produce, so cached SavedModels are rebuilt.
 	 */
-	static final int FORMAT_VERSION = 4;
+	static final int FORMAT_VERSION = 5;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -158,19 +158,14 @@ public final class KerasModelImporter {
 					org.tensorflow.ndarray.Shape outShape = built.output().shape();
 					outputSize = outShape.isUnknown() ? -1
 							: outShape.numDimensions() == 0 ? 1 : (int) outShape.size(outShape.numDimensions() - 1);
-					Signature signature = Signature.builder()
-						.key(SIGNATURE_KEY)
-						.input(INPUT_KEY, built.input())
-						.output(OUTPUT_KEY, built.output())
-						.build();
-					try (Session session = new Session(graph)) {
-						SavedModelBundle.exporter(tmp.toString())
-							.withSession(session)
-							.withSignature(signature)
-							.export();
-					}
-					catch (TensorFlowException e) {
-						throw new IOException("Cannot write the SavedModel into " + tmp + ": " + e.getMessage(), e);
+					try (Graph pruned = new Graph()) {
+						pruned.importGraphDef(ReachableGraph.of(graph, built.output(), built.input()));
+						Signature signature = Signature.builder()
+							.key(SIGNATURE_KEY)
+							.input(INPUT_KEY, pruned.operation(built.input().op().name()).output(0))
+							.output(OUTPUT_KEY, pruned.operation(built.output().op().name()).output(0))
+							.build();
+						export(pruned, signature, tmp);
 					}
 				}
 				Map<String, Object> metadata = new LinkedHashMap<>();
@@ -257,6 +252,15 @@ public final class KerasModelImporter {
 			}
 		}
 		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	private static void export(Graph graph, Signature signature, Path dir) throws IOException {
+		try (Session session = new Session(graph)) {
+			SavedModelBundle.exporter(dir.toString()).withSession(session).withSignature(signature).export();
+		}
+		catch (TensorFlowException e) {
+			throw new IOException("Cannot write the SavedModel into " + dir + ": " + e.getMessage(), e);
+		}
 	}
 
 }

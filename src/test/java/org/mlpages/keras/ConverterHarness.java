@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -88,6 +89,50 @@ final class ConverterHarness {
 			}
 			finally {
 				fed.forEach(TFloat32::close);
+			}
+		}
+	}
+
+	/** One layer of a chain: its converter, config and weights. */
+	record Step(LayerConverter converter, KerasLayer layer, LayerWeights weights) {
+	}
+
+	/**
+	 * What a chain of layers computed, and the ops that computed it: their types from the
+	 * last back to the input (along each op's first input), and the padding of the first
+	 * convolution on that path (null if none).
+	 */
+	record Chained(Output output, List<String> path, String padding) {
+	}
+
+	/** Runs the layers one after the other on one input, as a model's graph does. */
+	static Chained chain(Input in, Step... steps) {
+		TestSupport.loadNatives();
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(in.shape())));
+			Operand<TFloat32> y = x;
+			for (Step step : steps) {
+				step.converter().validate(step.layer());
+				y = step.converter().convert(tf, step.layer(), step.weights(), List.of(y));
+			}
+			List<String> path = new ArrayList<>();
+			String padding = null;
+			for (GraphOperation op = (GraphOperation) y.op();; op = (GraphOperation) op.input(0).op()) {
+				path.add(op.type());
+				if (padding == null && op.type().contains("Conv")) {
+					padding = op.attributes().getAttrString("padding");
+				}
+				if (op.numInputs() == 0) {
+					break;
+				}
+			}
+			try (TFloat32 fed = TFloat32.tensorOf(Shape.of(in.shape()), DataBuffers.of(in.values(), true, false));
+					Result result = s.runner().feed(x, fed).fetch(tf.identity(y)).run()) {
+				TFloat32 out = (TFloat32) result.get(0);
+				float[] values = new float[(int) out.shape().size()];
+				out.copyTo(DataBuffers.of(values, false, false));
+				return new Chained(new Output(out.shape().asArray(), values), path, padding);
 			}
 		}
 	}

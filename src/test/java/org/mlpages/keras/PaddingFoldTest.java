@@ -1,25 +1,19 @@
 package org.mlpages.keras;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mlpages.keras.ConverterHarness.input;
 import static org.mlpages.keras.ConverterHarness.layer;
+import static org.mlpages.keras.ConverterHarness.shape;
 import static org.mlpages.keras.ConverterHarness.weight;
 import static org.mlpages.keras.ConverterHarness.weights;
 
 import java.util.List;
+import org.mlpages.keras.ConverterHarness.Chained;
+import org.mlpages.keras.ConverterHarness.Step;
 import org.junit.jupiter.api.Test;
 import org.mlpages.keras.layers.Conv2DConverter;
 import org.mlpages.keras.layers.DepthwiseConv2DConverter;
 import org.mlpages.keras.layers.ZeroPadding2DConverter;
-import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 /**
  * A ZeroPadding2D followed by a 'valid' convolution, as Keras's MobileNets write every
@@ -84,31 +78,17 @@ class PaddingFoldTest {
 	 */
 	private static Convolved padThenConvolve(LayerConverter convolution, String kind, String kernelName, int size,
 			String padding) {
-		TestSupport.loadNatives();
 		float[] image = new float[size * size];
 		for (int i = 0; i < image.length; i++) {
 			image[i] = i + 1;
 		}
 		float[] ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-		try (Graph g = new Graph(); Session s = new Session(g)) {
-			Ops tf = Ops.create(g);
-			Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, size, size, 1)));
-			KerasLayer pad = layer("ZeroPadding2D", "{\"padding\":" + padding + "}");
-			Operand<TFloat32> padded = new ZeroPadding2DConverter().convert(tf, pad, LayerWeights.none("pad"),
-					List.of(x));
-			KerasLayer conv = layer(kind, THREE_BY_THREE_STRIDE_TWO);
-			convolution.validate(conv);
-			Operand<TFloat32> y = convolution.convert(tf, conv,
-					weights(weight(kernelName, new long[] { 3, 3, 1, 1 }, ones)), List.of(padded));
-			GraphOperation op = (GraphOperation) y.op();
-			try (TFloat32 fed = TFloat32.tensorOf(Shape.of(1, size, size, 1), DataBuffers.of(image, true, false));
-					Result result = s.runner().feed(x, fed).fetch(tf.identity(y)).run()) {
-				TFloat32 out = (TFloat32) result.get(0);
-				float[] values = new float[(int) out.shape().size()];
-				out.copyTo(DataBuffers.of(values, false, false));
-				return new Convolved(op.input(0).op().type(), op.attributes().getAttrString("padding"), values);
-			}
-		}
+		Chained out = ConverterHarness.chain(input(shape(1, size, size, 1), image),
+				new Step(new ZeroPadding2DConverter(), layer("ZeroPadding2D", "{\"padding\":" + padding + "}"),
+						LayerWeights.none("pad")),
+				new Step(convolution, layer(kind, THREE_BY_THREE_STRIDE_TWO),
+						weights(weight(kernelName, shape(3, 3, 1, 1), ones))));
+		return new Convolved(out.path().get(1), out.padding(), out.output().values());
 	}
 
 	/** What the padded image's 3x3 windows at stride 2 sum to, by a plain loop. */

@@ -51,6 +51,10 @@ public final class BatchNormalizationConverter implements LayerConverter {
 					+ " input (only the last, channel axis is supported)");
 		}
 		float[][] folded = fold(layer, weights);
+		Operand<TFloat32> convolved = NormalizedConvolution.of(tf, x, folded[0], folded[1]);
+		if (convolved != null) {
+			return convolved;
+		}
 		long channels = folded[0].length;
 		Operand<TFloat32> scale = tf.constant(Shape.of(channels), DataBuffers.of(folded[0], true, false));
 		Operand<TFloat32> offset = tf.constant(Shape.of(channels), DataBuffers.of(folded[1], true, false));

@@ -2,10 +2,7 @@ package org.mlpages.keras.layers;
 
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.IntDataBuffer;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -25,7 +22,7 @@ record ConvInput(Operand<TFloat32> tensor, String padding) {
 		if (!"VALID".equals(opts.padding()) || !(input.op() instanceof GraphOperation pad) || !isZeroPad(pad)) {
 			return asGiven;
 		}
-		int[][] paddings = int32Constant(pad.input(1), 4, 2);
+		int[][] paddings = paddings(pad.input(1));
 		if (pad.input(0).asOutput().type() != TFloat32.class || paddings == null) {
 			return asGiven;
 		}
@@ -65,37 +62,26 @@ record ConvInput(Operand<TFloat32> tensor, String padding) {
 		if ("Pad".equals(op.type())) {
 			return true;
 		}
-		if (!"PadV2".equals(op.type()) || !(op.input(2).op() instanceof GraphOperation value)
-				|| !"Const".equals(value.type())) {
+		if (!"PadV2".equals(op.type())) {
 			return false;
 		}
-		try (Tensor t = value.attributes().getAttrTensor("value")) {
-			return t.dataType() == DataType.DT_FLOAT && t.shape().numDimensions() == 0
-					&& t.asRawTensor().data().asFloats().getFloat(0) == 0f;
-		}
+		float[] value = GraphConstants.floats(op.input(2));
+		return value != null && value.length == 1 && value[0] == 0f;
 	}
 
 	/**
-	 * A constant of int32s, row by row, or null when the operand is not one of that
-	 * shape.
+	 * The paddings, {before, after} per axis, or null when they are not a 4x2 constant.
 	 */
-	private static int[][] int32Constant(Operand<?> operand, int rows, int columns) {
-		if (!(operand.op() instanceof GraphOperation op) || !"Const".equals(op.type())) {
+	private static int[][] paddings(Operand<?> operand) {
+		int[] values = GraphConstants.ints(operand);
+		if (values == null || values.length != 8) {
 			return null;
 		}
-		try (Tensor t = op.attributes().getAttrTensor("value")) {
-			if (t.dataType() != DataType.DT_INT32 || !t.shape().equals(Shape.of(rows, columns))) {
-				return null;
-			}
-			IntDataBuffer values = t.asRawTensor().data().asInts();
-			int[][] out = new int[rows][columns];
-			for (int r = 0; r < rows; r++) {
-				for (int c = 0; c < columns; c++) {
-					out[r][c] = values.getInt((long) r * columns + c);
-				}
-			}
-			return out;
+		int[][] out = new int[4][];
+		for (int axis = 0; axis < 4; axis++) {
+			out[axis] = new int[] { values[2 * axis], values[2 * axis + 1] };
 		}
+		return out;
 	}
 
 	private static boolean untouched(int[] axis) {
