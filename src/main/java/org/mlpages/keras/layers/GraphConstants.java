@@ -1,5 +1,6 @@
 package org.mlpages.keras.layers;
 
+import java.util.function.Function;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
@@ -18,49 +19,34 @@ final class GraphConstants {
 
 	/** The shape of a float32 constant, or null when the operand is not one. */
 	static Shape floatShape(Operand<?> operand) {
-		GraphOperation op = constant(operand);
-		if (op == null) {
-			return null;
-		}
-		try (Tensor t = op.attributes().getAttrTensor("value")) {
-			return t.dataType() == DataType.DT_FLOAT ? t.shape() : null;
-		}
+		return value(operand, DataType.DT_FLOAT, Tensor::shape);
 	}
 
 	/** A float32 constant's values, row-major, or null when the operand is not one. */
 	static float[] floats(Operand<?> operand) {
-		GraphOperation op = constant(operand);
-		if (op == null) {
-			return null;
-		}
-		try (Tensor t = op.attributes().getAttrTensor("value")) {
-			if (t.dataType() != DataType.DT_FLOAT) {
-				return null;
-			}
+		return value(operand, DataType.DT_FLOAT, t -> {
 			float[] values = new float[(int) t.shape().size()];
 			t.asRawTensor().data().asFloats().read(values);
 			return values;
-		}
+		});
 	}
 
 	/** An int32 constant's values, row-major, or null when the operand is not one. */
 	static int[] ints(Operand<?> operand) {
-		GraphOperation op = constant(operand);
-		if (op == null) {
-			return null;
-		}
-		try (Tensor t = op.attributes().getAttrTensor("value")) {
-			if (t.dataType() != DataType.DT_INT32) {
-				return null;
-			}
+		return value(operand, DataType.DT_INT32, t -> {
 			int[] values = new int[(int) t.shape().size()];
 			t.asRawTensor().data().asInts().read(values);
 			return values;
-		}
+		});
 	}
 
-	private static GraphOperation constant(Operand<?> operand) {
-		return operand.op() instanceof GraphOperation op && "Const".equals(op.type()) ? op : null;
+	private static <T> T value(Operand<?> operand, DataType type, Function<Tensor, T> read) {
+		if (!(operand.op() instanceof GraphOperation op) || !"Const".equals(op.type())) {
+			return null;
+		}
+		try (Tensor t = op.attributes().getAttrTensor("value")) {
+			return t.dataType() == type ? read.apply(t) : null;
+		}
 	}
 
 }
