@@ -16,7 +16,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * Inference-mode batch normalisation,
  * {@code gamma * (x - mean) / sqrt(var + eps) + beta}, folded at import time into one
- * multiply and one add per channel (computed in double, like a careful reference).
+ * scale and one offset per channel (computed in double, like a careful reference): part
+ * of the convolution before it where there is one ({@link NormalizedConvolution}), else a
+ * multiply and an add.
  */
 public final class BatchNormalizationConverter implements LayerConverter {
 
