@@ -8,6 +8,8 @@
 #   bench/batch-size-memory.sh "ARGS A" "ARGS B" ...   app arguments per setting, e.g. "" "--mlpages.image.batching.max-size=4"
 #   bench/batch-size-memory.sh "" "ONEDNN_PRIMITIVE_CACHE_CAPACITY=16"   a setting not starting with "--" is the
 #                                                      environment of that setting's process (NAME=VALUE ...)
+#   bench/batch-size-memory.sh "JAR=/tmp/a.jar CACHE=/tmp/cache-a" "JAR=/tmp/b.jar CACHE=/tmp/cache-b"   two builds,
+#                                                      each with its own jar and conversion cache
 #
 # Environment: ROUNDS (2: each setting twice, the order reversed every other round); WARMUP (20 s); SECONDS_MEASURED
 # (20 s); CLIENTS (32 per model); PORT (18310); JAVA_HOME_25 (/usr/lib/jvm/temurin-25-jdk-amd64). Needs the jar
@@ -44,10 +46,15 @@ run() {
   rm -rf "$dir"; mkdir -p "$dir"
   local environment=() app_args=$args
   if [[ -n "$args" && "$args" != --* ]]; then read -r -a environment <<< "$args"; app_args=; fi
+  # JAR=... and CACHE=... in a setting's environment: that setting's own jar and conversion cache (two builds)
+  local jar=$jar cache=target/test-cache e
+  for e in ${environment[@]+"${environment[@]}"}; do
+    case $e in JAR=*) jar=${e#JAR=} ;; CACHE=*) cache=${e#CACHE=} ;; esac
+  done
   # shellcheck disable=SC2086 # app_args is a list of arguments
   env ${environment[@]+"${environment[@]}"} "$java_home/bin/java" "${opts[@]}" -jar "$jar" --server.port="$port" \
     --server.address=127.0.0.1 --mlpages.data-dir="$dir/data" --mlpages.uploads-dir="$dir/uploads" \
-    --mlpages.cache-dir=target/test-cache --spring.datasource.url="jdbc:sqlite:$dir/mlpages.db" $app_args \
+    --mlpages.cache-dir="$cache" --spring.datasource.url="jdbc:sqlite:$dir/mlpages.db" $app_args \
     > "$dir/app.log" 2>&1 &
   pid=$!
   for _ in $(seq 300); do

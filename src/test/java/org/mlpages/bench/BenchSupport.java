@@ -215,6 +215,26 @@ public final class BenchSupport {
 		return total;
 	}
 
+	/** The CPU time this JVM has used, in nanoseconds (0 where the JVM cannot say). */
+	static long ownCpuNanos() {
+		if (java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+			return os.getProcessCpuTime();
+		}
+		return 0;
+	}
+
+	/** The median, NaN for no values. */
+	static double median(double[] values) {
+		double[] sorted = values.clone();
+		java.util.Arrays.sort(sorted);
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int mid = sorted.length / 2;
+		return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+	}
+
 	/**
 	 * utime + stime of one process from /proc, in nanoseconds (USER_HZ is 100 on Linux).
 	 */

@@ -1,6 +1,5 @@
 package org.mlpages.bench;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,16 +66,16 @@ public final class ConversionComparison {
 				for (int round = 0; round < rounds; round++) {
 					int[] order = round % 2 == 0 ? new int[] { 0, 1 } : new int[] { 1, 0 };
 					for (int k : order) {
-						long before = processCpuNanos();
+						long before = BenchSupport.ownCpuNanos();
 						predict(models[k], batch, size, input, calls);
-						cpu[k][round] = (processCpuNanos() - before) / 1e6 / ((double) calls * batch);
+						cpu[k][round] = (BenchSupport.ownCpuNanos() - before) / 1e6 / ((double) calls * batch);
 					}
 					bCheaper += cpu[1][round] < cpu[0][round] ? 1 : 0;
 					System.out.printf("batch %d, round %d: A %.2f, B %.2f CPU ms per photo%n", batch, round + 1,
 							cpu[0][round], cpu[1][round]);
 				}
-				double medianA = median(cpu[0]);
-				double medianB = median(cpu[1]);
+				double medianA = BenchSupport.median(cpu[0]);
+				double medianB = BenchSupport.median(cpu[1]);
 				rows.add(String.format("| %d | %.2f | %.2f | %.3f | %d of %d | %.2g |", batch, medianA, medianB,
 						medianB / medianA, bCheaper, rounds, difference));
 			}
@@ -132,18 +131,6 @@ public final class ConversionComparison {
 			largest = Math.max(largest, Math.abs(x[i] - y[i]));
 		}
 		return largest;
-	}
-
-	private static long processCpuNanos() {
-		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-			.getProcessCpuTime();
-	}
-
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		int n = sorted.length;
-		return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 	}
 
 }

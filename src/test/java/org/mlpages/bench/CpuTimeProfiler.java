@@ -1,6 +1,5 @@
 package org.mlpages.bench;
 
-import java.lang.management.ManagementFactory;
 import java.util.Collection;
 import java.util.List;
 
@@ -33,7 +32,7 @@ public class CpuTimeProfiler implements InternalProfiler {
 
 	@Override
 	public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
-		cpuStart = processCpuNanos();
+		cpuStart = BenchSupport.ownCpuNanos();
 		machineStart = BenchSupport.machineBusyNanos();
 		wallStart = System.nanoTime();
 	}
@@ -41,20 +40,13 @@ public class CpuTimeProfiler implements InternalProfiler {
 	@Override
 	public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
 			IterationResult result) {
-		long cpu = processCpuNanos() - cpuStart;
+		long cpu = BenchSupport.ownCpuNanos() - cpuStart;
 		long machine = BenchSupport.machineBusyNanos() - machineStart;
 		double seconds = (System.nanoTime() - wallStart) / 1e9;
 		long ops = Math.max(1, result.getMetadata().getMeasuredOps());
 		double others = Math.max(0, (machine - cpu) / 1e9 / seconds * 100);
 		return List.of(new ScalarResult("cpu.ms/op", cpu / 1e6 / ops, "ms/op", AggregationPolicy.AVG),
 				new ScalarResult("others.%", others, "% of a core", AggregationPolicy.AVG));
-	}
-
-	private static long processCpuNanos() {
-		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-			return os.getProcessCpuTime();
-		}
-		return 0;
 	}
 
 }

@@ -1,7 +1,6 @@
 package org.mlpages.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ public final class NativeMemoryProbe {
 		print("after a warm-up");
 		AtomicLong photos = new AtomicLong();
 		AtomicLong predicted = new AtomicLong();
-		long cpuBefore = processCpuNanos();
+		long cpuBefore = BenchSupport.ownCpuNanos();
 		long wallBefore = System.nanoTime();
 		List<Thread> threads = new ArrayList<>();
 		for (int m = 0; m < models.size(); m++) {
@@ -115,7 +114,7 @@ public final class NativeMemoryProbe {
 		for (Thread thread : threads) {
 			thread.join();
 		}
-		long cpu = processCpuNanos() - cpuBefore;
+		long cpu = BenchSupport.ownCpuNanos() - cpuBefore;
 		long wall = System.nanoTime() - wallBefore;
 		System.out.printf("load: %d photos (%d predicted with padding) in %.1f s, CPU %.1f ms per photo, load %s%n",
 				photos.get(), predicted.get(), wall / 1e9, cpu / 1e6 / photos.get(), BenchSupport.load());
@@ -154,11 +153,6 @@ public final class NativeMemoryProbe {
 			.sorted(java.util.Map.Entry.comparingByKey())
 			.forEach(e -> out.append(e.getKey()).append('=').append(e.getValue()).append(' '));
 		return out.toString().trim();
-	}
-
-	private static long processCpuNanos() {
-		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-			.getProcessCpuTime();
 	}
 
 	private static void print(String moment) throws IOException {

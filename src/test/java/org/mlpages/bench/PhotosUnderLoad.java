@@ -158,8 +158,9 @@ public final class PhotosUnderLoad {
 					batcher.add((stop - middle) / 1e6);
 				}
 			}
-			Lone lone = new Lone(direct.size(), median(direct.stream().mapToDouble(Double::doubleValue).toArray()),
-					median(batcher.stream().mapToDouble(Double::doubleValue).toArray()));
+			Lone lone = new Lone(direct.size(),
+					BenchSupport.median(direct.stream().mapToDouble(Double::doubleValue).toArray()),
+					BenchSupport.median(batcher.stream().mapToDouble(Double::doubleValue).toArray()));
 			System.out.printf(Locale.ROOT,
 					"%s lone photo in-process: direct %.3f ms, through the batcher %.3f ms (%d each)%n", name,
 					lone.directMs(), lone.batcherMs(), lone.calls());
@@ -359,7 +360,7 @@ public final class PhotosUnderLoad {
 		double[] medians = new double[http.size()];
 		for (int s = 0; s < http.size(); s++) {
 			List<Rate> rounds = http.get(s).lone();
-			medians[s] = median(rounds.stream().mapToDouble(Rate::p50Ms).toArray());
+			medians[s] = BenchSupport.median(rounds.stream().mapToDouble(Rate::p50Ms).toArray());
 			out.append("| ")
 				.append(http.get(s).label())
 				.append(" | ")
@@ -367,9 +368,10 @@ public final class PhotosUnderLoad {
 				.append(" | ")
 				.append(BenchSupport.fmt(medians[s]))
 				.append(" | ")
-				.append(BenchSupport.fmt(median(rounds.stream().mapToDouble(Rate::p99Ms).toArray())))
+				.append(BenchSupport.fmt(BenchSupport.median(rounds.stream().mapToDouble(Rate::p99Ms).toArray())))
 				.append(" | ")
-				.append(BenchSupport.fmt(median(rounds.stream().mapToDouble(Rate::serverInferenceMs).toArray())))
+				.append(BenchSupport
+					.fmt(BenchSupport.median(rounds.stream().mapToDouble(Rate::serverInferenceMs).toArray())))
 				.append(" |\n");
 		}
 		Rate on = http.get(0).load();
@@ -460,16 +462,6 @@ public final class PhotosUnderLoad {
 	private static String others(Rate rate) {
 		return BenchSupport.fmt1(rate.otherCpuPct())
 				+ (rate.otherCpuPct() > BenchSupport.CONTENDED_PCT ? " CONTENDED" : "");
-	}
-
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		if (sorted.length == 0) {
-			return Double.NaN;
-		}
-		int mid = sorted.length / 2;
-		return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 	}
 
 	private static String pct(double ratio) {

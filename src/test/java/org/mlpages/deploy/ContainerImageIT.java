@@ -242,13 +242,16 @@ class ContainerImageIT {
 				// image's
 				// cache (Boot's liveness is BROKEN until then; the manifest's
 				// initialDelaySeconds covers that moment).
-				while (status(http, base.resolve(readiness)) != 200 || status(http, base.resolve(liveness)) != 200) {
-					assertThat(Instant.now())
-						.as("the pod ready and alive within 2 minutes (%s %d, %s %d):%n%s", readiness,
-								status(http, base.resolve(readiness)), liveness, status(http, base.resolve(liveness)),
-								podman(Duration.ofMinutes(1), null, List.of("podman", "logs", pod + "-mlpages"))
-									.output())
-						.isBefore(giveUp);
+				int ready;
+				int alive;
+				while ((ready = status(http, base.resolve(readiness))) != 200
+						| (alive = status(http, base.resolve(liveness))) != 200) {
+					if (Instant.now().isAfter(giveUp)) {
+						throw new AssertionError("the pod not ready and alive within 2 minutes (" + readiness + " "
+								+ ready + ", " + liveness + " " + alive + "):\n"
+								+ podman(Duration.ofMinutes(1), null, List.of("podman", "logs", pod + "-mlpages"))
+									.output());
+					}
 					Thread.sleep(250);
 				}
 

@@ -4,7 +4,6 @@ import java.util.function.Function;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -15,11 +14,6 @@ import org.tensorflow.proto.DataType;
 final class GraphConstants {
 
 	private GraphConstants() {
-	}
-
-	/** The shape of a float32 constant, or null when the operand is not one. */
-	static Shape floatShape(Operand<?> operand) {
-		return value(operand, DataType.DT_FLOAT, Tensor::shape);
 	}
 
 	/** A float32 constant's values, row-major, or null when the operand is not one. */

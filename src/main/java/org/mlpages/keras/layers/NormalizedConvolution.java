@@ -45,8 +45,9 @@ final class NormalizedConvolution {
 		if (!depthwise && !"Conv2D".equals(conv.type())) {
 			return null;
 		}
-		Shape kernelShape = GraphConstants.floatShape(conv.input(1));
-		if (kernelShape == null || kernelShape.numDimensions() != 4
+		float[] kernel = GraphConstants.floats(conv.input(1));
+		Shape kernelShape = conv.input(1).shape();
+		if (kernel == null || kernelShape.numDimensions() != 4
 				|| "EXPLICIT".equals(conv.attributes().getAttrString("padding"))
 				|| !"NHWC".equals(conv.attributes().getAttrString("data_format"))) {
 			return null;
@@ -57,7 +58,6 @@ final class NormalizedConvolution {
 		}
 		// the output channel is the kernel's last axis (a depthwise kernel's last two:
 		// channel c's m-th filter is output c * multiplier + m), the fastest-varying one
-		float[] kernel = GraphConstants.floats(conv.input(1));
 		for (int i = 0; i < kernel.length; i++) {
 			kernel[i] *= scale[i % channels];
 		}
