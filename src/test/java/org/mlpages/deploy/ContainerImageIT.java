@@ -197,8 +197,8 @@ class ContainerImageIT {
 	 * built above, as {@link KubernetesManifest#playable} adapts it to one machine: the
 	 * init container fills the shared volume with the shipped models, the pod reads its
 	 * settings from the Secret's file, becomes ready on the readiness probe's path once
-	 * every model has loaded, and keeps its rows and sessions in the MySQL/MariaDB
-	 * database, its photos in the shared volume.
+	 * Spring has started and every model has loaded, and keeps its rows and sessions in
+	 * the MySQL/MariaDB database, its photos in the shared volume.
 	 */
 	@Nested
 	@ExtendWith(MariaDbDatabase.class)
@@ -236,12 +236,8 @@ class ContainerImageIT {
 				String liveness = (String) KubernetesManifest.at(manifest.appContainer(), "livenessProbe", "httpGet",
 						"path");
 				Instant giveUp = Instant.now().plus(Duration.ofMinutes(2));
-				// Ready once every model has loaded; alive once Spring has said it
-				// started,
-				// which can come a moment after the models when they load from the
-				// image's
-				// cache (Boot's liveness is BROKEN until then; the manifest's
-				// initialDelaySeconds covers that moment).
+				// Ready once Spring has started and every model has loaded; both
+				// probes are asked, as Kubernetes asks them.
 				int ready;
 				int alive;
 				while ((ready = status(http, base.resolve(readiness))) != 200

@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -15,6 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * underneath.
  */
 class SitePagesWebTests extends WebTestSupport {
+
+	@Autowired
+	ApplicationContext context;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -107,6 +115,30 @@ class SitePagesWebTests extends WebTestSupport {
 		assertThat(
 				asAdmin.get("components").get("models").get("details").get(TestModels.SHIPPED).get("status").asString())
 			.isEqualTo("READY");
+	}
+
+	@Test
+	void aLoadBalancerSendsTrafficOnlyOnceTheModelsHaveLoadedAndNotWhileTheAppShutsDown() {
+		HttpResponse<String> ready = get("/actuator/health/readiness", "en");
+		JsonNode parts = JSON.readTree(ready.body()).get("components");
+
+		assertThat(ready.statusCode()).isEqualTo(200);
+		assertThat(parts.get("readinessState").get("status").asString()).isEqualTo("UP");
+		assertThat(parts.get("models").get("status").asString()).isEqualTo("UP");
+
+		// what Spring publishes when a graceful shutdown begins
+		AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+		try {
+			HttpResponse<String> closing = get("/actuator/health/readiness", "en");
+			assertThat(closing.statusCode()).isEqualTo(503);
+			assertThat(JSON.readTree(closing.body()).get("status").asString()).isEqualTo("OUT_OF_SERVICE");
+			assertThat(get("/actuator/health/liveness", "en").statusCode()).as("not restarted meanwhile")
+				.isEqualTo(200);
+		}
+		finally {
+			AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+		}
+		assertThat(get("/actuator/health/readiness", "en").statusCode()).isEqualTo(200);
 	}
 
 	@Test
