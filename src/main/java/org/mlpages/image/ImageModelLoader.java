@@ -1,6 +1,8 @@
 package org.mlpages.image;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.IntConsumer;
@@ -14,6 +16,8 @@ import ai.djl.translate.TranslateException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.mlpages.keras.ImportedModel;
 import org.mlpages.keras.KerasModelImporter;
+import org.mlpages.image.photo.DecodedPhoto;
+import org.mlpages.image.photo.PhotoDecoder;
 import org.mlpages.keras.TensorFlowNatives;
 import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
@@ -31,6 +35,9 @@ import org.springframework.stereotype.Component;
 public class ImageModelLoader {
 
 	private static final Logger log = LoggerFactory.getLogger(ImageModelLoader.class);
+
+	// a 64x64 colour gradient made for this, beside this class in the jar
+	private static final String WARM_UP_PHOTO = "warm-up.jpg";
 
 	// per process, as TensorFlow's thread pools
 	private static boolean engineStarted;
@@ -150,13 +157,23 @@ public class ImageModelLoader {
 
 	/**
 	 * TensorFlow optimises a graph on its first run, which takes ten times a normal
-	 * prediction: pay it here, at start-up, rather than on the first visitor's photo.
+	 * prediction, and the photo's own path (the JPEG decoder's natives and classes, the
+	 * resize) is slow the first time too: pay both here, at start-up, with a small photo
+	 * of our own, rather than on the first visitor's photo (docs/benchmarks.md, "The
+	 * first photo after a start").
 	 */
 	private static void warmUp(ImageModel model) {
 		var input = model.preprocessor().preprocessing();
-		try {
-			model.predict(new PhotoBatch(new float[input.tensorSize()], 1, input.height(), input.width(),
+		try (InputStream in = ImageModelLoader.class.getResourceAsStream(WARM_UP_PHOTO)) {
+			if (in == null) {
+				throw new IOException("not found");
+			}
+			DecodedPhoto photo = new PhotoDecoder().decodeFor(in.readAllBytes(), input);
+			model.predict(new PhotoBatch(model.preprocessor().toTensor(photo), 1, input.height(), input.width(),
 					input.color().channels()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("the warm-up photo " + WARM_UP_PHOTO + " is missing from the jar", ex);
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("the model loaded but cannot predict: " + ex.getMessage(), ex);
