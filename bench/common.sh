@@ -28,6 +28,21 @@ wait_healthy() {
   return 1
 }
 
+# Waits (at most 3 minutes) until the credit API at $2 answers bench/credit/sample.json with 200; fails with the end
+# of the server's log ($3) if its process ($1) ends first.
+wait_credit_answers() {
+  local pid=$1 url=$2 log=$3 code
+  for _ in $(seq 1 360); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+      --data @bench/credit/sample.json "$url" || true)
+    [ "$code" = 200 ] && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -20 "$log" >&2; echo "the server of $url ended (see $log)" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "$url did not answer 200 within 3 minutes (see $log)" >&2
+  return 1
+}
+
 # Starts the packaged jar $1 in the folder $2 (with a copy of models/) on port $3 with the systemd unit's Java
 # options, as a server runs it; sets APP to its pid, stops it when the script exits, and waits until it is healthy.
 start_as_the_unit() {

@@ -43,7 +43,7 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
 
 # one start of SETTING, labelled LABEL: appends "label|setting|req/s|p50|p99|mean pause|longest pause" to results
 measure() {
-  local setting=$1 label=$2 dir=$out/$2 java_opts=$unit_opts app_args=() code r
+  local setting=$1 label=$2 dir=$out/$2 java_opts=$unit_opts app_args=() r
   mkdir -p "$dir"
   if [[ "$setting" == --* ]]; then read -r -a app_args <<< "$setting"; else java_opts="$unit_opts $setting"; fi
   JAVA_OPTS="" JAVA_TOOL_OPTIONS="$java_opts -Xlog:gc:file=$dir/gc.log:uptime" "$start" \
@@ -52,14 +52,7 @@ measure() {
     --mlpages.data-dir="$dir/data" --mlpages.uploads-dir="$dir/uploads" --mlpages.cache-dir=target/test-cache \
     ${app_args[@]+"${app_args[@]}"} > "$dir/app.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 360); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-      --data @bench/credit/sample.json "$url" || true)
-    [ "$code" = 200 ] && break
-    kill -0 "$pid" 2>/dev/null || { tail -20 "$dir/app.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  [ "$code" = 200 ] || { echo "the app did not answer within 3 minutes; see $dir/app.log" >&2; exit 1; }
+  wait_credit_answers "$pid" "$url" "$dir/app.log" || exit 1
   wrk -t2 -c"$conns" -d"${warmup}s" -s "$lua" "$url" > "$dir/warmup.txt" 2>&1
   for r in $(seq 1 "$measured"); do
     wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$lua" "$url" > "$dir/round-$r.txt" 2>&1

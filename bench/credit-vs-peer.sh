@@ -123,19 +123,8 @@ app_args+=($APP_ARGS)
 APP_PID=$!
 
 # Waits (at most 3 minutes) until URL answers the sample with 200; fails with the end of the log if PID ends first.
-wait_answering() { # pid url log
-	local pid=$1 url=$2 log=$3 code
-	for _ in $(seq 1 360); do
-		code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-			--data @bench/credit/sample.json "$url" || true)
-		[[ "$code" == 200 ]] && return 0
-		kill -0 "$pid" 2>/dev/null || { tail -20 "$log" >&2; fail "the server of $url ended (see $log)"; }
-		sleep 0.5
-	done
-	fail "$url did not answer 200 within 3 minutes (see $log)"
-}
-wait_answering "$PEER_PID" "$PEER_URL" "$OUT/peer.log"
-wait_answering "$APP_PID" "$APP_URL" "$OUT/app.log"
+wait_credit_answers "$PEER_PID" "$PEER_URL" "$OUT/peer.log" || fail "the peer does not answer"
+wait_credit_answers "$APP_PID" "$APP_URL" "$OUT/app.log" || fail "the app does not answer"
 APP_JAVA=$("$(readlink -f "/proc/$APP_PID/exe")" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -1)
 echo "app: ${launch[*]} (pid $APP_PID); Java $APP_JAVA${JAVA_OPTS:+; options: $JAVA_OPTS}"
 echo "peer: gunicorn -w $PEER_WORKERS credit_flask:app from $PEER_DIR (pid $PEER_PID)"
