@@ -122,7 +122,7 @@ app_args+=($APP_ARGS)
 "${launch[@]}" "${app_args[@]}" >"$OUT/app.log" 2>&1 &
 APP_PID=$!
 
-# Waits (at most 3 minutes) until URL answers the sample with 200; fails with the end of the log if PID ends first.
+# Both answer the sample decision before anything is measured (at most 3 minutes each).
 wait_credit_answers "$PEER_PID" "$PEER_URL" "$OUT/peer.log" || fail "the peer does not answer"
 wait_credit_answers "$APP_PID" "$APP_URL" "$OUT/app.log" || fail "the app does not answer"
 APP_JAVA=$("$(readlink -f "/proc/$APP_PID/exe")" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -1)

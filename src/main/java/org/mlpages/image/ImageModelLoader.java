@@ -14,10 +14,10 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.mlpages.keras.ImportedModel;
-import org.mlpages.keras.KerasModelImporter;
 import org.mlpages.image.photo.DecodedPhoto;
 import org.mlpages.image.photo.PhotoDecoder;
+import org.mlpages.keras.ImportedModel;
+import org.mlpages.keras.KerasModelImporter;
 import org.mlpages.keras.TensorFlowNatives;
 import org.mlpages.system.MlPagesProperties;
 import org.slf4j.Logger;
@@ -173,7 +173,7 @@ public class ImageModelLoader {
 					input.color().channels()));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("the warm-up photo " + WARM_UP_PHOTO + " is missing from the jar", ex);
+			throw new UncheckedIOException("the warm-up photo " + WARM_UP_PHOTO + " cannot be read from the jar", ex);
 		}
 		catch (TranslateException ex) {
 			throw new IllegalStateException("the model loaded but cannot predict: " + ex.getMessage(), ex);
