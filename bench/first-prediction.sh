@@ -7,10 +7,12 @@
 #
 #   bench/first-prediction.sh target/bench/prepared-25/start.sh
 #   READY_FIRST=1 bench/first-prediction.sh ...   the first visitor's photo: posted only once the app says it is
-#                                                  ready (/actuator/health/readiness), two seconds later
+#                                                  healthy (every model loaded), two seconds later
 #   JAVA_TOOL_OPTIONS=-XX:+UseSerialGC bench/first-prediction.sh target/bench/prepared-25/start.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 [ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
 PORT=${PORT:-18080}
 LOG=target/bench/first-prediction.log
@@ -23,10 +25,8 @@ start=$(date +%s.%N)
   --spring.datasource.url="jdbc:sqlite:$work/db.sqlite" > "$LOG" 2>&1 &
 pid=$!
 if [ "${READY_FIRST:-0}" = 1 ]; then
-  for _ in $(seq 1 2400); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$PORT/actuator/health/readiness" || true)" = 200 ] && break
-    sleep 0.05
-  done
+  # /actuator/health is 503 until every model has loaded
+  wait_healthy "$pid" "$PORT" "$LOG" || exit 1
   sleep 2
 fi
 for _ in $(seq 1 2400); do
