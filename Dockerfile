@@ -32,7 +32,7 @@ ENV TF_CPP_MIN_LOG_LEVEL=1 \
     MLPAGES_CACHEDIR=/app/cache \
     LANG=C.UTF-8 \
     MALLOC_ARENA_MAX=2 \
-    JAVA_TOOL_OPTIONS="-Xms64m -Xmx192m -XX:NewRatio=1 -XX:SurvivorRatio=4 -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=65536 -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10"
+    JAVA_TOOL_OPTIONS="-Xms64m -Xmx192m -XX:NewRatio=1 -XX:SurvivorRatio=2 -XX:TargetSurvivorRatio=90 -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=65536 -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10"
 COPY --chown=root:root models /app/models
 # What only describes the image comes before the large layer below: each step after it copies that layer once
 # more where the builder keeps layers as plain copies (podman's vfs storage: about 5 s a step here).

@@ -19,7 +19,8 @@
 #   BENCH_PORT             first of the two ports the servers listen on (default: free ports)
 #   BENCH_RETRIES=1, BENCH_QUIET_WAIT=20 (quick: 0 and 0)  a measurement starts when other processes use < 25 % of a core (waiting at
 #                          most BENCH_QUIET_WAIT s) and is repeated this many times while they took more
-#   BENCH_JAVA_OPTS        extra options for the benchmark JVM, e.g. -Dbench.serverJvmArgs=-Xmx256m
+#   BENCH_JAVA_OPTS        extra options for the benchmark JVM
+#   BENCH_SERVER_JVM_ARGS  the app's Java options over HTTP (default: the systemd unit's; empty: Java's defaults)
 #   BENCH_OUT=target/bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,13 +52,23 @@ fi
 CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 JAR=$(find target -maxdepth 1 -name 'mlpages-*.jar' | head -1)
 
+# The app over HTTP runs as the systemd unit runs it, with its Java options and its malloc setting (until 2026-12-07
+# it ran on Java's defaults: a heap of a quarter of the machine, G1, none of the shipped heap's collections).
+unit=deploy/systemd/mlpages.service
+server_jvm_args=${BENCH_SERVER_JVM_ARGS-$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")}
+# shellcheck disable=SC2046
+export $(sed -n 's/^Environment=\(MALLOC_[A-Z_]*=.*\)$/\1/p' "$unit")
+
 echo "== photos under load (uptime: $(uptime))"
 # shellcheck disable=SC2086
 java -Xms1g -Xmx2g "${defaults[@]}" -Dbench.clients="${BENCH_CLIENTS:-64}" -Dbench.port="${BENCH_PORT:-0}" \
-  -Dbench.jar="$JAR" ${BENCH_JAVA_OPTS:-} \
+  -Dbench.jar="$JAR" -Dbench.serverJvmArgs="$server_jvm_args" ${BENCH_JAVA_OPTS:-} \
   -Dbench.out="$OUT/photos-under-load.md" -cp "$CP" org.mlpages.bench.PhotosUnderLoad 2>&1 \
   | tee "$OUT/photos-under-load.log" | grep -E '^(==|\.\.|HTTP|lone|[a-z_]+ (model|pipeline|lone))' || true
 [ -s "$OUT/photos-under-load.md" ] || { tail -50 "$OUT/photos-under-load.log"; exit 1; }
+# shellcheck disable=SC2016
+printf '\nThe app over HTTP: `java %s -jar`, %s.\n' "${server_jvm_args:-(no options: the JVM defaults)}" \
+  "$(env | grep '^MALLOC_' | tr '\n' ' ' | sed 's/ $//')" >> "$OUT/photos-under-load.md"
 echo
 cat "$OUT/photos-under-load.md"
 echo "uptime at end: $(uptime)"

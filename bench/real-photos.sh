@@ -9,6 +9,7 @@
 #                                                  # here replaces the unit's -XX:+UseSerialGC), one variant per word
 #   bench/real-photos.sh "before=jar:/tmp/old.jar"  # LABEL=jar:PATH: another build with the unit's options
 #   ROUNDS=2 SECS=30 WARMUP=60 bench/real-photos.sh
+#   PHOTO=src/test/resources/photos/cdf_validation_dog.2005.jpg bench/real-photos.sh ...   # another photo
 #
 # Each variant: the jar prepared as the unit prepares it (bin/prepare-start.sh with the options, Java 25's AOT cache
 # when there is a Java 25), started with a fresh database, WARMUP s of load, then SECS s measured; the variants
@@ -22,7 +23,7 @@ secs=${SECS:-30}
 warmup=${WARMUP:-60}
 clients=${CLIENTS:-64}
 port=${PORT:-18640}
-photo=src/test/resources/photos/nasser0111_cat.jpg
+photo=${PHOTO:-src/test/resources/photos/nasser0111_cat.jpg}
 model=${MODEL:-cat_dog_model}
 out=target/bench
 mkdir -p "$out"
@@ -40,7 +41,7 @@ done
 declare -A opts=([shipped]="$unit_opts") jar_of=()
 labels=(shipped)
 if [ $# -eq 0 ]; then
-  opts[heap-160]=$(printf '%s' "$unit_opts" | sed 's/-Xmx192m -XX:NewRatio=1 -XX:SurvivorRatio=4/-Xmx160m/')
+  opts[heap-160]=$(printf '%s' "$unit_opts" | sed 's/-Xmx192m/-Xmx160m/')
   [ "${opts[heap-160]}" != "$unit_opts" ] || { echo "the unit's heap options changed: name the variants" >&2; exit 2; }
   labels+=(heap-160)
 fi

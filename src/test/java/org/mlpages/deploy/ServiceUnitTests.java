@@ -52,10 +52,10 @@ class ServiceUnitTests {
 	@Test
 	void memoryIsSizedForASmallServer() throws Exception {
 		ServiceUnit unit = ServiceUnit.shipped();
-		assertThat(unit.javaOptions()).containsExactly("-Xms64m", "-Xmx192m", "-XX:NewRatio=1", "-XX:SurvivorRatio=4",
-				"-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k", "-XX:+UseSerialGC",
-				"-XX:+ExitOnOutOfMemoryError", "-Djdk.nio.maxCachedBufferSize=65536", "-XX:ThreadPriorityPolicy=1",
-				"-XX:CompilerThreadPriority=10");
+		assertThat(unit.javaOptions()).containsExactly("-Xms64m", "-Xmx192m", "-XX:NewRatio=1", "-XX:SurvivorRatio=2",
+				"-XX:TargetSurvivorRatio=90", "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k",
+				"-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Djdk.nio.maxCachedBufferSize=65536",
+				"-XX:ThreadPriorityPolicy=1", "-XX:CompilerThreadPriority=10");
 		assertThat(unit.one("MemoryHigh")).isEqualTo("768M");
 		assertThat(unit.one("MemoryMax")).isEqualTo("1G");
 	}
