@@ -29,8 +29,8 @@ jars=(target/mlpages-*.jar)
 jar=${jars[0]}
 out=target/bench/batch-size-memory
 mkdir -p "$out"
-read -r -a opts <<< "$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)"
-export MALLOC_ARENA_MAX=2 TF_CPP_MIN_LOG_LEVEL=1
+read -r -a opts <<< "$(unit_java_opts)"
+export_unit_environment
 photo=src/test/resources/photos/cdf_validation_dog.2005.jpg
 boundary=----mlpagesbatchsize
 body=$out/photo.body

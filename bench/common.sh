@@ -43,15 +43,34 @@ wait_credit_answers() {
   return 1
 }
 
+# The systemd unit keeps the shipped Java options and the process's environment; the benchmarks read them from it so
+# that they measure the app as a server runs it, and follow the unit when it changes.
+UNIT=$PWD/deploy/systemd/mlpages.service
+
+# The unit's Java options (its JAVA_OPTS line), as one string
+unit_java_opts() {
+  sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$UNIT"
+}
+
+# Exports the unit's settings for the process itself: MALLOC_* (glibc's allocator) and TF_* (TensorFlow's log). The
+# app's own settings (SERVER_*) are left out: each benchmark gives its port and address on the command line.
+export_unit_environment() {
+  local name value
+  while IFS='=' read -r name value; do
+    export "$name=$value"
+  done < <(sed -n 's/^Environment=\(\(MALLOC\|TF\)_[A-Z_]*=.*\)$/\1/p' "$UNIT")
+}
+
 # Starts the packaged jar $1 in the folder $2 (with a copy of models/) on port $3 with the systemd unit's Java
-# options, as a server runs it; sets APP to its pid, stops it when the script exits, and waits until it is healthy.
+# options and environment, as a server runs it; sets APP to its pid, stops it when the script exits, and waits until
+# it is healthy.
 start_as_the_unit() {
   local jar=$1 dir=$2 port=$3 opts
   mkdir -p "$dir/models"
   cp models/* "$dir/models/"
-  opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)
+  opts=$(unit_java_opts)
   # shellcheck disable=SC2086
-  (cd "$dir" && MALLOC_ARENA_MAX=2 exec java $opts -jar "$jar" --server.port="$port" >"$dir/app.log" 2>&1) &
+  (cd "$dir" && export_unit_environment && exec java $opts -jar "$jar" --server.port="$port" >"$dir/app.log" 2>&1) &
   APP=$!
   # shellcheck disable=SC2064
   trap "kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true" EXIT

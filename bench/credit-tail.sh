@@ -31,8 +31,8 @@ out=target/bench/credit-tail
 url=http://127.0.0.1:$port/api/v1/models/credit/predictions
 lua=bench/credit/post-credit.lua
 rm -rf "$out"; mkdir -p "$out"
-unit_opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)
-export MALLOC_ARENA_MAX=2 TF_CPP_MIN_LOG_LEVEL=1
+unit_opts=$(unit_java_opts)
+export_unit_environment
 JAVA_HOME=$java_home JAVA_OPTS=$unit_opts MLPAGES_START_DIR=$out/start MLPAGES_CACHE_DIR=target/test-cache \
   bin/run-prepared.sh --prepare-only "$jar" > "$out/prepare.log" 2>&1
 starts=("$out"/start/*/start.sh)

@@ -5,6 +5,8 @@
 # Results in target/bench/history-views/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 db=${1:?usage: bench/history-views.sh LOG.db [VIEWS [ROUNDS]]}
 views=${2:-3}
 rounds=${3:-3}
@@ -12,7 +14,8 @@ port=${PORT:-18650}
 base=http://127.0.0.1:$port
 jars=(target/mlpages-*.jar)
 [ -f "${jars[0]}" ] || { echo "no packaged jar: mvn -DskipTests package" >&2; exit 2; }
-read -r -a opts <<< "$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)"
+read -r -a opts <<< "$(unit_java_opts)"
+export_unit_environment
 out=$PWD/target/bench/history-views
 rm -rf "$out"
 mkdir -p "$out/data"
@@ -20,7 +23,7 @@ cp "$db" "$out/mlpages.db"
 password=history-bench-admin
 java=$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")
 jcmd=$(dirname "$(realpath "$java")")/jcmd
-env TF_CPP_MIN_LOG_LEVEL=1 "$java" "${opts[@]}" -jar "${jars[0]}" --server.port="$port" --server.address=127.0.0.1 \
+"$java" "${opts[@]}" -jar "${jars[0]}" --server.port="$port" --server.address=127.0.0.1 \
   --mlpages.data-dir="$out/data" --mlpages.uploads-dir="$out/uploads" --mlpages.cache-dir=target/test-cache \
   --spring.datasource.url="jdbc:sqlite:$out/mlpages.db?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000" \
   --mlpages.admin.password="$password" > "$out/app.log" 2>&1 &

@@ -23,15 +23,14 @@
 # Needs a packaged jar (mvn -DskipTests package), wrk, curl, python3. Only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 [ $# -ge 1 ] || { echo "usage: $0 LABEL [java options...]" >&2; exit 2; }
 label=$1; shift
-unit=deploy/systemd/mlpages.service
 if [ $# -eq 0 ]; then
   # the unit's settings, as systemd would give them
-  read -r -a opts <<< "$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")"
-  while IFS='=' read -r name value; do
-    export "$name=$value"
-  done < <(sed -n 's/^Environment=\(MALLOC_[A-Z_]*=.*\)$/\1/p' "$unit")
+  read -r -a opts <<< "$(unit_java_opts)"
+  export_unit_environment
 else
   opts=("$@")
 fi

@@ -24,6 +24,8 @@
 #   BENCH_OUT=target/bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 OUT=${BENCH_OUT:-target/bench}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-1}
@@ -54,10 +56,8 @@ JAR=$(find target -maxdepth 1 -name 'mlpages-*.jar' | head -1)
 
 # The app over HTTP runs as the systemd unit runs it, with its Java options and its malloc setting (until 2026-12-07
 # it ran on Java's defaults: a heap of a quarter of the machine, G1, none of the shipped heap's collections).
-unit=deploy/systemd/mlpages.service
-server_jvm_args=${BENCH_SERVER_JVM_ARGS-$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")}
-# shellcheck disable=SC2046
-export $(sed -n 's/^Environment=\(MALLOC_[A-Z_]*=.*\)$/\1/p' "$unit")
+server_jvm_args=${BENCH_SERVER_JVM_ARGS-$(unit_java_opts)}
+export_unit_environment
 
 echo "== photos under load (uptime: $(uptime))"
 # shellcheck disable=SC2086

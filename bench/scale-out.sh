@@ -64,7 +64,8 @@ trap 'stop_all; mariadb -uroot -e "DROP DATABASE IF EXISTS $DATABASE" || true' E
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 photo_body "$OUT/photo-body"
-OPTS=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' deploy/systemd/mlpages.service)
+OPTS=$(unit_java_opts)
+export_unit_environment
 
 # Starts $1 instances on a fresh database and shared folder, and Nginx in front of them.
 start_cluster() {
@@ -76,7 +77,7 @@ start_cluster() {
 		port=$((FIRST_PORT + i))
 		mkdir -p "$dir/i$i"
 		# shellcheck disable=SC2086
-		MALLOC_ARENA_MAX=2 java $OPTS -jar "$JAR" --server.port="$port" --server.address=127.0.0.1 \
+		java $OPTS -jar "$JAR" --server.port="$port" --server.address=127.0.0.1 \
 			--spring.datasource.url="jdbc:mysql://127.0.0.1:3306/$DATABASE" --spring.datasource.username=root \
 			--spring.datasource.password= --mlpages.data-dir="$dir/i$i/data" \
 			--mlpages.cache-dir=/tmp/mlpages-bench-cache --mlpages.models-dir="$dir/shared/models" \

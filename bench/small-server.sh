@@ -15,6 +15,8 @@
 # Flask, scikit-learn and gunicorn for the peer). Only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 parts=${PARTS:-start memory photos credit}
 out=target/bench
 mkdir -p "$out"
@@ -30,8 +32,7 @@ started=$(date -u '+%Y-%m-%d %H:%M')
 declare -A script=([start]=bench/start.sh [memory]=bench/memory.sh [photos]=bench/photos-under-load.sh
   [credit]=bench/credit-vs-peer.sh)
 declare -A title=([start]="Start" [memory]="Memory" [photos]="Photos under load" [credit]="Credit API")
-unit=deploy/systemd/mlpages.service
-unit_opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")
+unit_opts=$(unit_java_opts)
 jdk25=
 for home in /usr/lib/jvm/*/; do
   grep -qE '^JAVA_VERSION="(2[5-9]|[3-9][0-9])' "$home/release" 2>/dev/null && jdk25=${home%/}
@@ -56,7 +57,7 @@ run_part() {
       rm -rf "$start_dir"
       JAVA_HOME=$jdk25 JAVA_OPTS=$unit_opts MLPAGES_START_DIR=$start_dir MLPAGES_CACHE_DIR=target/test-cache \
         bin/run-prepared.sh --prepare-only "${jars[0]}"
-      START=$(ls "$start_dir"/*/start.sh) JAVA_OPTS=$unit_opts MALLOC_ARENA_MAX=2 bench/credit-vs-peer.sh
+      (export_unit_environment && START=$(ls "$start_dir"/*/start.sh) JAVA_OPTS=$unit_opts bench/credit-vs-peer.sh)
       cp "$out/credit-vs-peer.md" "$out/credit.md" ;;
   esac
 }

@@ -16,6 +16,8 @@
 # Needs curl and a packaged jar (mvn -DskipTests package). Writes target/bench/start.md. Only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 repo=$PWD
 rounds=${ROUNDS:-3}
 port=${PORT:-18095}
@@ -26,9 +28,8 @@ mkdir -p "$out"
 jars=(target/mlpages-*.jar)
 jar=$(realpath "${jars[0]}")
 [ -f "$jar" ] || { echo "no packaged jar: mvn -DskipTests package" >&2; exit 2; }
-unit=deploy/systemd/mlpages.service
-java_opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")
-malloc_arena=$(sed -n 's/^Environment=MALLOC_ARENA_MAX=//p' "$unit")
+java_opts=$(unit_java_opts)
+export_unit_environment
 jdk17=/usr/lib/jvm/java-17-openjdk-amd64
 jdk25=
 for home in /usr/lib/jvm/*/; do
@@ -63,7 +64,7 @@ start_app() {
   shift
   rm -rf "$work/app/db.sqlite" "$work/app/uploads"
   start=$(now)
-  (cd "$work/app" && exec env TF_CPP_MIN_LOG_LEVEL=1 MALLOC_ARENA_MAX="$malloc_arena" JAVA_OPTS="$java_opts" "$@" \
+  (cd "$work/app" && exec env JAVA_OPTS="$java_opts" "$@" \
     --server.port="$port" --server.address=127.0.0.1 --spring.datasource.url="jdbc:sqlite:$work/app/db.sqlite" \
     --mlpages.uploads-dir="$work/app/uploads") > "$out/start-$label.log" 2>&1 &
   pid=$!
