@@ -1,10 +1,10 @@
 package org.mlpages.image;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,8 +149,13 @@ public class ImageClassificationService {
 	 */
 	public Prediction classify(String modelName, MultipartFile upload, Channel channel) throws IOException {
 		ImageModel model = model(modelName);
-		try (PhotosInMemory.Room room = inMemory.reserve(upload.getSize(), model.preprocessor().tensorSize())) {
-			return classify(model, UploadedPhoto.of(upload.getOriginalFilename(), upload.getBytes()), channel);
+		// Tomcat copies a part it holds in memory each time its size is asked before its
+		// stream is opened, and getBytes() copies it twice more; opened first, the stream
+		// hands over the part's own bytes and the size costs nothing. A part kept on disk
+		// is only read once there is room.
+		try (InputStream in = upload.getInputStream();
+				PhotosInMemory.Room room = inMemory.reserve(upload.getSize(), model.preprocessor().tensorSize())) {
+			return classify(model, UploadedPhoto.of(upload.getOriginalFilename(), in.readAllBytes()), channel);
 		}
 	}
 
@@ -207,18 +212,17 @@ public class ImageClassificationService {
 		ImageModel model = model(modelName);
 		Map<Integer, InputRejectedException> refused = new LinkedHashMap<>();
 		List<ReadPhoto> read = new ArrayList<>(photos.size());
-		int perPhoto = model.preprocessor().tensorSize();
 		// decoded on the cores at once when nobody else waits for them, as people's
 		// photos
 		// are (each on its request's thread): 77 photos/s against 67 one after the other
 		// (bench/photo-batch.sh)
-		float[] slots = new float[photos.size() * perPhoto];
+		float[][] tensors = new float[photos.size()][];
 		IntStream rows = IntStream.range(0, photos.size());
 		List<Object> outcomes = (allCores ? rows.parallel() : rows).mapToObj(i -> {
 			BatchPhoto photo = photos.get(i);
 			try {
 				DecodedPhoto pixels = decode(UploadedPhoto.of(photo.originalName(), photo.bytes()), model);
-				model.preprocessor().writeInto(pixels, slots, i * perPhoto);
+				tensors[i] = model.preprocessor().toTensor(pixels);
 				// only the size and format are kept: the pixels go with the lambda
 				return (Object) new ReadPhoto(photo, pixels.format(), pixels.width(), pixels.height());
 			}
@@ -226,10 +230,10 @@ public class ImageClassificationService {
 				return ex;
 			}
 		}).toList();
+		List<float[]> readTensors = new ArrayList<>(photos.size());
 		for (int i = 0; i < photos.size(); i++) {
 			if (outcomes.get(i) instanceof ReadPhoto photo) {
-				// moved down over the refused ones' slots
-				System.arraycopy(slots, i * perPhoto, slots, read.size() * perPhoto, perPhoto);
+				readTensors.add(tensors[i]);
 				read.add(photo);
 			}
 			else {
@@ -243,9 +247,7 @@ public class ImageClassificationService {
 		long inferenceStart = System.nanoTime();
 		float[][] scores;
 		try {
-			PhotoBatch batch = new PhotoBatch(
-					read.size() == photos.size() ? slots : Arrays.copyOf(slots, read.size() * perPhoto), read.size(),
-					input.height(), input.width(), input.color().channels());
+			PhotoBatch batch = new PhotoBatch(readTensors, input.height(), input.width(), input.color().channels());
 			scores = allCores ? model.predict(batch) : model.predictOnOne(batch);
 		}
 		catch (ModelClosedException ex) {

@@ -269,7 +269,7 @@ public final class ImageModel implements AutoCloseable {
 		}
 		float[] tensor = preprocessor.toTensor(noise);
 		float[] served = predictOnOne(
-				new PhotoBatch(tensor, 1, input.height(), input.width(), input.color().channels()))[0];
+				PhotoBatch.of(tensor, input.height(), input.width(), input.color().channels()))[0];
 		float[] mapped = ClassActivationMaps.probabilities(maps.maps(tensor));
 		if (served.length != mapped.length) {
 			return false;

@@ -169,7 +169,7 @@ public class ImageModelLoader {
 				throw new IOException("not found");
 			}
 			DecodedPhoto photo = new PhotoDecoder().decodeFor(in.readAllBytes(), input);
-			model.predict(new PhotoBatch(model.preprocessor().toTensor(photo), 1, input.height(), input.width(),
+			model.predict(PhotoBatch.of(model.preprocessor().toTensor(photo), input.height(), input.width(),
 					input.color().channels()));
 		}
 		catch (IOException ex) {

@@ -1,26 +1,74 @@
 package org.mlpages.image;
 
-/**
- * Photos already turned into the model's input: {@code count} tensors of height x width x
- * channels, one after the other (NHWC), as TensorFlow expects them.
- */
-public record PhotoBatch(float[] data, int count, int height, int width, int channels) {
+import java.util.Arrays;
+import java.util.List;
 
-	/** RGB photos. */
-	public PhotoBatch(float[] data, int count, int height, int width) {
-		this(data, count, height, width, 3);
-	}
+/**
+ * Photos already turned into the model's input, each a tensor of height x width x
+ * channels (HWC), as TensorFlow expects them. They stay separate arrays: whoever gathers
+ * them (the batcher, a slice for one predictor, an explanation's variants) does not copy
+ * them into one, the translator writes them straight into the engine's native input.
+ */
+public record PhotoBatch(List<float[]> photos, int height, int width, int channels) {
 
 	public PhotoBatch {
-		if ((long) count * height * width * channels != data.length) {
-			throw new IllegalArgumentException("a batch of " + count + " x " + height + " x " + width + " x " + channels
-					+ " needs " + (long) count * height * width * channels + " values, got " + data.length);
+		photos = List.copyOf(photos);
+		if (photos.isEmpty()) {
+			throw new IllegalArgumentException("a batch needs at least one photo");
 		}
+		long perPhoto = (long) height * width * channels;
+		for (float[] photo : photos) {
+			if (photo.length != perPhoto) {
+				throw new IllegalArgumentException("a photo of " + height + " x " + width + " x " + channels + " needs "
+						+ perPhoto + " values, got " + photo.length);
+			}
+		}
+	}
+
+	/** One photo. */
+	public static PhotoBatch of(float[] photo, int height, int width, int channels) {
+		return new PhotoBatch(List.of(photo), height, width, channels);
+	}
+
+	/** One RGB photo. */
+	public static PhotoBatch of(float[] photo, int height, int width) {
+		return of(photo, height, width, 3);
+	}
+
+	/**
+	 * {@code count} photos laid one after the other in {@code data} (NHWC), as a file of
+	 * reference inputs holds them; each is copied out.
+	 */
+	public static PhotoBatch split(float[] data, int count, int height, int width, int channels) {
+		int perPhoto = height * width * channels;
+		if ((long) count * perPhoto != data.length) {
+			throw new IllegalArgumentException("a batch of " + count + " x " + height + " x " + width + " x " + channels
+					+ " needs " + (long) count * perPhoto + " values, got " + data.length);
+		}
+		float[][] photos = new float[count][];
+		for (int i = 0; i < count; i++) {
+			photos[i] = Arrays.copyOfRange(data, i * perPhoto, (i + 1) * perPhoto);
+		}
+		return new PhotoBatch(List.of(photos), height, width, channels);
+	}
+
+	/** {@code count} RGB photos laid one after the other. */
+	public static PhotoBatch split(float[] data, int count, int height, int width) {
+		return split(data, count, height, width, 3);
+	}
+
+	public int count() {
+		return photos.size();
 	}
 
 	/** Floats per photo. */
 	public int perPhoto() {
 		return height * width * channels;
+	}
+
+	/** The photos from {@code from} (included) to {@code to} (excluded), not copied. */
+	public PhotoBatch slice(int from, int to) {
+		return new PhotoBatch(photos.subList(from, to), height, width, channels);
 	}
 
 }

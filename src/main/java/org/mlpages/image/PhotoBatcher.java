@@ -307,15 +307,7 @@ final class PhotoBatcher implements AutoCloseable {
 	}
 
 	private PhotoBatch toBatch(List<Waiting> batch) {
-		if (batch.size() == 1) {
-			return new PhotoBatch(batch.get(0).tensor(), 1, height, width, channels);
-		}
-		int perPhoto = height * width * channels;
-		float[] data = new float[batch.size() * perPhoto];
-		for (int i = 0; i < batch.size(); i++) {
-			System.arraycopy(batch.get(i).tensor(), 0, data, i * perPhoto, perPhoto);
-		}
-		return new PhotoBatch(data, batch.size(), height, width, channels);
+		return new PhotoBatch(batch.stream().map(Waiting::tensor).toList(), height, width, channels);
 	}
 
 	private static void fail(List<Waiting> batch, Throwable cause) {
@@ -425,7 +417,7 @@ final class PhotoBatcher implements AutoCloseable {
 			finally {
 				lock.unlock();
 			}
-			float[][] scores = model.predict(new PhotoBatch(tensor, 1, height, width, channels));
+			float[][] scores = model.predict(PhotoBatch.of(tensor, height, width, channels));
 			batchSizes.accept(1);
 			return scores[0];
 		}

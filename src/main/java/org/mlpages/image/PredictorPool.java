@@ -1,7 +1,6 @@
 package org.mlpages.image;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -157,7 +156,6 @@ final class PredictorPool implements AutoCloseable {
 	private float[][] predictSplit(PhotoBatch batch, List<Predictor<PhotoBatch, float[][]>> predictors)
 			throws TranslateException {
 		int parts = predictors.size();
-		int perImage = batch.perPhoto();
 		List<Future<float[][]>> others = new ArrayList<>();
 		float[][] result = new float[batch.count()][];
 		int[] starts = new int[parts + 1];
@@ -165,7 +163,7 @@ final class PredictorPool implements AutoCloseable {
 			starts[i] = (int) ((long) batch.count() * i / parts);
 		}
 		for (int i = 1; i < parts; i++) {
-			PhotoBatch slice = slice(batch, starts[i], starts[i + 1], perImage);
+			PhotoBatch slice = batch.slice(starts[i], starts[i + 1]);
 			Predictor<PhotoBatch, float[][]> predictor = predictors.get(i);
 			try {
 				others.add(slices.submit(() -> predictor.predict(slice)));
@@ -175,7 +173,7 @@ final class PredictorPool implements AutoCloseable {
 			}
 		}
 		try {
-			float[][] head = predictors.get(0).predict(slice(batch, starts[0], starts[1], perImage));
+			float[][] head = predictors.get(0).predict(batch.slice(starts[0], starts[1]));
 			System.arraycopy(head, 0, result, 0, head.length);
 			for (int i = 1; i < parts; i++) {
 				float[][] part = join(others.get(i - 1));
@@ -206,11 +204,6 @@ final class PredictorPool implements AutoCloseable {
 		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private static PhotoBatch slice(PhotoBatch batch, int from, int to, int perImage) {
-		return new PhotoBatch(Arrays.copyOfRange(batch.data(), from * perImage, to * perImage), to - from,
-				batch.height(), batch.width(), batch.channels());
 	}
 
 	private static float[][] join(Future<float[][]> part) throws TranslateException {

@@ -24,11 +24,15 @@ final class ProbabilitiesTranslator implements NoBatchifyTranslator<PhotoBatch, 
 	@Override
 	public NDList processInput(TranslatorContext ctx, PhotoBatch batch) {
 		// Given a heap buffer, DJL copies it into a new direct ByteBuffer and that into
-		// the
-		// tensor; the direct buffer (600 KB a photo) then waits in malloc's arenas for
-		// the
-		// garbage collector. A native copy freed at once leaves nothing behind.
-		try (FloatPointer data = new FloatPointer(batch.data())) {
+		// the tensor; the direct buffer (600 KB a photo) then waits in malloc's arenas
+		// for the garbage collector. A native copy freed at once leaves nothing behind;
+		// the photos go into it one by one, never gathered into one heap array first.
+		int perPhoto = batch.perPhoto();
+		try (FloatPointer data = new FloatPointer((long) batch.count() * perPhoto)) {
+			for (int i = 0; i < batch.count(); i++) {
+				data.position((long) i * perPhoto).put(batch.photos().get(i), 0, perPhoto);
+			}
+			data.position(0);
 			Shape shape = switch (io.inputRank()) {
 				case 3 -> new Shape(batch.count(), batch.height(), batch.width());
 				case 2 -> new Shape(batch.count(), batch.perPhoto());

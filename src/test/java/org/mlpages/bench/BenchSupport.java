@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -154,12 +155,8 @@ public final class BenchSupport {
 	 */
 	static PhotoBatch batchOf(ImageModel model, byte[] photo, int count) {
 		float[] one = model.preprocessor().toTensor(new PhotoDecoder().decode(photo));
-		float[] data = new float[one.length * count];
-		for (int i = 0; i < count; i++) {
-			System.arraycopy(one, 0, data, i * one.length, one.length);
-		}
 		var input = model.preprocessor().preprocessing();
-		return new PhotoBatch(data, count, input.height(), input.width());
+		return new PhotoBatch(Collections.nCopies(count, one), input.height(), input.width(), 3);
 	}
 
 	/** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */

@@ -47,7 +47,7 @@ public class PhotoPipelineInProcessBenchmark {
 	public float[][] decodePreprocessPredict() throws TranslateException {
 		float[] tensor = model.preprocessor().toTensor(decoder.decode(photo));
 		var input = model.preprocessor().preprocessing();
-		return model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()));
+		return model.predict(PhotoBatch.of(tensor, input.height(), input.width()));
 	}
 
 	@Benchmark

@@ -115,7 +115,6 @@ public final class PhotosUnderLoad {
 			ThreadLocal<ImageModel> mine = callerModels(byCaller);
 			PhotoDecoder decoder = new PhotoDecoder(PhotoDecoder.DEFAULT_MAX_PIXELS);
 			var input = first.preprocessor().preprocessing();
-			int perPhoto = input.height() * input.width() * 3;
 			Rate single1 = measure(name + " model batch 1", 1, warmup, measure, () -> mine.get().predict(one));
 			Rate batch1 = measure(name + " model batch 8", 1, warmup, measure, () -> mine.get().predict(eight));
 			Rate single2 = measure(name + " model batch 1", 2, warmup, measure, () -> mine.get().predict(one));
@@ -123,16 +122,15 @@ public final class PhotosUnderLoad {
 			Rate pipeline1 = measure(name + " pipeline batch 1", 2, warmup, measure, () -> {
 				ImageModel model = mine.get();
 				float[] tensor = model.preprocessor().toTensor(decoder.decode(photo));
-				model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()));
+				model.predict(PhotoBatch.of(tensor, input.height(), input.width()));
 			});
 			Rate pipeline8 = measure(name + " pipeline batch 8", 2, warmup, measure, () -> {
 				ImageModel model = mine.get();
-				float[] data = new float[8 * perPhoto];
+				List<float[]> tensors = new ArrayList<>(8);
 				for (int i = 0; i < 8; i++) {
-					float[] tensor = model.preprocessor().toTensor(decoder.decode(photo));
-					System.arraycopy(tensor, 0, data, i * perPhoto, perPhoto);
+					tensors.add(model.preprocessor().toTensor(decoder.decode(photo)));
 				}
-				model.predict(new PhotoBatch(data, 8, input.height(), input.width()));
+				model.predict(new PhotoBatch(tensors, input.height(), input.width(), 3));
 			});
 			return new InProcess(name, single1, batch1, single2, batch2, pipeline1, pipeline8,
 					lone(name, photo, warmup, measure));
@@ -151,7 +149,7 @@ public final class PhotosUnderLoad {
 				long start = System.nanoTime();
 				model.predict(one);
 				long middle = System.nanoTime();
-				model.predictOne(one.data());
+				model.predictOne(one.photos().get(0));
 				long stop = System.nanoTime();
 				if (measured) {
 					direct.add((middle - start) / 1e6);

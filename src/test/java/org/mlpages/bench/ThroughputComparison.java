@@ -122,7 +122,7 @@ public final class ThroughputComparison {
 			for (int n : inProcess ? clients : new int[0]) {
 				pipeline.add(measure("in-process pipeline", n, warmup, measure, maxRequests, null, () -> {
 					float[] tensor = model.preprocessor().toTensor(decoder.decode(photo));
-					model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()));
+					model.predict(PhotoBatch.of(tensor, input.height(), input.width()));
 					return null;
 				}));
 				modelOnly.add(measure("in-process model", n, warmup, measure, maxRequests, null, () -> {

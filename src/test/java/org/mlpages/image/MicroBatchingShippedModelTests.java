@@ -56,7 +56,7 @@ class MicroBatchingShippedModelTests {
 			for (String photo : EIGHT) {
 				float[] tensor = tensor(model, photo);
 				tensors.add(tensor);
-				alone.add(model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()))[0]);
+				alone.add(model.predict(PhotoBatch.of(tensor, input.height(), input.width()))[0]);
 			}
 			DistributionSummary sizes = registry.get("mlpages.inference.batch.size").tag("model", name).summary();
 			long batchesBefore = sizes.count();

@@ -43,7 +43,7 @@ class ModelClosedWhilePredictingTests {
 				while (closed == 0) {
 					try {
 						model.predict(
-								new PhotoBatch(new float[input.tensorSize() * 2], 2, input.height(), input.width()));
+								PhotoBatch.split(new float[input.tensorSize() * 2], 2, input.height(), input.width()));
 						answered++;
 					}
 					catch (ModelClosedException ex) {

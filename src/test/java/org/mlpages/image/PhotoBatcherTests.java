@@ -57,7 +57,7 @@ class PhotoBatcherTests {
 	private float[][] model(PhotoBatch batch) throws TranslateException {
 		List<Float> firsts = new ArrayList<>();
 		for (int i = 0; i < batch.count(); i++) {
-			firsts.add(batch.data()[i * 3]);
+			firsts.add(batch.photos().get(i)[0]);
 		}
 		batches.add(firsts);
 		if (firstBatchStarted.getCount() > 0) {
@@ -312,7 +312,7 @@ class PhotoBatcherTests {
 		List<String> threads = new CopyOnWriteArrayList<>();
 		batcher = new PhotoBatcher("test", 1, 1, batch -> {
 			threads.add(Thread.currentThread().getName());
-			return new float[][] { { batch.data()[0] } };
+			return new float[][] { { batch.photos().get(0)[0] } };
 		}, 2, 1, FOREVER, PhotoBatcher.defaultMaxPrepared(2, 1), recordedSizes::add);
 
 		try (PhotoBatcher.IncomingPhoto incoming = batcher.incoming()) {

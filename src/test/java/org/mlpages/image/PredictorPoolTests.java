@@ -35,9 +35,9 @@ class PredictorPoolTests {
 
 			// both predictors are idle: the batch goes out in two slices, [cat] and [dog,
 			// cat]
-			float[][] batch = model.predict(new PhotoBatch(three, 3, input.height(), input.width()));
-			float[] catAlone = model.predict(new PhotoBatch(cat, 1, input.height(), input.width()))[0];
-			float[] dogAlone = model.predict(new PhotoBatch(dog, 1, input.height(), input.width()))[0];
+			float[][] batch = model.predict(PhotoBatch.split(three, 3, input.height(), input.width()));
+			float[] catAlone = model.predict(PhotoBatch.of(cat, input.height(), input.width()))[0];
+			float[] dogAlone = model.predict(PhotoBatch.of(dog, input.height(), input.width()))[0];
 
 			assertThat(catAlone).isNotEqualTo(dogAlone);
 			assertThat(batch).hasNumberOfRows(3);

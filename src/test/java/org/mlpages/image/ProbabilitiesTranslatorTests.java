@@ -38,7 +38,11 @@ class ProbabilitiesTranslatorTests {
 
 			NDArray tensor = input.singletonOrThrow();
 			assertThat(tensor.getShape().getShape()).containsExactly(3, HEIGHT, WIDTH, 3);
-			assertThat(tensor.toFloatArray()).containsExactly(batch.data());
+			float[] expected = new float[3 * batch.perPhoto()];
+			for (int i = 0; i < 3; i++) {
+				System.arraycopy(batch.photos().get(i), 0, expected, i * batch.perPhoto(), batch.perPhoto());
+			}
+			assertThat(tensor.toFloatArray()).containsExactly(expected);
 		}
 	}
 
@@ -67,7 +71,7 @@ class ProbabilitiesTranslatorTests {
 	@Test
 	void greyAndFlatInputsTakeTheModelsShape() throws Exception {
 		TensorFlowNatives.ensureLoaded(Path.of("target", "tf-natives"));
-		PhotoBatch grey = new PhotoBatch(new float[2 * 28 * 28], 2, 28, 28, 1);
+		PhotoBatch grey = PhotoBatch.split(new float[2 * 28 * 28], 2, 28, 28, 1);
 		try (NDManager manager = NDManager.newBaseManager("TensorFlow")) {
 			assertThat(new ProbabilitiesTranslator(io(4, ImageModelIo.Output.SOFTMAX, -1))
 				.processInput(context(manager), grey)
@@ -135,7 +139,7 @@ class ProbabilitiesTranslatorTests {
 		for (int i = 0; i < data.length; i++) {
 			data[i] = (i % 997) / 997f - 0.5f;
 		}
-		return new PhotoBatch(data, count, HEIGHT, WIDTH);
+		return PhotoBatch.split(data, count, HEIGHT, WIDTH);
 	}
 
 }

@@ -124,7 +124,7 @@ public final class SamplingMarginComparison {
 	static double p(ImageModel model, BufferedImage image) throws Exception {
 		var in = model.preprocessor().preprocessing();
 		float[] t = model.preprocessor().toTensor(image);
-		float[] scores = model.predict(new PhotoBatch(t, 1, in.height(), in.width()))[0];
+		float[] scores = model.predict(PhotoBatch.of(t, in.height(), in.width()))[0];
 		Map<String, Double> probs = model.probabilities(scores);
 		return probs.get("Dog");
 	}

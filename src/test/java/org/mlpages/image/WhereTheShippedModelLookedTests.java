@@ -44,7 +44,7 @@ class WhereTheShippedModelLookedTests {
 			var input = model.preprocessor().preprocessing();
 			float[] tensor = model.preprocessor().toTensor(composite);
 			Map<String, Double> answer = model
-				.probabilities(model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()))[0]);
+				.probabilities(model.predict(PhotoBatch.of(tensor, input.height(), input.width()))[0]);
 			assertThat(answer.get("Cat")).as("the model's answer for the composite").isGreaterThan(0.5);
 
 			HeatMap map = OcclusionMap.compute(tensor, model.preprocessor().toTensor(grey), input.height(),
@@ -74,7 +74,7 @@ class WhereTheShippedModelLookedTests {
 			assertThat(model.endsInGlobalPooling()).isTrue();
 			var input = model.preprocessor().preprocessing();
 			float[] tensor = model.preprocessor().toTensor(composite);
-			float[] served = model.predict(new PhotoBatch(tensor, 1, input.height(), input.width()))[0];
+			float[] served = model.predict(PhotoBatch.of(tensor, input.height(), input.width()))[0];
 			ClassActivationMaps activationMaps = model.activationMaps(Path.of("target/test-cache").toAbsolutePath())
 				.orElseThrow();
 			assertThat(activationMaps.featureLayer()).isEqualTo("out_relu");

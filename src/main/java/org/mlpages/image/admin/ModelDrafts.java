@@ -186,8 +186,8 @@ public class ModelDrafts implements DisposableBean {
 		}
 		var input = model.preprocessor().preprocessing();
 		try {
-			return model.predict(new PhotoBatch(model.preprocessor().toTensor(decoded), 1, input.height(),
-					input.width(), input.color().channels()))[0];
+			return model.predict(PhotoBatch.of(model.preprocessor().toTensor(decoded), input.height(), input.width(),
+					input.color().channels()))[0];
 		}
 		catch (ai.djl.translate.TranslateException ex) {
 			throw new IOException("the draft cannot predict: " + ex.getMessage(), ex);

@@ -41,7 +41,6 @@ public final class OcclusionMap {
 		if (cells < 2 || height < cells || width < cells) {
 			throw new IllegalArgumentException("a grid of at least 2 cells, each at least a pixel");
 		}
-		int perPhoto = height * width * channels;
 		int positions = cells - 1;
 		List<float[]> variants = new ArrayList<>(positions * positions + 1);
 		variants.add(tensor);
@@ -62,11 +61,8 @@ public final class OcclusionMap {
 		float[] probabilities = new float[variants.size()];
 		for (int start = 0; start < variants.size(); start += batchSize) {
 			int count = Math.min(batchSize, variants.size() - start);
-			float[] data = new float[count * perPhoto];
-			for (int i = 0; i < count; i++) {
-				System.arraycopy(variants.get(start + i), 0, data, i * perPhoto, perPhoto);
-			}
-			float[] answered = model.probabilities(new PhotoBatch(data, count, height, width, channels));
+			float[] answered = model
+				.probabilities(new PhotoBatch(variants.subList(start, start + count), height, width, channels));
 			System.arraycopy(answered, 0, probabilities, start, count);
 		}
 		float base = probabilities[0];

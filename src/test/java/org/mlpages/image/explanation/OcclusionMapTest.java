@@ -27,7 +27,7 @@ class OcclusionMapTest {
 			calls[0]++;
 			float[] answers = new float[batch.count()];
 			for (int i = 0; i < batch.count(); i++) {
-				answers[i] = 0.2f + 0.7f * batch.data()[i * batch.perPhoto() + spot];
+				answers[i] = 0.2f + 0.7f * batch.photos().get(i)[spot];
 			}
 			return answers;
 		});
