@@ -74,8 +74,7 @@ class SessionStoreUnavailable implements Filter {
 					request.getMethod(), request.getRequestURI(), database.getMessage());
 			if (response.isCommitted() || request.isAsyncStarted()) {
 				// the answer went out already, or comes from the async dispatch that
-				// follows
-				// (a photo's): only this save of the session is lost
+				// follows (a photo's): only this save of the session is lost
 				return;
 			}
 			// a page of the app's own that failed to be sent (its session saved as it

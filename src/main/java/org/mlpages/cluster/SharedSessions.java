@@ -120,8 +120,7 @@ class SharedSessions {
 				ownTransaction);
 		repository.setDefaultMaxInactiveInterval(timeout);
 		// the attributes are the app's classes: read back with the class loader that has
-		// them
-		// (in the packaged jar, not the system one)
+		// them (in the packaged jar, not the system one)
 		GenericConversionService conversions = new GenericConversionService();
 		conversions.addConverter(Object.class, byte[].class, new SerializingConverter());
 		conversions.addConverter(byte[].class, Object.class,

@@ -153,8 +153,7 @@ class ImageClassificationController {
 				100.0 * seen.width / width, 100.0 * seen.height / height });
 		model.addAttribute("look", look);
 		// the class activation map when the model has one; occlusion, which any model
-		// has,
-		// otherwise or when asked for
+		// has, otherwise or when asked for
 		boolean activation = imageModel.endsInGlobalPooling() && !"occlusion".equals(method);
 		model.addAttribute("mapMethod", activation ? "class-activation" : "occlusion");
 		model.addAttribute("otherMapMethod",

@@ -213,9 +213,8 @@ public class ImageClassificationService {
 		Map<Integer, InputRejectedException> refused = new LinkedHashMap<>();
 		List<ReadPhoto> read = new ArrayList<>(photos.size());
 		// decoded on the cores at once when nobody else waits for them, as people's
-		// photos
-		// are (each on its request's thread): 77 photos/s against 67 one after the other
-		// (bench/photo-batch.sh)
+		// photos are (each on its request's thread): 77 photos/s against 67 one after
+		// the other (bench/photo-batch.sh)
 		float[][] tensors = new float[photos.size()][];
 		IntStream rows = IntStream.range(0, photos.size());
 		List<Object> outcomes = (allCores ? rows.parallel() : rows).mapToObj(i -> {

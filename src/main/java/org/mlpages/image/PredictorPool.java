@@ -117,8 +117,7 @@ final class PredictorPool implements AutoCloseable {
 		waiting.incrementAndGet();
 		try {
 			// not take(): a pool closed meanwhile takes every predictor back, and a
-			// caller
-			// blocked here would wait for ever
+			// caller blocked here would wait for ever
 			while (true) {
 				Predictor<PhotoBatch, float[][]> predictor = idle.poll(100, TimeUnit.MILLISECONDS);
 				if (predictor != null) {

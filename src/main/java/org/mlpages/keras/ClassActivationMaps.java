@@ -121,8 +121,7 @@ public final class ClassActivationMaps implements AutoCloseable {
 			Weight kernel = dense.require("kernel");
 			if (kernel.rank() != 2 || kernel.dim(1) < 2) {
 				// one unit (a sigmoid's logit) says one class against the rest: no map
-				// per
-				// class
+				// per class
 				return Optional.empty();
 			}
 			return Optional.of(tail.get().withWeights(kernel, dense.optional("bias").orElse(null)));

@@ -297,8 +297,7 @@ final class KerasModelFile implements AutoCloseable {
 						"keras_version");
 			}
 			// jHDF reads files, not streams: the weights are extracted for as long as
-			// this
-			// is open
+			// this is open
 			Path weightsFile = Files.createTempFile("mlpages-", ".weights.h5");
 			resources.add(() -> Files.deleteIfExists(weightsFile));
 			try (InputStream in = zip.getInputStream(weightsEntry);

@@ -80,9 +80,8 @@ record ModelDefinition(String name, String className, List<LayerDef> layers, Lis
 		if (model != null) {
 			String text = model.toString();
 			// tf_keras 2.13+ also writes module and registered_name keys, so those prove
-			// nothing;
-			// Keras 3 alone references tensors this way and writes dtype policies as
-			// objects
+			// nothing; Keras 3 alone references tensors this way and writes dtype
+			// policies as objects
 			if (text.contains("\"__keras_tensor__\"") || text.contains("\"DTypePolicy\"")
 					|| text.contains("\"FloatDTypePolicy\"")) {
 				return 3;

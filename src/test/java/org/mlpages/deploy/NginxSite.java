@@ -125,8 +125,7 @@ public final class NginxSite implements AutoCloseable {
 		site = replace(site, "listen 443 ssl http2;", "listen " + httpsPort + " ssl http2;", 1);
 		site = replace(site, "listen [::]:443 ssl http2;", "listen [::]:" + httpsPort + " ssl http2;", 1);
 		// every instance in the main upstream; the admin's pages to the first, the others
-		// as
-		// its backups
+		// as its backups
 		String server = "\tserver 127.0.0.1:8080 max_fails=2 fail_timeout=10s;\n";
 		StringBuilder all = new StringBuilder();
 		StringBuilder firstThenBackups = new StringBuilder();

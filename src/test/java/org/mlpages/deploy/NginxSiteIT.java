@@ -183,10 +183,9 @@ class NginxSiteIT {
 		assertThat(appProblem.body()).contains("\"code\":\"too-large\"", "10 Mo");
 
 		// Nginx refuses these on their declared length and does not read them: over
-		// HTTP/2
-		// the JDK's client, unlike a browser, goes on waiting to send the body; over
-		// HTTP/1.1 Nginx reads and discards it (lingering close), and the client gets the
-		// answer
+		// HTTP/2 the JDK's client, unlike a browser, goes on waiting to send the body;
+		// over HTTP/1.1 Nginx reads and discards it (lingering close), and the client
+		// gets the answer
 		HttpClient http11 = HttpClient.newBuilder()
 			.sslContext(certificate.trustingIt())
 			.version(HttpClient.Version.HTTP_1_1)

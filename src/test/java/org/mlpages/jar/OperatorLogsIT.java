@@ -120,8 +120,7 @@ class OperatorLogsIT {
 			.allSatisfy(line -> assertThat(line).startsWith("{"));
 		assertThat(log).as("the whole log").doesNotContain(adminPassword, databasePassword);
 		// the console is written from a thread of its own: the stop's last lines are
-		// still
-		// written before the process ends
+		// still written before the process ends
 		assertThat(log).as("the stop's lines").contains("HikariPool-1 - Shutdown completed");
 	}
 

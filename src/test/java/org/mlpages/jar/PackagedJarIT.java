@@ -109,8 +109,7 @@ class PackagedJarIT {
 			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 			try (Stream<Path> left = Files.walk(tmp)) {
 				// ONNX Runtime makes its folder there whatever it loads from, and deletes
-				// it
-				// when the app stops
+				// it when the app stops
 				assertThat(left.filter(Files::isRegularFile).map(tmp::relativize).map(Path::toString))
 					.as("no library of ONNX Runtime's in the temporary folder")
 					.noneMatch(name -> name.startsWith("onnxruntime"));

@@ -52,9 +52,8 @@ class Conv2DConverterTest {
 	@Test
 	void samePaddingWithStrideTwoPadsBottomAndRightOnly() {
 		// 4x4 input, 3x3 kernel of ones, stride 2: TF/Keras 'same' needs one row and one
-		// column of
-		// padding and puts it after the image, so the first window starts at (0,0)
-		// unpadded.
+		// column of padding and puts it after the image, so the first window starts at
+		// (0,0) unpadded.
 		var ones = weights(weight("kernel", shape(3, 3, 1, 1), 1, 1, 1, 1, 1, 1, 1, 1, 1));
 		var out = run(converter,
 				layer("Conv2D", "{\"kernel_size\":[3,3],\"strides\":[2,2],\"padding\":\"same\",\"use_bias\":false}"),

@@ -54,8 +54,7 @@ class NormalizedConvolutionTest {
 	@Test
 	void aDepthwiseConvolutionsChannelsAreScaledInTheirOrder() {
 		// depth multiplier 2, kernel [[1, 2], [3, 4]]: outputs x0*1, x0*2, x1*3, x1*4 =
-		// 1,
-		// 2, 30, 40
+		// 1, 2, 30, 40
 		Step depthwise = new Step(new DepthwiseConv2DConverter(),
 				layer("DepthwiseConv2D", "{\"kernel_size\":1,\"depth_multiplier\":2,\"use_bias\":false}"),
 				weights(weight("depthwise_kernel", shape(1, 1, 2, 2), 1, 2, 3, 4)));

@@ -169,10 +169,9 @@ class ThreeInstancesBehindNginxIT {
 
 			assertThat(killed).isTrue();
 			// Each client had at most one request in flight when the instance died: a
-			// POST it
-			// held gets Nginx's 503 page (never sent to another), an answer it was
-			// streaming
-			// is cut short. Every other request was answered, by the others.
+			// POST it held gets Nginx's 503 page (never sent to another), an answer it
+			// was streaming is cut short. Every other request was answered, by the
+			// others.
 			assertThat(report.failures().size() + report.count(5))
 				.as("requests lost with the killed instance: %s", report.failures())
 				.isLessThanOrEqualTo(CLIENTS);

@@ -140,12 +140,11 @@ class UnderLoadIT {
 				.isEqualTo(report.predictionIds().size());
 			assertThat(probes.failures()).isEmpty();
 			// the bounds follow the machine: on a CI host running at half speed
-			// everything
-			// takes twice as long, the photos too; what must hold is that the site does
-			// not
-			// wait behind the photos, which wait seconds here (measured in the same run).
-			// Observed medians: 84 ms alone, 190-450 ms in the full suite with photos at
-			// 1.5-4.7 s: 250 ms is not held reliably (left for the reliability work).
+			// everything takes twice as long, the photos too; what must hold is that the
+			// site does not wait behind the photos, which wait seconds here (measured in
+			// the same run). Observed medians: 84 ms alone, 190-450 ms in the full suite
+			// with photos at 1.5-4.7 s: 250 ms is not held reliably (left for the
+			// reliability work).
 			double photos = report.p50(Kind.PHOTO_API);
 			assertThat(probes.median()).as("the About page and health's median, ms, the photos' p50 being " + photos)
 				.isLessThan(Math.max(250, photos / 4));

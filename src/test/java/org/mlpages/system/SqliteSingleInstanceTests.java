@@ -47,9 +47,8 @@ class SqliteSingleInstanceTests {
 			assertThat(refused).isInstanceOf(SqliteInUseException.class);
 
 			// the report Spring Boot prints in place of a stack trace (printed through
-			// the
-			// logging of whichever application configured it first in this JVM, so read
-			// from the analyzer rather than from the console)
+			// the logging of whichever application configured it first in this JVM, so
+			// read from the analyzer rather than from the console)
 			FailureAnalysis report = new SqliteInUseFailureAnalyzer().analyze(refused);
 			assertThat(report.getDescription())
 				.startsWith("Another mlpages is running on the SQLite database " + database)

@@ -125,8 +125,7 @@ class TabularWebTests extends WebTestSupport {
 		assertThat(body.get("threshold").asDouble()).isEqualTo(0.5);
 		assertThat(body.get("explained").asString()).isEqualTo("good");
 		// against the baselines (F, no, 40): only the age moved it, by its own term of
-		// the
-		// linear model's log-odds, 1.5 (30 - 40) / 12
+		// the linear model's log-odds, 1.5 (30 - 40) / 12
 		assertThat(body.get("explainedIn").asString()).isEqualTo("log-odds");
 		assertThat(body.get("contributions").get(0).get("field").asString()).isEqualTo("age");
 		assertThat(body.get("contributions").get(0).get("change").asDouble()).isCloseTo(1.5 * (30 - 40) / 12,

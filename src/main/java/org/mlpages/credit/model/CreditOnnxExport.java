@@ -76,8 +76,7 @@ final class CreditOnnxExport {
 		}
 		graph.addNode(node("Concat", "", parts, List.of("features"), integer("axis", 1)));
 		// two classes, as skl2onnx writes a binary LogisticRegression: bad's row is
-		// good's
-		// negated, and the logistic of each score gives the two probabilities
+		// good's negated, and the logistic of each score gives the two probabilities
 		List<Float> coefficients = new ArrayList<>();
 		weights.forEach(w -> coefficients.add(-w));
 		coefficients.addAll(weights);

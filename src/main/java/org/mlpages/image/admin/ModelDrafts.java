@@ -228,8 +228,7 @@ public class ModelDrafts implements DisposableBean {
 				Files.createDirectories(dir);
 				Files.copy(draft.file(), modelFile, StandardCopyOption.REPLACE_EXISTING);
 				// the descriptor last: a folder scanned meanwhile sees a model without
-				// one
-				// and skips it
+				// one and skips it
 				Files.writeString(descriptor, form.toYaml(), StandardCharsets.UTF_8);
 				ImageModel model = models.publish(name)
 					.orElseThrow(() -> new InputRejectedException(HttpStatus.INTERNAL_SERVER_ERROR,

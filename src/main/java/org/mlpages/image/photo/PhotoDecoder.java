@@ -152,13 +152,11 @@ public final class PhotoDecoder {
 			}
 			try {
 				// The JDK's PNG reader inflates every zTXt/iTXt/iCCP chunk when reading
-				// metadata: a PNG of a few
-				// hundred KB can cost it a GB of heap. It still applies PLTE and tRNS
-				// when told to ignore metadata.
-				// The TIFF reader then keeps only the tags it needs to decode. The other
-				// readers need their
-				// metadata (GIF transparency, JPEG Adobe/ICC markers) and inflate none of
-				// it.
+				// metadata: a PNG of a few hundred KB can cost it a GB of heap. It still
+				// applies PLTE and tRNS when told to ignore metadata. The TIFF reader
+				// then keeps only the tags it needs to decode. The other readers need
+				// their metadata (GIF transparency, JPEG Adobe/ICC markers) and inflate
+				// none of it.
 				reader.setInput(in, true, "png".equals(format) || "tiff".equals(format));
 				width = reader.getWidth(0);
 				height = reader.getHeight(0);

@@ -37,8 +37,7 @@ final class ShapeOptions {
 		}
 		if (v.isObject() && "__numpy__".equals(v.path("class_name").asString(""))) {
 			// Keras 3 writes a numpy array given to a layer as {"class_name":
-			// "__numpy__",
-			// "config": {"value": [...], "dtype": ...}}
+			// "__numpy__", "config": {"value": [...], "dtype": ...}}
 			v = v.path("config").path("value");
 		}
 		if (v.isNumber()) {

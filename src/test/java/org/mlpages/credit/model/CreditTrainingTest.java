@@ -42,8 +42,7 @@ class CreditTrainingTest {
 	void retrainingWithTheSeedReproducesTheCommittedModelAndReport(@TempDir Path dir) throws IOException {
 		JsonNode committed = JSON.readTree(Files.readString(CreditFixtures.SIDE));
 		// the committed model's own hold-out, so that this test follows it when the
-		// demo's
-		// applicants change
+		// demo's applicants change
 		ModelProvenanceSummary shipped = CreditFixtures.model().provenance();
 		CreditTraining.HoldOut holdOut = new CreditTraining.HoldOut(shipped.heldOutRows(), shipped.heldOutReason());
 		assertThat(holdOut.rows()).as("the demo's applicants are held out").isNotEmpty();
