@@ -97,18 +97,11 @@ for round in $(seq 1 "$rounds"); do
       --server.port="$port" --server.address=127.0.0.1 --spring.datasource.url="jdbc:sqlite:$work/app/db.sqlite" \
       --mlpages.uploads-dir="$work/app/uploads") > "$out/real-photos-$label.log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 180); do
-      curl -sf "127.0.0.1:$port/actuator/health" > /dev/null && break
-      kill -0 "$pid" 2> /dev/null || { tail -20 "$out/real-photos-$label.log" >&2; exit 1; }
-      sleep 1
-    done
+    # healthy once every model has loaded or failed to
+    wait_healthy "$pid" "$port" "$out/real-photos-$label.log" || exit 1
     # a model that did not load answers 404 at once: thousands of "photos" a second that were never classified
-    for _ in $(seq 1 120); do
-      code=$(curl -s -o /dev/null -w '%{http_code}' -H "Content-Type: multipart/form-data; boundary=$boundary" \
-        --data-binary @"$work/body.multipart" "$url" || true)
-      [ "$code" = 503 ] || break # 503 while the model loads
-      sleep 0.5
-    done
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Content-Type: multipart/form-data; boundary=$boundary" \
+      --data-binary @"$work/body.multipart" "$url" || true)
     [ "$code" = 200 ] || { grep -E 'ERROR|WARN' "$out/real-photos-$label.log" | tail -5 >&2
       echo "$label: a photo got $code, not 200 (see $out/real-photos-$label.log)" >&2; exit 1; }
     load "$warmup" > /dev/null

@@ -1,6 +1,5 @@
 package org.mlpages.image;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,28 +32,6 @@ public record PhotoBatch(List<float[]> photos, int height, int width, int channe
 	/** One RGB photo. */
 	public static PhotoBatch of(float[] photo, int height, int width) {
 		return of(photo, height, width, 3);
-	}
-
-	/**
-	 * {@code count} photos laid one after the other in {@code data} (NHWC), as a file of
-	 * reference inputs holds them; each is copied out.
-	 */
-	public static PhotoBatch split(float[] data, int count, int height, int width, int channels) {
-		int perPhoto = height * width * channels;
-		if ((long) count * perPhoto != data.length) {
-			throw new IllegalArgumentException("a batch of " + count + " x " + height + " x " + width + " x " + channels
-					+ " needs " + (long) count * perPhoto + " values, got " + data.length);
-		}
-		float[][] photos = new float[count][];
-		for (int i = 0; i < count; i++) {
-			photos[i] = Arrays.copyOfRange(data, i * perPhoto, (i + 1) * perPhoto);
-		}
-		return new PhotoBatch(List.of(photos), height, width, channels);
-	}
-
-	/** {@code count} RGB photos laid one after the other. */
-	public static PhotoBatch split(float[] data, int count, int height, int width) {
-		return split(data, count, height, width, 3);
 	}
 
 	public int count() {

@@ -70,7 +70,7 @@ class KerasArchiveModelsTests {
 			assertThat(input.scale()).as("the model rescales its input itself").isEqualTo(1f);
 			Npy.Array x = Npy.read(resource("keras/generated-keras3/keras3_sequential_augment.input.npy"));
 			Npy.Array expected = Npy.read(resource("keras/generated-keras3/keras3_sequential_augment.expected.npy"));
-			float[][] scores = pets.predict(PhotoBatch.split(x.floats(), 2, input.height(), input.width()));
+			float[][] scores = pets.predict(FlatPhotos.split(x.floats(), 2, input.height(), input.width()));
 			for (int i = 0; i < 2; i++) {
 				double dog = expected.values()[i];
 				assertThat(scores[i][1]).as("Dog, the positive label").isCloseTo((float) dog, within(1e-4f));

@@ -43,7 +43,7 @@ class ModelClosedWhilePredictingTests {
 				while (closed == 0) {
 					try {
 						model.predict(
-								PhotoBatch.split(new float[input.tensorSize() * 2], 2, input.height(), input.width()));
+								FlatPhotos.split(new float[input.tensorSize() * 2], 2, input.height(), input.width()));
 						answered++;
 					}
 					catch (ModelClosedException ex) {

@@ -17,16 +17,6 @@ class PhotoBatchTests {
 	}
 
 	@Test
-	void photosLaidOneAfterTheOtherAreSplitInTheirOrder() {
-		PhotoBatch batch = PhotoBatch.split(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 1, 1);
-
-		assertThat(batch.count()).isEqualTo(2);
-		assertThat(batch.photos()).containsExactly(new float[] { 1, 2, 3 }, new float[] { 4, 5, 6 });
-		assertThatThrownBy(() -> PhotoBatch.split(new float[5], 2, 1, 1))
-			.hasMessage("a batch of 2 x 1 x 1 x 3 needs 6 values, got 5");
-	}
-
-	@Test
 	void aSliceHandsOnTheSamePhotosWithoutCopyingThem() {
 		float[] first = new float[3];
 		float[] second = new float[3];

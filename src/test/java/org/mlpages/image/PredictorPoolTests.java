@@ -35,7 +35,7 @@ class PredictorPoolTests {
 
 			// both predictors are idle: the batch goes out in two slices, [cat] and [dog,
 			// cat]
-			float[][] batch = model.predict(PhotoBatch.split(three, 3, input.height(), input.width()));
+			float[][] batch = model.predict(FlatPhotos.split(three, 3, input.height(), input.width()));
 			float[] catAlone = model.predict(PhotoBatch.of(cat, input.height(), input.width()))[0];
 			float[] dogAlone = model.predict(PhotoBatch.of(dog, input.height(), input.width()))[0];
 

@@ -71,7 +71,7 @@ class ProbabilitiesTranslatorTests {
 	@Test
 	void greyAndFlatInputsTakeTheModelsShape() throws Exception {
 		TensorFlowNatives.ensureLoaded(Path.of("target", "tf-natives"));
-		PhotoBatch grey = PhotoBatch.split(new float[2 * 28 * 28], 2, 28, 28, 1);
+		PhotoBatch grey = FlatPhotos.split(new float[2 * 28 * 28], 2, 28, 28, 1);
 		try (NDManager manager = NDManager.newBaseManager("TensorFlow")) {
 			assertThat(new ProbabilitiesTranslator(io(4, ImageModelIo.Output.SOFTMAX, -1))
 				.processInput(context(manager), grey)
@@ -139,7 +139,7 @@ class ProbabilitiesTranslatorTests {
 		for (int i = 0; i < data.length; i++) {
 			data[i] = (i % 997) / 997f - 0.5f;
 		}
-		return PhotoBatch.split(data, count, HEIGHT, WIDTH);
+		return FlatPhotos.split(data, count, HEIGHT, WIDTH);
 	}
 
 }

@@ -60,7 +60,7 @@ class TensorFlowThreadsTests {
 				try (ImageModel model = new ImageModelLoader(properties).load("cat_dog_model",
 						Path.of("models/cat_dog_model.h5"), Path.of("models/cat_dog_model.yml"))) {
 					var input = model.preprocessor().preprocessing();
-					model.predict(PhotoBatch.split(new float[2 * input.width() * input.height() * 3], 2, input.height(),
+					model.predict(FlatPhotos.split(new float[2 * input.width() * input.height() * 3], 2, input.height(),
 							input.width()));
 					System.out.println("threads=" + threadsNamed(THREAD.substring(0, 15)));
 				}
